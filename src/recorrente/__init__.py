@@ -1,0 +1,12 @@
+"""Recorrente: redes neurais recorrentes com PyTorch, o pacote do livro.
+
+Módulos:
+    cells: células de um passo (RNN, LSTM, GRU) escritas a partir das equações.
+    errors: o erro de entrada inválida, com mensagem em português.
+"""
+
+from recorrente.cells import GRUCell, LSTMCell, RNNCell
+from recorrente.errors import InputError
+
+__all__ = ["GRUCell", "InputError", "LSTMCell", "RNNCell"]
+__version__ = "0.1.0"

@@ -1,0 +1,7 @@
+"""Permite ``python -m recorrente``."""
+
+import sys
+
+from recorrente.cli import main
+
+sys.exit(main())

@@ -1,0 +1,277 @@
+"""Células recorrentes de um passo, escritas a partir das equações.
+
+Cada célula recebe a entrada de um passo, ``x_t`` com forma ``(N, I)``, e o
+estado anterior, uma tupla de tensores ``(N, H)``; devolve o novo estado, outra
+tupla. O primeiro elemento do estado é sempre ``h_t``, a saída do passo. A RNN
+de Elman e a GRU têm um só estado, ``(h,)``; a LSTM tem dois, ``(h, c)``. Com
+essa interface única, o código que desenrola uma célula no tempo
+(:mod:`recorrente.recurrent`) serve às três sem casos especiais.
+
+Os pesos seguem a notação das equações do livro (``W_xh`` multiplica a entrada
+pela direita, ``x_t @ W_xh``), que é a transposta do ``weight_ih_l0`` guardado
+pelo PyTorch. :meth:`RecurrentCell.load_torch_weights` copia os pesos de um
+``nn.RNN``, ``nn.LSTM`` ou ``nn.GRU`` (qualquer camada e direção) fazendo essa
+transposição, de modo que a célula e o módulo do PyTorch calculem o mesmo.
+
+Exemplo:
+    >>> import torch
+    >>> from torch import nn
+    >>> torch.manual_seed(0)  # doctest: +ELLIPSIS
+    <torch._C.Generator object at ...>
+    >>> rnn = nn.RNN(input_size=2, hidden_size=3)
+    >>> cell = RNNCell(2, 3).load_torch_weights(rnn)
+    >>> x = torch.randn(4, 2)  # 4 exemplos, 2 características
+    >>> (h,) = cell(x, cell.initial_state(4))
+    >>> _, h_n = rnn(x.unsqueeze(0))  # a mesma conta com um passo de tempo
+    >>> torch.testing.assert_close(h, h_n[0])
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor, nn
+
+State = tuple[Tensor, ...]
+
+__all__ = ["GRUCell", "LSTMCell", "RNNCell", "RecurrentCell", "State"]
+
+
+class RecurrentCell(nn.Module):
+    """Base das células: parâmetros fundidos por porta e cópia de pesos do PyTorch.
+
+    Uma célula com ``gates`` blocos guarda ``W_xh`` com forma ``(I, gates * H)``,
+    ``W_hh`` com forma ``(H, gates * H)`` e, com ``bias=True``, ``b_xh`` e
+    ``b_hh`` com forma ``(gates * H,)``: as projeções de todas as portas são
+    feitas numa única multiplicação e depois separadas com ``chunk``.
+
+    Args:
+        input_size: número de características de ``x_t`` (``I``).
+        hidden_size: tamanho do estado oculto (``H``).
+        bias: se ``False``, a célula não tem vieses, como ``nn.RNN(bias=False)``.
+    """
+
+    gates: int = 1
+    #: Quantos tensores formam o estado: 1 para ``(h,)``, 2 para ``(h, c)``.
+    num_states: int = 1
+    #: Nome do módulo equivalente do PyTorch, usado nas mensagens de erro.
+    torch_name: str = "RNN"
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True) -> None:
+        super().__init__()
+        if input_size < 1 or hidden_size < 1:
+            raise ValueError(
+                f"input_size e hidden_size precisam ser positivos; recebi {input_size} e "
+                f"{hidden_size}."
+            )
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.bias = bias
+        width = self.gates * hidden_size
+        self.W_xh = nn.Parameter(torch.empty(input_size, width))
+        self.W_hh = nn.Parameter(torch.empty(hidden_size, width))
+        if bias:
+            self.b_xh = nn.Parameter(torch.empty(width))
+            self.b_hh = nn.Parameter(torch.empty(width))
+        else:
+            self.register_parameter("b_xh", None)
+            self.register_parameter("b_hh", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Inicializa como o PyTorch: uniforme em ``[-1/sqrt(H), 1/sqrt(H)]``."""
+        bound = 1.0 / math.sqrt(self.hidden_size)
+        for p in self.parameters():
+            nn.init.uniform_(p, -bound, bound)
+
+    def initial_state(
+        self,
+        batch_size: int,
+        *,
+        dtype: torch.dtype | None = None,
+        device: torch.device | str | None = None,
+    ) -> State:
+        """Estado inicial de zeros: uma tupla com ``num_states`` tensores ``(N, H)``."""
+        dtype = dtype or self.W_xh.dtype
+        device = device or self.W_xh.device
+        zeros = torch.zeros(batch_size, self.hidden_size, dtype=dtype, device=device)
+        return tuple(zeros.clone() for _ in range(self.num_states))
+
+    def input_projection(self, x: Tensor) -> Tensor:
+        """``x_t W_xh + b_xh`` para todas as portas de uma vez (forma ``(N, gates*H)``)."""
+        out = x @ self.W_xh
+        return out if self.b_xh is None else out + self.b_xh
+
+    def hidden_projection(self, h: Tensor) -> Tensor:
+        """``h_{t-1} W_hh + b_hh`` para todas as portas de uma vez."""
+        out = h @ self.W_hh
+        return out if self.b_hh is None else out + self.b_hh
+
+    @torch.no_grad()
+    def load_torch_weights(
+        self, module: nn.RNNBase, layer: int = 0, reverse: bool = False
+    ) -> RecurrentCell:
+        """Copia os pesos de uma camada e direção de um módulo do PyTorch.
+
+        Args:
+            module: um ``nn.RNN``, ``nn.LSTM`` ou ``nn.GRU`` do mesmo tipo da célula.
+            layer: qual camada copiar (``l0``, ``l1``, ...).
+            reverse: ``True`` copia a direção de trás para a frente (``_reverse``).
+
+        Returns:
+            A própria célula, para encadear chamadas.
+
+        Raises:
+            ValueError: se o módulo for de outro tipo ou tiver outros tamanhos.
+        """
+        if module.mode.split("_")[0] != self.torch_name.upper():
+            raise ValueError(
+                f"{type(self).__name__} só copia pesos de nn.{self.torch_name}; "
+                f"recebi nn.{type(module).__name__}."
+            )
+        if self.torch_name == "RNN" and module.nonlinearity != self.nonlinearity:
+            raise ValueError(
+                f"A célula usa {self.nonlinearity!r} e o nn.RNN usa {module.nonlinearity!r}."
+            )
+        suffix = f"_l{layer}" + ("_reverse" if reverse else "")
+        try:
+            w_ih = getattr(module, "weight_ih" + suffix)
+            w_hh = getattr(module, "weight_hh" + suffix)
+        except AttributeError:
+            raise ValueError(
+                f"O módulo não tem a camada {layer}"
+                + (" na direção reversa" if reverse else "")
+                + "."
+            ) from None
+        if w_ih.shape != self.W_xh.T.shape or w_hh.shape != self.W_hh.T.shape:
+            raise ValueError(
+                f"Tamanhos diferentes: a célula espera weight_ih {tuple(self.W_xh.T.shape)} e "
+                f"weight_hh {tuple(self.W_hh.T.shape)}; o módulo tem {tuple(w_ih.shape)} e "
+                f"{tuple(w_hh.shape)}."
+            )
+        if (self.b_xh is not None) != module.bias:
+            raise ValueError("A célula e o módulo precisam concordar em bias=True ou bias=False.")
+        self.W_xh.copy_(w_ih.T)
+        self.W_hh.copy_(w_hh.T)
+        if self.b_xh is not None:
+            self.b_xh.copy_(getattr(module, "bias_ih" + suffix))
+            self.b_hh.copy_(getattr(module, "bias_hh" + suffix))
+        return self
+
+    def extra_repr(self) -> str:
+        return f"{self.input_size}, {self.hidden_size}, bias={self.bias}"
+
+
+class RNNCell(RecurrentCell):
+    r"""Célula de Elman: :math:`h_t = \tanh(x_t W_{xh} + b_{xh} + h_{t-1} W_{hh} + b_{hh})`.
+
+    Args:
+        input_size: número de características da entrada.
+        hidden_size: tamanho do estado oculto.
+        bias: se a célula tem os vieses ``b_xh`` e ``b_hh``.
+        nonlinearity: ``"tanh"`` (padrão) ou ``"relu"``, como em ``nn.RNN``.
+
+    Exemplo:
+        >>> import torch
+        >>> cell = RNNCell(2, 3)
+        >>> (h,) = cell(torch.ones(5, 2), cell.initial_state(5))
+        >>> h.shape
+        torch.Size([5, 3])
+    """
+
+    def __init__(
+        self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh"
+    ) -> None:
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"nonlinearity deve ser 'tanh' ou 'relu'; recebi {nonlinearity!r}.")
+        self.nonlinearity = nonlinearity
+        super().__init__(input_size, hidden_size, bias)
+
+    def forward(self, x: Tensor, state: State) -> State:
+        (h,) = state
+        a = self.input_projection(x) + self.hidden_projection(h)
+        return (torch.tanh(a) if self.nonlinearity == "tanh" else torch.relu(a),)
+
+    def extra_repr(self) -> str:
+        return super().extra_repr() + f", nonlinearity={self.nonlinearity!r}"
+
+
+class LSTMCell(RecurrentCell):
+    r"""Célula LSTM, com as portas na ordem do PyTorch (entrada, esquecimento, candidata, saída).
+
+    .. math::
+
+        i_t &= \sigma(x_t W_{xi} + b_{xi} + h_{t-1} W_{hi} + b_{hi}) \\
+        f_t &= \sigma(x_t W_{xf} + b_{xf} + h_{t-1} W_{hf} + b_{hf}) \\
+        g_t &= \tanh(x_t W_{xg} + b_{xg} + h_{t-1} W_{hg} + b_{hg}) \\
+        o_t &= \sigma(x_t W_{xo} + b_{xo} + h_{t-1} W_{ho} + b_{ho}) \\
+        c_t &= f_t \odot c_{t-1} + i_t \odot g_t \\
+        h_t &= o_t \odot \tanh(c_t)
+
+    A porta de saída ``o_t`` produz ``h_t`` a partir de ``tanh(c_t)``; ela não
+    altera a memória ``c_t``.
+
+    Exemplo:
+        >>> import torch
+        >>> cell = LSTMCell(2, 3)
+        >>> h, c = cell(torch.ones(5, 2), cell.initial_state(5))
+        >>> h.shape, c.shape
+        (torch.Size([5, 3]), torch.Size([5, 3]))
+    """
+
+    gates = 4
+    num_states = 2
+    torch_name = "LSTM"
+
+    def gate_values(self, x: Tensor, state: State) -> dict[str, Tensor]:
+        """Todas as ativações de um passo: ``i``, ``f``, ``g``, ``o``, ``c`` e ``h``."""
+        h_prev, c_prev = state
+        i, f, g, o = (self.input_projection(x) + self.hidden_projection(h_prev)).chunk(4, dim=-1)
+        i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+        c = f * c_prev + i * g
+        h = o * torch.tanh(c)
+        return {"i": i, "f": f, "g": g, "o": o, "c": c, "h": h}
+
+    def forward(self, x: Tensor, state: State) -> State:
+        v = self.gate_values(x, state)
+        return v["h"], v["c"]
+
+
+class GRUCell(RecurrentCell):
+    r"""Célula GRU (*Gated Recurrent Unit*), com as portas na ordem do PyTorch.
+
+    .. math::
+
+        r_t &= \sigma(x_t W_{xr} + b_{xr} + h_{t-1} W_{hr} + b_{hr}) \\
+        z_t &= \sigma(x_t W_{xz} + b_{xz} + h_{t-1} W_{hz} + b_{hz}) \\
+        n_t &= \tanh(x_t W_{xn} + b_{xn} + r_t \odot (h_{t-1} W_{hn} + b_{hn})) \\
+        h_t &= (1 - z_t) \odot n_t + z_t \odot h_{t-1}
+
+    Como no PyTorch, a porta de reinício ``r_t`` multiplica ``h_{t-1} W_hn + b_hn``
+    inteiro, viés incluído.
+
+    Exemplo:
+        >>> import torch
+        >>> cell = GRUCell(2, 3)
+        >>> (h,) = cell(torch.ones(5, 2), cell.initial_state(5))
+        >>> h.shape
+        torch.Size([5, 3])
+    """
+
+    gates = 3
+    torch_name = "GRU"
+
+    def gate_values(self, x: Tensor, state: State) -> dict[str, Tensor]:
+        """Todas as ativações de um passo: ``r``, ``z``, ``n`` e ``h``."""
+        (h_prev,) = state
+        xr, xz, xn = self.input_projection(x).chunk(3, dim=-1)
+        hr, hz, hn = self.hidden_projection(h_prev).chunk(3, dim=-1)
+        r = torch.sigmoid(xr + hr)
+        z = torch.sigmoid(xz + hz)
+        n = torch.tanh(xn + r * hn)
+        h = (1 - z) * n + z * h_prev
+        return {"r": r, "z": z, "n": n, "h": h}
+
+    def forward(self, x: Tensor, state: State) -> State:
+        return (self.gate_values(x, state)["h"],)

@@ -1,0 +1,170 @@
+"""Modelos de tarefa com um único contrato: ``forward(x, targets=None) -> (output, loss)``.
+
+Todo modelo do livro devolve a saída e, quando recebe ``targets``, a perda
+média sobre os alvos válidos (``loss`` é ``None`` sem alvos). Com esse contrato,
+um só laço de treino (:func:`recorrente.training.fit`) serve a todos.
+
+Exemplo:
+    >>> import torch
+    >>> model = SequenceModel(vocab_size=5, num_classes=5, hidden_size=8, kind="gru")
+    >>> x = torch.tensor([[1, 2, 3], [4, 1, 0]])
+    >>> y = torch.tensor([[2, 3, 0], [1, -100, -100]])  # -100: posição sem alvo
+    >>> logits, loss = model(x, y)
+    >>> logits.shape, loss.ndim
+    (torch.Size([2, 3, 5]), 0)
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from torch import Tensor, nn
+from torch.nn import functional as F
+
+__all__ = ["IGNORE_INDEX", "RECURRENT_KINDS", "SequenceModel", "count_targets", "make_recurrent"]
+
+#: Alvo que a perda ignora (preenchimento, posições sem rótulo).
+IGNORE_INDEX = -100
+
+RecurrentKind = Literal["rnn", "gru", "lstm"]
+RECURRENT_KINDS: dict[str, type[nn.RNNBase]] = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+
+
+def make_recurrent(
+    kind: str,
+    input_size: int,
+    hidden_size: int,
+    num_layers: int = 1,
+    *,
+    bidirectional: bool = False,
+    dropout: float = 0.0,
+) -> nn.RNNBase:
+    """Cria um ``nn.RNN``, ``nn.GRU`` ou ``nn.LSTM`` com ``batch_first=True``.
+
+    Args:
+        kind: ``"rnn"``, ``"gru"`` ou ``"lstm"``.
+        input_size: características por passo.
+        hidden_size: tamanho do estado oculto.
+        num_layers: camadas empilhadas.
+        bidirectional: se a rede lê a sequência nos dois sentidos.
+        dropout: *dropout* entre camadas (só vale com ``num_layers > 1``).
+
+    Exemplo:
+        >>> make_recurrent("lstm", 3, 4)
+        LSTM(3, 4, batch_first=True)
+    """
+    try:
+        cls = RECURRENT_KINDS[kind]
+    except KeyError:
+        raise ValueError(
+            f"Tipo de rede desconhecido: {kind!r}; use um de {sorted(RECURRENT_KINDS)}."
+        ) from None
+    return cls(
+        input_size,
+        hidden_size,
+        num_layers,
+        batch_first=True,
+        bidirectional=bidirectional,
+        dropout=dropout if num_layers > 1 else 0.0,
+    )
+
+
+class SequenceModel(nn.Module):
+    """Símbolos de entrada → embedding → rede recorrente → uma classe por passo.
+
+    Serve ao modelo de linguagem de caracteres (o alvo de cada passo é o
+    próximo símbolo) e às tarefas de classificação de sequências (o alvo só
+    existe no último passo; os demais valem :data:`IGNORE_INDEX`).
+
+    Args:
+        vocab_size: quantos símbolos de entrada existem.
+        num_classes: quantas classes de saída existem.
+        hidden_size: tamanho do estado oculto.
+        kind: ``"rnn"``, ``"gru"`` ou ``"lstm"``.
+        embedding_size: tamanho do embedding (padrão: ``hidden_size``).
+        num_layers: camadas recorrentes empilhadas.
+        bidirectional: lê a sequência nos dois sentidos (não serve para gerar texto).
+        dropout: *dropout* entre camadas recorrentes e antes da camada de saída.
+        padding_idx: índice do símbolo de preenchimento na entrada, se houver.
+    """
+
+    def __init__(
+        self,
+        vocab_size: int,
+        num_classes: int,
+        hidden_size: int = 128,
+        kind: RecurrentKind = "gru",
+        *,
+        embedding_size: int | None = None,
+        num_layers: int = 1,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
+        padding_idx: int | None = None,
+    ) -> None:
+        super().__init__()
+        embedding_size = embedding_size or hidden_size
+        self.config = {
+            "vocab_size": vocab_size,
+            "num_classes": num_classes,
+            "hidden_size": hidden_size,
+            "kind": kind,
+            "embedding_size": embedding_size,
+            "num_layers": num_layers,
+            "bidirectional": bidirectional,
+            "dropout": dropout,
+            "padding_idx": padding_idx,
+        }
+        self.embedding = nn.Embedding(vocab_size, embedding_size, padding_idx=padding_idx)
+        self.rnn = make_recurrent(
+            kind,
+            embedding_size,
+            hidden_size,
+            num_layers,
+            bidirectional=bidirectional,
+            dropout=dropout,
+        )
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(hidden_size * (2 if bidirectional else 1), num_classes)
+
+    def forward(
+        self, x: Tensor, targets: Tensor | None = None, state: Tensor | tuple | None = None
+    ) -> tuple[Tensor, Tensor | None]:
+        """Devolve ``(logits, loss)``; ``logits`` tem forma ``(N, T, num_classes)``.
+
+        Args:
+            x: índices ``(N, T)``.
+            targets: classes ``(N, T)``, com :data:`IGNORE_INDEX` onde não há alvo.
+            state: estado inicial opcional da rede recorrente.
+        """
+        output, _ = self.rnn(self.embedding(x), state)
+        logits = self.head(self.dropout(output))
+        if targets is None:
+            return logits, None
+        loss = F.cross_entropy(
+            logits.reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=IGNORE_INDEX
+        )
+        return logits, loss
+
+    def step(self, x: Tensor, state: Tensor | tuple | None = None) -> tuple[Tensor, Tensor | tuple]:
+        """Um passo de geração: logits do último passo ``(N, C)`` e o novo estado."""
+        output, state = self.rnn(self.embedding(x), state)
+        return self.head(output[:, -1]), state
+
+    def num_parameters(self) -> int:
+        """Número de parâmetros treináveis."""
+        return sum(p.numel() for p in self.parameters() if p.requires_grad)
+
+
+def count_targets(targets: Tensor) -> int:
+    """Quantos alvos valem numa perda média: inteiros ≠ :data:`IGNORE_INDEX`, ou todos.
+
+    Exemplo:
+        >>> import torch
+        >>> count_targets(torch.tensor([[1, -100], [2, 3]]))
+        3
+        >>> count_targets(torch.zeros(4, 1))
+        4
+    """
+    if targets.dtype.is_floating_point:
+        return targets.numel()
+    return int((targets != IGNORE_INDEX).sum())

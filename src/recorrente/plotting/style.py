@@ -1,0 +1,40 @@
+"""O estilo comum das figuras: cores, tamanho e grade.
+
+As figuras são criadas com ``matplotlib.figure.Figure`` diretamente, sem o
+estado global do ``pyplot``: nada fica aberto na memória, e num capítulo basta
+terminar a célula com ``fig`` para que ela apareça uma única vez.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+#: Paleta do livro (legível em fundo claro; no modo escuro o CSS põe um cartão claro).
+COLORS: dict[str, str] = {
+    "principal": "#00897b",
+    "destaque": "#e64a19",
+    "neutro": "#546e7a",
+    "auxiliar": "#5e35b1",
+    "claro": "#b2dfdb",
+}
+
+
+def new_figure(
+    nrows: int = 1, ncols: int = 1, *, width: float = 7.0, height: float = 4.0, **kwargs
+) -> tuple[Figure, Axes | np.ndarray]:
+    """Cria uma figura no estilo do livro; ``kwargs`` vão para ``Figure.subplots``.
+
+    Exemplo:
+        >>> fig, ax = new_figure()
+        >>> _ = ax.set_title("Perda por época")
+        >>> fig.get_size_inches().tolist()
+        [7.0, 4.0]
+    """
+    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    axes = fig.subplots(nrows, ncols, **kwargs)
+    for ax in fig.axes:
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(True, alpha=0.3)
+    return fig, axes

@@ -1,0 +1,242 @@
+"""Um laço de treino para todos os modelos do livro, e checkpoints seguros.
+
+Os modelos obedecem ao contrato de :mod:`recorrente.models`:
+``model(x, targets) -> (output, loss)``. Os lotes são pares ``(x, targets)``
+vindos de qualquer iterável que possa ser percorrido de novo a cada época (um
+``DataLoader``, uma lista, ...).
+
+Exemplo:
+    >>> import torch
+    >>> from recorrente.models import SequenceModel
+    >>> _ = torch.manual_seed(0)
+    >>> x = torch.randint(0, 4, (32, 5))
+    >>> y = torch.full_like(x, -100); y[:, -1] = x[:, 0]   # lembrar o 1º símbolo
+    >>> model = SequenceModel(4, 4, hidden_size=16)
+    >>> history = fit(model, [(x, y)], [(x, y)], TrainConfig(max_epochs=3, progress=False))
+    >>> len(history.train_loss), history.best_epoch in (1, 2, 3)
+    (3, True)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+from tqdm.auto import tqdm
+
+from recorrente.errors import InputError
+from recorrente.models import count_targets
+
+__all__ = [
+    "CHECKPOINT_FORMAT",
+    "History",
+    "TrainConfig",
+    "evaluate",
+    "fit",
+    "load_checkpoint",
+    "save_checkpoint",
+]
+
+Batch = tuple[Tensor, Tensor]
+
+#: Marca gravada em todo checkpoint do pacote, para recusar arquivos alheios.
+CHECKPOINT_FORMAT = "recorrente-checkpoint-v1"
+
+
+@dataclass
+class TrainConfig:
+    """Hiperparâmetros do laço de treino.
+
+    Attributes:
+        lr: taxa de aprendizado do AdamW.
+        weight_decay: decaimento de pesos do AdamW.
+        max_epochs: número máximo de épocas.
+        max_seconds: orçamento de tempo; o treino para ao fim da época que o ultrapassar.
+        clip_norm: norma máxima do gradiente (``None`` desliga o corte).
+        patience: épocas sem melhora na validação antes de parar (``None``: nunca para cedo).
+        progress: mostra uma barra de progresso com a perda.
+        description: texto da barra de progresso.
+    """
+
+    lr: float = 3e-3
+    weight_decay: float = 0.01
+    max_epochs: int = 10
+    max_seconds: float | None = None
+    clip_norm: float | None = 1.0
+    patience: int | None = None
+    progress: bool = True
+    description: str = "treino"
+
+
+@dataclass
+class History:
+    """O que aconteceu no treino: perdas por época, melhor época e tempo gasto."""
+
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    best_epoch: int = 0
+    best_val: float = math.inf
+    seconds: float = 0.0
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, batches: Iterable[Batch]) -> float:
+    """Perda média ponderada pelo número de alvos válidos de cada lote.
+
+    Com alvos inteiros, ignora :data:`recorrente.models.IGNORE_INDEX`: para um
+    modelo de linguagem, o resultado é a NLL média por símbolo.
+    """
+    was_training = model.training
+    model.eval()
+    total, count = 0.0, 0
+    for x, targets in batches:
+        _, loss = model(x, targets)
+        n = count_targets(targets)
+        total += loss.item() * n
+        count += n
+    model.train(was_training)
+    if count == 0:
+        raise InputError("Não há nenhum alvo válido para avaliar; o conjunto está vazio?")
+    return total / count
+
+
+def fit(
+    model: nn.Module,
+    train_batches: Iterable[Batch],
+    val_batches: Iterable[Batch] | None = None,
+    config: TrainConfig | None = None,
+    *,
+    checkpoint: str | Path | None = None,
+    checkpoint_extra: dict[str, Any] | None = None,
+) -> History:
+    """Treina com AdamW e corte de gradiente; no fim, o modelo fica com os melhores pesos.
+
+    A cada época, avalia em ``val_batches`` (se houver) e guarda os pesos da
+    melhor época; sem validação, a "melhor" é a última. Com ``checkpoint``, grava
+    esses pesos (e ``checkpoint_extra``, por exemplo o vocabulário) de forma
+    atômica sempre que a validação melhora.
+
+    Args:
+        model: um modelo que obedece ``model(x, targets) -> (output, loss)``.
+        train_batches: lotes de treino, percorridos uma vez por época.
+        val_batches: lotes de validação, opcionais.
+        config: hiperparâmetros (:class:`TrainConfig`).
+        checkpoint: caminho do arquivo de checkpoint (sobrescrito a cada melhora).
+        checkpoint_extra: dados extras gravados junto com os pesos.
+
+    Returns:
+        O :class:`History` do treino.
+    """
+    config = config or TrainConfig()
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+    )
+    history = History()
+    best_state = None
+    start = time.perf_counter()
+    epochs = range(1, config.max_epochs + 1)
+    bar = tqdm(epochs, desc=config.description, disable=not config.progress, leave=False)
+    for epoch in bar:
+        model.train()
+        total, count = 0.0, 0
+        for x, targets in train_batches:
+            _, loss = model(x, targets)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if config.clip_norm is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), config.clip_norm)
+            optimizer.step()
+            n = count_targets(targets)
+            total += loss.item() * n
+            count += n
+        history.train_loss.append(total / max(count, 1))
+        current = history.train_loss[-1]
+        if val_batches is not None:
+            current = evaluate(model, val_batches)
+            history.val_loss.append(current)
+        if current < history.best_val:
+            history.best_val, history.best_epoch = current, epoch
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            if checkpoint is not None:
+                save_checkpoint(checkpoint, model, checkpoint_extra, overwrite=True)
+        bar.set_postfix(perda=f"{history.train_loss[-1]:.3f}", val=f"{current:.3f}")
+        elapsed = time.perf_counter() - start
+        if config.max_seconds is not None and elapsed >= config.max_seconds:
+            break
+        if config.patience is not None and epoch - history.best_epoch >= config.patience:
+            break
+    history.seconds = time.perf_counter() - start
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    return history
+
+
+def save_checkpoint(
+    path: str | Path,
+    model: nn.Module,
+    extra: dict[str, Any] | None = None,
+    *,
+    overwrite: bool = False,
+) -> Path:
+    """Grava pesos, configuração (``model.config``, se houver) e ``extra`` de forma atômica.
+
+    O arquivo é escrito num temporário da mesma pasta e renomeado no fim: uma
+    interrupção nunca deixa um checkpoint pela metade.
+
+    Raises:
+        InputError: se o arquivo já existe e ``overwrite`` é ``False``.
+    """
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise InputError(
+            f"O arquivo {path} já existe; escolha outro caminho ou peça para sobrescrever."
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "format": CHECKPOINT_FORMAT,
+        "model_class": type(model).__name__,
+        "config": getattr(model, "config", None),
+        "state_dict": model.state_dict(),
+        "extra": extra or {},
+    }
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            torch.save(payload, handle)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load_checkpoint(path: str | Path) -> dict[str, Any]:
+    """Lê um checkpoint gravado por :func:`save_checkpoint`.
+
+    Returns:
+        Um dicionário com ``model_class``, ``config``, ``state_dict`` e ``extra``.
+
+    Raises:
+        InputError: se o arquivo não existe ou não é um checkpoint do Recorrente.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"O checkpoint {path} não existe.")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception:
+        payload = None
+    if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
+        raise InputError(
+            f"{path} não é um checkpoint do Recorrente; use um arquivo gravado por "
+            "'recorrente ... treinar'."
+        )
+    return payload

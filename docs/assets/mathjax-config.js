@@ -20,7 +20,8 @@ function recorrenteTypeset() {
   MathJax.startup.output.clearCache();
   MathJax.typesetClear();
   MathJax.texReset();
-  MathJax.typesetPromise(Array.from(containers));
+  // Os testes do site esperam por esta promessa antes de procurar fórmulas cruas.
+  window.recorrenteMathReady = MathJax.typesetPromise(Array.from(containers));
 }
 
 if (typeof document$ !== "undefined") {

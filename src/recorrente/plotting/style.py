@@ -7,6 +7,8 @@ terminar a célula com ``fig`` para que ela apareça uma única vez.
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -21,6 +23,15 @@ COLORS: dict[str, str] = {
 }
 
 
+class BookFigure(Figure):
+    """Uma ``Figure`` que o Jupyter sabe mostrar sozinha (sem ``pyplot`` nem ``%matplotlib``)."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", facecolor="white")
+        return buffer.getvalue()
+
+
 def new_figure(
     nrows: int = 1, ncols: int = 1, *, width: float = 7.0, height: float = 4.0, **kwargs
 ) -> tuple[Figure, Axes | np.ndarray]:
@@ -31,8 +42,10 @@ def new_figure(
         >>> _ = ax.set_title("Perda por época")
         >>> fig.get_size_inches().tolist()
         [7.0, 4.0]
+        >>> fig._repr_png_()[:4]  # o Jupyter mostra a figura como PNG
+        b'\\x89PNG'
     """
-    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    fig = BookFigure(figsize=(width, height), dpi=100, layout="constrained")
     axes = fig.subplots(nrows, ncols, **kwargs)
     for ax in fig.axes:
         ax.spines[["top", "right"]].set_visible(False)

@@ -1,0 +1,277 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 1. Recorrência à mão
+#
+# Uma rede recorrente é uma rede comum com uma ideia a mais: ela carrega um **estado** de um
+# passo da sequência para o próximo. Neste capítulo fazemos essa conta à mão, com três vetores
+# e duas matrizes, e depois mostramos que o `nn.RNN` do PyTorch e a célula do pacote
+# `recorrente` fazem exatamente a mesma coisa.
+#
+# ## Camada oculta não é estado oculto
+#
+# Num perceptron multicamadas (MLP), a **camada oculta** é só uma etapa intermediária entre a
+# entrada e a saída. Para um lote $X$ com $n$ exemplos de $d$ características,
+#
+# $$
+# H = \phi(X W_{xh} + b_h), \qquad O = H W_{hq} + b_q,
+# $$
+#
+# e cada exemplo é processado sem saber nada dos outros. Já o **estado oculto** de uma rede
+# recorrente depende do passado: no passo $t$, a rede combina a entrada atual $x_t$ com o estado
+# anterior $h_{t-1}$,
+#
+# $$
+# h_t = \tanh\left(x_t W_{xh} + b_{xh} + h_{t-1} W_{hh} + b_{hh}\right).
+# $$
+#
+# Essa equação é a **recorrência**: $h_t$ é definido a partir de $h_{t-1}$, que por sua vez veio
+# de $h_{t-2}$, e assim por diante até o estado inicial $h_0$ (em geral, zeros). Os pesos
+# $W_{xh}$, $W_{hh}$ e os vieses $b_{xh}$, $b_{hh}$ são **os mesmos em todos os passos**. Por
+# isso o número de parâmetros não cresce com o tamanho da sequência.
+#
+# Desenhar a rede "desdobrada no tempo" ajuda a ver isso: cada caixa abaixo é a mesma célula,
+# aplicada de novo a cada passo.
+
+# %%
+import torch
+from torch import nn
+
+from recorrente import RNNCell
+from recorrente.plotting.diagrams import unrolled_rnn
+
+fig = unrolled_rnn(steps=4)
+fig
+
+# %% [markdown]
+# ## A conta passo a passo
+#
+# Vamos a um exemplo pequeno: uma sequência de 3 passos, cada entrada com 2 características
+# ($x_t \in \mathbb{R}^2$), e um estado oculto de tamanho 3 ($h_t \in \mathbb{R}^3$). Então
+# $W_{xh}$ tem forma $2 \times 3$ e $W_{hh}$, $3 \times 3$. Sorteamos tudo com a semente 0 para
+# que o resultado seja reproduzível, e deixamos os vieses em zero por enquanto.
+
+# %%
+torch.manual_seed(0)
+x_seq = [torch.randn(2) for _ in range(3)]  # x_1, x_2, x_3
+W_xh = torch.randn(2, 3)
+W_hh = torch.randn(3, 3)
+b_h = torch.zeros(3)
+
+h = torch.zeros(3)  # h_0
+estados = []
+for t, x_t in enumerate(x_seq, start=1):
+    h = torch.tanh(x_t @ W_xh + h @ W_hh + b_h)
+    estados.append(h)
+    print(f"h_{t} = [" + ", ".join(f"{v:.4f}" for v in h.tolist()) + "]")
+
+# %% [markdown]
+# O primeiro estado só depende de $x_1$, porque $h_0 = 0$. O segundo já mistura $x_2$ com o que
+# a rede guardou de $x_1$, e o terceiro carrega um pouco de toda a sequência. Estes são os mesmos
+# números do caderno que deu origem a este capítulo; a célula abaixo confere, com quatro casas
+# decimais, os valores que citamos: $h_1 = [0{,}6291;\ 0{,}8989;\ -0{,}8216]$ e
+# $h_3 = [-0{,}0694;\ -0{,}9242;\ 0{,}8592]$.
+
+# %%
+torch.testing.assert_close(estados[0], torch.tensor([0.6291, 0.8989, -0.8216]), atol=5e-5, rtol=0)
+torch.testing.assert_close(estados[1], torch.tensor([-0.6662, -0.6302, 0.7730]), atol=5e-5, rtol=0)
+torch.testing.assert_close(estados[2], torch.tensor([-0.0694, -0.9242, 0.8592]), atol=5e-5, rtol=0)
+print("h_1, h_2 e h_3 conferem com os valores citados.")
+
+# %% [markdown]
+# ## O mesmo cálculo com o nn.RNN
+#
+# O `nn.RNN` faz essa mesma conta, mas guarda os pesos **transpostos**: `weight_ih_l0` tem forma
+# $(H, I) = (3, 2)$ e calcula $x_t W_{ih}^\top$. Para reproduzir nossos números, copiamos
+# $W_{xh}^\top$ e $W_{hh}^\top$ para dentro do módulo e zeramos os dois vieses. A entrada vai
+# num tensor de forma $(N, T, I) = (1, 3, 2)$, com `batch_first=True`.
+
+# %%
+rnn = nn.RNN(input_size=2, hidden_size=3, batch_first=True)
+with torch.no_grad():
+    rnn.weight_ih_l0.copy_(W_xh.T)
+    rnn.weight_hh_l0.copy_(W_hh.T)
+    rnn.bias_ih_l0.zero_()
+    rnn.bias_hh_l0.zero_()
+
+x = torch.stack(x_seq).unsqueeze(0)  # (N=1, T=3, I=2)
+saida, h_n = rnn(x)
+print("saída em cada passo:\n", saida.detach())
+print("h_n:", h_n.detach())
+torch.testing.assert_close(saida[0], torch.stack(estados))
+torch.testing.assert_close(h_n[0, 0], estados[-1])
+
+# %% [markdown]
+# A saída do `nn.RNN` é a pilha de todos os estados $h_1, h_2, h_3$, e `h_n` é o último deles.
+# (O próximo capítulo explica cada forma desses tensores.)
+#
+# Um cuidado ao comparar com outros textos: se você criar o `nn.RNN` **sem** copiar os pesos, ele
+# sorteia pesos próprios, e os números mudam. Com a mesma semente e a mesma ordem de sorteios do
+# caderno original, obtemos a saída que ele mostra, e ela não tem nada a ver com a conta à mão:
+
+# %%
+torch.manual_seed(0)
+x_seq_original = [torch.randn(2) for _ in range(3)]
+_ = torch.randn(2, 3), torch.randn(3, 3)  # os sorteios de W_xh e W_hh, na mesma ordem
+rnn_aleatoria = nn.RNN(input_size=2, hidden_size=3, batch_first=True)
+saida_aleatoria, _ = rnn_aleatoria(torch.stack(x_seq_original).unsqueeze(0))
+print(saida_aleatoria.detach()[0, -1])
+torch.testing.assert_close(
+    saida_aleatoria[0, -1].detach(), torch.tensor([0.4113, -0.5408, 0.5808]), atol=5e-5, rtol=0
+)
+
+# %% [markdown]
+# O último passo, $[0{,}4113;\ -0{,}5408;\ 0{,}5808]$, é diferente de $h_3$: os dois modelos
+# fazem a mesma conta, mas com pesos diferentes. "Fazer o mesmo processo" só vira "dar o mesmo
+# resultado" quando os pesos são os mesmos.
+#
+# ## A célula do pacote
+#
+# O pacote `recorrente` tem a mesma equação escrita em `recorrente.cells.RNNCell`, com os pesos
+# na notação do livro (`W_xh`, `W_hh`, `b_xh`, `b_hh`). Ela recebe um passo e o estado anterior e
+# devolve o novo estado; o método `load_torch_weights` copia os pesos de um `nn.RNN`, fazendo a
+# transposição. Desenrolando a célula no tempo com um laço, chegamos aos mesmos estados:
+
+# %%
+celula = RNNCell(input_size=2, hidden_size=3).load_torch_weights(rnn)
+print("W_xh da célula é o W_xh da conta à mão:", torch.equal(celula.W_xh, W_xh))
+
+estado = celula.initial_state(batch_size=1)
+for t, x_t in enumerate(x_seq, start=1):
+    estado = celula(x_t.unsqueeze(0), estado)
+    torch.testing.assert_close(estado[0][0], estados[t - 1])
+print("h_3 da célula:", estado[0].detach()[0])
+
+# %% [markdown]
+# ## Um truque: concatenar em vez de somar
+#
+# A soma $x_t W_{xh} + h_{t-1} W_{hh}$ pode ser feita com **uma** multiplicação só: basta
+# concatenar a entrada e o estado lado a lado e empilhar as duas matrizes de pesos uma sobre a
+# outra,
+#
+# $$
+# x_t W_{xh} + h_{t-1} W_{hh} = \begin{bmatrix} x_t & h_{t-1} \end{bmatrix}
+# \begin{bmatrix} W_{xh} \\ W_{hh} \end{bmatrix}.
+# $$
+#
+# Com um lote de 3 exemplos, entrada de tamanho 1 e estado de tamanho 4, as formas são
+# $(3, 1) \cdot (1, 4) + (3, 4) \cdot (4, 4)$ de um lado, e $(3, 5) \cdot (5, 4)$ do outro:
+
+# %%
+torch.manual_seed(0)
+X, W_xh4 = torch.randn(3, 1), torch.randn(1, 4)
+H, W_hh4 = torch.randn(3, 4), torch.randn(4, 4)
+
+somando = X @ W_xh4 + H @ W_hh4
+concatenando = torch.cat((X, H), dim=1) @ torch.cat((W_xh4, W_hh4), dim=0)
+print("formas:", tuple(torch.cat((X, H), dim=1).shape), "x", tuple(torch.cat((W_xh4, W_hh4), 0).shape))
+print(concatenando)
+torch.testing.assert_close(somando, concatenando)
+
+# %% [markdown]
+# As duas contas dão o mesmo resultado (a diferença, se houver, é de arredondamento de ponto
+# flutuante). O texto da d2l que inspirou este exemplo não fixa a semente, então seus números não
+# podem ser reproduzidos; os daqui podem. Bibliotecas usam variações desse truque para juntar
+# várias multiplicações pequenas numa grande, que o hardware executa melhor.
+#
+# ## Os parâmetros não crescem com a sequência
+#
+# A célula tem $I \cdot H + H \cdot H + 2H$ parâmetros, qualquer que seja o número de passos:
+
+# %%
+n_parametros = sum(p.numel() for p in celula.parameters())
+print("parâmetros da célula:", n_parametros, "=", 2 * 3 + 3 * 3 + 2 * 3)
+assert n_parametros == 2 * 3 + 3 * 3 + 2 * 3
+
+# %% [markdown]
+# ## Resumo
+#
+# - O estado oculto $h_t$ resume o que a rede viu até o passo $t$; ele é calculado a partir de
+#   $x_t$ e de $h_{t-1}$, sempre com os mesmos pesos.
+# - O `nn.RNN` faz a mesma conta, com os pesos guardados transpostos e dois vieses.
+# - A célula `RNNCell` do pacote reproduz o `nn.RNN` número a número; os testes do projeto
+#   conferem isso para vários tamanhos.
+#
+# ## Exercícios
+#
+# 1. Troque a tangente hiperbólica pela ReLU na conta à mão e confira o resultado com
+#    `nn.RNN(..., nonlinearity="relu")` e com `RNNCell(..., nonlinearity="relu")`.
+#
+# <details class="success"><summary>Solução</summary>
+#
+# ```python
+# import torch
+# from torch import nn
+# from recorrente import RNNCell
+#
+# torch.manual_seed(1)
+# xs = torch.randn(4, 2)  # 4 passos, 2 características
+# rnn = nn.RNN(2, 3, nonlinearity="relu")
+# celula = RNNCell(2, 3, nonlinearity="relu").load_torch_weights(rnn)
+#
+# h = torch.zeros(3)
+# W_xh, W_hh = rnn.weight_ih_l0.T, rnn.weight_hh_l0.T
+# b = rnn.bias_ih_l0 + rnn.bias_hh_l0
+# for x_t in xs:
+#     h = torch.relu(x_t @ W_xh + h @ W_hh + b)
+#
+# _, h_n = rnn(xs.unsqueeze(1))  # (T, N=1, I)
+# estado = celula.initial_state(1)
+# for x_t in xs:
+#     estado = celula(x_t.unsqueeze(0), estado)
+# torch.testing.assert_close(h, h_n[0, 0])
+# torch.testing.assert_close(estado[0][0], h)
+# print("ReLU: conta à mão, nn.RNN e RNNCell concordam:", h)
+# ```
+#
+# </details>
+#
+# 2. Mostre que processar duas sequências num lote (forma $(N, T, I) = (2, 5, 2)$) dá os mesmos
+#    estados finais que processar cada uma sozinha.
+#
+# <details class="success"><summary>Solução</summary>
+#
+# ```python
+# import torch
+# from torch import nn
+#
+# torch.manual_seed(2)
+# rnn = nn.RNN(2, 3, batch_first=True)
+# lote = torch.randn(2, 5, 2)
+# _, h_lote = rnn(lote)
+# for i in range(2):
+#     _, h_sozinha = rnn(lote[i : i + 1])
+#     torch.testing.assert_close(h_lote[:, i], h_sozinha[:, 0])
+# print("Cada exemplo do lote é processado de forma independente.")
+# ```
+#
+# </details>
+#
+# 3. Confira com código que o número de parâmetros de um `nn.RNN(input_size=I, hidden_size=H)`
+#    é $IH + H^2 + 2H$ para três pares $(I, H)$ diferentes, e que ele não depende do tamanho da
+#    sequência.
+#
+# <details class="success"><summary>Solução</summary>
+#
+# ```python
+# from torch import nn
+#
+# for I, H in [(1, 1), (2, 3), (10, 32)]:
+#     rnn = nn.RNN(I, H)
+#     total = sum(p.numel() for p in rnn.parameters())
+#     assert total == I * H + H * H + 2 * H, (I, H, total)
+#     print(f"I={I:2d}, H={H:2d}: {total} parâmetros")
+# # A sequência não aparece em lugar nenhum: o mesmo módulo processa T = 5 ou T = 5000.
+# ```
+#
+# </details>

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Cria .venv e instala as versões testadas do projeto (torch de CPU primeiro).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+[ -d .venv ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+# O torch vem antes, fixado: um pedido sem versão baixaria a versão CUDA, de vários GB.
+.venv/bin/python -m pip install --quiet "torch==2.13.0"
+.venv/bin/python -m pip install --quiet -c requirements/constraints.txt -e ".[docs,dev]"
+echo "Pronto: ambiente em .venv com as versões de requirements/constraints.txt."

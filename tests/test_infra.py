@@ -1,0 +1,100 @@
+"""O que mantém o projeto montável: README ↔ CI, workflows válidos, configuração do site, CLI."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from recorrente.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _readme_commands() -> list[str]:
+    blocks = re.findall(r"```bash\n(.*?)```", (ROOT / "README.md").read_text(), re.DOTALL)
+    return [b.strip() for b in blocks]
+
+
+def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one() -> None:
+    commands = _readme_commands()
+    assert len(commands) == 2, commands
+    serve, test = commands
+    assert "mkdocs serve" in serve
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert test in ci.splitlines(), "o .ci/run precisa rodar o comando de testes do README"
+
+
+def test_workflows_pass_actionlint() -> None:
+    actionlint = shutil.which("actionlint") or str(
+        Path(__file__).parents[1] / ".venv/bin/actionlint"
+    )
+    workflows = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
+    assert len(workflows) == 2
+    result = subprocess.run([actionlint, *workflows], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pages_workflow_has_least_privilege_and_official_actions() -> None:
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "publicar.yml").read_text())
+    assert wf["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert "group" in wf["concurrency"]
+    steps = [s.get("uses", "") for job in wf["jobs"].values() for s in job["steps"]]
+    assert any(s.startswith("actions/upload-pages-artifact@") for s in steps)
+    assert any(s.startswith("actions/deploy-pages@") for s in steps)
+
+
+def _mkdocs_config() -> dict:
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *a: None)
+    Loader.add_multi_constructor("!", lambda *a: None)
+    return yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=Loader)
+
+
+def test_mkdocs_config_is_strict_offline_and_portuguese() -> None:
+    cfg = _mkdocs_config()
+    assert cfg["strict"] is True
+    assert cfg["theme"]["language"] == "pt-BR"
+    assert cfg["theme"]["font"] is False
+    jupyter = next(
+        p["mkdocs-jupyter"] for p in cfg["plugins"] if isinstance(p, dict) and "mkdocs-jupyter" in p
+    )
+    assert jupyter["include"] == ["capitulos/*.py"]
+    assert jupyter["execute"] is True and jupyter["allow_errors"] is False
+    assert not any("//" in js for js in cfg["extra_javascript"]), "nada de CDN"
+
+
+def test_every_chapter_is_in_the_nav() -> None:
+    cfg = _mkdocs_config()
+    nav_text = yaml.safe_dump(cfg["nav"])
+    for chapter in sorted((ROOT / "docs" / "capitulos").glob("*.py")):
+        assert f"capitulos/{chapter.name}" in nav_text, f"{chapter.name} não está no nav"
+
+
+def test_constraints_pin_torch_cpu_version() -> None:
+    lines = (ROOT / "requirements" / "constraints.txt").read_text().splitlines()
+    assert "torch==2.13.0" in lines
+
+
+def test_cli_help_is_portuguese(capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("uso: recorrente")
+    assert "mostra esta ajuda e sai" in out
+
+
+def test_cli_unknown_argument_is_one_portuguese_line(capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--nao-existe"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "erro: argumentos desconhecidos: --nao-existe" in err
+    assert "Traceback" not in err

@@ -1,0 +1,184 @@
+"""Verificações do site CONSTRUÍDO (``site/``), servido em localhost e aberto no Chromium.
+
+Rode depois de ``mkdocs build --strict`` (o comando de testes do README faz isso). Para cada
+página: idioma pt-BR, nenhum erro no console, nenhuma requisição fora de localhost, todas as
+imagens carregadas, fórmulas tipografadas pelo MathJax sem ``$`` cru, e todo link interno (com
+âncora) resolvendo.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.site
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = Path(os.environ.get("RECORRENTE_SITE", ROOT / "site"))
+CHROMIUM = os.environ.get("RECORRENTE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _pages() -> list[str]:
+    if not (SITE / "index.html").is_file():
+        return []
+    return sorted(
+        p.relative_to(SITE).as_posix()
+        for p in SITE.rglob("*.html")
+        if p.name != "404.html" and "assets" not in p.parts
+    )
+
+
+PAGES = _pages()
+
+
+def test_site_was_built() -> None:
+    assert PAGES, f"Site não encontrado em {SITE}; rode `mkdocs build --strict` antes."
+    assert "capitulos/01_recorrencia/index.html" in PAGES
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # silencia o log de cada requisição
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    handler = functools.partial(_Quiet, directory=str(SITE))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    assert Path(CHROMIUM).exists(), (
+        f"Chromium não encontrado em {CHROMIUM} (apt-get install chromium)."
+    )
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+# Texto visível da página sem código, saídas de células e fórmulas já tipografadas.
+_VISIBLE_PROSE_JS = """
+() => {
+  const root = document.querySelector('.md-content').cloneNode(true);
+  root.querySelectorAll('pre, code, script, style, mjx-container, .jp-OutputArea, .jp-InputArea')
+      .forEach(e => e.remove());
+  return root.innerText;
+}
+"""
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_in_browser(page_path: str, server: str, browser) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    outside: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def check_request(request) -> None:
+        host = urlparse(request.url).hostname
+        if request.url.startswith(("data:", "blob:", "about:")):
+            return
+        if host not in ("127.0.0.1", "localhost"):
+            outside.append(request.url)
+
+    page.on("request", check_request)
+    page.goto(server + page_path, wait_until="load")
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.evaluate("() => MathJax.startup.promise")
+    page.evaluate("() => window.recorrenteMathReady || null")
+    page.wait_for_load_state("networkidle")
+
+    assert page.evaluate("document.documentElement.lang") == "pt-BR"
+    assert not outside, f"requisições para fora de localhost: {outside}"
+    assert not errors, f"erros no console: {errors}"
+
+    broken = page.evaluate(
+        "() => Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0)"
+        ".map(i => i.src.slice(0, 80))"
+    )
+    assert not broken, f"imagens que não carregaram: {broken}"
+
+    has_formulas = page.evaluate(
+        "() => document.querySelectorAll('.arithmatex').length > 0 || "
+        "Array.from(document.querySelectorAll('.jp-RenderedMarkdown'))"
+        ".some(e => e.textContent.includes('$'))"
+    )
+    prose = page.evaluate(_VISIBLE_PROSE_JS)
+    raw = re.findall(r"\$[^$\s][^$]{0,60}\$|\$\$|\\\(|\\\[", prose)
+    assert not raw, f"fórmulas cruas na página: {raw[:5]}"
+    if has_formulas:
+        assert page.evaluate("document.querySelectorAll('mjx-container').length") > 0
+    context.close()
+
+
+class _LinksAndIds(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for key in ("id", "name"):
+            if values.get(key):
+                self.ids.add(values[key])
+        if tag == "a" and values.get("href"):
+            self.links.append(values["href"])
+
+
+@functools.cache
+def _parse(path: Path) -> _LinksAndIds:
+    parser = _LinksAndIds()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def _target_file(url_path: str) -> Path:
+    target = SITE / unquote(url_path).lstrip("/")
+    return target / "index.html" if url_path.endswith("/") or target.is_dir() else target
+
+
+def test_internal_links_and_anchors_resolve() -> None:
+    assert PAGES, "Site não construído."
+    problems = []
+    for page_path in PAGES:
+        base = "http://site/" + page_path
+        for href in _parse(SITE / page_path).links:
+            url = urlparse(urljoin(base, href))
+            if url.scheme not in ("http", "https") or url.hostname != "site":
+                continue  # link externo (repositório, licença): não é carregado pelo leitor
+            target = _target_file(url.path)
+            if not target.is_file():
+                problems.append(f"{page_path}: {href} → arquivo inexistente")
+                continue
+            if url.fragment and target.suffix == ".html":
+                if unquote(url.fragment) not in _parse(target).ids:
+                    problems.append(f"{page_path}: {href} → âncora inexistente")
+    assert not problems, "\n".join(problems[:20])

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.site
 
@@ -71,11 +72,10 @@ def server():
 
 @pytest.fixture(scope="module")
 def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
     assert Path(CHROMIUM).exists(), (
         f"Chromium não encontrado em {CHROMIUM} (apt-get install chromium)."
     )
-    with playwright.sync_playwright() as p:
+    with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()

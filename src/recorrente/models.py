@@ -21,7 +21,14 @@ from typing import Literal
 from torch import Tensor, nn
 from torch.nn import functional as F
 
-__all__ = ["IGNORE_INDEX", "RECURRENT_KINDS", "SequenceModel", "count_targets", "make_recurrent"]
+__all__ = [
+    "IGNORE_INDEX",
+    "RECURRENT_KINDS",
+    "SequenceModel",
+    "WindowRegressor",
+    "count_targets",
+    "make_recurrent",
+]
 
 #: Alvo que a perda ignora (preenchimento, posições sem rótulo).
 IGNORE_INDEX = -100
@@ -168,3 +175,57 @@ def count_targets(targets: Tensor) -> int:
     if targets.dtype.is_floating_point:
         return targets.numel()
     return int((targets != IGNORE_INDEX).sum())
+
+
+class WindowRegressor(nn.Module):
+    """Janela de ``T`` passos → rede recorrente → o próximo valor (regressão).
+
+    A rede lê a janela inteira e uma camada linear transforma o estado oculto do
+    último passo numa previsão por exemplo. A perda é o erro quadrático médio.
+
+    Args:
+        input_size: características por passo (1 para uma série só).
+        hidden_size: tamanho do estado oculto.
+        kind: ``"rnn"``, ``"gru"`` ou ``"lstm"``.
+        num_layers: camadas recorrentes empilhadas.
+
+    Exemplo:
+        >>> import torch
+        >>> model = WindowRegressor(hidden_size=8)
+        >>> y_hat, loss = model(torch.zeros(4, 20), torch.zeros(4))
+        >>> y_hat.shape, loss.ndim
+        (torch.Size([4]), 0)
+    """
+
+    def __init__(
+        self,
+        input_size: int = 1,
+        hidden_size: int = 32,
+        kind: RecurrentKind = "lstm",
+        *,
+        num_layers: int = 1,
+    ) -> None:
+        super().__init__()
+        self.config = {
+            "input_size": input_size,
+            "hidden_size": hidden_size,
+            "kind": kind,
+            "num_layers": num_layers,
+        }
+        self.rnn = make_recurrent(kind, input_size, hidden_size, num_layers)
+        self.head = nn.Linear(hidden_size, 1)
+
+    def forward(self, x: Tensor, targets: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
+        """Devolve ``(previsão, loss)``; a previsão tem forma ``(N,)``.
+
+        Args:
+            x: janelas ``(N, T)`` (uma série) ou ``(N, T, input_size)``.
+            targets: o valor seguinte de cada janela, ``(N,)``.
+        """
+        if x.ndim == 2:
+            x = x.unsqueeze(-1)
+        output, _ = self.rnn(x)
+        prediction = self.head(output[:, -1]).squeeze(-1)
+        if targets is None:
+            return prediction, None
+        return prediction, F.mse_loss(prediction, targets.reshape(prediction.shape))

@@ -1,0 +1,426 @@
+"""Previsão de séries: janelas, divisão cronológica, linhas de base, métricas e validação.
+
+O caminho honesto, passo a passo:
+
+1. :func:`chronological_split` corta a série em treino, validação e teste, nesta
+   ordem no tempo;
+2. :func:`prepare_windows` monta as janelas deslizantes e ajusta o escalonador
+   **só no trecho de treino** (com ``leaky=True``, reproduz o erro comum de
+   ajustá-lo na série inteira);
+3. :func:`baseline_predictions` dá as referências (persistência, média móvel,
+   autorregressão linear) e :func:`train_window_model` treina um
+   :class:`recorrente.models.WindowRegressor` com :func:`recorrente.training.fit`;
+4. :func:`forecast_metrics` mede tudo na unidade original (RMSE, MAE, MAPE e
+   acerto de direção).
+
+Exemplo:
+    >>> import numpy as np
+    >>> X, y = make_windows(np.arange(6.0), window=3)
+    >>> X.tolist(), y.tolist()
+    ([[0.0, 1.0, 2.0], [1.0, 2.0, 3.0], [2.0, 3.0, 4.0]], [3.0, 4.0, 5.0])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.linear_model import LinearRegression
+from sklearn.model_selection import TimeSeriesSplit
+from sklearn.preprocessing import MinMaxScaler
+
+from recorrente.errors import InputError
+from recorrente.models import WindowRegressor
+from recorrente.training import History, TrainConfig, fit
+
+__all__ = [
+    "Split",
+    "WindowData",
+    "baseline_predictions",
+    "chronological_split",
+    "compare_models",
+    "forecast_metrics",
+    "lstm_predictions",
+    "make_windows",
+    "predict",
+    "prepare_windows",
+    "recursive_forecast",
+    "train_window_model",
+    "walk_forward",
+]
+
+Mode = Literal["preco", "retorno"]
+
+
+def make_windows(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Janelas deslizantes: ``X[i] = values[i : i + window]`` e ``y[i] = values[i + window]``.
+
+    Raises:
+        InputError: se a série não tem pelo menos ``window + 1`` valores.
+    """
+    values = np.asarray(values, dtype=float)
+    if window < 1:
+        raise InputError(f"A janela precisa ter pelo menos 1 passo (recebi {window}).")
+    if len(values) < window + 1:
+        raise InputError(
+            f"A série tem {len(values)} valores, mas uma janela de {window} precisa de pelo "
+            f"menos {window + 1}; use uma janela menor ou uma série mais longa."
+        )
+    X = np.lib.stride_tricks.sliding_window_view(values[:-1], window).copy()
+    return X, values[window:].copy()
+
+
+@dataclass(frozen=True)
+class Split:
+    """Onde terminam o treino e a validação (índices da série, fim exclusivo).
+
+    Um alvo no índice ``t`` é de treino se ``t < train_end``, de validação se
+    ``train_end <= t < val_end`` e de teste se ``val_end <= t < end``.
+    """
+
+    train_end: int
+    val_end: int
+    end: int
+
+
+def chronological_split(
+    n: int, window: int, *, val_fraction: float = 0.15, test_fraction: float = 0.15
+) -> Split:
+    """Divide ``n`` pontos em treino, validação e teste, nesta ordem no tempo.
+
+    Exemplo:
+        >>> chronological_split(100, window=10)
+        Split(train_end=70, val_end=85, end=100)
+    """
+    n_test = int(round(n * test_fraction))
+    n_val = int(round(n * val_fraction))
+    train_end = n - n_test - n_val
+    if train_end - window < 10 or n_val < 1 or n_test < 1:
+        raise InputError(
+            f"A série tem {n} valores: pouco para uma janela de {window} com treino, "
+            "validação e teste; use uma série mais longa ou uma janela menor."
+        )
+    return Split(train_end=train_end, val_end=n - n_test, end=n)
+
+
+@dataclass
+class WindowData:
+    """Janelas já escalonadas para a rede, e o que é preciso para voltar a preços.
+
+    ``X[parte]`` tem forma ``(N, janela)`` e ``y[parte]`` forma ``(N,)``, com
+    ``parte`` em ``"treino"``, ``"validacao"`` e ``"teste"``; ``targets[parte]``
+    diz o índice da série de cada alvo.
+    """
+
+    prices: np.ndarray
+    window: int
+    mode: Mode
+    split: Split
+    scaler: MinMaxScaler
+    X: dict[str, np.ndarray]
+    y: dict[str, np.ndarray]
+    targets: dict[str, np.ndarray]
+
+    def to_prices(self, scaled: np.ndarray, part: str) -> np.ndarray:
+        """Converte previsões na escala da rede em preços para os alvos de ``part``."""
+        values = self.scaler.inverse_transform(np.asarray(scaled, float).reshape(-1, 1))[:, 0]
+        if self.mode == "preco":
+            return values
+        return self.prices[self.targets[part] - 1] * np.exp(values)
+
+    def actual(self, part: str) -> np.ndarray:
+        """Os preços verdadeiros dos alvos de ``part``."""
+        return self.prices[self.targets[part]]
+
+    def previous(self, part: str) -> np.ndarray:
+        """O preço do dia anterior a cada alvo de ``part``."""
+        return self.prices[self.targets[part] - 1]
+
+
+PARTS = ("treino", "validacao", "teste")
+
+
+def _model_series(prices: np.ndarray, mode: Mode) -> np.ndarray:
+    """A série que a rede vê: o preço, ou o log-retorno (``NaN`` no índice 0)."""
+    if mode == "preco":
+        return prices.astype(float)
+    if mode == "retorno":
+        return np.concatenate([[np.nan], np.diff(np.log(prices))])
+    raise ValueError(f"Modo desconhecido: {mode!r}; use 'preco' ou 'retorno'.")
+
+
+def prepare_windows(
+    prices: np.ndarray | pd.Series,
+    window: int,
+    split: Split,
+    *,
+    mode: Mode = "retorno",
+    leaky: bool = False,
+) -> WindowData:
+    """Monta as janelas de treino, validação e teste e escalona para a faixa [-1, 1].
+
+    Args:
+        prices: a série de preços (positivos).
+        window: quantos passos cada janela tem.
+        split: a divisão cronológica (:func:`chronological_split`).
+        mode: ``"preco"`` (a rede vê preços) ou ``"retorno"`` (log-retornos diários).
+        leaky: ajusta o escalonador na série inteira, como no exemplo ingênuo; só
+            serve para medir o vazamento. O honesto (padrão) usa só o treino.
+    """
+    prices = np.asarray(prices, dtype=float)
+    series = _model_series(prices, mode)
+    first = window + (1 if mode == "retorno" else 0)  # primeiro alvo com janela completa
+    fit_part = series[: split.end] if leaky else series[: split.train_end]
+    scaler = MinMaxScaler(feature_range=(-1, 1))
+    scaler.fit(fit_part[~np.isnan(fit_part)].reshape(-1, 1))
+    scaled = scaler.transform(np.nan_to_num(series).reshape(-1, 1))[:, 0]
+    bounds = {
+        "treino": (first, split.train_end),
+        "validacao": (split.train_end, split.val_end),
+        "teste": (split.val_end, split.end),
+    }
+    X, y, targets = {}, {}, {}
+    for part, (start, stop) in bounds.items():
+        t = np.arange(max(start, first), stop)
+        targets[part] = t
+        X[part] = np.stack([scaled[i - window : i] for i in t]) if len(t) else np.empty((0, window))
+        y[part] = scaled[t]
+    return WindowData(prices, window, mode, split, scaler, X, y, targets)
+
+
+def forecast_metrics(actual, predicted, previous) -> dict[str, float]:
+    """RMSE, MAE, MAPE (%) e acerto de direção (%), na unidade original.
+
+    A direção prevista é o sinal de ``predicted - previous``; ela acerta quando
+    coincide com o sinal de ``actual - previous``. Quem nunca prevê mudança (a
+    persistência) não tem direção: o acerto fica ``NaN``. ``alta_%`` é a fração
+    de alvos em que o preço subiu, a referência do acerto de direção.
+
+    Exemplo:
+        >>> m = forecast_metrics([10, 12, 9], [11, 11, 10], [10, 10, 10])
+        >>> round(m["RMSE"], 4), round(m["MAE"], 4), round(m["direcao_%"], 1)
+        (1.0, 1.0, 33.3)
+    """
+    actual, predicted, previous = (
+        np.asarray(a, dtype=float) for a in (actual, predicted, previous)
+    )
+    error = predicted - actual
+    predicted_move = np.sign(predicted - previous)
+    actual_move = np.sign(actual - previous)
+    moved = predicted_move != 0
+    return {
+        "RMSE": float(np.sqrt(np.mean(error**2))),
+        "MAE": float(np.mean(np.abs(error))),
+        "MAPE_%": float(100 * np.mean(np.abs(error) / np.abs(actual))),
+        "direcao_%": float(100 * np.mean(predicted_move == actual_move)) if moved.any() else np.nan,
+        "alta_%": float(100 * np.mean(actual_move > 0)),
+    }
+
+
+def baseline_predictions(
+    data: WindowData, part: str = "teste", *, average: int = 5
+) -> dict[str, np.ndarray]:
+    """Previsões das linhas de base para os alvos de ``part``, em preços.
+
+    - ``persistencia``: amanhã = hoje;
+    - ``media_movel``: média dos últimos ``average`` preços;
+    - ``ar_linear``: regressão linear (scikit-learn) dos log-retornos da janela no
+      próximo log-retorno, ajustada nas janelas de treino.
+    """
+    prices, window = data.prices, data.window
+    t = data.targets[part]
+    price_windows = np.stack([prices[i - window : i] for i in t])
+    returns = np.diff(np.log(prices))
+
+    def return_windows(indices):
+        # log-retornos dos `window` dias antes do alvo (precisa de i - window - 1 >= 0)
+        return np.stack([returns[i - window - 1 : i - 1] for i in indices])
+
+    train_t = data.targets["treino"]
+    train_t = train_t[train_t >= window + 1]
+    ar = LinearRegression().fit(return_windows(train_t), returns[train_t - 1])
+    ar_t = np.maximum(t, window + 1)
+    ar_pred = prices[t - 1] * np.exp(ar.predict(return_windows(ar_t)))
+    return {
+        "persistencia": price_windows[:, -1],
+        "media_movel": price_windows[:, -average:].mean(axis=1),
+        "ar_linear": ar_pred,
+    }
+
+
+def train_window_model(
+    data: WindowData,
+    *,
+    hidden_size: int = 32,
+    epochs: int = 30,
+    patience: int = 5,
+    batch_size: int = 256,
+    lr: float = 3e-3,
+    seed: int = 0,
+    progress: bool = False,
+    description: str = "LSTM",
+) -> tuple[WindowRegressor, History]:
+    """Treina um :class:`WindowRegressor` (LSTM) com parada antecipada na validação."""
+    torch.manual_seed(seed)
+    generator = torch.Generator().manual_seed(seed)
+    X = torch.tensor(data.X["treino"], dtype=torch.float32)
+    y = torch.tensor(data.y["treino"], dtype=torch.float32)
+
+    class _Shuffled:
+        """Lotes embaralhados de novo a cada época."""
+
+        def __iter__(self):
+            order = torch.randperm(len(X), generator=generator)
+            for start in range(0, len(X), batch_size):
+                index = order[start : start + batch_size]
+                yield X[index], y[index]
+
+    val = [
+        (
+            torch.tensor(data.X["validacao"], dtype=torch.float32),
+            torch.tensor(data.y["validacao"], dtype=torch.float32),
+        )
+    ]
+    model = WindowRegressor(hidden_size=hidden_size)
+    config = TrainConfig(
+        lr=lr, max_epochs=epochs, patience=patience, progress=progress, description=description
+    )
+    history = fit(model, _Shuffled(), val, config)
+    return model, history
+
+
+@torch.no_grad()
+def predict(model: WindowRegressor, X: np.ndarray) -> np.ndarray:
+    """Previsões do modelo (na escala da rede) para janelas ``(N, T)``."""
+    model.eval()
+    output, _ = model(torch.tensor(X, dtype=torch.float32))
+    return output.numpy().astype(float)
+
+
+def lstm_predictions(model: WindowRegressor, data: WindowData, part: str = "teste") -> np.ndarray:
+    """Previsões do modelo em preços para os alvos de ``part``."""
+    return data.to_prices(predict(model, data.X[part]), part)
+
+
+def recursive_forecast(
+    model: WindowRegressor, data: WindowData, horizon: int, part: str = "teste"
+) -> np.ndarray:
+    """Previsão de vários passos, realimentando a rede com as próprias previsões.
+
+    Devolve uma matriz ``(N, horizon)``: a linha ``i`` parte da origem do alvo
+    ``i`` de ``part`` (o último dado conhecido é o do dia anterior) e a coluna
+    ``h`` é a previsão do preço ``h + 1`` dias à frente.
+    """
+    windows = data.X[part].copy()
+    steps = []
+    for _ in range(horizon):
+        step = predict(model, windows)
+        steps.append(step)
+        windows = np.concatenate([windows[:, 1:], step[:, None]], axis=1)
+    scaled = np.stack(steps, axis=1)
+    values = data.scaler.inverse_transform(scaled.reshape(-1, 1)).reshape(scaled.shape)
+    if data.mode == "preco":
+        return values
+    return data.previous(part)[:, None] * np.exp(np.cumsum(values, axis=1))
+
+
+def compare_models(
+    prices: np.ndarray | pd.Series,
+    window: int = 20,
+    *,
+    split: Split | None = None,
+    modes: Sequence[Mode] = ("preco", "retorno"),
+    epochs: int = 30,
+    patience: int = 5,
+    seed: int = 0,
+    progress: bool = False,
+    seasonal: int | None = None,
+) -> pd.DataFrame:
+    """Tabela de métricas no teste: linhas de base e uma LSTM por modo.
+
+    Com ``seasonal=m``, inclui a linha de base sazonal ingênua (o valor de ``m``
+    passos atrás; exige ``window >= m``).
+    """
+    prices = np.asarray(prices, dtype=float)
+    split = split or chronological_split(len(prices), window)
+    rows = {}
+    for i, mode in enumerate(modes):
+        data = prepare_windows(prices, window, split, mode=mode)
+        if i == 0:
+            actual, previous = data.actual("teste"), data.previous("teste")
+            for name, pred in baseline_predictions(data).items():
+                rows[name] = forecast_metrics(actual, pred, previous)
+            if seasonal:
+                pred = prices[data.targets["teste"] - seasonal]
+                rows["sazonal_ingenua"] = forecast_metrics(actual, pred, previous)
+        model, _ = train_window_model(
+            data,
+            epochs=epochs,
+            patience=patience,
+            seed=seed,
+            progress=progress,
+            description=f"LSTM ({mode})",
+        )
+        rows[f"lstm_{mode}"] = forecast_metrics(actual, lstm_predictions(model, data), previous)
+    return pd.DataFrame(rows).T
+
+
+def walk_forward(
+    prices: np.ndarray | pd.Series,
+    window: int = 20,
+    *,
+    n_splits: int = 3,
+    mode: Mode = "retorno",
+    epochs: int = 20,
+    patience: int = 5,
+    seed: int = 0,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Validação em janelas que avançam no tempo (``TimeSeriesSplit``).
+
+    Em cada dobra, o treino é tudo o que vem antes do bloco de teste (os últimos
+    15% dele viram validação), o escalonador é ajustado só nesse treino e a LSTM
+    é comparada com a persistência e o AR linear. Devolve uma linha por dobra,
+    com o RMSE de cada modelo.
+    """
+    prices = np.asarray(prices, dtype=float)
+    folds = TimeSeriesSplit(n_splits=n_splits).split(np.arange(len(prices)))
+    rows = []
+    for fold, (train_idx, test_idx) in enumerate(folds, start=1):
+        n_train = len(train_idx)
+        n_val = max(1, int(round(0.15 * n_train)))
+        split = Split(
+            train_end=n_train - n_val, val_end=int(test_idx[0]), end=int(test_idx[-1]) + 1
+        )
+        if split.train_end - window < 10:
+            raise InputError(
+                f"A primeira dobra da validação em {n_splits} partes tem só {n_train} valores; "
+                "use menos dobras, uma janela menor ou uma série mais longa."
+            )
+        data = prepare_windows(prices, window, split, mode=mode)
+        actual, previous = data.actual("teste"), data.previous("teste")
+        base = baseline_predictions(data)
+        model, _ = train_window_model(
+            data,
+            epochs=epochs,
+            patience=patience,
+            seed=seed,
+            progress=progress,
+            description=f"dobra {fold}",
+        )
+        rows.append(
+            {
+                "dobra": fold,
+                "inicio_teste": int(test_idx[0]),
+                "persistencia": forecast_metrics(actual, base["persistencia"], previous)["RMSE"],
+                "ar_linear": forecast_metrics(actual, base["ar_linear"], previous)["RMSE"],
+                f"lstm_{mode}": forecast_metrics(actual, lstm_predictions(model, data), previous)[
+                    "RMSE"
+                ],
+            }
+        )
+    return pd.DataFrame(rows).set_index("dobra")

@@ -1,0 +1,99 @@
+"""Figuras do capítulo de previsão de preços: divisão, cópia defasada, horizonte, CO₂.
+
+Exemplo:
+    >>> import numpy as np, pandas as pd
+    >>> from recorrente.forecasting import Split
+    >>> serie = pd.Series(np.arange(1.0, 101.0), index=pd.date_range("2000", periods=100))
+    >>> fig = plot_split(serie, Split(70, 85, 100))
+    >>> len(fig.axes)
+    1
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from recorrente.forecasting import Split
+from recorrente.plotting.style import COLORS, new_figure
+
+__all__ = ["plot_horizon_errors", "plot_lagged_copy", "plot_seasonal", "plot_split"]
+
+
+def plot_split(series: pd.Series, split: Split, *, ylabel: str = "preço (US$)") -> Figure:
+    """A série com treino, validação e teste em cores diferentes."""
+    fig, ax = new_figure(width=8, height=3.6)
+    parts = [
+        ("treino", 0, split.train_end, COLORS["principal"]),
+        ("validação", split.train_end, split.val_end, COLORS["auxiliar"]),
+        ("teste", split.val_end, split.end, COLORS["destaque"]),
+    ]
+    for label, start, stop, color in parts:
+        ax.plot(series.index[start:stop], series.to_numpy()[start:stop], color=color, label=label)
+    ax.set_ylabel(ylabel)
+    ax.set_title("Divisão cronológica: o teste é o futuro")
+    ax.legend(loc="upper left")
+    return fig
+
+
+def plot_lagged_copy(
+    dates: pd.DatetimeIndex | np.ndarray,
+    actual: np.ndarray,
+    predicted: np.ndarray,
+    previous: np.ndarray,
+    *,
+    label: str = "LSTM",
+) -> Figure:
+    """Previsão, série real e a série atrasada um dia (a persistência), lado a lado.
+
+    À esquerda, as três curvas num trecho; à direita, a previsão contra o preço
+    de ontem (a diagonal é "copiar ontem").
+    """
+    fig, (ax, ax2) = new_figure(1, 2, width=9, height=3.8, width_ratios=[2, 1])
+    ax.plot(dates, actual, color=COLORS["neutro"], label="real", linewidth=2)
+    ax.plot(dates, previous, color=COLORS["claro"], label="real atrasado 1 dia", linewidth=3)
+    ax.plot(dates, predicted, color=COLORS["destaque"], label=label, linewidth=1.2)
+    ax.set_ylabel("preço (US$)")
+    ax.set_title("A previsão anda um dia atrás da série")
+    ax.legend(loc="best", fontsize=8)
+    ax.tick_params(axis="x", labelrotation=30)
+    ax2.scatter(previous, predicted, s=6, color=COLORS["principal"], alpha=0.6)
+    low, high = float(np.min(previous)), float(np.max(previous))
+    ax2.plot([low, high], [low, high], color=COLORS["destaque"], linewidth=1)
+    ax2.set_xlabel("preço de ontem")
+    ax2.set_ylabel(f"previsão ({label})")
+    ax2.set_title("Previsão × ontem")
+    return fig
+
+
+def plot_horizon_errors(errors: pd.DataFrame, *, ylabel: str = "RMSE (US$)") -> Figure:
+    """RMSE por horizonte (dias à frente), uma curva por coluna de ``errors``."""
+    fig, ax = new_figure(width=7, height=3.6)
+    colors = [COLORS["neutro"], COLORS["destaque"], COLORS["principal"], COLORS["auxiliar"]]
+    for color, column in zip(colors, errors.columns, strict=False):
+        ax.plot(errors.index, errors[column], marker="o", color=color, label=column)
+    ax.set_xlabel("horizonte (passos à frente)")
+    ax.set_ylabel(ylabel)
+    ax.set_title("O erro cresce com o horizonte")
+    ax.legend()
+    return fig
+
+
+def plot_seasonal(
+    dates: pd.DatetimeIndex | np.ndarray,
+    actual: np.ndarray,
+    predictions: dict[str, np.ndarray],
+    *,
+    ylabel: str = "CO₂ (ppm)",
+) -> Figure:
+    """A série sazonal no teste e as previsões de cada modelo."""
+    fig, ax = new_figure(width=8, height=3.6)
+    ax.plot(dates, actual, color=COLORS["neutro"], linewidth=2.5, label="real")
+    colors = [COLORS["destaque"], COLORS["principal"], COLORS["auxiliar"]]
+    for color, (name, pred) in zip(colors, predictions.items(), strict=False):
+        ax.plot(dates, pred, color=color, linewidth=1.2, label=name)
+    ax.set_ylabel(ylabel)
+    ax.set_title("Teste na série mensal de CO₂ de Mauna Loa")
+    ax.legend(loc="upper left")
+    return fig

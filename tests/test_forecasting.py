@@ -1,0 +1,128 @@
+"""Janelas, divisão cronológica, ausência de vazamento, métricas e o modelo de janelas."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from recorrente.data.prices import load_co2_monthly
+from recorrente.errors import InputError
+from recorrente.forecasting import (
+    Split,
+    baseline_predictions,
+    chronological_split,
+    compare_models,
+    forecast_metrics,
+    lstm_predictions,
+    make_windows,
+    prepare_windows,
+    recursive_forecast,
+    train_window_model,
+)
+from recorrente.models import WindowRegressor
+
+
+def _walk(n=400, seed=0):
+    rng = np.random.default_rng(seed)
+    return 100 * np.exp(np.cumsum(rng.normal(0, 0.01, n)))
+
+
+def test_make_windows_values_and_errors():
+    X, y = make_windows(np.arange(10.0), window=4)
+    assert X.shape == (6, 4) and y.shape == (6,)
+    np.testing.assert_array_equal(X[2], [2, 3, 4, 5])
+    assert y[2] == 6
+    with pytest.raises(InputError, match="janela de 10"):
+        make_windows(np.arange(10.0), window=10)
+
+
+def test_split_is_chronological():
+    split = chronological_split(1000, window=20)
+    assert split == Split(700, 850, 1000)
+    data = prepare_windows(_walk(1000), 20, split, mode="preco")
+    t_train, t_val, t_test = (data.targets[p] for p in ("treino", "validacao", "teste"))
+    assert t_train.max() < t_val.min() and t_val.max() < t_test.min()
+    assert t_test.max() == 999
+    # toda janela de treino usa só valores anteriores ao seu alvo e ao fim do treino
+    assert t_train.max() < split.train_end
+    with pytest.raises(InputError):
+        chronological_split(30, window=20)
+
+
+@pytest.mark.parametrize("mode", ["preco", "retorno"])
+def test_no_leak_from_test_period(mode):
+    prices = _walk(600)
+    split = chronological_split(len(prices), 20)
+    changed = prices.copy()
+    changed[split.val_end :] *= 3.0  # o futuro muda muito
+    a = prepare_windows(prices, 20, split, mode=mode)
+    b = prepare_windows(changed, 20, split, mode=mode)
+    np.testing.assert_array_equal(a.scaler.data_min_, b.scaler.data_min_)
+    np.testing.assert_array_equal(a.scaler.data_max_, b.scaler.data_max_)
+    for part in ("treino", "validacao"):
+        np.testing.assert_array_equal(a.X[part], b.X[part])
+        np.testing.assert_array_equal(a.y[part], b.y[part])
+    # o escalonador "vazado" (série inteira) muda, e com ele as entradas de treino
+    leaky_a = prepare_windows(prices, 20, split, mode=mode, leaky=True)
+    leaky_b = prepare_windows(changed, 20, split, mode=mode, leaky=True)
+    assert not np.array_equal(leaky_a.X["treino"], leaky_b.X["treino"])
+
+
+def test_metrics_by_hand():
+    actual, predicted, previous = [100, 102, 99, 101], [101, 101, 100, 101], [100, 100, 100, 100]
+    m = forecast_metrics(actual, predicted, previous)
+    errors = np.array([1, -1, 1, 0])
+    assert m["RMSE"] == pytest.approx(np.sqrt(3 / 4))
+    assert m["MAE"] == pytest.approx(0.75)
+    assert m["MAPE_%"] == pytest.approx(100 * np.mean(np.abs(errors) / np.array(actual)))
+    # direções previstas: +, +, 0, +; reais: 0, +, -, +  -> acerta 2 de 4
+    assert m["direcao_%"] == pytest.approx(50.0)
+    assert m["alta_%"] == pytest.approx(50.0)
+    assert np.isnan(forecast_metrics([1, 2], [1, 1], [1, 1])["direcao_%"])
+
+
+def test_baselines_by_hand():
+    prices = _walk(300)
+    data = prepare_windows(prices, 10, chronological_split(300, 10), mode="preco")
+    base = baseline_predictions(data, average=3)
+    t = data.targets["teste"]
+    np.testing.assert_allclose(base["persistencia"], prices[t - 1])
+    expected = (prices[t - 1] + prices[t - 2] + prices[t - 3]) / 3
+    np.testing.assert_allclose(base["media_movel"], expected)
+    assert np.all(np.isfinite(base["ar_linear"]))
+
+
+def test_return_mode_inverts_to_prices():
+    prices = _walk(300)
+    data = prepare_windows(prices, 10, chronological_split(300, 10), mode="retorno")
+    np.testing.assert_allclose(data.to_prices(data.y["teste"], "teste"), data.actual("teste"))
+
+
+def test_window_regressor_contract():
+    model = WindowRegressor(hidden_size=8)
+    out, loss = model(torch.zeros(5, 7, 1), torch.ones(5))
+    assert out.shape == (5,) and loss.item() > 0
+    out, loss = model(torch.zeros(5, 7))
+    assert out.shape == (5,) and loss is None
+
+
+def test_recursive_first_step_matches_one_step():
+    prices = _walk(300)
+    data = prepare_windows(prices, 10, chronological_split(300, 10), mode="retorno")
+    model, _ = train_window_model(data, epochs=1, hidden_size=8)
+    multi = recursive_forecast(model, data, horizon=3)
+    assert multi.shape == (len(data.targets["teste"]), 3)
+    np.testing.assert_allclose(multi[:, 0], lstm_predictions(model, data), rtol=1e-5)
+
+
+def test_lstm_beats_seasonal_naive_on_co2():
+    table = compare_models(
+        load_co2_monthly().to_numpy(),
+        24,
+        modes=("retorno",),
+        epochs=60,
+        patience=10,
+        seasonal=12,
+    )
+    assert table.loc["lstm_retorno", "RMSE"] < 0.5 * table.loc["sazonal_ingenua", "RMSE"]

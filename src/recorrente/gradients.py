@@ -1,0 +1,136 @@
+r"""Medidas da retropropagação no tempo (BPTT): quanto gradiente chega a cada passo.
+
+Numa RNN de Elman, :math:`h_t = \tanh(x_t W_{xh} + h_{t-1} W_{hh} + b)`, e a
+regra da cadeia dá, para uma perda :math:`L` que depende só de :math:`h_T`,
+
+.. math::
+
+    \frac{\partial L}{\partial h_{t-1}}
+        = \frac{\partial L}{\partial h_t}\,\mathrm{diag}(1 - h_t^2)\,W_{hh}^\top ,
+
+com gradientes escritos como vetores-linha. :func:`rnn_bptt` faz exatamente essa
+conta, passo a passo para trás; :func:`state_gradient_norms` mede o mesmo com o
+autograd, para qualquer célula de :mod:`recorrente.cells`.
+
+Exemplo:
+    >>> import torch
+    >>> from recorrente.cells import RNNCell
+    >>> _ = torch.manual_seed(0)
+    >>> cell = RNNCell(2, 4)
+    >>> x = torch.randn(3, 10, 2)  # (N, T, I)
+    >>> norms = state_gradient_norms(cell, x)
+    >>> norms.shape
+    torch.Size([10])
+    >>> torch.testing.assert_close(rnn_bptt(cell, x).norm(dim=-1).mean(dim=0), norms)
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor
+
+from recorrente.cells import RecurrentCell, RNNCell, State
+
+__all__ = [
+    "decay_rate",
+    "rnn_bptt",
+    "set_spectral_radius",
+    "spectral_radius",
+    "state_gradient_norms",
+    "unroll_states",
+]
+
+
+def unroll_states(cell: RecurrentCell, x: Tensor, state: State | None = None) -> list[State]:
+    """Aplica a célula a ``x`` ``(N, T, I)`` passo a passo; devolve os ``T`` estados."""
+    if x.dim() != 3:
+        raise ValueError(f"x deve ter forma (N, T, I); recebi {tuple(x.shape)}.")
+    state = cell.initial_state(x.size(0), dtype=x.dtype) if state is None else state
+    states = []
+    for t in range(x.size(1)):
+        state = cell(x[:, t], state)
+        states.append(state)
+    return states
+
+
+def state_gradient_norms(cell: RecurrentCell, x: Tensor, index: int = 0) -> Tensor:
+    r"""Norma de :math:`\partial L / \partial s_t` para cada passo ``t``, com :math:`L = \sum h_T`.
+
+    ``s_t`` é o elemento ``index`` do estado (0: ``h_t``; 1: ``c_t`` da LSTM). A
+    derivada é a total (por todos os caminhos até :math:`h_T`), calculada pelo
+    autograd. Como os exemplos do lote são independentes, a norma é tomada por
+    exemplo e depois se tira a média sobre o lote.
+
+    Returns:
+        Um tensor ``(T,)``; a posição ``t`` corresponde ao passo ``t + 1``.
+    """
+    if not 0 <= index < cell.num_states:
+        raise ValueError(f"A célula tem {cell.num_states} estado(s); index={index} não existe.")
+    with torch.enable_grad():
+        states = unroll_states(cell, x)
+        tracked = [s[index] for s in states]
+        loss = states[-1][0].sum()
+        grads = torch.autograd.grad(loss, tracked, allow_unused=True)
+    out = [torch.zeros(x.size(0), dtype=x.dtype) if g is None else g.norm(dim=-1) for g in grads]
+    return torch.stack(out, dim=1).mean(dim=0).detach()
+
+
+@torch.no_grad()
+def rnn_bptt(cell: RNNCell, x: Tensor) -> Tensor:
+    r"""BPTT escrita à mão para uma :class:`~recorrente.cells.RNNCell` com ``tanh``.
+
+    Começa em :math:`\partial L/\partial h_T = \mathbf{1}` (pois :math:`L = \sum h_T`)
+    e aplica :math:`g_{t-1} = (g_t \odot (1 - h_t^2))\,W_{hh}^\top` até o primeiro passo.
+
+    Returns:
+        Os gradientes :math:`\partial L/\partial h_t`, forma ``(N, T, H)``.
+    """
+    if not isinstance(cell, RNNCell) or cell.nonlinearity != "tanh":
+        raise ValueError("rnn_bptt só vale para RNNCell com nonlinearity='tanh'.")
+    hs = [s[0] for s in unroll_states(cell, x)]
+    W_hh = cell.W_hh
+    g = torch.ones_like(hs[-1])
+    grads = [g]
+    for t in range(len(hs) - 1, 0, -1):
+        g = (g * (1 - hs[t] ** 2)) @ W_hh.T
+        grads.append(g)
+    return torch.stack(grads[::-1], dim=1)
+
+
+def spectral_radius(W: Tensor) -> float:
+    """Maior módulo dos autovalores de uma matriz quadrada."""
+    return float(torch.linalg.eigvals(W.detach().double()).abs().max())
+
+
+@torch.no_grad()
+def set_spectral_radius(cell: RNNCell, rho: float) -> RNNCell:
+    """Reescala ``W_hh`` da célula para que seu raio espectral seja ``rho``.
+
+    Exemplo:
+        >>> cell = set_spectral_radius(RNNCell(3, 8), 1.5)
+        >>> round(spectral_radius(cell.W_hh), 6)
+        1.5
+    """
+    if cell.W_hh.shape[0] != cell.W_hh.shape[1]:
+        raise ValueError("set_spectral_radius precisa de W_hh quadrada (uma RNNCell).")
+    cell.W_hh.mul_(rho / spectral_radius(cell.W_hh))
+    return cell
+
+
+def decay_rate(norms: Tensor, start: int = 0, stop: int | None = None) -> float:
+    r"""Fator médio por passo da norma do gradiente, indo do fim para o começo.
+
+    Ajusta uma reta a :math:`\log \lVert g_t \rVert` contra ``t`` no intervalo
+    ``[start, stop)`` e devolve :math:`e^{-\text{inclinação}}`: abaixo de 1, o
+    gradiente encolhe a cada passo para trás; acima de 1, cresce.
+
+    Exemplo:
+        >>> round(decay_rate(torch.tensor([0.25, 0.5, 1.0])), 6)
+        0.5
+    """
+    y = norms[start:stop].double().clamp_min(1e-300).log()
+    t = torch.arange(len(y), dtype=torch.float64)
+    slope = ((t - t.mean()) * (y - y.mean())).sum() / ((t - t.mean()) ** 2).sum()
+    return math.exp(-float(slope))

@@ -1,0 +1,188 @@
+"""Tarefas sintéticas de sequência, para medir memória e contexto.
+
+Cada tarefa devolve um :class:`TaskData` com entradas inteiras ``x`` de forma
+``(N, T)`` e alvos ``y`` de mesma forma, com
+:data:`recorrente.models.IGNORE_INDEX` onde não há nada a prever. Assim, os
+dados servem direto a :class:`recorrente.models.SequenceModel` e a
+:func:`recorrente.training.fit`.
+
+- :func:`memory_task`: o primeiro símbolo é um *sinal*; seguem ``distance``
+  símbolos de distração; no último passo a rede deve dizer qual era o sinal.
+  Mede a memória de longo alcance: o acaso acerta ``1 / num_symbols``.
+- :func:`next_symbol_task`: o rótulo de cada posição é o símbolo *seguinte*. Uma
+  rede que só lê o passado não tem como saber; uma bidirecional tem.
+
+Exemplo:
+    >>> data = memory_task(3, distance=4, num_symbols=2, num_distractors=3, seed=0)
+    >>> data.x.shape, data.y.shape
+    (torch.Size([3, 5]), torch.Size([3, 5]))
+    >>> bool((data.y[:, -1] == data.x[:, 0]).all())
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor, nn
+
+from recorrente.models import IGNORE_INDEX
+
+__all__ = [
+    "Batches",
+    "TaskData",
+    "accuracy",
+    "majority_accuracy",
+    "memory_task",
+    "next_symbol_task",
+]
+
+
+@dataclass
+class TaskData:
+    """Um conjunto de exemplos de uma tarefa sintética.
+
+    Attributes:
+        x: símbolos de entrada ``(N, T)``.
+        y: alvos ``(N, T)``, com ``IGNORE_INDEX`` nas posições sem alvo.
+        vocab_size: quantos símbolos de entrada existem.
+        num_classes: quantas classes de saída existem.
+    """
+
+    x: Tensor
+    y: Tensor
+    vocab_size: int
+    num_classes: int
+
+    def __len__(self) -> int:
+        return self.x.size(0)
+
+    def batches(self, batch_size: int = 64, *, seed: int | None = 0) -> Batches:
+        """Os exemplos em lotes; com ``seed``, embaralhados de novo a cada época."""
+        return Batches(self.x, self.y, batch_size, seed=seed)
+
+
+def _check_positive(**values: int) -> None:
+    for name, value in values.items():
+        if value < 1:
+            raise ValueError(f"{name} precisa ser pelo menos 1; recebi {value}.")
+
+
+def memory_task(
+    num_samples: int,
+    distance: int,
+    *,
+    num_symbols: int = 4,
+    num_distractors: int = 4,
+    seed: int = 0,
+) -> TaskData:
+    """Lembrar o primeiro símbolo depois de ``distance`` distrações.
+
+    Os sinais são ``0 .. num_symbols-1``; as distrações são
+    ``num_symbols .. num_symbols+num_distractors-1``. A sequência tem
+    ``distance + 1`` passos e o único alvo está no último: ``y[:, -1] = x[:, 0]``.
+
+    Args:
+        num_samples: número de sequências.
+        distance: quantos passos separam o sinal da resposta.
+        num_symbols: quantos sinais (e classes) diferentes.
+        num_distractors: quantos símbolos de distração diferentes.
+        seed: semente do gerador (o mesmo ``seed`` dá os mesmos dados).
+    """
+    _check_positive(
+        num_samples=num_samples,
+        distance=distance,
+        num_symbols=num_symbols,
+        num_distractors=num_distractors,
+    )
+    gen = torch.Generator().manual_seed(seed)
+    signal = torch.randint(0, num_symbols, (num_samples,), generator=gen)
+    noise = torch.randint(
+        num_symbols, num_symbols + num_distractors, (num_samples, distance), generator=gen
+    )
+    x = torch.cat([signal[:, None], noise], dim=1)
+    y = torch.full_like(x, IGNORE_INDEX)
+    y[:, -1] = signal
+    return TaskData(x, y, num_symbols + num_distractors, num_symbols)
+
+
+def next_symbol_task(
+    num_samples: int, length: int, *, vocab_size: int = 5, seed: int = 0
+) -> TaskData:
+    """Rotular cada posição com o símbolo que vem *depois* dela.
+
+    ``y[:, t] = x[:, t+1]``; a última posição não tem alvo. Só quem enxerga o
+    futuro da sequência acerta mais que o acaso (``1 / vocab_size``).
+
+    Exemplo:
+        >>> d = next_symbol_task(1, 4, vocab_size=3, seed=1)
+        >>> bool((d.y[0, :-1] == d.x[0, 1:]).all()), int(d.y[0, -1])
+        (True, -100)
+    """
+    _check_positive(num_samples=num_samples, length=length, vocab_size=vocab_size)
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.randint(0, vocab_size, (num_samples, length), generator=gen)
+    y = torch.full_like(x, IGNORE_INDEX)
+    y[:, :-1] = x[:, 1:]
+    return TaskData(x, y, vocab_size, vocab_size)
+
+
+class Batches:
+    """Lotes ``(x, y)`` que podem ser percorridos a cada época.
+
+    Com ``seed``, a ordem muda a cada passagem, mas a sequência de ordens é
+    sempre a mesma (o gerador é criado aqui, não o global do PyTorch).
+
+    Exemplo:
+        >>> b = Batches(torch.arange(10)[:, None], torch.arange(10)[:, None], 4, seed=None)
+        >>> [len(x) for x, _ in b]
+        [4, 4, 2]
+    """
+
+    def __init__(self, x: Tensor, y: Tensor, batch_size: int, *, seed: int | None = 0) -> None:
+        if len(x) != len(y):
+            raise ValueError(f"x e y têm tamanhos diferentes: {len(x)} e {len(y)}.")
+        _check_positive(batch_size=batch_size)
+        self.x, self.y, self.batch_size = x, y, batch_size
+        self._gen = None if seed is None else torch.Generator().manual_seed(seed)
+
+    def __len__(self) -> int:
+        return -(-len(self.x) // self.batch_size)
+
+    def __iter__(self) -> Iterator[tuple[Tensor, Tensor]]:
+        n = len(self.x)
+        order = torch.arange(n) if self._gen is None else torch.randperm(n, generator=self._gen)
+        for start in range(0, n, self.batch_size):
+            idx = order[start : start + self.batch_size]
+            yield self.x[idx], self.y[idx]
+
+
+@torch.no_grad()
+def accuracy(model: nn.Module, data: TaskData, batch_size: int = 256) -> float:
+    """Fração de acertos do modelo nas posições com alvo (argmax dos logits)."""
+    was_training = model.training
+    model.eval()
+    correct, total = 0, 0
+    for x, y in Batches(data.x, data.y, batch_size, seed=None):
+        logits, _ = model(x)
+        mask = y != IGNORE_INDEX
+        correct += int((logits.argmax(-1)[mask] == y[mask]).sum())
+        total += int(mask.sum())
+    model.train(was_training)
+    return correct / max(total, 1)
+
+
+def majority_accuracy(train: TaskData, test: TaskData) -> float:
+    """Acerto de quem sempre responde a classe mais comum do treino (a linha de base).
+
+    Exemplo:
+        >>> tr = memory_task(200, 3, seed=0); te = memory_task(200, 3, seed=1)
+        >>> 0.15 < majority_accuracy(tr, te) < 0.35
+        True
+    """
+    labels = train.y[train.y != IGNORE_INDEX]
+    majority = torch.bincount(labels, minlength=train.num_classes).argmax()
+    target = test.y[test.y != IGNORE_INDEX]
+    return float((target == majority).float().mean())

@@ -1,0 +1,75 @@
+"""Medidas de BPTT: formas, BPTT à mão contra o autograd, raio espectral e taxas."""
+
+import math
+
+import pytest
+import torch
+
+from recorrente.cells import GRUCell, LSTMCell, RNNCell
+from recorrente.gradients import (
+    decay_rate,
+    rnn_bptt,
+    set_spectral_radius,
+    spectral_radius,
+    state_gradient_norms,
+    unroll_states,
+)
+
+
+@pytest.mark.parametrize("cell_cls", [RNNCell, LSTMCell, GRUCell])
+def test_norms_have_one_value_per_step(cell_cls):
+    torch.manual_seed(0)
+    cell = cell_cls(3, 6)
+    norms = state_gradient_norms(cell, torch.randn(4, 12, 3))
+    assert norms.shape == (12,)
+    assert (norms > 0).all()
+    # L = soma de h_T, então dL/dh_T = 1 e sua norma é sqrt(H).
+    torch.testing.assert_close(norms[-1], torch.tensor(math.sqrt(6)))
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_hand_written_bptt_matches_autograd(dtype):
+    torch.manual_seed(1)
+    cell = RNNCell(3, 5).to(dtype)
+    x = torch.randn(2, 9, 3, dtype=dtype)
+    hs = [s[0] for s in unroll_states(cell, x)]
+    expected = torch.stack(torch.autograd.grad(hs[-1].sum(), hs), dim=1)
+    torch.testing.assert_close(rnn_bptt(cell, x), expected)
+    torch.testing.assert_close(state_gradient_norms(cell, x), expected.norm(dim=-1).mean(dim=0))
+
+
+def test_lstm_cell_state_gradients_match_autograd():
+    torch.manual_seed(2)
+    cell = LSTMCell(2, 4)
+    x = torch.randn(3, 7, 2)
+    states = unroll_states(cell, x)
+    cs = [s[1] for s in states]
+    expected = torch.stack(torch.autograd.grad(states[-1][0].sum(), cs), dim=1)
+    torch.testing.assert_close(
+        state_gradient_norms(cell, x, index=1), expected.norm(dim=-1).mean(0)
+    )
+    with pytest.raises(ValueError):
+        state_gradient_norms(RNNCell(2, 4), x, index=1)
+
+
+def test_spectral_radius_controls_vanishing_and_exploding():
+    torch.manual_seed(3)
+    x = torch.randn(8, 60, 4)
+    rates = {}
+    for rho in (0.5, 3.0):
+        torch.manual_seed(4)
+        cell = set_spectral_radius(RNNCell(4, 32), rho)
+        assert spectral_radius(cell.W_hh) == pytest.approx(rho, rel=1e-5)
+        rates[rho] = decay_rate(state_gradient_norms(cell, x), 30, 59)
+    assert rates[0.5] < 0.7
+    assert rates[3.0] > 1.0
+
+
+def test_decay_rate_of_geometric_sequence():
+    norms = 0.9 ** torch.arange(20, 0, -1, dtype=torch.float64)
+    assert decay_rate(norms) == pytest.approx(0.9)
+
+
+def test_unroll_states_rejects_wrong_shape():
+    with pytest.raises(ValueError, match="forma"):
+        unroll_states(RNNCell(2, 3), torch.zeros(4, 2))

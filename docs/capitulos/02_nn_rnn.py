@@ -1,0 +1,573 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 2. O nn.RNN por dentro
+#
+# No capítulo anterior, a recorrência foi feita à mão, passo a passo. Na prática, quase ninguém
+# escreve esse laço: chama-se o `nn.RNN` do PyTorch, que recebe a sequência inteira de uma vez.
+# O preço da conveniência é uma lista de argumentos, nomes de pesos e formas de tensores que
+# confundem até quem já usa a camada há tempos. Este capítulo abre a caixa: que parâmetros
+# existem e quantos são, por que há dois vieses, o que exatamente sai da camada, onde fica cada
+# estado dentro de `h_n`, como tratar sequências de tamanhos diferentes e qual das saídas usar em
+# cada tarefa. No fim, o desenrolador do pacote `recorrente` refaz tudo a partir da célula e
+# confere, número a número, com o PyTorch.
+
+# %%
+import inspect
+
+import pandas as pd
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from recorrente import RNNCell
+from recorrente.recurrent import Recurrent
+
+# %% tags=["remover"]
+# ruff: noqa: E741  (I, a dimensão da entrada, tem o nome da fórmula)
+
+# %% [markdown]
+# ## Os argumentos do construtor
+#
+# A assinatura completa é
+# `nn.RNN(input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False, dropout=0.0, bidirectional=False)`.
+# Em poucas palavras:
+#
+# - `input_size` ($I$): quantas características cada passo da entrada tem (o tamanho de $x_t$).
+# - `hidden_size` ($H$): o tamanho do estado oculto $h_t$.
+# - `num_layers` ($L$): quantas camadas recorrentes empilhar; a sequência de saída de uma
+#   camada vira a sequência de entrada da seguinte.
+# - `nonlinearity`: `"tanh"` (o padrão) ou `"relu"`.
+# - `bias`: se a camada tem vieses. Com `False`, somem todos os `bias_*`.
+# - `batch_first`: com `True`, entrada e saída têm o lote na primeira dimensão,
+#   $(N, T, \cdot)$, em vez de $(T, N, \cdot)$. Veremos que isso **não** vale para o estado.
+# - `dropout`: probabilidade de *dropout* aplicada à saída de cada camada, menos a última, e só
+#   durante o treino. Com uma camada só, não faz nada (e o PyTorch avisa).
+# - `bidirectional`: com `True`, cada camada tem uma segunda RNN que lê a sequência de trás para
+#   a frente. Chamamos de $D$ o número de direções: 1 ou 2.
+#
+# Cada camada `l` e cada direção têm seus próprios pesos. Os nomes seguem um padrão:
+# `weight_ih_l{l}` multiplica a entrada (*input → hidden*), `weight_hh_l{l}` multiplica o estado
+# anterior (*hidden → hidden*), e `bias_ih_l{l}`, `bias_hh_l{l}` são os vieses; a direção
+# reversa ganha o sufixo `_reverse`. Vejamos todos numa RNN de duas camadas, bidirecional:
+
+# %%
+I, H = 3, 4
+rnn = nn.RNN(input_size=I, hidden_size=H, num_layers=2, bidirectional=True)
+for name, p in rnn.named_parameters():
+    print(f"{name:22s} {tuple(p.shape)}")
+
+# %% [markdown]
+# Repare nas formas. O PyTorch guarda `weight_ih_l0` como $(H, I)$ e calcula $x_t W^\top$; no
+# livro, escrevemos $x_t W_{xh}$ com $W_{xh}$ de forma $(I, H)$, que é a transposta. A segunda
+# camada recebe a saída da primeira, que tem as duas direções concatenadas: por isso
+# `weight_ih_l1` tem $D \cdot H = 8$ colunas, e não $I = 3$.
+#
+# ## Quantos parâmetros
+#
+# Numa direção da primeira camada há $W_{xh}$ ($H \times I$), $W_{hh}$ ($H \times H$) e dois
+# vieses de tamanho $H$. Nas camadas seguintes, a entrada tem $D H$ características em vez de
+# $I$. Somando as $D$ direções de todas as $L$ camadas, com $\beta = 1$ se há viés e
+# $\beta = 0$ se não há:
+#
+# $$
+# P = D \Big[ \big( H I + H^2 + 2 \beta H \big) + (L - 1) \big( H \cdot D H + H^2 + 2 \beta H \big) \Big]
+# $$
+#
+# A função abaixo é a fórmula, com os mesmos símbolos; o laço confere com a contagem do próprio
+# PyTorch em várias configurações.
+
+
+# %%
+def num_params(I: int, H: int, L: int, D: int, beta: int) -> int:
+    """P da fórmula acima."""
+    first = H * I + H**2 + 2 * beta * H
+    later = H * D * H + H**2 + 2 * beta * H
+    return D * (first + (L - 1) * later)
+
+
+configs = [
+    dict(I=1, H=1, L=1, D=1, beta=1),
+    dict(I=3, H=4, L=2, D=2, beta=1),
+    dict(I=10, H=32, L=3, D=1, beta=1),
+    dict(I=10, H=32, L=3, D=2, beta=0),
+    dict(I=64, H=128, L=2, D=2, beta=1),
+]
+rows = []
+for c in configs:
+    module = nn.RNN(
+        c["I"], c["H"], num_layers=c["L"], bidirectional=c["D"] == 2, bias=bool(c["beta"])
+    )
+    counted = sum(p.numel() for p in module.parameters())
+    assert counted == num_params(**c), (c, counted)
+    rows.append({**c, "fórmula": num_params(**c), "PyTorch": counted})
+pd.DataFrame(rows)
+
+# %% [markdown]
+# A fórmula não tem $T$ nem $N$: o número de parâmetros não depende do tamanho da sequência nem
+# do lote. É o mesmo conjunto de pesos aplicado a todos os passos.
+#
+# ## Dois vieses para quê?
+#
+# Na equação do `nn.RNN`, os dois vieses aparecem sempre somados:
+#
+# $$
+# h_t = \tanh\left(x_t W_{xh} + b_{xh} + h_{t-1} W_{hh} + b_{hh}\right),
+# $$
+#
+# e só a soma $b_{xh} + b_{hh}$ importa. Um dos dois é redundante: gastam-se $H$ parâmetros por
+# camada e direção sem ganhar nada em expressividade. O motivo é prático. A cuDNN, a biblioteca
+# da NVIDIA que o PyTorch usa para rodar RNNs na GPU, define as camadas com dois vetores de viés,
+# e o PyTorch guarda os pesos no mesmo formato para poder entregá-los a ela sem conversão.
+#
+# Para ver a redundância, copiamos uma RNN, juntamos os dois vieses no primeiro e zeramos o
+# segundo. As saídas não mudam:
+
+# %%
+torch.manual_seed(0)
+rnn = nn.RNN(3, 4, num_layers=2)
+merged = nn.RNN(3, 4, num_layers=2)
+merged.load_state_dict(rnn.state_dict())
+with torch.no_grad():
+    for layer in range(2):
+        b_xh = getattr(merged, f"bias_ih_l{layer}")
+        b_hh = getattr(merged, f"bias_hh_l{layer}")
+        b_xh += b_hh
+        b_hh.zero_()
+
+x = torch.randn(6, 2, 3)
+torch.testing.assert_close(merged(x)[0], rnn(x)[0])
+print("Com b_hh = 0 e b_xh = b_xh + b_hh, a saída é a mesma.")
+
+# %% [markdown]
+# Na GRU a história é outra: o viés $b_{hn}$ fica dentro do produto com a porta de reinício,
+# $r_t \odot (h_{t-1} W_{hn} + b_{hn})$, e a mesma troca muda o resultado. Lá, os dois vieses
+# não são equivalentes a um só. Veremos a GRU em detalhe num capítulo próprio; por ora, basta a
+# diferença:
+
+# %%
+torch.manual_seed(0)
+gru = nn.GRU(3, 4)
+gru_merged = nn.GRU(3, 4)
+gru_merged.load_state_dict(gru.state_dict())
+with torch.no_grad():
+    gru_merged.bias_ih_l0 += gru_merged.bias_hh_l0
+    gru_merged.bias_hh_l0.zero_()
+diff_gru = (gru_merged(x)[0] - gru(x)[0]).abs().max().item()
+print(f"GRU: maior diferença depois de juntar os vieses = {diff_gru:.4f}")
+assert diff_gru > 1e-3
+
+# %% [markdown]
+# ## Um número só, conferido à mão
+#
+# O menor exemplo possível: uma RNN com entrada de tamanho 1, estado de tamanho 1 e uma camada,
+# aplicada a uma sequência de um passo, com o valor $x_1 = 0{,}5$ e estado inicial zero. Com a
+# semente 42, os pesos sorteados são sempre os mesmos.
+
+# %%
+torch.manual_seed(42)
+rnn = nn.RNN(1, 1, 1)
+x = torch.tensor([[[0.5]]])  # (T=1, N=1, I=1)
+h_0 = torch.zeros(1, 1, 1)  # (L*D=1, N=1, H=1)
+output, h_n = rnn(x, h_0)
+print("saída:", output.item())
+print("h_n:  ", h_n.item())
+assert output.item() == h_n.item() == 0.788179874420166
+
+# %% [markdown]
+# Saída e estado final coincidem, e isso não é acaso: com um passo e uma camada, a saída é o
+# próprio $h_1$. Agora a mesma conta pela fórmula, com os pesos do módulo escritos como no livro
+# (transpostos):
+
+# %%
+W_xh = rnn.weight_ih_l0.T
+W_hh = rnn.weight_hh_l0.T
+b_xh = rnn.bias_ih_l0
+b_hh = rnn.bias_hh_l0
+x_1 = x[0]
+h_prev = h_0[0]
+h_1 = torch.tanh(x_1 @ W_xh + b_xh + h_prev @ W_hh + b_hh)
+print(
+    f"W_xh={W_xh.item():.4f}  W_hh={W_hh.item():.4f}  b_xh={b_xh.item():.4f}  b_hh={b_hh.item():.4f}"
+)
+print("pela fórmula:", h_1.item())
+assert h_1.item() == 0.788179874420166
+
+# %% [markdown]
+# São $\tanh(0{,}5 \cdot 0{,}7645 - 0{,}2343 + 0 \cdot 0{,}8300 + 0{,}9186) \approx 0{,}7882$, o
+# mesmo número até a última casa que o `float32` guarda. Como o estado inicial é zero, $W_{hh}$
+# ainda não entrou na conta; ele só passa a pesar a partir do segundo passo.
+#
+# ## As formas de entrada e saída
+#
+# A fonte mais comum de erro com o `nn.RNN` são as formas. Em vez de descrevê-las, a célula
+# abaixo monta a tabela rodando a camada em todas as combinações, com $T = 5$ passos, $N = 2$
+# sequências no lote, $I = 3$ e $H = 4$, e mais uma linha com entrada sem lote, de duas
+# dimensões $(T, I)$.
+
+# %%
+T, N, I, H = 5, 2, 3, 4
+rows = []
+for batch_first in (False, True):
+    for bidirectional in (False, True):
+        for num_layers in (1, 2, 3):
+            rnn = nn.RNN(I, H, num_layers, batch_first=batch_first, bidirectional=bidirectional)
+            x = torch.randn((N, T, I) if batch_first else (T, N, I))
+            output, h_n = rnn(x)
+            rows.append(
+                {
+                    "batch_first": batch_first,
+                    "bidirectional": bidirectional,
+                    "num_layers": num_layers,
+                    "entrada": tuple(x.shape),
+                    "output": tuple(output.shape),
+                    "h_n": tuple(h_n.shape),
+                }
+            )
+            D = 2 if bidirectional else 1
+            assert h_n.shape == (num_layers * D, N, H)  # o lote nunca vem primeiro em h_n
+
+rnn = nn.RNN(I, H, 2, bidirectional=True)
+x = torch.randn(T, I)
+output, h_n = rnn(x)
+rows.append(
+    {
+        "batch_first": "—",
+        "bidirectional": True,
+        "num_layers": 2,
+        "entrada": tuple(x.shape),
+        "output": tuple(output.shape),
+        "h_n": tuple(h_n.shape),
+    }
+)
+shapes = pd.DataFrame(rows)
+shapes
+
+# %% [markdown]
+# A tabela mostra três regras:
+#
+# - `output` tem a mesma arrumação da entrada, $(T, N, D H)$ ou $(N, T, D H)$, e só traz a
+#   **última camada**, com as duas direções lado a lado na última dimensão.
+# - `h_n` tem forma $(L D, N, H)$: um estado final para cada camada e direção.
+# - **A armadilha**: `batch_first=True` muda a entrada e `output`, mas **não** muda `h_n` (nem o
+#   `h_0` que você passa). Compare as linhas com `batch_first=True`: a entrada começa com
+#   $N = 2$, e `h_n` continua começando com $L D$. Quem escreve `h_n[0]` achando que pegou o
+#   primeiro exemplo do lote pegou, na verdade, a primeira camada.
+#
+# Sem lote, a entrada $(T, I)$ dá `output` $(T, D H)$ e `h_n` $(L D, H)$: o PyTorch só tira a
+# dimensão do lote.
+#
+# ## Onde está cada estado dentro de h_n
+#
+# As $L D$ linhas de `h_n` estão ordenadas por camada e, dentro de cada camada, por direção:
+# a linha $l D + d$ é a camada $l$, direção $d$ (0 para a frente, 1 para trás). Por isso
+# `h_n.view(num_layers, D, N, H)` separa as duas coisas.
+#
+# A ligação com `output` tem um detalhe. A direção para a frente termina no **último** passo,
+# então seu estado final é a primeira metade de `output[-1]`. A direção reversa lê a sequência
+# de trás para a frente e termina no **primeiro** passo: seu estado final é a segunda metade de
+# `output[0]`, não de `output[-1]`.
+
+# %%
+torch.manual_seed(1)
+num_layers, D = 3, 2
+rnn = nn.RNN(I, H, num_layers, bidirectional=True)
+x = torch.randn(T, N, I)
+with torch.no_grad():  # só vamos olhar os números, sem gradientes
+    output, h_n = rnn(x)
+layers = h_n.view(num_layers, D, N, H)
+last_forward = layers[-1, 0]
+last_backward = layers[-1, 1]
+torch.testing.assert_close(last_forward, output[-1][..., :H])
+torch.testing.assert_close(last_backward, output[0][..., H:])
+print("para a frente, fim em output[-1]:", last_forward[0])
+print("para trás, fim em output[0]:     ", last_backward[0])
+print("já output[-1][..., H:] é outro:  ", output[-1][0, H:])
+
+# %% [markdown]
+# A terceira linha é a direção reversa depois de ver **um** passo só, o último: um resumo pobre
+# da sequência. Confundir `output[-1]` com "o estado final das duas direções" é um erro
+# silencioso clássico das redes bidirecionais.
+#
+# ## Lotes com sequências de tamanhos diferentes
+#
+# Frases, nomes e séries raramente têm o mesmo tamanho, mas um tensor precisa ser retangular. A
+# saída habitual é o **preenchimento** (*padding*): completar as sequências curtas com zeros até
+# o tamanho da maior. O problema é que a RNN não sabe que aqueles zeros são enchimento e continua
+# atualizando o estado com eles, pois $h_t = \tanh(0 \cdot W_{xh} + b_{xh} + h_{t-1} W_{hh} + b_{hh})$
+# não é $h_{t-1}$.
+#
+# Vamos montar um lote com três sequências de tamanhos 5, 2 e 3 e comparar o `h_n` de cada uma
+# com o estado final que ela teria se rodasse sozinha.
+
+# %%
+torch.manual_seed(2)
+lengths = torch.tensor([5, 2, 3])
+rnn = nn.RNN(2, 3, batch_first=True)
+sequences = [torch.randn(int(n), 2) for n in lengths]
+padded = torch.zeros(len(sequences), int(lengths.max()), 2)
+for i, seq in enumerate(sequences):
+    padded[i, : len(seq)] = seq
+
+alone = torch.stack([rnn(seq.unsqueeze(0))[1][0, 0] for seq in sequences])
+_, h_padded = rnn(padded)
+packed = pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
+packed_out, h_packed = rnn(packed)
+
+diff_padded = (h_padded[0] - alone).abs().amax(dim=1)
+diff_packed = (h_packed[0] - alone).abs().amax(dim=1)
+pd.DataFrame(
+    {
+        "tamanho": lengths.tolist(),
+        "erro sem empacotar": diff_padded.tolist(),
+        "erro empacotando": diff_packed.tolist(),
+    }
+)
+
+# %% [markdown]
+# Sem empacotar, só a sequência mais longa (que não tem preenchimento) acerta; as outras terminam
+# num estado contaminado pelos zeros. Com `pack_padded_sequence`, todas batem com a execução
+# isolada:
+
+# %%
+assert diff_padded[0] < 1e-6 and (diff_padded[1:] > 1e-3).all()
+torch.testing.assert_close(h_packed[0], alone)
+print("h_n empacotado == cada sequência rodada sozinha")
+
+# %% [markdown]
+# O `PackedSequence` guarda os passos de todas as sequências juntos, ordenados por tamanho
+# decrescente, e `batch_sizes` diz quantas sequências ainda estão "vivas" em cada passo. A RNN
+# processa, no passo $t$, só essas. O argumento `enforce_sorted=False` deixa o PyTorch ordenar o
+# lote por tamanho e desfazer a ordenação no fim (`h_n` volta na ordem original); com o padrão,
+# `enforce_sorted=True`, o lote já precisa vir ordenado.
+
+# %%
+print("batch_sizes:    ", packed.batch_sizes.tolist())
+print("sorted_indices: ", packed.sorted_indices.tolist())
+try:
+    pack_padded_sequence(padded, lengths, batch_first=True)
+except RuntimeError as error:
+    print("enforce_sorted=True com o lote fora de ordem:", str(error).splitlines()[0])
+
+# %% [markdown]
+# Para voltar a um tensor retangular, `pad_packed_sequence` desempacota a saída e preenche com
+# zeros as posições que não existem:
+
+# %%
+unpacked, out_lengths = pad_packed_sequence(packed_out, batch_first=True)
+print("forma:", tuple(unpacked.shape), " tamanhos:", out_lengths.tolist())
+print("segunda sequência (tamanho 2):")
+print(unpacked[1].detach())
+assert (unpacked[1, 2:] == 0).all()
+
+# %% [markdown]
+# ## Qual saída usar
+#
+# A camada devolve duas coisas, e cada tarefa pede uma delas.
+#
+# **Muitos para um** (classificar uma frase, prever o gênero de um nome): uma resposta por
+# sequência, a partir de um resumo dela. Numa rede unidirecional, o resumo é o estado final da
+# última camada, `h_n[-1]`. Numa bidirecional, concatenam-se os estados finais das duas direções
+# da última camada, `h_n[-2]` (para a frente) e `h_n[-1]` (para trás). Com sequências
+# empacotadas, `h_n` já é o estado no último passo **real** de cada uma, enquanto `output[:, -1]`
+# cairia no preenchimento.
+
+# %%
+torch.manual_seed(3)
+num_classes = 2
+rnn = nn.RNN(2, 3, num_layers=2, batch_first=True, bidirectional=True)
+head = nn.Linear(2 * 3, num_classes)
+packed = pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
+_, h_n = rnn(packed)
+summary = torch.cat([h_n[-2], h_n[-1]], dim=-1)  # (N, 2H)
+logits = head(summary)
+print("resumo:", tuple(summary.shape), " logits:", tuple(logits.shape))
+
+# %% [markdown]
+# **Muitos para muitos** (etiquetar cada palavra, prever o próximo caractere): uma resposta por
+# passo, então usa-se `output` inteiro, com a mesma camada linear aplicada em cada passo. Para
+# etiquetar uma frase já completa, a rede bidirecional ajuda, pois cada posição vê o contexto dos
+# dois lados. Para um **modelo de linguagem**, não: a direção reversa enxergaria justamente o
+# caractere que se quer prever. Ali, só redes unidirecionais.
+
+# %%
+torch.manual_seed(4)
+vocab_size = 10
+tagger_rnn = nn.RNN(2, 3, batch_first=True, bidirectional=True)
+tagger_head = nn.Linear(2 * 3, vocab_size)
+output, _ = tagger_rnn(padded)
+per_step = tagger_head(output)  # (N, T, classes)
+print("output:", tuple(output.shape), " logits por passo:", tuple(per_step.shape))
+
+lm_rnn = nn.RNN(2, 3, batch_first=True)  # unidirecional: o passo t só vê x_1..x_t
+lm_head = nn.Linear(3, vocab_size)
+print("modelo de linguagem:", tuple(lm_head(lm_rnn(padded)[0]).shape))
+
+# %% [markdown]
+# Nas tarefas com preenchimento, as posições de enchimento recebem um alvo "ignorado" na perda
+# (no pacote, `recorrente.models.IGNORE_INDEX`), para não contarem no treino.
+#
+# ## Do zero: o desenrolador do pacote
+#
+# Tudo o que o `nn.RNN` faz cabe em poucas ideias: aplicar a célula do capítulo anterior passo a
+# passo; numa rede bidirecional, aplicar uma segunda célula de trás para a frente e concatenar;
+# empilhar camadas usando a saída de uma como entrada da outra; e, com sequências de tamanhos
+# diferentes, não deixar os passos de preenchimento mudarem o estado. É o que faz
+# `recorrente.recurrent.Recurrent`, que funciona com qualquer célula do pacote (RNN, LSTM, GRU).
+# O coração é este laço, que roda uma célula numa direção:
+
+# %%
+print(inspect.getsource(Recurrent._unroll))
+
+# %% [markdown]
+# A máscara `valid` é verdadeira onde o passo $t$ existe na sequência. Onde não existe, o estado
+# antigo é mantido e a saída vale zero, o mesmo que `pack_padded_sequence` seguido de
+# `pad_packed_sequence` entrega. Na direção reversa, o estado fica parado no valor inicial até
+# chegar ao último passo real, e só então começa a mudar.
+#
+# `Recurrent.from_torch` cria a rede com a mesma configuração de um `nn.RNN` (ou `nn.LSTM`,
+# `nn.GRU`) e copia os pesos de cada camada e direção para as células. Conferimos contra o
+# PyTorch no caso mais cheio: três camadas, bidirecional, ReLU, `batch_first`, estado inicial e
+# sequências empacotadas.
+
+# %%
+torch.manual_seed(5)
+L, D = 3, 2
+rnn = nn.RNN(2, 3, num_layers=L, nonlinearity="relu", batch_first=True, bidirectional=True)
+ours = Recurrent.from_torch(rnn)
+print(ours)
+
+h_0 = torch.randn(L * D, len(lengths), 3)
+packed = pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
+ref_packed, ref_h_n = rnn(packed, h_0)
+ref_output, _ = pad_packed_sequence(ref_packed, batch_first=True)
+
+our_output, our_h_n = ours(padded, h_0, lengths=lengths)
+torch.testing.assert_close(our_output, ref_output)
+torch.testing.assert_close(our_h_n, ref_h_n)
+print("output e h_n iguais aos do nn.RNN; forma de h_n:", tuple(our_h_n.shape))
+
+# %% [markdown]
+# Cada célula do desenrolador é a `RNNCell` do capítulo 1:
+
+# %%
+assert isinstance(ours.cell(2, 1), RNNCell)
+print(ours.cell(2, 1))
+
+# %% [markdown]
+# O mesmo confronto, com LSTM e GRU, gradientes, `float64`, entrada sem lote e todas as
+# combinações de camadas e direções, está em `tests/test_recurrent.py`. Uma ressalva: com
+# `dropout > 0` em modo de treino, o desenrolador sorteia máscaras diferentes das do PyTorch; os
+# resultados só coincidem com `dropout=0` ou em modo de avaliação (`.eval()`).
+#
+# ## Resumo
+#
+# - Cada camada e direção tem `weight_ih`, `weight_hh` e dois vieses; a primeira camada recebe
+#   $I$ características, as seguintes $D H$. O total é a fórmula de $P$.
+# - Os dois vieses do `nn.RNN` são redundantes (a soma é o que conta) e existem por
+#   compatibilidade com a cuDNN; na GRU, não são.
+# - `batch_first` vale para a entrada e para `output`, nunca para `h_0` e `h_n`, que têm forma
+#   $(L D, N, H)$.
+# - A direção reversa termina no primeiro passo: seu estado final está em `output[0]`.
+# - Preenchimento sem empacotar estraga o estado final das sequências curtas;
+#   `pack_padded_sequence` resolve.
+# - Muitos para um: `h_n` da última camada. Muitos para muitos: `output`.
+#
+# ## Exercícios
+#
+# 1. Generalize a fórmula de $P$ para a LSTM e a GRU, que têm $G = 4$ e $G = 3$ blocos de pesos
+#    (um por porta) em vez de 1, e confira com `nn.LSTM` e `nn.GRU` em três configurações com
+#    camadas e direções diferentes.
+#
+# <details class="success"><summary>Solução</summary>
+#
+# ```python
+# from torch import nn
+#
+#
+# def num_params(I, H, L, D, beta, G):
+#     first = G * (H * I + H**2 + 2 * beta * H)
+#     later = G * (H * D * H + H**2 + 2 * beta * H)
+#     return D * (first + (L - 1) * later)
+#
+#
+# for cls, G in [(nn.LSTM, 4), (nn.GRU, 3)]:
+#     for I, H, L, D, beta in [(1, 1, 1, 1, 1), (5, 8, 2, 2, 1), (7, 16, 3, 2, 0)]:
+#         module = cls(I, H, L, bidirectional=D == 2, bias=bool(beta))
+#         counted = sum(p.numel() for p in module.parameters())
+#         assert counted == num_params(I, H, L, D, beta, G), (cls, I, H, L, D, beta)
+#         print(f"{cls.__name__:4s} I={I} H={H} L={L} D={D} viés={beta}: {counted}")
+# ```
+#
+# </details>
+#
+# 2. Mostre que uma RNN bidirecional de uma camada equivale a duas RNNs unidirecionais: uma com
+#    os pesos `*_l0`, aplicada à sequência, e outra com os pesos `*_l0_reverse`, aplicada à
+#    sequência invertida no tempo (`torch.flip`). Confira `output` e `h_n`.
+#
+# <details class="success"><summary>Solução</summary>
+#
+# ```python
+# import torch
+# from torch import nn
+#
+# torch.manual_seed(0)
+# T, N, I, H = 6, 2, 3, 4
+# bi = nn.RNN(I, H, bidirectional=True)
+# forward_rnn, backward_rnn = nn.RNN(I, H), nn.RNN(I, H)
+# with torch.no_grad():
+#     for name in ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]:
+#         getattr(forward_rnn, name).copy_(getattr(bi, name))
+#         getattr(backward_rnn, name).copy_(getattr(bi, name + "_reverse"))
+#
+# x = torch.randn(T, N, I)
+# output, h_n = bi(x)
+# out_f, h_f = forward_rnn(x)
+# out_b, h_b = backward_rnn(torch.flip(x, dims=[0]))
+# out_b = torch.flip(out_b, dims=[0])  # volta para a ordem original dos passos
+# torch.testing.assert_close(output, torch.cat([out_f, out_b], dim=-1))
+# torch.testing.assert_close(h_n, torch.cat([h_f, h_b]))
+# print("bidirecional == duas unidirecionais, uma delas com a sequência invertida")
+# ```
+#
+# </details>
+#
+# 3. Num lote empacotado de uma GRU bidirecional com `batch_first=True`, ache o estado final de
+#    cada direção da última camada dentro de `output` (depois de `pad_packed_sequence`) e confira
+#    com `h_n`. Dica: o fim da direção para a frente depende do tamanho de cada sequência.
+#
+# <details class="success"><summary>Solução</summary>
+#
+# ```python
+# import torch
+# from torch import nn
+# from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+#
+# torch.manual_seed(0)
+# N, T, I, H = 4, 7, 3, 5
+# gru = nn.GRU(I, H, num_layers=2, batch_first=True, bidirectional=True)
+# x = torch.randn(N, T, I)
+# lengths = torch.tensor([7, 3, 5, 1])
+# packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+# packed_out, h_n = gru(packed)
+# output, _ = pad_packed_sequence(packed_out, batch_first=True)  # (N, T, 2H)
+#
+# rows = torch.arange(N)
+# last_forward = output[rows, lengths - 1, :H]  # último passo real de cada sequência
+# last_backward = output[:, 0, H:]  # a direção reversa termina no primeiro passo
+# torch.testing.assert_close(last_forward, h_n[-2])
+# torch.testing.assert_close(last_backward, h_n[-1])
+# print("para a frente: output[i, tamanho_i - 1, :H]; para trás: output[i, 0, H:]")
+# ```
+#
+# </details>

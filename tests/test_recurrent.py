@@ -241,3 +241,67 @@ def test_cells_match_torch_cells(kind, sizes, bias):
     if bias:
         torch.testing.assert_close(mine.b_xh.grad, ref.bias_ih.grad)
         torch.testing.assert_close(mine.b_hh.grad, ref.bias_hh.grad)
+
+
+# Os números e as afirmações do capítulo 2 (o nn.RNN por dentro).
+
+
+def test_chapter2_seed_example_by_formula_and_unroller():
+    torch.manual_seed(42)
+    rnn = nn.RNN(1, 1, 1)
+    x = torch.tensor([[[0.5]]])
+    output, h_n = rnn(x, torch.zeros(1, 1, 1))
+    assert output.item() == h_n.item() == 0.788179874420166
+    W_xh, W_hh = rnn.weight_ih_l0.T, rnn.weight_hh_l0.T
+    h_1 = torch.tanh(x[0] @ W_xh + rnn.bias_ih_l0 + torch.zeros(1, 1) @ W_hh + rnn.bias_hh_l0)
+    assert h_1.item() == 0.788179874420166
+    _, ours = Recurrent.from_torch(rnn)(x)
+    assert ours.item() == pytest.approx(0.788179874420166, abs=1e-7)
+
+
+@pytest.mark.parametrize(
+    "I_, H_, L, D, beta", [(1, 1, 1, 1, 1), (3, 4, 2, 2, 1), (10, 32, 3, 1, 1), (10, 32, 3, 2, 0)]
+)
+def test_chapter2_parameter_count_formula(I_, H_, L, D, beta):
+    expected = D * (
+        (H_ * I_ + H_**2 + 2 * beta * H_) + (L - 1) * (H_ * D * H_ + H_**2 + 2 * beta * H_)
+    )
+    rnn = nn.RNN(I_, H_, num_layers=L, bidirectional=D == 2, bias=bool(beta))
+    assert sum(p.numel() for p in rnn.parameters()) == expected
+    assert sum(p.numel() for p in Recurrent.from_torch(rnn).parameters()) == expected
+
+
+@pytest.mark.parametrize("cls, redundant", [(nn.RNN, True), (nn.GRU, False)])
+def test_chapter2_two_biases(cls, redundant):
+    torch.manual_seed(0)
+    module = cls(I, H)
+    merged = cls(I, H)
+    merged.load_state_dict(module.state_dict())
+    with torch.no_grad():
+        merged.bias_ih_l0 += merged.bias_hh_l0
+        merged.bias_hh_l0.zero_()
+    x = torch.randn(T, N, I)
+    same = torch.allclose(merged(x)[0], module(x)[0], atol=1e-6)
+    assert same == redundant
+
+
+def test_chapter2_h_n_layout_and_packing():
+    torch.manual_seed(1)
+    rnn = nn.RNN(I, H, 3, bidirectional=True)
+    x = torch.randn(T, N, I)
+    output, h_n = rnn(x)
+    layers = h_n.view(3, 2, N, H)
+    torch.testing.assert_close(layers[-1, 0], output[-1][..., :H])
+    torch.testing.assert_close(layers[-1, 1], output[0][..., H:])
+
+    rnn = nn.RNN(I, H, batch_first=True)
+    lengths = torch.tensor([T, 2, 3])
+    padded = torch.randn(N, T, I)
+    for i, n in enumerate(lengths):
+        padded[i, n:] = 0
+    alone = torch.stack([rnn(padded[i : i + 1, :n])[1][0, 0] for i, n in enumerate(lengths)])
+    _, h_padded = rnn(padded)
+    packed = pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
+    _, h_packed = rnn(packed)
+    assert not torch.allclose(h_padded[0, 1:], alone[1:])
+    torch.testing.assert_close(h_packed[0], alone)

@@ -24,6 +24,7 @@
 
 # %%
 import inspect
+import textwrap
 
 import pandas as pd
 import torch
@@ -427,7 +428,7 @@ print("modelo de linguagem:", tuple(lm_head(lm_rnn(padded)[0]).shape))
 # O coração é este laço, que roda uma célula numa direção:
 
 # %%
-print(inspect.getsource(Recurrent._unroll))
+print(textwrap.dedent(inspect.getsource(Recurrent._unroll)))
 
 # %% [markdown]
 # A máscara `valid` é verdadeira onde o passo $t$ existe na sequência. Onde não existe, o estado

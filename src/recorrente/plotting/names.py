@@ -1,0 +1,72 @@
+"""Figuras do capítulo de nomes: curvas de aprendizado e distribuição de tamanhos."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from matplotlib.figure import Figure
+
+from recorrente.plotting.style import COLORS, new_figure
+
+__all__ = ["learning_curves", "length_distribution"]
+
+_PALETTE = [COLORS["principal"], COLORS["destaque"], COLORS["auxiliar"], COLORS["neutro"]]
+
+
+def learning_curves(
+    histories: Mapping[str, object], reference: Mapping[str, float] | None = None
+) -> Figure:
+    """NLL de treino (tracejada) e de validação (cheia) por época, um modelo por cor.
+
+    Args:
+        histories: nome do modelo → :class:`~recorrente.training.History`.
+        reference: linhas horizontais de referência (por exemplo ``{"bigrama": 2.33}``).
+
+    Exemplo:
+        >>> from recorrente.training import History
+        >>> fig = learning_curves({"GRU": History([2.0, 1.9], [1.95, 1.88])}, {"bigrama": 2.3})
+        >>> fig.axes[0].get_ylabel()
+        'NLL (nats por caractere)'
+    """
+    fig, ax = new_figure()
+    for i, (name, history) in enumerate(histories.items()):
+        color = _PALETTE[i % len(_PALETTE)]
+        epochs = range(1, len(history.train_loss) + 1)
+        ax.plot(epochs, history.train_loss, "--", color=color, alpha=0.7)
+        if history.val_loss:
+            ax.plot(epochs, history.val_loss, "o-", color=color, label=f"{name} (validação)")
+    for j, (name, value) in enumerate((reference or {}).items()):
+        ax.axhline(value, color=COLORS["neutro"], lw=1, ls=":" if j else "-.")
+        ax.annotate(name, (1, value), xytext=(2, 3), textcoords="offset points", fontsize=9)
+    ax.set_xlabel("época")
+    ax.set_ylabel("NLL (nats por caractere)")
+    ax.set_title("Curvas de aprendizado (tracejado: treino; cheio: validação)")
+    ax.legend()
+    return fig
+
+
+def length_distribution(real: Sequence[str], generated: Mapping[str, Sequence[str]]) -> Figure:
+    """Fração de nomes por tamanho: os reais contra os gerados em cada configuração.
+
+    Exemplo:
+        >>> fig = length_distribution(["ana", "bia"], {"T = 1": ["caio"]})
+        >>> fig.axes[0].get_xlabel()
+        'tamanho do nome (caracteres)'
+    """
+    fig, ax = new_figure()
+    series = {"nomes reais": real, **generated}
+    longest = max(len(s) for names in series.values() for s in names)
+    xs = range(1, longest + 1)
+    for i, (label, names) in enumerate(series.items()):
+        counts = Counter(map(len, names))
+        ys = [counts.get(x, 0) / len(names) for x in xs]
+        style = {"lw": 3, "color": COLORS["neutro"]} if i == 0 else {
+            "lw": 1.6, "color": _PALETTE[(i - 1) % len(_PALETTE)], "marker": "o", "ms": 3
+        }
+        ax.plot(xs, ys, label=label, **style)
+    ax.set_xlabel("tamanho do nome (caracteres)")
+    ax.set_ylabel("fração dos nomes")
+    ax.set_title("Tamanho dos nomes: reais e gerados")
+    ax.legend()
+    return fig

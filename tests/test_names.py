@@ -1,0 +1,137 @@
+"""Dados de nomes: leitura, divisão, codificação, máscara da perda e um treino curto."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from recorrente.baselines import NGramModel, choose_k
+from recorrente.data.names import (
+    CharVocab,
+    NameBatches,
+    census_split,
+    load_census_names,
+    read_names_file,
+    split_names,
+)
+from recorrente.errors import InputError
+from recorrente.models import IGNORE_INDEX, SequenceModel
+from recorrente.training import TrainConfig, evaluate, fit
+
+
+@pytest.fixture(scope="module")
+def split():
+    return census_split()
+
+
+def test_census_loader_is_clean():
+    names = load_census_names()
+    assert len(names) == 100_789
+    assert all(name == name.strip().lower() and name for name in names)
+    assert set("".join(names)) == set("abcdefghijklmnopqrstuvwxyz")
+
+
+def test_split_is_disjoint_complete_and_deterministic(split):
+    train, val, test = set(split.train), set(split.val), set(split.test)
+    assert not (train & val or train & test or val & test)
+    assert len(train) + len(val) + len(test) == 100_789
+    assert abs(len(train) / 100_789 - 0.8) < 0.001
+    again = census_split()
+    assert again.test == split.test and again.val == split.val
+    shuffled = split_names(list(reversed(split.train + split.val + split.test)))
+    assert shuffled.test == split.test
+    assert split_names(split.train + split.val + split.test, seed=1).test != split.test
+
+
+def test_read_file_accents_and_errors(tmp_path):
+    good = tmp_path / "nomes.txt"
+    good.write_text("João\n\n  Ângela \nJOÃO\n", encoding="utf-8")
+    assert read_names_file(good) == ["joão", "ângela"][::-1] or read_names_file(good) == sorted(
+        ["joão", "ângela"]
+    )
+    with pytest.raises(InputError, match="não existe"):
+        read_names_file(tmp_path / "falta.txt")
+    empty = tmp_path / "vazio.txt"
+    empty.write_text("\n \n", encoding="utf-8")
+    with pytest.raises(InputError, match="vazio"):
+        read_names_file(empty)
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("João\n".encode("latin-1"))
+    with pytest.raises(InputError, match="UTF-8"):
+        read_names_file(latin)
+
+
+def test_encode_decode_round_trip(split):
+    vocab = CharVocab.from_names(split.train)
+    assert vocab.chars[0] == "." and len(vocab) == 27
+    for name in split.test[:200] + ["jo"]:
+        assert vocab.decode(vocab.encode(name)) == name
+    assert CharVocab.from_dict(vocab.to_dict()) == vocab
+    with pytest.raises(InputError, match="fora do vocabulário"):
+        vocab.encode("joão")
+    x, y = vocab.encode_batch(["ana", "jo"])
+    assert x[:, 0].tolist() == [0, 0]
+    assert y[1].tolist() == [*vocab.encode("jo"), 0, IGNORE_INDEX]
+
+
+def test_padding_does_not_change_the_loss():
+    vocab = CharVocab.from_names(["ana", "bernardo"])
+    torch.manual_seed(0)
+    model = SequenceModel(len(vocab), len(vocab), hidden_size=16)
+    x, y = vocab.encode_batch(["ana", "bernardo"])
+    _, loss = model(x, y)
+    x2 = x.clone()
+    x2[0, 4:] = 5  # entradas de preenchimento trocadas (só depois do fim de "ana")
+    _, loss2 = model(x2, y)
+    torch.testing.assert_close(loss, loss2)
+    # Os logits das posições mascaradas não entram na perda.
+    logits, _ = model(x, y)
+    mask = (y != IGNORE_INDEX).unsqueeze(-1)
+    noisy = torch.where(mask, logits, logits + 100 * torch.randn_like(logits))
+    ref = torch.nn.functional.cross_entropy(
+        logits.reshape(-1, len(vocab)), y.reshape(-1), ignore_index=IGNORE_INDEX
+    )
+    got = torch.nn.functional.cross_entropy(
+        noisy.reshape(-1, len(vocab)), y.reshape(-1), ignore_index=IGNORE_INDEX
+    )
+    torch.testing.assert_close(ref, got)
+    # A perda é a média por caractere válido, igual à de cada nome em separado.
+    xa, ya = vocab.encode_batch(["ana"])
+    xb, yb = vocab.encode_batch(["bernardo"])
+    la, lb = model(xa, ya)[1], model(xb, yb)[1]
+    torch.testing.assert_close(loss, (4 * la + 9 * lb) / 13)
+
+
+def test_batches_cover_every_name_once():
+    names = [f"n{'a' * (i % 7)}" for i in range(50)]
+    vocab = CharVocab.from_names(names)
+    batches = NameBatches(names, vocab, batch_size=8, shuffle=True, seed=3)
+    total = sum(int((y != IGNORE_INDEX).sum()) for _, y in batches)
+    assert total == batches.num_targets() == sum(len(n) + 1 for n in names)
+    partial = NameBatches(names, vocab, batch_size=8, shuffle=True, names_per_epoch=20)
+    assert sum(x.shape[0] for x, _ in partial) == 20
+
+
+def test_baselines_order(split):
+    vocab = CharVocab.from_names(split.train)
+    uniform = NGramModel(vocab, order=0).nll(split.test)
+    unigram = NGramModel(vocab, order=1, k=1.0).fit(split.train).nll(split.test)
+    bigram, scores = choose_k(vocab, split.train, split.val)
+    assert uniform == pytest.approx(torch.log(torch.tensor(27.0)).item())
+    assert 2.7 < unigram < 2.9
+    assert 2.25 < bigram.nll(split.test) < 2.40
+    assert scores[bigram.k] == min(scores.values())
+
+
+@pytest.mark.slow
+def test_short_gru_training_beats_bigram(split):
+    vocab = CharVocab.from_names(split.train)
+    bigram, _ = choose_k(vocab, split.train, split.val)
+    torch.manual_seed(0)
+    model = SequenceModel(len(vocab), len(vocab), 96, "gru", embedding_size=32)
+    train = NameBatches(split.train, vocab, 512, shuffle=True, names_per_epoch=5_000)
+    # 4 "épocas" de 5.000 nomes = 40 passos: determinístico, ~10 s numa CPU livre.
+    fit(model, train, None, TrainConfig(lr=1e-2, max_epochs=4, progress=False))
+    nll = evaluate(model, NameBatches(split.test, vocab, 4096))
+    assert nll < bigram.nll(split.test) - 0.05, nll
+    assert nll > 1.5

@@ -117,12 +117,17 @@ def test_recursive_first_step_matches_one_step():
 
 
 def test_lstm_beats_seasonal_naive_on_co2():
-    table = compare_models(
-        load_co2_monthly().to_numpy(),
-        24,
-        modes=("retorno",),
-        epochs=60,
-        patience=10,
-        seasonal=12,
-    )
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # rede pequena: uma thread é mais rápida
+    try:
+        table = compare_models(
+            load_co2_monthly().to_numpy(),
+            24,
+            modes=("retorno",),
+            epochs=60,
+            patience=10,
+            seasonal=12,
+        )
+    finally:
+        torch.set_num_threads(threads)
     assert table.loc["lstm_retorno", "RMSE"] < 0.5 * table.loc["sazonal_ingenua", "RMSE"]

@@ -62,11 +62,9 @@ def register(subparsers) -> None:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     """Executa ``bolsa avaliar`` e imprime as tabelas."""
-    import pandas as pd
     import torch
 
     from recorrente.data.prices import load_price_csv, load_sp500
-    from recorrente.forecasting import chronological_split, compare_models, walk_forward
 
     if args.walk_forward is not None and args.walk_forward < 2:
         raise InputError("--walk-forward precisa de pelo menos 2 dobras.")
@@ -82,6 +80,20 @@ def run_evaluate(args: argparse.Namespace) -> int:
         prices = load_sp500()
         source = "S&P 500 (arch), fechamento ajustado"
     torch.manual_seed(args.semente)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # rede pequena: uma thread evita a disputa entre núcleos
+    try:
+        return _report(args, prices, source)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _report(args: argparse.Namespace, prices, source: str) -> int:
+    """Imprime a divisão, a tabela do teste e, se pedido, o walk-forward."""
+    import pandas as pd
+
+    from recorrente.forecasting import chronological_split, compare_models, walk_forward
+
     split = chronological_split(len(prices), args.janela)
     dates = prices.index
     print(f"Série: {source}, {len(prices)} dias, janela de {args.janela}.")
@@ -111,8 +123,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
                 progress=True,
             )
             print(f"\nWalk-forward em {args.walk_forward} dobras (RMSE no teste de cada dobra):")
-            print(folds.to_string())
             summary = folds.drop(columns="inicio_teste").agg(["mean", "std"]).T
+            folds["inicio_teste"] = [str(dates[i].date()) for i in folds["inicio_teste"]]
+            print(folds.to_string())
             summary.columns = ["média", "desvio"]
             print(summary.to_string())
     return 0

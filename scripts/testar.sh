@@ -12,7 +12,7 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 echo "== ruff"
-ruff check src tests docs hooks benchmarks
+ruff check .
 
 echo "== build limpo e estrito (o cache do mkdocs-jupyter não percebe mudanças em src/)"
 rm -rf site .cache

@@ -182,3 +182,16 @@ def test_internal_links_and_anchors_resolve() -> None:
                 if unquote(url.fragment) not in _parse(target).ids:
                     problems.append(f"{page_path}: {href} → âncora inexistente")
     assert not problems, "\n".join(problems[:20])
+
+
+def test_search_index_has_no_notebook_noise() -> None:
+    import json
+
+    docs = json.loads((SITE / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    assert any(d["location"].startswith("capitulos/01_recorrencia/") for d in docs)
+    noisy = [
+        d["location"]
+        for d in docs
+        if re.search(r"\b(?:In|Out)\W{0,2}\[\d*\]:|Copied!|Copiado!|Copy to", d["text"])
+    ]
+    assert not noisy, f"prompts de notebook no índice de busca: {noisy[:5]}"

@@ -61,10 +61,15 @@ def test_majority_baseline_on_balanced_labels_is_near_chance():
 
 @pytest.mark.slow
 def test_short_training_on_memory_task_beats_baseline():
-    torch.manual_seed(0)
-    tr, te = memory_task(512, 5, seed=1), memory_task(256, 5, seed=2)
-    model = SequenceModel(tr.vocab_size, tr.num_classes, hidden_size=16, kind="gru")
-    fit(model, tr.batches(64), None, TrainConfig(lr=1e-2, max_epochs=8, progress=False))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # rede pequena: uma thread é mais rápida numa CPU disputada
+    try:
+        torch.manual_seed(0)
+        tr, te = memory_task(512, 5, seed=1), memory_task(256, 5, seed=2)
+        model = SequenceModel(tr.vocab_size, tr.num_classes, hidden_size=16, kind="gru")
+        fit(model, tr.batches(64), None, TrainConfig(lr=1e-2, max_epochs=8, progress=False))
+    finally:
+        torch.set_num_threads(threads)
     acc, base = accuracy(model, te), majority_accuracy(tr, te)
     assert base < 0.35
     assert 0.9 <= acc <= 1.0

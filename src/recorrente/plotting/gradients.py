@@ -10,7 +10,7 @@ from recorrente.plotting.style import COLORS, new_figure
 
 __all__ = ["plot_gradient_norms", "plot_loss_panels"]
 
-_CYCLE = ["principal", "destaque", "auxiliar", "neutro", "claro"]
+_CYCLE = ["principal", "destaque", "auxiliar", "neutro"]
 
 
 def plot_gradient_norms(
@@ -26,7 +26,9 @@ def plot_gradient_norms(
     fig, ax = new_figure()
     for i, (label, values) in enumerate(curves.items()):
         steps = range(1, len(values) + 1)
-        ax.plot(steps, list(values), label=label, color=COLORS[_CYCLE[i % len(_CYCLE)]], lw=2)
+        color = COLORS[_CYCLE[i % len(_CYCLE)]]
+        style = "-" if i < len(_CYCLE) else "--"  # depois de 4 cores, tracejado
+        ax.plot(steps, list(values), style, label=label, color=color, lw=2)
     ax.set_yscale("log")
     ax.set_xlabel("passo t (a perda está no último passo)")
     ax.set_ylabel(r"$\|\partial L / \partial h_t\|$")

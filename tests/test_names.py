@@ -135,3 +135,22 @@ def test_short_gru_training_beats_bigram(split):
     nll = evaluate(model, NameBatches(split.test, vocab, 4096))
     assert nll < bigram.nll(split.test) - 0.05, nll
     assert nll > 1.5
+
+
+def test_letter_by_letter_nll_matches_batched_evaluate(split):
+    """A checagem do capítulo 5: somar a perda nome a nome dá a NLL da avaliação em lote."""
+    vocab = CharVocab.from_names(split.train)
+    torch.manual_seed(0)
+    model = SequenceModel(len(vocab), len(vocab), 32, "lstm", embedding_size=8)
+    probe = split.train[:100]
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for name in probe:
+            ids = [0, *vocab.encode(name), 0]
+            state = None
+            for t in range(len(ids) - 1):
+                logits, state = model.step(torch.tensor([[ids[t]]]), state)
+                target = torch.tensor([ids[t + 1]])
+                total += torch.nn.functional.cross_entropy(logits, target).item()
+            count += len(ids) - 1
+    assert total / count == pytest.approx(evaluate(model, NameBatches(probe, vocab, 32)), abs=1e-5)

@@ -24,15 +24,6 @@
 # Todo o treino deste capítulo roda em CPU, numa thread só; o tempo gasto aparece impresso nas
 # células.
 
-# %% tags=["remover"]
-# Célula escondida no site: cala o aviso do tqdm sobre widgets do Jupyter (o livro não usa
-# barras de progresso nas células).
-import warnings
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    import tqdm.auto  # noqa: F401  (o aviso sai na primeira importação; depois, silêncio)
-
 # %%
 import time
 

@@ -22,15 +22,6 @@
 # olhamos as portas de uma LSTM treinada e comparamos as três redes na tarefa de memória.
 # No fim, redes bidirecionais e empilhadas.
 
-# %% tags=["remover"]
-# Célula escondida no site: cala o aviso do tqdm sobre widgets do Jupyter (o livro não usa
-# barras de progresso nas células).
-import warnings
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    import tqdm.auto  # noqa: F401  (o aviso sai na primeira importação; depois, silêncio)
-
 # %%
 import time
 

@@ -264,7 +264,7 @@ fig
 # mesmos gradientes viram passos de tamanho controlado, e a perda cai quase a zero nas três.
 # Compare as linhas da tabela.
 #
-# ## BPTT truncado: `detach` entre pedaços
+# ## BPTT truncado: detach entre pedaços
 #
 # Numa sequência muito longa (um livro inteiro, uma série de anos), guardar o grafo de todos
 # os passos para uma única retropropagação custa memória proporcional a $T$. O **BPTT

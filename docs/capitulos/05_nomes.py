@@ -149,19 +149,19 @@ def train_one_name_at_a_time(model, names, vocab, optimizer):
 # a avaliação em lote com preenchimento e máscara (`evaluate` do pacote).
 
 # %%
-probe = split.train[:300]
-speed_probe = probe[:100]
+probe = split.train[:100]
 torch.manual_seed(0)
 model = SequenceModel(len(vocab), len(vocab), 128, "gru", embedding_size=32)
 with torch.no_grad():
     manual, count = 0.0, 0
     for name in probe:
         ids = [0, *vocab.encode(name), 0]
-        logits, _ = model(torch.tensor([ids[:-1]]))
-        manual += torch.nn.functional.cross_entropy(logits[0], torch.tensor(ids[1:]),
-                                                    reduction="sum").item()
+        state = None
+        for t in range(len(ids) - 1):
+            logits, state = model.step(torch.tensor([[ids[t]]]), state)
+            manual += torch.nn.functional.cross_entropy(logits, torch.tensor([ids[t + 1]])).item()
         count += len(ids) - 1
-batched = evaluate(model, NameBatches(probe, vocab, 128))
+batched = evaluate(model, NameBatches(probe, vocab, 50))
 print(f"letra a letra: {manual / count:.6f}   em lote: {batched:.6f}")
 assert abs(manual / count - batched) < 1e-5
 
@@ -175,26 +175,26 @@ torch.manual_seed(0)
 slow_model = SequenceModel(len(vocab), len(vocab), 128, "gru", embedding_size=32)
 optimizer = torch.optim.AdamW(slow_model.parameters(), lr=3e-3)
 start = time.perf_counter()
-train_one_name_at_a_time(slow_model, speed_probe, vocab, optimizer)
-slow = len(speed_probe) / (time.perf_counter() - start)
+train_one_name_at_a_time(slow_model, probe, vocab, optimizer)
+slow = len(probe) / (time.perf_counter() - start)
 
 torch.manual_seed(0)
 fast_model = SequenceModel(len(vocab), len(vocab), 128, "gru", embedding_size=32)
-fast_batches = NameBatches(speed_probe, vocab, 50, shuffle=True)
+fast_batches = NameBatches(probe, vocab, 50, shuffle=True)
 fit(fast_model, [next(iter(fast_batches))], None, TrainConfig(max_epochs=1, progress=False))
 start = time.perf_counter()  # acima, um lote de aquecimento; agora a passada medida
 fit(fast_model, fast_batches, None, TrainConfig(max_epochs=1, progress=False))
-fast = len(speed_probe) / (time.perf_counter() - start)
-print(f"um nome por vez: {slow:,.0f} nomes/s")
-print(f"lotes de 50:     {fast:,.0f} nomes/s  ({fast / slow:.0f}× mais rápido)")
+fast = len(probe) / (time.perf_counter() - start)
+print(f"um nome por vez: {slow:,.0f} nomes/s".replace(",", "."))
+print(f"lotes de 50:     {fast:,.0f} nomes/s  ({fast / slow:.0f}× mais rápido)".replace(",", "."))
 
 # %% [markdown]
 # A diferença vem de duas fontes. Cada chamada à rede tem um custo fixo (Python, despacho de
 # operações, alocação), e o laço ingênuo paga esse custo a cada letra de cada nome; em lote,
 # paga uma vez por passo de tempo para dezenas de nomes juntos, e as multiplicações de matrizes
 # ficam grandes o bastante para usar bem a CPU. Com lotes de centenas de nomes, a vantagem
-# cresce ainda mais. Os lotes são montados por `NameBatches`, que agrupa nomes de tamanho parecido para quase
-# não haver preenchimento.
+# cresce ainda mais. Os lotes são montados por `NameBatches`, que agrupa nomes de tamanho
+# parecido para quase não haver preenchimento.
 #
 # ## Três redes, o mesmo laço
 #
@@ -266,6 +266,7 @@ print(f"Melhor rede: {best}, {best_nll:.3f} nats/caractere no teste "
 print("Meta do capítulo (≤ 1,80):", "atingida" if best_nll <= 1.80 else
       "não atingida neste orçamento de tempo")
 assert best_nll < bigram_nll
+assert results["NLL teste"].iloc[0] > results["NLL teste"].iloc[1] > bigram_nll
 gap = (results["NLL validação"] - results["NLL treino"]).iloc[3:].abs().max()
 print(f"maior distância entre treino e validação nas redes: {gap:.3f}")
 assert gap < 0.1
@@ -318,14 +319,17 @@ quality = sample_quality(samples, split.train, names)
 print(f"tamanho médio dos nomes reais: {lengths.mean():.2f}")
 assert quality["reais fora do treino"].max() > 0
 assert quality.loc[0.5, "distintos"] < quality.loc[1.5, "distintos"]
+assert quality.loc[0.5, "no treino"] > quality.loc[1.5, "no treino"]
+assert quality.loc[0.5, "inéditos"] < quality.loc[1.5, "inéditos"]
 quality
 
 # %% [markdown]
-# Com temperatura baixa, a rede fica conservadora: muitos nomes saem iguais a nomes do treino
-# e a variedade cai (coluna `distintos`). Com temperatura alta, quase tudo é inédito, mas os
-# nomes ficam estranhos e o tamanho médio se afasta do real. A coluna mais interessante é a dos
-# nomes **reais fora do treino**: a rede "inventou" nomes que existem no censo sem nunca tê-los
-# visto, a prova mais direta de que ela aprendeu a forma dos nomes brasileiros, e não uma lista.
+# Com temperatura baixa, a rede fica conservadora: mais nomes saem iguais a nomes do treino e
+# a variedade cai (coluna `distintos`). Com temperatura alta, a fração de inéditos sobe, e os
+# nomes ficam mais estranhos; compare também o tamanho médio de cada linha com o dos nomes
+# reais, impresso acima. A coluna mais interessante é a dos nomes **reais fora do treino**: a
+# rede "inventou" nomes que existem no censo sem nunca tê-los visto, a prova mais direta de que
+# ela aprendeu a forma dos nomes brasileiros, e não uma lista.
 
 # %%
 fig = length_distribution(names, {f"T = {t}": samples[t] for t in (0.5, 1.0, 1.5)})

@@ -58,6 +58,17 @@ def _translate(message: str) -> str:
     return message
 
 
+def positive_int(text: str) -> int:
+    """Tipo de argumento: um inteiro maior ou igual a 1, com erro em português."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} não é um número inteiro") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"precisa ser pelo menos 1 (recebi {value})")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Monta o analisador de argumentos com todos os subcomandos."""
     parser = _PortugueseParser(

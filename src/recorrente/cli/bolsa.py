@@ -10,19 +10,10 @@ from __future__ import annotations
 
 import argparse
 
+from recorrente.cli import positive_int
 from recorrente.errors import InputError
 
 __all__ = ["register", "run_evaluate"]
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} não é um número inteiro") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"precisa ser pelo menos 1 (recebi {value})")
-    return value
 
 
 def register(subparsers) -> None:
@@ -46,11 +37,11 @@ def register(subparsers) -> None:
     avaliar.add_argument("--csv", help="CSV com uma coluna de datas e uma de preços")
     avaliar.add_argument("--coluna-data", default="data", help="nome da coluna de datas")
     avaliar.add_argument("--coluna-preco", default="preco", help="nome da coluna de preços")
-    avaliar.add_argument("--janela", type=_positive, default=20, help="dias em cada janela")
-    avaliar.add_argument("--epocas", type=_positive, default=20, help="épocas máximas de treino")
+    avaliar.add_argument("--janela", type=positive_int, default=20, help="dias em cada janela")
+    avaliar.add_argument("--epocas", type=positive_int, default=20, help="épocas máximas de treino")
     avaliar.add_argument(
         "--walk-forward",
-        type=_positive,
+        type=positive_int,
         default=None,
         metavar="DOBRAS",
         help="também avalia em DOBRAS blocos que avançam no tempo (pelo menos 2)",

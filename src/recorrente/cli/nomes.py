@@ -7,16 +7,10 @@ from pathlib import Path
 
 import torch
 
+from recorrente.cli import positive_int
 from recorrente.errors import InputError
 
 __all__ = ["register"]
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"precisa ser pelo menos 1: {text}")
-    return value
 
 
 def register(subparsers) -> None:
@@ -38,13 +32,13 @@ def register(subparsers) -> None:
                        "(padrão: nomes do Censo 2010 do IBGE)")
     train.add_argument("--modelo", choices=["rnn", "gru", "lstm"], default="gru",
                        help="tipo de rede recorrente (padrão: gru)")
-    train.add_argument("--tamanho", type=_positive_int, default=128,
+    train.add_argument("--tamanho", type=positive_int, default=128,
                        help="tamanho do estado oculto (padrão: 128)")
-    train.add_argument("--epocas", type=_positive_int, default=5,
+    train.add_argument("--epocas", type=positive_int, default=5,
                        help="número máximo de épocas (padrão: 5)")
     train.add_argument("--segundos", type=float, default=None,
                        help="orçamento de tempo; para ao fim da época que o ultrapassar")
-    train.add_argument("--lote", type=_positive_int, default=256,
+    train.add_argument("--lote", type=positive_int, default=256,
                        help="nomes por lote (padrão: 256)")
     train.add_argument("--taxa", type=float, default=3e-3,
                        help="taxa de aprendizado (padrão: 0.003)")
@@ -58,11 +52,11 @@ def register(subparsers) -> None:
     gen = commands.add_parser("gerar", help="gera nomes com um checkpoint",
                               description="Sorteia nomes novos com um modelo treinado.")
     gen.add_argument("--checkpoint", type=Path, required=True, help="arquivo gravado por 'treinar'")
-    gen.add_argument("--quantos", type=_positive_int, default=10,
+    gen.add_argument("--quantos", type=positive_int, default=10,
                      help="quantos nomes gerar (padrão: 10)")
     gen.add_argument("--temperatura", type=float, default=1.0,
                      help="> 0; menor dá nomes mais comuns, maior mais ousados (padrão: 1.0)")
-    gen.add_argument("--top-k", type=_positive_int, default=None, dest="top_k",
+    gen.add_argument("--top-k", type=positive_int, default=None, dest="top_k",
                      help="sorteia só entre os k caracteres mais prováveis")
     gen.add_argument("--prefixo", default="", help="começo fixo dos nomes")
     gen.add_argument("--semente", type=int, default=0, help="semente do sorteio (padrão: 0)")

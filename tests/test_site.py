@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import threading
@@ -185,8 +186,6 @@ def test_internal_links_and_anchors_resolve() -> None:
 
 
 def test_search_index_has_no_notebook_noise() -> None:
-    import json
-
     docs = json.loads((SITE / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
     assert any(d["location"].startswith("capitulos/01_recorrencia/") for d in docs)
     noisy = [

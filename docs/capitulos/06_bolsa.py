@@ -34,12 +34,6 @@
 # As redes são pequenas (32 unidades ocultas) e rodam numa thread de CPU; a última célula
 # de código imprime o tempo que o capítulo inteiro levou.
 
-# %% tags=["remover"]
-# Célula escondida no site: sem ipywidgets, o tqdm.auto avisa que cai na barra de texto.
-import warnings
-
-warnings.filterwarnings("ignore", message="IProgress not found")
-
 # %%
 import time
 

@@ -23,7 +23,7 @@ def register(subparsers) -> None:
         help="previsão de preços: linhas de base contra uma LSTM",
         description="Previsão de preços diários com avaliação honesta (divisão cronológica).",
     )
-    commands = bolsa.add_subparsers(title="comandos", dest="acao", metavar="ACAO")
+    commands = bolsa.add_subparsers(title="comandos", dest="acao", metavar="AÇÃO")
     avaliar = commands.add_parser(
         "avaliar",
         help="compara persistência, média móvel, AR linear e LSTM no teste",

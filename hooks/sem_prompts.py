@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 
+from mkdocs.plugins import event_priority
+
 _PROMPT = re.compile(r'(<div class="jp-(?:Input|Output)Prompt[^"]*"[^>]*>)[^<]*(</div>)')
 
 
 _COPIED = '<span class="notice" hidden="">Copied!</span>'
 
 
+# Antes do print-site, que guarda o HTML de cada página para a versão de impressão.
+@event_priority(50)
 def on_page_content(html: str, **kwargs) -> str:
     html = _PROMPT.sub(r"\1\2", html)
     html = html.replace(_COPIED, '<span class="notice" hidden=""></span>')

@@ -35,7 +35,7 @@ __all__ = ["NGramModel", "choose_k"]
 class NGramModel:
     """Modelo de contagem de ordem ``order`` (0: uniforme, 1: unigrama, 2: bigrama, ...).
 
-    Args:
+    Parâmetros:
         vocab: o vocabulário do conjunto de nomes.
         order: tamanho da janela, contando o caractere previsto.
         k: suavização *add-k* somada a toda contagem.

@@ -46,7 +46,7 @@ class RecurrentCell(nn.Module):
     ``b_hh`` com forma ``(gates * H,)``: as projeções de todas as portas são
     feitas numa única multiplicação e depois separadas com ``chunk``.
 
-    Args:
+    Parâmetros:
         input_size: número de características de ``x_t`` (``I``).
         hidden_size: tamanho do estado oculto (``H``).
         bias: se ``False``, a célula não tem vieses, como ``nn.RNN(bias=False)``.
@@ -114,15 +114,15 @@ class RecurrentCell(nn.Module):
     ) -> RecurrentCell:
         """Copia os pesos de uma camada e direção de um módulo do PyTorch.
 
-        Args:
+        Parâmetros:
             module: um ``nn.RNN``, ``nn.LSTM`` ou ``nn.GRU`` do mesmo tipo da célula.
             layer: qual camada copiar (``l0``, ``l1``, ...).
             reverse: ``True`` copia a direção de trás para a frente (``_reverse``).
 
-        Returns:
+        Retorna:
             A própria célula, para encadear chamadas.
 
-        Raises:
+        Levanta:
             ValueError: se o módulo for de outro tipo ou tiver outros tamanhos.
         """
         if module.mode.split("_")[0] != self.torch_name.upper():
@@ -166,7 +166,7 @@ class RecurrentCell(nn.Module):
 class RNNCell(RecurrentCell):
     r"""Célula de Elman: :math:`h_t = \tanh(x_t W_{xh} + b_{xh} + h_{t-1} W_{hh} + b_{hh})`.
 
-    Args:
+    Parâmetros:
         input_size: número de características da entrada.
         hidden_size: tamanho do estado oculto.
         bias: se a célula tem os vieses ``b_xh`` e ``b_hh``.

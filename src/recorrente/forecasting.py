@@ -59,7 +59,7 @@ Mode = Literal["preco", "retorno"]
 def make_windows(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
     """Janelas deslizantes: ``X[i] = values[i : i + window]`` e ``y[i] = values[i + window]``.
 
-    Raises:
+    Levanta:
         InputError: se a série não tem pelo menos ``window + 1`` valores.
     """
     values = np.asarray(values, dtype=float)
@@ -163,7 +163,7 @@ def prepare_windows(
 ) -> WindowData:
     """Monta as janelas de treino, validação e teste e escalona para a faixa [-1, 1].
 
-    Args:
+    Parâmetros:
         prices: a série de preços (positivos).
         window: quantos passos cada janela tem.
         split: a divisão cronológica (:func:`chronological_split`).

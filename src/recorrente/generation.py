@@ -36,7 +36,7 @@ __all__ = ["check_temperature", "load_name_model", "sample_names", "sample_quali
 def check_temperature(temperature: float) -> float:
     """Confere que a temperatura é um número finito e positivo.
 
-    Raises:
+    Levanta:
         InputError: caso contrário.
     """
     valid = isinstance(temperature, int | float) and math.isfinite(temperature)
@@ -61,7 +61,7 @@ def sample_names(
 ) -> list[str]:
     """Sorteia ``count`` nomes, todos em paralelo (um lote), até a fronteira ``"."``.
 
-    Args:
+    Parâmetros:
         model: um :class:`~recorrente.models.SequenceModel` de caracteres.
         vocab: o vocabulário com que ele foi treinado.
         count: quantos nomes gerar.
@@ -71,7 +71,7 @@ def sample_names(
         seed: semente do sorteio.
         max_length: tamanho máximo de cada nome, prefixo incluído.
 
-    Raises:
+    Levanta:
         InputError: temperatura inválida, ``top_k`` < 1, ``count`` < 1, ou prefixo com
             caracteres fora do vocabulário.
     """
@@ -149,7 +149,7 @@ def sample_quality(
 def load_name_model(path) -> tuple[SequenceModel, CharVocab]:
     """Carrega um modelo de nomes gravado por ``recorrente nomes treinar`` (ou pelo capítulo 5).
 
-    Raises:
+    Levanta:
         InputError: se o arquivo não existe, não é um checkpoint do Recorrente ou não é de nomes.
     """
     from recorrente.training import load_checkpoint

@@ -63,7 +63,7 @@ def state_gradient_norms(cell: RecurrentCell, x: Tensor, index: int = 0) -> Tens
     autograd. Como os exemplos do lote são independentes, a norma é tomada por
     exemplo e depois se tira a média sobre o lote.
 
-    Returns:
+    Retorna:
         Um tensor ``(T,)``; a posição ``t`` corresponde ao passo ``t + 1``.
     """
     if not 0 <= index < cell.num_states:
@@ -84,7 +84,7 @@ def rnn_bptt(cell: RNNCell, x: Tensor) -> Tensor:
     Começa em :math:`\partial L/\partial h_T = \mathbf{1}` (pois :math:`L = \sum h_T`)
     e aplica :math:`g_{t-1} = (g_t \odot (1 - h_t^2))\,W_{hh}^\top` até o primeiro passo.
 
-    Returns:
+    Retorna:
         Os gradientes :math:`\partial L/\partial h_t`, forma ``(N, T, H)``.
     """
     if not isinstance(cell, RNNCell) or cell.nonlinearity != "tanh":

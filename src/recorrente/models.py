@@ -48,7 +48,7 @@ def make_recurrent(
 ) -> nn.RNNBase:
     """Cria um ``nn.RNN``, ``nn.GRU`` ou ``nn.LSTM`` com ``batch_first=True``.
 
-    Args:
+    Parâmetros:
         kind: ``"rnn"``, ``"gru"`` ou ``"lstm"``.
         input_size: características por passo.
         hidden_size: tamanho do estado oculto.
@@ -83,7 +83,7 @@ class SequenceModel(nn.Module):
     próximo símbolo) e às tarefas de classificação de sequências (o alvo só
     existe no último passo; os demais valem :data:`IGNORE_INDEX`).
 
-    Args:
+    Parâmetros:
         vocab_size: quantos símbolos de entrada existem.
         num_classes: quantas classes de saída existem.
         hidden_size: tamanho do estado oculto.
@@ -138,7 +138,7 @@ class SequenceModel(nn.Module):
     ) -> tuple[Tensor, Tensor | None]:
         """Devolve ``(logits, loss)``; ``logits`` tem forma ``(N, T, num_classes)``.
 
-        Args:
+        Parâmetros:
             x: índices ``(N, T)``.
             targets: classes ``(N, T)``, com :data:`IGNORE_INDEX` onde não há alvo.
             state: estado inicial opcional da rede recorrente.
@@ -183,7 +183,7 @@ class WindowRegressor(nn.Module):
     A rede lê a janela inteira e uma camada linear transforma o estado oculto do
     último passo numa previsão por exemplo. A perda é o erro quadrático médio.
 
-    Args:
+    Parâmetros:
         input_size: características por passo (1 para uma série só).
         hidden_size: tamanho do estado oculto.
         kind: ``"rnn"``, ``"gru"`` ou ``"lstm"``.
@@ -218,7 +218,7 @@ class WindowRegressor(nn.Module):
     def forward(self, x: Tensor, targets: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
         """Devolve ``(previsão, loss)``; a previsão tem forma ``(N,)``.
 
-        Args:
+        Parâmetros:
             x: janelas ``(N, T)`` (uma série) ou ``(N, T, input_size)``.
             targets: o valor seguinte de cada janela, ``(N,)``.
         """

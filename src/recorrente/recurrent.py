@@ -60,7 +60,7 @@ _TORCH_MODES: dict[str, tuple[type[RecurrentCell], dict[str, Any]]] = {
 class Recurrent(nn.Module):
     """Rede recorrente de várias camadas, opcionalmente bidirecional, sobre uma célula.
 
-    Args:
+    Parâmetros:
         cell_class: a classe da célula (:class:`~recorrente.cells.RNNCell`,
             :class:`~recorrente.cells.LSTMCell`, :class:`~recorrente.cells.GRUCell`).
         input_size: características por passo da entrada (``I``).
@@ -118,7 +118,7 @@ class Recurrent(nn.Module):
         A rede nova fica no mesmo ``dtype`` e ``device`` do módulo e no mesmo modo
         (treino ou avaliação).
 
-        Raises:
+        Levanta:
             InputError: se o módulo não for RNN, LSTM ou GRU, ou se for uma LSTM com
                 ``proj_size > 0`` (projeção do estado, que este desenrolador não implementa).
         """
@@ -163,14 +163,14 @@ class Recurrent(nn.Module):
     ) -> tuple[Tensor, Tensor | tuple[Tensor, ...]]:
         """Processa a sequência inteira e devolve ``(output, h_n)`` ou ``(output, (h_n, c_n))``.
 
-        Args:
+        Parâmetros:
             x: ``(T, N, I)``, ``(N, T, I)`` com ``batch_first=True``, ou ``(T, I)`` sem lote.
             state: estado inicial: ``h_0`` (RNN, GRU) ou ``(h_0, c_0)`` (LSTM), cada um
                 com forma ``(L*D, N, H)``, ou ``(L*D, H)`` sem lote. ``None``: zeros.
             lengths: tamanho real de cada sequência do lote (``N`` inteiros entre 1 e ``T``);
                 os passos além dele são preenchimento e não mudam o estado.
 
-        Returns:
+        Retorna:
             ``output`` com forma ``(T, N, D*H)`` (ou ``(N, T, D*H)``, ou ``(T, D*H)``),
             zero nos passos de preenchimento, e o estado final no formato do PyTorch,
             sempre ``(L*D, N, H)``, nunca com o lote primeiro.

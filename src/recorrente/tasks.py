@@ -44,7 +44,7 @@ __all__ = [
 class TaskData:
     """Um conjunto de exemplos de uma tarefa sintética.
 
-    Attributes:
+    Atributos:
         x: símbolos de entrada ``(N, T)``.
         y: alvos ``(N, T)``, com ``IGNORE_INDEX`` nas posições sem alvo.
         vocab_size: quantos símbolos de entrada existem.
@@ -84,7 +84,7 @@ def memory_task(
     ``num_symbols .. num_symbols+num_distractors-1``. A sequência tem
     ``distance + 1`` passos e o único alvo está no último: ``y[:, -1] = x[:, 0]``.
 
-    Args:
+    Parâmetros:
         num_samples: número de sequências.
         distance: quantos passos separam o sinal da resposta.
         num_symbols: quantos sinais (e classes) diferentes.

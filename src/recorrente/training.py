@@ -55,7 +55,7 @@ CHECKPOINT_FORMAT = "recorrente-checkpoint-v1"
 class TrainConfig:
     """Hiperparâmetros do laço de treino.
 
-    Attributes:
+    Atributos:
         lr: taxa de aprendizado do AdamW.
         weight_decay: decaimento de pesos do AdamW.
         max_epochs: número máximo de épocas.
@@ -124,7 +124,7 @@ def fit(
     esses pesos (e ``checkpoint_extra``, por exemplo o vocabulário) de forma
     atômica sempre que a validação melhora.
 
-    Args:
+    Parâmetros:
         model: um modelo que obedece ``model(x, targets) -> (output, loss)``.
         train_batches: lotes de treino, percorridos uma vez por época.
         val_batches: lotes de validação, opcionais.
@@ -132,7 +132,7 @@ def fit(
         checkpoint: caminho do arquivo de checkpoint (sobrescrito a cada melhora).
         checkpoint_extra: dados extras gravados junto com os pesos.
 
-    Returns:
+    Retorna:
         O :class:`History` do treino.
     """
     config = config or TrainConfig()
@@ -191,7 +191,7 @@ def save_checkpoint(
     O arquivo é escrito num temporário da mesma pasta e renomeado no fim: uma
     interrupção nunca deixa um checkpoint pela metade.
 
-    Raises:
+    Levanta:
         InputError: se o arquivo já existe e ``overwrite`` é ``False``.
     """
     path = Path(path)
@@ -221,10 +221,10 @@ def save_checkpoint(
 def load_checkpoint(path: str | Path) -> dict[str, Any]:
     """Lê um checkpoint gravado por :func:`save_checkpoint`.
 
-    Returns:
+    Retorna:
         Um dicionário com ``model_class``, ``config``, ``state_dict`` e ``extra``.
 
-    Raises:
+    Levanta:
         InputError: se o arquivo não existe ou não é um checkpoint do Recorrente.
     """
     path = Path(path)

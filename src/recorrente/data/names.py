@@ -85,7 +85,7 @@ def read_names_file(path: str | Path) -> list[str]:
 
     Nomes repetidos ficam uma vez só, na ordem alfabética.
 
-    Raises:
+    Levanta:
         InputError: se o arquivo não existe, não é UTF-8, não tem nenhum nome ou usa ``"."``.
     """
     path = Path(path)
@@ -191,7 +191,7 @@ class CharVocab:
     def encode(self, name: str) -> list[int]:
         """Índices dos caracteres de ``name`` (sem as fronteiras).
 
-        Raises:
+        Levanta:
             InputError: se ``name`` tem caracteres fora do vocabulário.
         """
         missing = self.unknown(name)

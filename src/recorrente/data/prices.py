@@ -74,7 +74,7 @@ def load_price_csv(
     máximo ``max_gap`` linhas seguidas; um buraco maior, ou logo na primeira
     linha, é recusado.
 
-    Args:
+    Parâmetros:
         path: caminho do CSV.
         date_column: nome da coluna de datas.
         price_column: nome da coluna de preços.
@@ -82,7 +82,7 @@ def load_price_csv(
             janela + alguns alvos).
         max_gap: maior lacuna (linhas vazias seguidas) preenchida.
 
-    Raises:
+    Levanta:
         InputError: arquivo ausente ou vazio, coluna ausente, data ou preço
             inválido, datas repetidas, lacuna grande demais, poucas linhas.
     """

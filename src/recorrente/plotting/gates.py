@@ -17,7 +17,7 @@ _CYCLE = ["principal", "destaque", "auxiliar", "neutro"]
 def plot_gate_heatmaps(gates: Mapping[str, object], tokens: Sequence[str]) -> Figure:
     """Um mapa de calor por porta: unidades nas linhas, passos de tempo nas colunas.
 
-    Args:
+    Parâmetros:
         gates: nome da porta → valores ``(T, H)`` entre 0 e 1 (tensor ou array).
         tokens: o símbolo de entrada de cada passo, para rotular o eixo do tempo.
 

@@ -19,7 +19,7 @@ def learning_curves(
 ) -> Figure:
     """NLL de treino (tracejada) e de validação (cheia) por época, um modelo por cor.
 
-    Args:
+    Parâmetros:
         histories: nome do modelo → :class:`~recorrente.training.History`.
         reference: linhas horizontais de referência (por exemplo ``{"bigrama": 2.33}``).
 

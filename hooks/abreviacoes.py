@@ -1,0 +1,1 @@
+"""Esboço: substituído pela versão completa (abreviações nas páginas dos capítulos)."""

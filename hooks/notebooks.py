@@ -1,0 +1,1 @@
+"""Esboço: gera os .ipynb dos capítulos (a versão completa vem a seguir)."""

@@ -4,7 +4,7 @@ As docstrings do pacote seguem o estilo Google com os títulos de seção em por
 (``Parâmetros:``, ``Retorna:``, ``Levanta:``, ``Atributos:``, ``Exemplo:``), para que o
 ``help()`` do leitor também fale português. O analisador do griffe só reconhece os títulos em
 inglês; esta extensão os traduz antes da análise, e o arquivo de idioma
-``templates/mkdocstrings/python/material/languages/pt.html.jinja`` devolve o título em
+``templates/mkdocstrings/python/material/languages/pt-BR.html.jinja`` devolve o título em
 português na página. Também troca os papéis do Sphinx (``:class:`X```, ``:math:`x```), que
 o Markdown não entende, por código e por fórmula do MathJax.
 """

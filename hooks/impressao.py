@@ -16,9 +16,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from mkdocs.plugins import event_priority
-
 from idioma import on_post_page as _set_language
+from mkdocs.plugins import event_priority
 
 _FALSE_WARNING = "[mkdocs-print-site] 'print-site' should be defined as the *last* plugin"
 

@@ -20,5 +20,5 @@ start=$(date +%s)
 mkdocs build --strict
 echo "build em $(( $(date +%s) - start )) s"
 
-echo "== pytest (pacote, exemplos das docstrings, exercícios, site no Chromium)"
-pytest --doctest-modules src tests
+echo "== pytest (pacote, exemplos das docstrings e dos hooks, exercícios, site no Chromium, PDF)"
+pytest --doctest-modules src hooks tests

@@ -1,0 +1,197 @@
+"""Notebooks para baixar e abrir no Colab, link de correção e data da última mudança.
+
+A conversão é testada direto em ``hooks/notebooks.py``; os links, no site construído
+(``site/`` ou ``RECORRENTE_SITE``); e a data, também num build feito fora do git, como o de
+quem baixa o repositório em .tar.gz.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin
+
+import jupytext
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "hooks"))
+import notebooks  # noqa: E402  (hooks/notebooks.py, o mesmo código que o build usa)
+from test_site import SITE  # noqa: E402
+
+CHAPTERS = sorted((ROOT / "docs" / "capitulos").glob("*.py"))
+MONTHS = (
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro"
+).split()
+DATE = re.compile(r"\b\d{1,2} de (?:" + "|".join(MONTHS) + r") de \d{4}\b")
+
+
+def _config() -> dict:
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *a: None)
+    Loader.add_multi_constructor("!", lambda *a: None)
+    return yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=Loader)
+
+
+CONFIG = _config()
+SETTINGS = CONFIG["extra"]["notebooks"]
+
+
+class _Links(HTMLParser):
+    """Guarda os atributos dos elementos marcados com ``data-recorrente``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marked: dict[str, dict[str, str | None]] = {}
+        self.text: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if attributes.get("data-recorrente"):
+            self._in = attributes["data-recorrente"]
+            self.marked[self._in] = attributes
+            self.text.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("a", "span"):
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self.marked[self._in]["texto"] = (self.marked[self._in].get("texto") or "") + data
+
+
+def _marked(html_path: Path) -> dict[str, dict[str, str | None]]:
+    parser = _Links()
+    parser.feed(html_path.read_text(encoding="utf-8"))
+    return parser.marked
+
+
+def _page(chapter: Path, site: Path = SITE) -> Path:
+    return site / "capitulos" / chapter.stem / "index.html"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_converts_to_a_valid_notebook_with_install_cell_first(chapter: Path) -> None:
+    nb = notebooks.chapter_notebook(chapter, SETTINGS["pacote"])
+    nbformat.validate(nb)
+    first = nb.cells[0]
+    assert first.cell_type == "code" and repr(SETTINGS["pacote"]) in first.source
+    source_cells = [
+        c for c in jupytext.read(chapter).cells if "remover" not in c.metadata.get("tags", [])
+    ]
+    assert [c.source for c in nb.cells[1:]] == [c.source for c in source_cells]
+    assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    assert nbformat.writes(nb) == nbformat.writes(
+        notebooks.chapter_notebook(chapter, SETTINGS["pacote"])
+    ), "a conversão precisa ser determinística"
+
+
+def _run_install_cell(monkeypatch, installed: bool) -> list[list[str]]:
+    calls: list[list[str]] = []
+    real_find_spec = importlib.util.find_spec
+
+    def find_spec(name: str, *args):
+        if name == "recorrente" and not installed:
+            return None
+        return real_find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: calls.append((cmd, kw)))
+    cell = notebooks.chapter_notebook(CHAPTERS[0], SETTINGS["pacote"]).cells[0]
+    exec(compile(cell.source, "instalar", "exec"), {})
+    return calls
+
+
+def test_install_cell_installs_only_when_the_package_is_missing(monkeypatch) -> None:
+    assert _run_install_cell(monkeypatch, installed=True) == []
+    ((command, options),) = _run_install_cell(monkeypatch, installed=False)
+    assert command[:4] == [sys.executable, "-m", "pip", "install"]
+    assert command[-1] == SETTINGS["pacote"] and options == {"check": True}
+
+
+def test_colab_and_package_point_at_the_repository_and_the_published_branch() -> None:
+    repo = CONFIG["repo_url"].removeprefix("https://github.com/")
+    assert SETTINGS["colab"] == f"https://colab.research.google.com/github/{repo}/blob/notebooks/"
+    assert SETTINGS["pacote"] == f"recorrente @ git+{CONFIG['repo_url']}"
+    workflow = (ROOT / ".github" / "workflows" / "publicar.yml").read_text()
+    assert "site/capitulos/*.ipynb" in workflow and "notebooks\n" in workflow, (
+        "o publicar.yml precisa enviar os notebooks ao ramo que o Colab abre"
+    )
+
+
+def _require_site() -> None:
+    if not (SITE / "index.html").is_file():
+        pytest.fail(f"Site não encontrado em {SITE}; rode `mkdocs build --strict` antes.")
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_page_offers_download_and_colab(chapter: Path) -> None:
+    _require_site()
+    links = _marked(_page(chapter))
+    download = links["baixar"]
+    assert download["texto"].strip() == "Baixar notebook (.ipynb)"
+    page_url = f"http://site/capitulos/{chapter.stem}/"
+    target = urljoin(page_url, download["href"]).removeprefix("http://site/")
+    published = nbformat.read(SITE / target, as_version=4)
+    expected = notebooks.chapter_notebook(chapter, SETTINGS["pacote"])
+    assert published == expected, f"{target} não é o notebook gerado de {chapter.name}"
+    colab = links["colab"]
+    assert colab["texto"].strip() == "Abrir no Colab"
+    assert colab["href"] == SETTINGS["colab"] + target
+
+
+def _check_footer(html_path: Path, source: str) -> None:
+    links = _marked(html_path)
+    assert DATE.search(links["data"]["texto"]), f"{html_path}: sem data em português"
+    fix = links["corrigir"]
+    assert fix["texto"].strip() == "Sugerir correção"
+    assert fix["href"] == f"{CONFIG['repo_url']}/{CONFIG['edit_uri']}{source}"
+
+
+@pytest.mark.site
+def test_pages_show_last_change_and_link_to_their_source() -> None:
+    _require_site()
+    for chapter in CHAPTERS:
+        _check_footer(_page(chapter), f"capitulos/{chapter.name}")
+    _check_footer(SITE / "index.html", "index.md")
+    _check_footer(SITE / "referencia" / "glossario" / "index.html", "referencia/glossario.md")
+
+
+@pytest.mark.site
+def test_build_without_git_history_falls_back_to_build_date(tmp_path: Path) -> None:
+    """Um build de um .tar.gz (sem ``.git``) funciona e mostra a data do build."""
+    cache = ROOT / ".cache" / "mkdocs-jupyter"
+    if not any(cache.glob("*.json")):
+        pytest.fail("sem o cache do mkdocs-jupyter; rode `mkdocs build --strict` antes.")
+    copy = tmp_path / "recorrente"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "site", "__pycache__", ".pytest_cache", ".ruff_cache", "*.egg-info"
+        ),
+    )
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    result = subprocess.run(
+        [str(mkdocs), "build", "--strict", "-d", str(tmp_path / "site")],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": f"{mkdocs.parent}:/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Cache hit" in result.stderr, "o build sem git deveria reaproveitar o cache"
+    _check_footer(_page(CHAPTERS[0], tmp_path / "site"), f"capitulos/{CHAPTERS[0].name}")

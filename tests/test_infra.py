@@ -42,10 +42,23 @@ def test_workflows_pass_actionlint() -> None:
 def test_pages_workflow_has_least_privilege_and_official_actions() -> None:
     wf = yaml.safe_load((ROOT / ".github" / "workflows" / "publicar.yml").read_text())
     assert wf["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    # Só o job que publica os notebooks no ramo "notebooks" escreve no repositório.
+    escalated = {
+        name: job["permissions"] for name, job in wf["jobs"].items() if "permissions" in job
+    }
+    assert escalated == {"notebooks": {"contents": "write"}}
     assert "group" in wf["concurrency"]
     steps = [s.get("uses", "") for job in wf["jobs"].values() for s in job["steps"]]
     assert any(s.startswith("actions/upload-pages-artifact@") for s in steps)
     assert any(s.startswith("actions/deploy-pages@") for s in steps)
+
+
+def test_workflows_fetch_the_whole_history_for_page_dates() -> None:
+    """Com fetch-depth 1 no GitHub Actions, o plugin de datas avisa e o --strict para."""
+    for workflow in (ROOT / ".github" / "workflows").glob("*.yml"):
+        jobs = yaml.safe_load(workflow.read_text())["jobs"].values()
+        steps = [s for job in jobs for s in job["steps"] if "actions/checkout" in s.get("uses", "")]
+        assert steps and all(s["with"]["fetch-depth"] == 0 for s in steps), workflow.name
 
 
 def _mkdocs_config() -> dict:

@@ -12,6 +12,9 @@ Três coisas que o plugin não faz sozinho com este site:
 - Ela é desenhada com o contexto do ``404.html``, cuja base é absoluta (``/recorrente/``, do
   ``site_url``): fora desse endereço (``mkdocs serve`` em outra porta, o site aberto de um
   diretório) a busca pedia ``/recorrente/search/...`` e dava 404. A base volta a ser relativa.
+- Ele troca todo link entre páginas por uma âncora na página combinada, mesmo quando a página
+  de destino ficou de fora da impressão (a API) ou é a própria versão para imprimir. Esses
+  links voltam a apontar para a página do site.
 """
 
 from __future__ import annotations
@@ -22,8 +25,13 @@ from pathlib import Path
 
 from idioma import on_post_page as _set_language
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs_print_site_plugin.urls import get_page_key
 
 _BASE = re.compile(r'("base": )"[^"]*"')
+_ANCHOR_HREF = re.compile(r'href="#([^"]+)"')
+_ID = re.compile(r'\sid="([^"]+)"')
+_page_urls: dict[str, str] = {}
 _FALSE_WARNING = "[mkdocs-print-site] 'print-site' should be defined as the *last* plugin"
 
 
@@ -35,9 +43,42 @@ class _DropFalseWarning(logging.Filter):
 logging.getLogger("mkdocs.plugins").addFilter(_DropFalseWarning())
 
 
+def on_files(files: Files, **kwargs) -> Files:
+    _page_urls.clear()
+    _page_urls.update({get_page_key(f.url): f.url for f in files.documentation_pages()})
+    return files
+
+
+def restore_links(html: str, page_urls: dict[str, str]) -> str:
+    """Devolve ao site os links da página combinada cujo destino não está nela.
+
+    Exemplo:
+        >>> html = '<h1 id="index">Início</h1><a href="#index">a</a><a href="#api-x">b</a>'
+        >>> restore_links(html, {"index": "", "api": "api/"})
+        '<h1 id="index">Início</h1><a href="#index">a</a><a href="../api/#x">b</a>'
+    """
+    present = set(_ID.findall(html))
+
+    def fix(match: re.Match[str]) -> str:
+        anchor = match[1]
+        if anchor in present:
+            return match[0]
+        keys = [k for k in page_urls if anchor == k or anchor.startswith(k + "-")]
+        if not keys:
+            return match[0]
+        key = max(keys, key=len)
+        section = anchor[len(key) + 1 :]
+        return f'href="../{page_urls[key]}{"#" + section if section else ""}"'
+
+    return _ANCHOR_HREF.sub(fix, html)
+
+
 @event_priority(-100)  # depois do print-site, que escreve a página no seu on_post_build
 def on_post_build(config, **kwargs) -> None:
     page = Path(config["site_dir"]) / "print_page" / "index.html"
     if page.is_file():
         html = _set_language(page.read_text(encoding="utf-8"))
-        page.write_text(_BASE.sub(r'\1".."', html, count=1), encoding="utf-8")
+        # A própria página de impressão é criada pelo plugin depois do on_files.
+        targets = {**_page_urls, get_page_key("print_page/"): "print_page/"}
+        html = restore_links(_BASE.sub(r'\1".."', html, count=1), targets)
+        page.write_text(html, encoding="utf-8")

@@ -50,6 +50,15 @@ class RecurrentCell(nn.Module):
         input_size: número de características de ``x_t`` (``I``).
         hidden_size: tamanho do estado oculto (``H``).
         bias: se ``False``, a célula não tem vieses, como ``nn.RNN(bias=False)``.
+
+    Exemplo:
+        >>> cell = GRUCell(2, 3)  # a GRU tem 3 blocos: r, z e n
+        >>> isinstance(cell, RecurrentCell)
+        True
+        >>> cell.W_xh.shape, cell.W_hh.shape, cell.b_xh.shape
+        (torch.Size([2, 9]), torch.Size([3, 9]), torch.Size([9]))
+        >>> [tuple(s.shape) for s in LSTMCell(2, 3).initial_state(4)]  # (h, c)
+        [(4, 3), (4, 3)]
     """
 
     gates: int = 1
@@ -200,24 +209,35 @@ class RNNCell(RecurrentCell):
 class LSTMCell(RecurrentCell):
     r"""Célula LSTM, com as portas na ordem do PyTorch (entrada, esquecimento, candidata, saída).
 
-    .. math::
-
-        i_t &= \sigma(x_t W_{xi} + b_{xi} + h_{t-1} W_{hi} + b_{hi}) \\
-        f_t &= \sigma(x_t W_{xf} + b_{xf} + h_{t-1} W_{hf} + b_{hf}) \\
-        g_t &= \tanh(x_t W_{xg} + b_{xg} + h_{t-1} W_{hg} + b_{hg}) \\
-        o_t &= \sigma(x_t W_{xo} + b_{xo} + h_{t-1} W_{ho} + b_{ho}) \\
-        c_t &= f_t \odot c_{t-1} + i_t \odot g_t \\
-        h_t &= o_t \odot \tanh(c_t)
+    $$
+    \begin{aligned}
+    i_t &= \sigma(x_t W_{xi} + b_{xi} + h_{t-1} W_{hi} + b_{hi}) \\
+    f_t &= \sigma(x_t W_{xf} + b_{xf} + h_{t-1} W_{hf} + b_{hf}) \\
+    g_t &= \tanh(x_t W_{xg} + b_{xg} + h_{t-1} W_{hg} + b_{hg}) \\
+    o_t &= \sigma(x_t W_{xo} + b_{xo} + h_{t-1} W_{ho} + b_{ho}) \\
+    c_t &= f_t \odot c_{t-1} + i_t \odot g_t \\
+    h_t &= o_t \odot \tanh(c_t)
+    \end{aligned}
+    $$
 
     A porta de saída ``o_t`` produz ``h_t`` a partir de ``tanh(c_t)``; ela não
     altera a memória ``c_t``.
 
+    Parâmetros:
+        input_size: número de características da entrada.
+        hidden_size: tamanho do estado oculto (e da memória ``c_t``).
+        bias: se a célula tem os vieses ``b_xh`` e ``b_hh``.
+
     Exemplo:
         >>> import torch
-        >>> cell = LSTMCell(2, 3)
-        >>> h, c = cell(torch.ones(5, 2), cell.initial_state(5))
+        >>> lstm = torch.nn.LSTM(2, 3)
+        >>> cell = LSTMCell(2, 3).load_torch_weights(lstm)
+        >>> x = torch.ones(5, 2)
+        >>> h, c = cell(x, cell.initial_state(5))
         >>> h.shape, c.shape
         (torch.Size([5, 3]), torch.Size([5, 3]))
+        >>> _, (h_n, c_n) = lstm(x.unsqueeze(0))  # um passo de tempo no PyTorch
+        >>> torch.testing.assert_close((h, c), (h_n[0], c_n[0]))
     """
 
     gates = 4
@@ -241,15 +261,22 @@ class LSTMCell(RecurrentCell):
 class GRUCell(RecurrentCell):
     r"""Célula GRU (*Gated Recurrent Unit*), com as portas na ordem do PyTorch.
 
-    .. math::
-
-        r_t &= \sigma(x_t W_{xr} + b_{xr} + h_{t-1} W_{hr} + b_{hr}) \\
-        z_t &= \sigma(x_t W_{xz} + b_{xz} + h_{t-1} W_{hz} + b_{hz}) \\
-        n_t &= \tanh(x_t W_{xn} + b_{xn} + r_t \odot (h_{t-1} W_{hn} + b_{hn})) \\
-        h_t &= (1 - z_t) \odot n_t + z_t \odot h_{t-1}
+    $$
+    \begin{aligned}
+    r_t &= \sigma(x_t W_{xr} + b_{xr} + h_{t-1} W_{hr} + b_{hr}) \\
+    z_t &= \sigma(x_t W_{xz} + b_{xz} + h_{t-1} W_{hz} + b_{hz}) \\
+    n_t &= \tanh(x_t W_{xn} + b_{xn} + r_t \odot (h_{t-1} W_{hn} + b_{hn})) \\
+    h_t &= (1 - z_t) \odot n_t + z_t \odot h_{t-1}
+    \end{aligned}
+    $$
 
     Como no PyTorch, a porta de reinício ``r_t`` multiplica ``h_{t-1} W_hn + b_hn``
     inteiro, viés incluído.
+
+    Parâmetros:
+        input_size: número de características da entrada.
+        hidden_size: tamanho do estado oculto.
+        bias: se a célula tem os vieses ``b_xh`` e ``b_hh``.
 
     Exemplo:
         >>> import torch

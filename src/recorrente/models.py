@@ -56,9 +56,17 @@ def make_recurrent(
         bidirectional: se a rede lê a sequência nos dois sentidos.
         dropout: *dropout* entre camadas (só vale com ``num_layers > 1``).
 
+    Retorna:
+        O módulo do PyTorch, ainda com os pesos iniciais sorteados.
+
+    Levanta:
+        ValueError: se ``kind`` não é um dos três tipos.
+
     Exemplo:
         >>> make_recurrent("lstm", 3, 4)
         LSTM(3, 4, batch_first=True)
+        >>> make_recurrent("gru", 3, 4, num_layers=2, dropout=0.1).dropout
+        0.1
     """
     try:
         cls = RECURRENT_KINDS[kind]
@@ -93,6 +101,17 @@ class SequenceModel(nn.Module):
         bidirectional: lê a sequência nos dois sentidos (não serve para gerar texto).
         dropout: *dropout* entre camadas recorrentes e antes da camada de saída.
         padding_idx: índice do símbolo de preenchimento na entrada, se houver.
+
+    Exemplo:
+        >>> import torch
+        >>> from torch.nn import functional as F
+        >>> model = SequenceModel(vocab_size=6, num_classes=3, hidden_size=8, kind="lstm")
+        >>> x = torch.tensor([[1, 2, 5, 4]])
+        >>> y = torch.tensor([[-100, -100, -100, 2]])  # só o último passo tem alvo
+        >>> logits, loss = model(x, y)
+        >>> logits.shape
+        torch.Size([1, 4, 3])
+        >>> torch.testing.assert_close(loss, F.cross_entropy(logits[:, -1], torch.tensor([2])))
     """
 
     def __init__(
@@ -164,6 +183,12 @@ class SequenceModel(nn.Module):
 
 def count_targets(targets: Tensor) -> int:
     """Quantos alvos valem numa perda média: inteiros ≠ :data:`IGNORE_INDEX`, ou todos.
+
+    Parâmetros:
+        targets: alvos de um lote; inteiros (classes) ou reais (regressão).
+
+    Retorna:
+        O número de alvos válidos: todos, se ``targets`` é real.
 
     Exemplo:
         >>> import torch

@@ -71,6 +71,17 @@ class Recurrent(nn.Module):
         dropout: probabilidade de *dropout* na saída de cada camada, menos a última.
         bidirectional: se cada camada também lê a sequência de trás para a frente (``D=2``).
         **cell_kwargs: argumentos extras da célula, como ``nonlinearity="relu"``.
+
+    Exemplo:
+        >>> import torch
+        >>> from recorrente.cells import LSTMCell
+        >>> net = Recurrent(LSTMCell, 3, 4, num_layers=2, batch_first=True)
+        >>> out, (h_n, c_n) = net(torch.zeros(5, 7, 3))  # 5 sequências de 7 passos
+        >>> out.shape, h_n.shape, c_n.shape
+        (torch.Size([5, 7, 4]), torch.Size([2, 5, 4]), torch.Size([2, 5, 4]))
+        >>> out, _ = net(torch.ones(2, 7, 3), lengths=[7, 3])  # a 2ª tem só 3 passos
+        >>> bool(out[1, 3:].eq(0).all())  # a saída é zero no preenchimento
+        True
     """
 
     def __init__(

@@ -49,6 +49,13 @@ class TaskData:
         y: alvos ``(N, T)``, com ``IGNORE_INDEX`` nas posições sem alvo.
         vocab_size: quantos símbolos de entrada existem.
         num_classes: quantas classes de saída existem.
+
+    Exemplo:
+        >>> data = next_symbol_task(10, 4, vocab_size=3)
+        >>> len(data), data.vocab_size, data.num_classes
+        (10, 3, 3)
+        >>> [len(x) for x, _ in data.batches(4, seed=None)]
+        [4, 4, 2]
     """
 
     x: Tensor
@@ -90,6 +97,18 @@ def memory_task(
         num_symbols: quantos sinais (e classes) diferentes.
         num_distractors: quantos símbolos de distração diferentes.
         seed: semente do gerador (o mesmo ``seed`` dá os mesmos dados).
+
+    Retorna:
+        Um :class:`TaskData` com ``x`` e ``y`` de forma ``(num_samples, distance + 1)``.
+
+    Exemplo:
+        >>> data = memory_task(4, distance=3, num_symbols=2, num_distractors=3, seed=0)
+        >>> data.x.shape, data.vocab_size, data.num_classes
+        (torch.Size([4, 4]), 5, 2)
+        >>> bool((data.x[:, 1:] >= 2).all())  # depois do sinal, só distrações
+        True
+        >>> data.y[0].tolist()[:-1]  # nenhum alvo antes do último passo
+        [-100, -100, -100]
     """
     _check_positive(
         num_samples=num_samples,
@@ -116,6 +135,15 @@ def next_symbol_task(
     ``y[:, t] = x[:, t+1]``; a última posição não tem alvo. Só quem enxerga o
     futuro da sequência acerta mais que o acaso (``1 / vocab_size``).
 
+    Parâmetros:
+        num_samples: número de sequências.
+        length: passos de cada sequência.
+        vocab_size: quantos símbolos (e classes) diferentes.
+        seed: semente do gerador.
+
+    Retorna:
+        Um :class:`TaskData` com ``x`` e ``y`` de forma ``(num_samples, length)``.
+
     Exemplo:
         >>> d = next_symbol_task(1, 4, vocab_size=3, seed=1)
         >>> bool((d.y[0, :-1] == d.x[0, 1:]).all()), int(d.y[0, -1])
@@ -134,6 +162,12 @@ class Batches:
 
     Com ``seed``, a ordem muda a cada passagem, mas a sequência de ordens é
     sempre a mesma (o gerador é criado aqui, não o global do PyTorch).
+
+    Parâmetros:
+        x: entradas, com os exemplos na primeira dimensão.
+        y: alvos, com o mesmo número de exemplos.
+        batch_size: exemplos por lote (o último pode ter menos).
+        seed: semente do embaralhamento; ``None`` mantém a ordem original.
 
     Exemplo:
         >>> b = Batches(torch.arange(10)[:, None], torch.arange(10)[:, None], 4, seed=None)
@@ -161,7 +195,26 @@ class Batches:
 
 @torch.no_grad()
 def accuracy(model: nn.Module, data: TaskData, batch_size: int = 256) -> float:
-    """Fração de acertos do modelo nas posições com alvo (argmax dos logits)."""
+    """Fração de acertos do modelo nas posições com alvo (argmax dos logits).
+
+    Parâmetros:
+        model: um modelo que devolve ``(logits, loss)``, como o
+            :class:`~recorrente.models.SequenceModel`.
+        data: os exemplos a avaliar.
+        batch_size: exemplos por lote na avaliação.
+
+    Retorna:
+        A fração de acertos, entre 0 e 1.
+
+    Exemplo:
+        >>> from recorrente.models import SequenceModel
+        >>> data = memory_task(100, 3, seed=0)
+        >>> model = SequenceModel(data.vocab_size, data.num_classes, hidden_size=8)
+        >>> _ = nn.init.zeros_(model.head.weight), nn.init.zeros_(model.head.bias)
+        >>> acc = accuracy(model, data)  # logits iguais: o argmax é sempre a classe 0
+        >>> acc == float((data.y[:, -1] == 0).float().mean())
+        True
+    """
     was_training = model.training
     model.eval()
     correct, total = 0, 0
@@ -176,6 +229,13 @@ def accuracy(model: nn.Module, data: TaskData, batch_size: int = 256) -> float:
 
 def majority_accuracy(train: TaskData, test: TaskData) -> float:
     """Acerto de quem sempre responde a classe mais comum do treino (a linha de base).
+
+    Parâmetros:
+        train: os dados em que se conta a classe mais comum.
+        test: os dados em que se mede o acerto.
+
+    Retorna:
+        A fração dos alvos de ``test`` iguais à classe mais comum de ``train``.
 
     Exemplo:
         >>> tr = memory_task(200, 3, seed=0); te = memory_task(200, 3, seed=1)

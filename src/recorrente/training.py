@@ -64,6 +64,11 @@ class TrainConfig:
         patience: épocas sem melhora na validação antes de parar (``None``: nunca para cedo).
         progress: mostra uma barra de progresso com a perda.
         description: texto da barra de progresso.
+
+    Exemplo:
+        >>> config = TrainConfig(max_epochs=5, progress=False)
+        >>> config.max_epochs, config.lr, config.clip_norm  # o resto fica no padrão
+        (5, 0.003, 1.0)
     """
 
     lr: float = 3e-3
@@ -78,7 +83,21 @@ class TrainConfig:
 
 @dataclass
 class History:
-    """O que aconteceu no treino: perdas por época, melhor época e tempo gasto."""
+    """O que aconteceu no treino: perdas por época, melhor época e tempo gasto.
+
+    Atributos:
+        train_loss: perda média de treino de cada época.
+        val_loss: perda de validação de cada época (vazia sem validação).
+        best_epoch: a época dos pesos que o modelo guardou no fim, contada a partir de 1.
+        best_val: a perda dessa época (de validação, ou de treino sem validação).
+        seconds: duração do treino, em segundos.
+
+    Exemplo:
+        >>> history = History(train_loss=[1.0, 0.8], val_loss=[0.9, 0.95], best_epoch=1,
+        ...                   best_val=0.9)
+        >>> history.val_loss[history.best_epoch - 1] == history.best_val
+        True
+    """
 
     train_loss: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
@@ -92,7 +111,27 @@ def evaluate(model: nn.Module, batches: Iterable[Batch]) -> float:
     """Perda média ponderada pelo número de alvos válidos de cada lote.
 
     Com alvos inteiros, ignora :data:`recorrente.models.IGNORE_INDEX`: para um
-    modelo de linguagem, o resultado é a NLL média por símbolo.
+    modelo de linguagem, o resultado é a NLL média por símbolo. O modelo volta ao
+    modo (treino ou avaliação) em que estava.
+
+    Parâmetros:
+        model: um modelo que obedece ``model(x, targets) -> (output, loss)``.
+        batches: lotes ``(x, targets)``.
+
+    Retorna:
+        A perda média por alvo válido.
+
+    Levanta:
+        InputError: se os lotes não têm nenhum alvo válido.
+
+    Exemplo:
+        >>> import math
+        >>> from recorrente.models import SequenceModel
+        >>> model = SequenceModel(4, 4, hidden_size=8)
+        >>> _ = nn.init.zeros_(model.head.weight), nn.init.zeros_(model.head.bias)
+        >>> x = torch.tensor([[1, 2, 3]]); y = torch.tensor([[2, 3, -100]])
+        >>> round(evaluate(model, [(x, y)]), 5) == round(math.log(4), 5)  # logits iguais
+        True
     """
     was_training = model.training
     model.eval()
@@ -134,6 +173,15 @@ def fit(
 
     Retorna:
         O :class:`History` do treino.
+
+    Exemplo:
+        >>> from recorrente.models import WindowRegressor
+        >>> _ = torch.manual_seed(0)
+        >>> x = torch.linspace(0, 1, 40).reshape(8, 5); y = x[:, -1]  # repetir o último valor
+        >>> model = WindowRegressor(hidden_size=8)
+        >>> history = fit(model, [(x, y)], config=TrainConfig(max_epochs=20, progress=False))
+        >>> len(history.train_loss), history.train_loss[-1] < history.train_loss[0]
+        (20, True)
     """
     config = config or TrainConfig()
     optimizer = torch.optim.AdamW(
@@ -191,8 +239,30 @@ def save_checkpoint(
     O arquivo é escrito num temporário da mesma pasta e renomeado no fim: uma
     interrupção nunca deixa um checkpoint pela metade.
 
+    Parâmetros:
+        path: caminho do arquivo; a pasta é criada se não existir.
+        model: o modelo cujos pesos (``state_dict``) serão gravados.
+        extra: dados extras gravados junto, por exemplo o vocabulário.
+        overwrite: se ``True``, substitui um arquivo que já existe.
+
+    Retorna:
+        O caminho gravado, como ``Path``.
+
     Levanta:
         InputError: se o arquivo já existe e ``overwrite`` é ``False``.
+
+    Exemplo:
+        >>> import tempfile
+        >>> from recorrente.models import WindowRegressor
+        >>> folder = tempfile.TemporaryDirectory()
+        >>> path = save_checkpoint(Path(folder.name) / "modelo.pt", WindowRegressor(hidden_size=4))
+        >>> [p.name for p in path.parent.iterdir()]  # nenhum temporário sobrou
+        ['modelo.pt']
+        >>> save_checkpoint(path, WindowRegressor(hidden_size=4))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        recorrente.errors.InputError: O arquivo ... já existe; escolha outro caminho ou ...
+        >>> folder.cleanup()
     """
     path = Path(path)
     if path.exists() and not overwrite:
@@ -221,11 +291,26 @@ def save_checkpoint(
 def load_checkpoint(path: str | Path) -> dict[str, Any]:
     """Lê um checkpoint gravado por :func:`save_checkpoint`.
 
+    Parâmetros:
+        path: caminho do arquivo.
+
     Retorna:
         Um dicionário com ``model_class``, ``config``, ``state_dict`` e ``extra``.
 
     Levanta:
         InputError: se o arquivo não existe ou não é um checkpoint do Recorrente.
+
+    Exemplo:
+        >>> import tempfile
+        >>> from recorrente.models import WindowRegressor
+        >>> model = WindowRegressor(hidden_size=4)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = save_checkpoint(Path(folder) / "modelo.pt", model, {"janela": 20})
+        ...     payload = load_checkpoint(path)
+        >>> payload["model_class"], payload["config"]["hidden_size"], payload["extra"]
+        ('WindowRegressor', 4, {'janela': 20})
+        >>> torch.equal(payload["state_dict"]["head.weight"], model.head.weight)
+        True
     """
     path = Path(path)
     if not path.is_file():

@@ -39,6 +39,15 @@ class NGramModel:
         vocab: o vocabulário do conjunto de nomes.
         order: tamanho da janela, contando o caractere previsto.
         k: suavização *add-k* somada a toda contagem.
+
+    Exemplo:
+        >>> vocab = CharVocab.from_names(["ab"])  # ".", "a", "b"
+        >>> model = NGramModel(vocab, order=2, k=0.01).fit(["ab"])
+        >>> probs = np.exp(model.log_probs()[vocab.index["a"]])  # o que vem depois de "a"
+        >>> round(float(probs[vocab.index["b"]]), 2)  # (1 + 0,01) / (1 + 3 × 0,01)
+        0.98
+        >>> model.num_parameters()  # uma tabela 3 × 3
+        9
     """
 
     def __init__(self, vocab: CharVocab, order: int = 2, k: float = 1.0) -> None:
@@ -94,10 +103,20 @@ def choose_k(
 ) -> tuple[NGramModel, dict[float, float]]:
     """Escolhe ``k`` pela NLL de validação; devolve o melhor modelo e a NLL de cada ``k``.
 
+    Parâmetros:
+        vocab: o vocabulário do conjunto de nomes.
+        train: nomes em que as contagens são feitas.
+        val: nomes em que cada ``k`` é medido.
+        order: ordem do modelo (2: bigrama).
+        grid: os valores de ``k`` a experimentar.
+
+    Retorna:
+        O modelo ajustado com o melhor ``k`` e um dicionário ``k`` → NLL de validação.
+
     Exemplo:
         >>> vocab = CharVocab.from_names(["ana", "ada", "bia"])
         >>> model, scores = choose_k(vocab, ["ana", "ada"], ["bia"], grid=(0.1, 1.0))
-        >>> model.k in scores
+        >>> model.k == min(scores, key=scores.get)
         True
     """
     base = NGramModel(vocab, order, k=1.0).fit(train)

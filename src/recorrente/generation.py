@@ -36,8 +36,22 @@ __all__ = ["check_temperature", "load_name_model", "sample_names", "sample_quali
 def check_temperature(temperature: float) -> float:
     """Confere que a temperatura é um número finito e positivo.
 
+    Parâmetros:
+        temperature: o valor a conferir.
+
+    Retorna:
+        A temperatura como ``float``.
+
     Levanta:
         InputError: caso contrário.
+
+    Exemplo:
+        >>> check_temperature(1)
+        1.0
+        >>> check_temperature(0)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        recorrente.errors.InputError: Temperatura inválida: 0; use um número maior que zero ...
     """
     valid = isinstance(temperature, int | float) and math.isfinite(temperature)
     if not valid or temperature <= 0:
@@ -71,9 +85,21 @@ def sample_names(
         seed: semente do sorteio.
         max_length: tamanho máximo de cada nome, prefixo incluído.
 
+    Retorna:
+        Os ``count`` nomes sorteados, sem a fronteira ``"."``.
+
     Levanta:
         InputError: temperatura inválida, ``top_k`` < 1, ``count`` < 1, ou prefixo com
             caracteres fora do vocabulário.
+
+    Exemplo:
+        >>> from recorrente.data.names import CharVocab
+        >>> vocab = CharVocab.from_names(["ana", "bia", "caio"])
+        >>> _ = torch.manual_seed(0)
+        >>> model = SequenceModel(len(vocab), len(vocab), hidden_size=8)
+        >>> names = sample_names(model, vocab, 5, prefix="Bi", top_k=3, max_length=6)
+        >>> len(names), all(n.startswith("bi") and len(n) <= 6 for n in names)
+        (5, True)
     """
     temperature = check_temperature(temperature)
     if count < 1:
@@ -122,6 +148,14 @@ def sample_quality(
     fora do treino (``known`` menos treino, por exemplo o teste), fração
     inédita, nomes distintos e tamanho médio.
 
+    Parâmetros:
+        samples_by_temperature: temperatura → nomes sorteados com ela.
+        train: os nomes do treino.
+        known: nomes reais conhecidos (podem incluir os do treino).
+
+    Retorna:
+        Um ``DataFrame`` com uma linha por temperatura (índice ``temperatura``).
+
     Exemplo:
         >>> table = sample_quality({1.0: ["ana", "zzz"]}, ["ana"], ["ana", "bia"])
         >>> float(table.loc[1.0, "inéditos"])
@@ -149,8 +183,27 @@ def sample_quality(
 def load_name_model(path) -> tuple[SequenceModel, CharVocab]:
     """Carrega um modelo de nomes gravado por ``recorrente nomes treinar`` (ou pelo capítulo 5).
 
+    Parâmetros:
+        path: caminho do checkpoint.
+
+    Retorna:
+        O modelo, já em modo de avaliação, e o vocabulário com que foi treinado.
+
     Levanta:
         InputError: se o arquivo não existe, não é um checkpoint do Recorrente ou não é de nomes.
+
+    Exemplo:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from recorrente.training import save_checkpoint
+        >>> vocab = CharVocab.from_names(["ana", "bia"])
+        >>> model = SequenceModel(len(vocab), len(vocab), hidden_size=8)
+        >>> extra = {"task": "nomes", "vocab": vocab.to_dict()}
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = save_checkpoint(Path(folder) / "nomes.pt", model, extra)
+        ...     loaded, loaded_vocab = load_name_model(path)
+        >>> loaded_vocab == vocab, torch.equal(loaded.head.weight, model.head.weight)
+        (True, True)
     """
     from recorrente.training import load_checkpoint
 

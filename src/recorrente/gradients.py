@@ -3,10 +3,10 @@ r"""Medidas da retropropagação no tempo (BPTT): quanto gradiente chega a cada 
 Numa RNN de Elman, :math:`h_t = \tanh(x_t W_{xh} + h_{t-1} W_{hh} + b)`, e a
 regra da cadeia dá, para uma perda :math:`L` que depende só de :math:`h_T`,
 
-.. math::
-
-    \frac{\partial L}{\partial h_{t-1}}
-        = \frac{\partial L}{\partial h_t}\,\mathrm{diag}(1 - h_t^2)\,W_{hh}^\top ,
+$$
+\frac{\partial L}{\partial h_{t-1}}
+    = \frac{\partial L}{\partial h_t}\,\mathrm{diag}(1 - h_t^2)\,W_{hh}^\top ,
+$$
 
 com gradientes escritos como vetores-linha. :func:`rnn_bptt` faz exatamente essa
 conta, passo a passo para trás; :func:`state_gradient_norms` mede o mesmo com o
@@ -44,7 +44,26 @@ __all__ = [
 
 
 def unroll_states(cell: RecurrentCell, x: Tensor, state: State | None = None) -> list[State]:
-    """Aplica a célula a ``x`` ``(N, T, I)`` passo a passo; devolve os ``T`` estados."""
+    """Aplica a célula a ``x`` ``(N, T, I)`` passo a passo; devolve os ``T`` estados.
+
+    Parâmetros:
+        cell: qualquer célula de :mod:`recorrente.cells`.
+        x: entrada com o lote primeiro, ``(N, T, I)``.
+        state: estado inicial; ``None`` começa de zeros.
+
+    Retorna:
+        Uma lista com o estado depois de cada passo (cada um, uma tupla de tensores
+        ``(N, H)``); os tensores continuam no grafo do autograd.
+
+    Levanta:
+        ValueError: se ``x`` não tem três dimensões.
+
+    Exemplo:
+        >>> from recorrente.cells import LSTMCell
+        >>> states = unroll_states(LSTMCell(2, 3), torch.zeros(4, 6, 2))
+        >>> len(states), [tuple(s.shape) for s in states[-1]]  # 6 passos de (h, c)
+        (6, [(4, 3), (4, 3)])
+    """
     if x.dim() != 3:
         raise ValueError(f"x deve ter forma (N, T, I); recebi {tuple(x.shape)}.")
     state = cell.initial_state(x.size(0), dtype=x.dtype) if state is None else state
@@ -63,8 +82,25 @@ def state_gradient_norms(cell: RecurrentCell, x: Tensor, index: int = 0) -> Tens
     autograd. Como os exemplos do lote são independentes, a norma é tomada por
     exemplo e depois se tira a média sobre o lote.
 
+    Parâmetros:
+        cell: qualquer célula de :mod:`recorrente.cells`.
+        x: entrada com o lote primeiro, ``(N, T, I)``.
+        index: qual elemento do estado medir.
+
     Retorna:
         Um tensor ``(T,)``; a posição ``t`` corresponde ao passo ``t + 1``.
+
+    Levanta:
+        ValueError: se a célula não tem o elemento ``index`` no estado.
+
+    Exemplo:
+        >>> from recorrente.cells import LSTMCell
+        >>> _ = torch.manual_seed(0)
+        >>> norms = state_gradient_norms(LSTMCell(2, 4), torch.randn(3, 5, 2))
+        >>> norms.shape
+        torch.Size([5])
+        >>> round(float(norms[-1]), 4)  # no último passo, ∂L/∂h_T = 1 nas 4 unidades: √4
+        2.0
     """
     if not 0 <= index < cell.num_states:
         raise ValueError(f"A célula tem {cell.num_states} estado(s); index={index} não existe.")
@@ -84,8 +120,26 @@ def rnn_bptt(cell: RNNCell, x: Tensor) -> Tensor:
     Começa em :math:`\partial L/\partial h_T = \mathbf{1}` (pois :math:`L = \sum h_T`)
     e aplica :math:`g_{t-1} = (g_t \odot (1 - h_t^2))\,W_{hh}^\top` até o primeiro passo.
 
+    Parâmetros:
+        cell: a célula de Elman (``nonlinearity="tanh"``).
+        x: entrada com o lote primeiro, ``(N, T, I)``.
+
     Retorna:
         Os gradientes :math:`\partial L/\partial h_t`, forma ``(N, T, H)``.
+
+    Levanta:
+        ValueError: se a célula não é uma ``RNNCell`` com ``tanh``.
+
+    Exemplo:
+        >>> _ = torch.manual_seed(0)
+        >>> cell = RNNCell(2, 4)
+        >>> x = torch.randn(3, 6, 2)
+        >>> grads = rnn_bptt(cell, x)
+        >>> grads.shape
+        torch.Size([3, 6, 4])
+        >>> hs = [s[0] for s in unroll_states(cell, x)]  # a mesma conta pelo autograd
+        >>> autograd = torch.autograd.grad(hs[-1].sum(), hs)
+        >>> torch.testing.assert_close(grads, torch.stack(autograd, dim=1))
     """
     if not isinstance(cell, RNNCell) or cell.nonlinearity != "tanh":
         raise ValueError("rnn_bptt só vale para RNNCell com nonlinearity='tanh'.")
@@ -100,13 +154,34 @@ def rnn_bptt(cell: RNNCell, x: Tensor) -> Tensor:
 
 
 def spectral_radius(W: Tensor) -> float:
-    """Maior módulo dos autovalores de uma matriz quadrada."""
+    """Maior módulo dos autovalores de uma matriz quadrada.
+
+    Parâmetros:
+        W: a matriz, por exemplo ``cell.W_hh``.
+
+    Retorna:
+        O raio espectral, como ``float``.
+
+    Exemplo:
+        >>> spectral_radius(torch.tensor([[0.0, 2.0], [0.5, 0.0]]))  # autovalores ±1
+        1.0
+    """
     return float(torch.linalg.eigvals(W.detach().double()).abs().max())
 
 
 @torch.no_grad()
 def set_spectral_radius(cell: RNNCell, rho: float) -> RNNCell:
     """Reescala ``W_hh`` da célula para que seu raio espectral seja ``rho``.
+
+    Parâmetros:
+        cell: a célula, alterada no lugar.
+        rho: o raio espectral desejado.
+
+    Retorna:
+        A própria célula, para encadear chamadas.
+
+    Levanta:
+        ValueError: se ``W_hh`` não é quadrada (células com portas).
 
     Exemplo:
         >>> cell = set_spectral_radius(RNNCell(3, 8), 1.5)
@@ -125,6 +200,14 @@ def decay_rate(norms: Tensor, start: int = 0, stop: int | None = None) -> float:
     Ajusta uma reta a :math:`\log \lVert g_t \rVert` contra ``t`` no intervalo
     ``[start, stop)`` e devolve :math:`e^{-\text{inclinação}}`: abaixo de 1, o
     gradiente encolhe a cada passo para trás; acima de 1, cresce.
+
+    Parâmetros:
+        norms: normas do gradiente por passo, como as de :func:`state_gradient_norms`.
+        start: primeiro passo do intervalo do ajuste.
+        stop: fim (exclusivo) do intervalo; ``None`` vai até o último passo.
+
+    Retorna:
+        O fator médio por passo.
 
     Exemplo:
         >>> round(decay_rate(torch.tensor([0.25, 0.5, 1.0])), 6)

@@ -59,8 +59,23 @@ Mode = Literal["preco", "retorno"]
 def make_windows(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
     """Janelas deslizantes: ``X[i] = values[i : i + window]`` e ``y[i] = values[i + window]``.
 
+    Parâmetros:
+        values: a série, em ordem cronológica.
+        window: quantos passos cada janela tem.
+
+    Retorna:
+        ``X`` com forma ``(len(values) - window, window)`` e ``y`` com o valor seguinte a
+        cada janela.
+
     Levanta:
         InputError: se a série não tem pelo menos ``window + 1`` valores.
+
+    Exemplo:
+        >>> X, y = make_windows(np.arange(10.0), window=4)
+        >>> X.shape, y.shape
+        ((6, 4), (6,))
+        >>> X[-1].tolist(), float(y[-1])  # a última janela e o valor que vem depois
+        ([5.0, 6.0, 7.0, 8.0], 9.0)
     """
     values = np.asarray(values, dtype=float)
     if window < 1:
@@ -80,6 +95,16 @@ class Split:
 
     Um alvo no índice ``t`` é de treino se ``t < train_end``, de validação se
     ``train_end <= t < val_end`` e de teste se ``val_end <= t < end``.
+
+    Atributos:
+        train_end: primeiro índice depois do treino.
+        val_end: primeiro índice depois da validação (o começo do teste).
+        end: o tamanho da série.
+
+    Exemplo:
+        >>> split = Split(train_end=70, val_end=85, end=100)
+        >>> len(range(split.train_end, split.val_end)), len(range(split.val_end, split.end))
+        (15, 15)
     """
 
     train_end: int
@@ -91,6 +116,18 @@ def chronological_split(
     n: int, window: int, *, val_fraction: float = 0.15, test_fraction: float = 0.15
 ) -> Split:
     """Divide ``n`` pontos em treino, validação e teste, nesta ordem no tempo.
+
+    Parâmetros:
+        n: tamanho da série.
+        window: tamanho da janela; o treino precisa de pelo menos 10 alvos além dela.
+        val_fraction: fração da série para a validação.
+        test_fraction: fração da série para o teste (o fim da série).
+
+    Retorna:
+        O :class:`Split` com os limites de cada parte.
+
+    Levanta:
+        InputError: se a série é curta demais para a janela.
 
     Exemplo:
         >>> chronological_split(100, window=10)
@@ -113,7 +150,25 @@ class WindowData:
 
     ``X[parte]`` tem forma ``(N, janela)`` e ``y[parte]`` forma ``(N,)``, com
     ``parte`` em ``"treino"``, ``"validacao"`` e ``"teste"``; ``targets[parte]``
-    diz o índice da série de cada alvo.
+    diz o índice da série de cada alvo. Criada por :func:`prepare_windows`.
+
+    Atributos:
+        prices: a série de preços original.
+        window: passos de cada janela.
+        mode: ``"preco"`` ou ``"retorno"``, o que a rede vê.
+        split: a divisão cronológica usada.
+        scaler: o escalonador ``MinMaxScaler`` ajustado.
+        X: janelas escalonadas de cada parte.
+        y: alvos escalonados de cada parte.
+        targets: índice na série de cada alvo de cada parte.
+
+    Exemplo:
+        >>> prices = 100 * np.exp(np.cumsum(np.full(120, 0.01)))  # sobe 1% ao dia
+        >>> data = prepare_windows(prices, 5, chronological_split(120, 5))
+        >>> data.X["treino"].shape, data.y["teste"].shape
+        ((78, 5), (18,))
+        >>> np.allclose(data.to_prices(data.y["teste"], "teste"), data.actual("teste"))
+        True
     """
 
     prices: np.ndarray
@@ -170,6 +225,19 @@ def prepare_windows(
         mode: ``"preco"`` (a rede vê preços) ou ``"retorno"`` (log-retornos diários).
         leaky: ajusta o escalonador na série inteira, como no exemplo ingênuo; só
             serve para medir o vazamento. O honesto (padrão) usa só o treino.
+
+    Retorna:
+        As janelas e alvos de cada parte, num :class:`WindowData`.
+
+    Exemplo:
+        >>> prices = np.linspace(10, 20, 100)  # uma série que só sobe
+        >>> split = chronological_split(100, 5)
+        >>> honest = prepare_windows(prices, 5, split, mode="preco")
+        >>> leaky = prepare_windows(prices, 5, split, mode="preco", leaky=True)
+        >>> round(float(honest.y["teste"].max()), 2)  # o teste sai da faixa vista no treino
+        1.87
+        >>> round(float(leaky.y["teste"].max()), 2)  # o vazamento esconde isso
+        1.0
     """
     prices = np.asarray(prices, dtype=float)
     series = _model_series(prices, mode)
@@ -199,6 +267,14 @@ def forecast_metrics(actual, predicted, previous) -> dict[str, float]:
     coincide com o sinal de ``actual - previous``. Quem nunca prevê mudança (a
     persistência) não tem direção: o acerto fica ``NaN``. ``alta_%`` é a fração
     de alvos em que o preço subiu, a referência do acerto de direção.
+
+    Parâmetros:
+        actual: os valores verdadeiros.
+        predicted: as previsões.
+        previous: o valor anterior a cada alvo (o último conhecido).
+
+    Retorna:
+        Um dicionário com ``RMSE``, ``MAE``, ``MAPE_%``, ``direcao_%`` e ``alta_%``.
 
     Exemplo:
         >>> m = forecast_metrics([10, 12, 9], [11, 11, 10], [10, 10, 10])
@@ -230,6 +306,23 @@ def baseline_predictions(
     - ``media_movel``: média dos últimos ``average`` preços;
     - ``ar_linear``: regressão linear (scikit-learn) dos log-retornos da janela no
       próximo log-retorno, ajustada nas janelas de treino.
+
+    Parâmetros:
+        data: as janelas, de :func:`prepare_windows`.
+        part: ``"treino"``, ``"validacao"`` ou ``"teste"``.
+        average: quantos preços a média móvel usa.
+
+    Retorna:
+        Um dicionário nome → previsões, uma por alvo de ``part``.
+
+    Exemplo:
+        >>> prices = 100 * np.exp(np.cumsum(np.full(120, 0.01)))  # sobe 1% ao dia
+        >>> data = prepare_windows(prices, 5, chronological_split(120, 5))
+        >>> base = baseline_predictions(data)
+        >>> np.allclose(base["persistencia"], data.previous("teste"))  # amanhã = hoje
+        True
+        >>> np.allclose(base["ar_linear"], data.actual("teste"))  # retorno constante: acerta
+        True
     """
     prices, window = data.prices, data.window
     t = data.targets[part]
@@ -264,7 +357,30 @@ def train_window_model(
     progress: bool = False,
     description: str = "LSTM",
 ) -> tuple[WindowRegressor, History]:
-    """Treina um :class:`WindowRegressor` (LSTM) com parada antecipada na validação."""
+    """Treina um :class:`WindowRegressor` (LSTM) com parada antecipada na validação.
+
+    Parâmetros:
+        data: as janelas, de :func:`prepare_windows`.
+        hidden_size: tamanho do estado oculto da LSTM.
+        epochs: número máximo de épocas.
+        patience: épocas sem melhora na validação antes de parar.
+        batch_size: janelas por lote.
+        lr: taxa de aprendizado.
+        seed: semente dos pesos iniciais e do embaralhamento.
+        progress: mostra a barra de progresso.
+        description: texto da barra de progresso.
+
+    Retorna:
+        O modelo, com os pesos da melhor época, e o :class:`~recorrente.training.History`.
+
+    Exemplo:
+        >>> rng = np.random.default_rng(0)
+        >>> prices = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, 150)))
+        >>> data = prepare_windows(prices, 5, chronological_split(150, 5))
+        >>> model, history = train_window_model(data, hidden_size=8, epochs=2)
+        >>> type(model).__name__, len(history.train_loss), len(history.val_loss)
+        ('WindowRegressor', 2, 2)
+    """
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     X = torch.tensor(data.X["treino"], dtype=torch.float32)
@@ -295,14 +411,44 @@ def train_window_model(
 
 @torch.no_grad()
 def predict(model: WindowRegressor, X: np.ndarray) -> np.ndarray:
-    """Previsões do modelo (na escala da rede) para janelas ``(N, T)``."""
+    """Previsões do modelo (na escala da rede) para janelas ``(N, T)``.
+
+    Parâmetros:
+        model: o modelo (fica em modo de avaliação).
+        X: as janelas, ``(N, T)``.
+
+    Retorna:
+        Um vetor ``(N,)`` de ``float``.
+
+    Exemplo:
+        >>> from recorrente.models import WindowRegressor
+        >>> predict(WindowRegressor(hidden_size=4), np.zeros((3, 10))).shape
+        (3,)
+    """
     model.eval()
     output, _ = model(torch.tensor(X, dtype=torch.float32))
     return output.numpy().astype(float)
 
 
 def lstm_predictions(model: WindowRegressor, data: WindowData, part: str = "teste") -> np.ndarray:
-    """Previsões do modelo em preços para os alvos de ``part``."""
+    """Previsões do modelo em preços para os alvos de ``part``.
+
+    Parâmetros:
+        model: o modelo treinado nas janelas de ``data``.
+        data: as janelas, de :func:`prepare_windows`.
+        part: ``"treino"``, ``"validacao"`` ou ``"teste"``.
+
+    Retorna:
+        Um preço previsto por alvo de ``part``.
+
+    Exemplo:
+        >>> from recorrente.models import WindowRegressor
+        >>> prices = 100 * np.exp(np.cumsum(np.full(120, 0.01)))
+        >>> data = prepare_windows(prices, 5, chronological_split(120, 5))
+        >>> predicted = lstm_predictions(WindowRegressor(hidden_size=4), data)
+        >>> predicted.shape == data.actual("teste").shape
+        True
+    """
     return data.to_prices(predict(model, data.X[part]), part)
 
 
@@ -314,6 +460,26 @@ def recursive_forecast(
     Devolve uma matriz ``(N, horizon)``: a linha ``i`` parte da origem do alvo
     ``i`` de ``part`` (o último dado conhecido é o do dia anterior) e a coluna
     ``h`` é a previsão do preço ``h + 1`` dias à frente.
+
+    Parâmetros:
+        model: o modelo treinado nas janelas de ``data``.
+        data: as janelas, de :func:`prepare_windows`.
+        horizon: quantos passos prever a partir de cada origem.
+        part: ``"treino"``, ``"validacao"`` ou ``"teste"``.
+
+    Retorna:
+        A matriz ``(N, horizon)`` de preços previstos.
+
+    Exemplo:
+        >>> from recorrente.models import WindowRegressor
+        >>> model = WindowRegressor(hidden_size=4)
+        >>> prices = 100 * np.exp(np.cumsum(np.full(120, 0.01)))
+        >>> data = prepare_windows(prices, 5, chronological_split(120, 5))
+        >>> paths = recursive_forecast(model, data, horizon=3)
+        >>> paths.shape
+        (18, 3)
+        >>> np.allclose(paths[:, 0], lstm_predictions(model, data))  # 1 passo: o mesmo
+        True
     """
     windows = data.X[part].copy()
     steps = []
@@ -344,6 +510,30 @@ def compare_models(
 
     Com ``seasonal=m``, inclui a linha de base sazonal ingênua (o valor de ``m``
     passos atrás; exige ``window >= m``).
+
+    Parâmetros:
+        prices: a série de preços.
+        window: passos de cada janela.
+        split: a divisão; ``None`` usa :func:`chronological_split`.
+        modes: o que cada LSTM vê: ``"preco"`` e/ou ``"retorno"``.
+        epochs: número máximo de épocas de cada LSTM.
+        patience: épocas sem melhora antes de parar.
+        seed: semente das LSTMs.
+        progress: mostra a barra de progresso.
+        seasonal: período da linha de base sazonal ingênua, se houver.
+
+    Retorna:
+        Um ``DataFrame`` com um modelo por linha e as métricas de
+        :func:`forecast_metrics` nas colunas.
+
+    Exemplo:
+        >>> rng = np.random.default_rng(0)
+        >>> prices = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, 150)))
+        >>> table = compare_models(prices, 5, modes=("retorno",), epochs=1)
+        >>> list(table.index)
+        ['persistencia', 'media_movel', 'ar_linear', 'lstm_retorno']
+        >>> list(table.columns)
+        ['RMSE', 'MAE', 'MAPE_%', 'direcao_%', 'alta_%']
     """
     prices = np.asarray(prices, dtype=float)
     split = split or chronological_split(len(prices), window)
@@ -386,6 +576,31 @@ def walk_forward(
     15% dele viram validação), o escalonador é ajustado só nesse treino e a LSTM
     é comparada com a persistência e o AR linear. Devolve uma linha por dobra,
     com o RMSE de cada modelo.
+
+    Parâmetros:
+        prices: a série de preços.
+        window: passos de cada janela.
+        n_splits: número de dobras.
+        mode: o que a LSTM vê: ``"preco"`` ou ``"retorno"``.
+        epochs: número máximo de épocas de cada LSTM.
+        patience: épocas sem melhora antes de parar.
+        seed: semente das LSTMs.
+        progress: mostra a barra de progresso.
+
+    Retorna:
+        Um ``DataFrame`` indexado pela dobra, com o início do teste e o RMSE de cada modelo.
+
+    Levanta:
+        InputError: se a primeira dobra é curta demais para a janela.
+
+    Exemplo:
+        >>> rng = np.random.default_rng(0)
+        >>> prices = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, 150)))
+        >>> folds = walk_forward(prices, 5, n_splits=2, epochs=1)
+        >>> folds["inicio_teste"].tolist()  # cada dobra testa um trecho mais adiante
+        [50, 100]
+        >>> list(folds.columns[1:])
+        ['persistencia', 'ar_linear', 'lstm_retorno']
     """
     prices = np.asarray(prices, dtype=float)
     folds = TimeSeriesSplit(n_splits=n_splits).split(np.arange(len(prices)))

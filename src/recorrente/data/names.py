@@ -60,6 +60,12 @@ SPLIT_SEED = 2010
 def normalize_name(text: str) -> str:
     """Limpa um nome: tira espaços das pontas, junta espaços internos e passa a minúsculas.
 
+    Parâmetros:
+        text: o nome como veio da fonte.
+
+    Retorna:
+        O nome normalizado (os acentos ficam).
+
     Exemplo:
         >>> normalize_name("  JOÃO  Pedro ")
         'joão pedro'
@@ -69,6 +75,9 @@ def normalize_name(text: str) -> str:
 
 def load_census_names() -> list[str]:
     """Os 100.789 primeiros nomes do Censo 2010 (IBGE), em minúsculas e sem acentos.
+
+    Retorna:
+        Os nomes, únicos e em ordem alfabética.
 
     Exemplo:
         >>> names = load_census_names()
@@ -85,8 +94,23 @@ def read_names_file(path: str | Path) -> list[str]:
 
     Nomes repetidos ficam uma vez só, na ordem alfabética.
 
+    Parâmetros:
+        path: caminho do arquivo.
+
+    Retorna:
+        Os nomes normalizados (:func:`normalize_name`), sem repetição.
+
     Levanta:
         InputError: se o arquivo não existe, não é UTF-8, não tem nenhum nome ou usa ``"."``.
+
+    Exemplo:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = Path(folder) / "nomes.txt"
+        ...     _ = path.write_text("Zoé\\n\\n  JOÃO \\nzoé\\n", encoding="utf-8")
+        ...     names = read_names_file(path)
+        >>> names
+        ['joão', 'zoé']
     """
     path = Path(path)
     if not path.is_file():
@@ -111,7 +135,20 @@ def read_names_file(path: str | Path) -> list[str]:
 
 @dataclass(frozen=True)
 class NameSplit:
-    """Treino, validação e teste, disjuntos (nomes únicos)."""
+    """Treino, validação e teste, disjuntos (nomes únicos).
+
+    Atributos:
+        train: nomes de treino.
+        val: nomes de validação.
+        test: nomes de teste.
+
+    Exemplo:
+        >>> split = split_names(["ana", "bia", "caio", "davi", "eva"])
+        >>> sorted(split.train + split.val + split.test)  # cada nome numa parte só
+        ['ana', 'bia', 'caio', 'davi', 'eva']
+        >>> set(split.train) & set(split.test)
+        set()
+    """
 
     train: list[str]
     val: list[str]
@@ -128,10 +165,23 @@ def split_names(
     Os nomes são deduplicados e ordenados antes de embaralhar, então a divisão
     não depende da ordem de entrada.
 
+    Parâmetros:
+        names: os nomes (repetições são ignoradas).
+        seed: semente do embaralhamento.
+        fractions: frações de treino, validação e teste.
+
+    Retorna:
+        Um :class:`NameSplit`; validação e teste têm pelo menos um nome cada.
+
+    Levanta:
+        InputError: se há menos de 3 nomes diferentes.
+
     Exemplo:
         >>> split = split_names([f"n{i}" for i in range(10)])
         >>> len(split.train), len(split.val), len(split.test)
         (8, 1, 1)
+        >>> split_names(["b", "a", "c", "a"]) == split_names(["c", "b", "a"])
+        True
     """
     unique = sorted(set(names))
     if len(unique) < 3:
@@ -150,7 +200,16 @@ def split_names(
 
 
 def census_split() -> NameSplit:
-    """A divisão fixa do livro: nomes do censo, 80/10/10, semente :data:`SPLIT_SEED`."""
+    """A divisão fixa do livro: nomes do censo, 80/10/10, semente :data:`SPLIT_SEED`.
+
+    Retorna:
+        O :class:`NameSplit` dos nomes de :func:`load_census_names`.
+
+    Exemplo:
+        >>> split = census_split()
+        >>> len(split.train), len(split.val), len(split.test)
+        (80631, 10079, 10079)
+    """
     return split_names(load_census_names())
 
 
@@ -159,6 +218,19 @@ class CharVocab:
 
     O mesmo índice 0 serve de preenchimento na entrada; nos alvos, o
     preenchimento é :data:`IGNORE_INDEX`, e a perda o ignora.
+
+    Parâmetros:
+        chars: os símbolos, começando por ``"."`` e sem repetição.
+
+    Levanta:
+        InputError: se ``chars`` não começa por ``"."`` ou repete um símbolo.
+
+    Exemplo:
+        >>> vocab = CharVocab([".", "a", "b"])
+        >>> len(vocab), vocab.unknown("abc")
+        (3, ['c'])
+        >>> CharVocab.from_dict(vocab.to_dict()) == vocab  # o que vai no checkpoint
+        True
     """
 
     def __init__(self, chars: Sequence[str]) -> None:
@@ -253,6 +325,14 @@ class NameBatches:
     "época" percorre só a próxima fatia de uma permutação que vai sendo
     consumida (útil para avaliar e respeitar um orçamento de tempo com mais
     frequência do que uma passada inteira permite).
+
+    Parâmetros:
+        names: os nomes, todos com caracteres de ``vocab``.
+        vocab: o vocabulário que codifica os nomes.
+        batch_size: nomes por lote.
+        shuffle: embaralha a cada época (treino); sem ele, a ordem é fixa (avaliação).
+        seed: semente do embaralhamento.
+        names_per_epoch: quantos nomes cada época percorre; ``None``: todos.
 
     Exemplo:
         >>> vocab = CharVocab.from_names(["ana", "bia", "caio"])

@@ -28,6 +28,14 @@ def load_sp500() -> pd.Series:
     """Fechamento ajustado (*Adj Close*) diário do S&P 500, 1999-01-04 a 2018-12-31.
 
     Os dados vêm do pacote ``arch`` (nenhum download).
+
+    Retorna:
+        A série ``preco``, indexada pela data (índice ``data``).
+
+    Exemplo:
+        >>> sp = load_sp500()
+        >>> sp.name, sp.index.name, bool(sp.index.is_monotonic_increasing)
+        ('preco', 'data', True)
     """
     from arch.data import sp500
 
@@ -43,6 +51,9 @@ def load_co2_monthly() -> pd.Series:
 
     A série semanal do ``statsmodels`` tem semanas sem medida; a média mensal
     ainda deixa alguns meses vazios, que são interpolados linearmente no tempo.
+
+    Retorna:
+        A série ``co2``, indexada pelo primeiro dia de cada mês.
 
     Exemplo:
         >>> co2 = load_co2_monthly()
@@ -82,9 +93,22 @@ def load_price_csv(
             janela + alguns alvos).
         max_gap: maior lacuna (linhas vazias seguidas) preenchida.
 
+    Retorna:
+        A série ``preco``, indexada pela data, em ordem cronológica e sem lacunas.
+
     Levanta:
         InputError: arquivo ausente ou vazio, coluna ausente, data ou preço
             inválido, datas repetidas, lacuna grande demais, poucas linhas.
+
+    Exemplo:
+        >>> import tempfile
+        >>> csv = 'data,preco\\n2024-01-03,11\\n2024-01-02,\\n2024-01-01,"10,5"\\n'
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = Path(folder) / "precos.csv"
+        ...     _ = path.write_text(csv, encoding="utf-8")
+        ...     series = load_price_csv(path)
+        >>> series.tolist()  # em ordem, vírgula decimal aceita, lacuna com o preço anterior
+        [10.5, 10.5, 11.0]
     """
     path = Path(path)
     if not path.is_file():

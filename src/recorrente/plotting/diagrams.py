@@ -37,10 +37,19 @@ def unrolled_rnn(steps: int = 4) -> Figure:
     Cada caixa do desdobramento é a mesma célula com os mesmos pesos ``W_xh``,
     ``W_hh``; só o estado ``h_t`` muda de um passo para o outro.
 
+    Parâmetros:
+        steps: quantos passos desenhar no desdobramento.
+
+    Retorna:
+        A figura, com um painel sem eixos.
+
+    Levanta:
+        ValueError: se ``steps`` é menor que 1.
+
     Exemplo:
         >>> fig = unrolled_rnn(3)
-        >>> len(fig.axes)
-        1
+        >>> len(fig.axes), fig.axes[0].get_title().startswith("Uma RNN enrolada")
+        (1, True)
     """
     if steps < 1:
         raise ValueError(f"steps precisa ser pelo menos 1; recebi {steps}.")

@@ -22,7 +22,22 @@ __all__ = ["plot_horizon_errors", "plot_lagged_copy", "plot_seasonal", "plot_spl
 
 
 def plot_split(series: pd.Series, split: Split, *, ylabel: str = "preço (US$)") -> Figure:
-    """A série com treino, validação e teste em cores diferentes."""
+    """A série com treino, validação e teste em cores diferentes.
+
+    Parâmetros:
+        series: a série, indexada pela data.
+        split: a divisão cronológica (:func:`recorrente.forecasting.chronological_split`).
+        ylabel: rótulo do eixo vertical.
+
+    Retorna:
+        A figura, com um painel e uma curva por parte.
+
+    Exemplo:
+        >>> serie = pd.Series(np.arange(100.0), index=pd.date_range("2000", periods=100))
+        >>> fig = plot_split(serie, Split(70, 85, 100))
+        >>> [line.get_label() for line in fig.axes[0].get_lines()]
+        ['treino', 'validação', 'teste']
+    """
     fig, ax = new_figure(width=8, height=3.6)
     parts = [
         ("treino", 0, split.train_end, COLORS["principal"]),
@@ -49,6 +64,23 @@ def plot_lagged_copy(
 
     À esquerda, as três curvas num trecho; à direita, a previsão contra o preço
     de ontem (a diagonal é "copiar ontem").
+
+    Parâmetros:
+        dates: a data de cada alvo.
+        actual: os preços verdadeiros.
+        predicted: as previsões do modelo.
+        previous: o preço do dia anterior a cada alvo.
+        label: nome do modelo, na legenda.
+
+    Retorna:
+        A figura, com dois painéis.
+
+    Exemplo:
+        >>> dates = pd.date_range("2020", periods=4)
+        >>> actual = np.array([10.0, 11, 12, 11, 13])
+        >>> fig = plot_lagged_copy(dates, actual[1:], actual[:-1] + 0.1, actual[:-1])
+        >>> [ax.get_title() for ax in fig.axes]
+        ['A previsão anda um dia atrás da série', 'Previsão × ontem']
     """
     fig, (ax, ax2) = new_figure(1, 2, width=9, height=3.8, width_ratios=[2, 1])
     ax.plot(dates, actual, color=COLORS["neutro"], label="real", linewidth=2)
@@ -68,7 +100,21 @@ def plot_lagged_copy(
 
 
 def plot_horizon_errors(errors: pd.DataFrame, *, ylabel: str = "RMSE (US$)") -> Figure:
-    """RMSE por horizonte (dias à frente), uma curva por coluna de ``errors``."""
+    """RMSE por horizonte (dias à frente), uma curva por coluna de ``errors``.
+
+    Parâmetros:
+        errors: uma linha por horizonte (o índice) e uma coluna por modelo.
+        ylabel: rótulo do eixo vertical.
+
+    Retorna:
+        A figura, com um painel.
+
+    Exemplo:
+        >>> errors = pd.DataFrame({"persistência": [1.0, 1.4], "LSTM": [1.1, 1.6]}, index=[1, 2])
+        >>> fig = plot_horizon_errors(errors)
+        >>> [line.get_label() for line in fig.axes[0].get_lines()]
+        ['persistência', 'LSTM']
+    """
     fig, ax = new_figure(width=7, height=3.6)
     colors = [COLORS["neutro"], COLORS["destaque"], COLORS["principal"], COLORS["auxiliar"]]
     for color, column in zip(colors, errors.columns, strict=False):
@@ -87,7 +133,24 @@ def plot_seasonal(
     *,
     ylabel: str = "CO₂ (ppm)",
 ) -> Figure:
-    """A série sazonal no teste e as previsões de cada modelo."""
+    """A série sazonal no teste e as previsões de cada modelo.
+
+    Parâmetros:
+        dates: a data de cada ponto do teste.
+        actual: os valores verdadeiros.
+        predictions: nome do modelo → previsões.
+        ylabel: rótulo do eixo vertical.
+
+    Retorna:
+        A figura, com um painel.
+
+    Exemplo:
+        >>> dates = pd.date_range("2000-01", periods=12, freq="MS")
+        >>> actual = 350 + np.sin(np.arange(12) / 12 * 2 * np.pi)
+        >>> fig = plot_seasonal(dates, actual, {"sazonal ingênua": actual + 0.2})
+        >>> [line.get_label() for line in fig.axes[0].get_lines()]
+        ['real', 'sazonal ingênua']
+    """
     fig, ax = new_figure(width=8, height=3.6)
     ax.plot(dates, actual, color=COLORS["neutro"], linewidth=2.5, label="real")
     colors = [COLORS["destaque"], COLORS["principal"], COLORS["auxiliar"]]

@@ -21,6 +21,9 @@ def plot_gate_heatmaps(gates: Mapping[str, object], tokens: Sequence[str]) -> Fi
         gates: nome da porta → valores ``(T, H)`` entre 0 e 1 (tensor ou array).
         tokens: o símbolo de entrada de cada passo, para rotular o eixo do tempo.
 
+    Retorna:
+        A figura, com um painel por porta e a barra de cores.
+
     Exemplo:
         >>> import numpy as np
         >>> fig = plot_gate_heatmaps({"f": np.zeros((3, 2))}, ["a", "b", "c"])
@@ -47,6 +50,14 @@ def plot_accuracy_vs_distance(
     distances: Sequence[int], accuracies: Mapping[str, Sequence[float]], chance: float
 ) -> Figure:
     """Acerto no conjunto de teste contra a distância a lembrar, uma curva por rede.
+
+    Parâmetros:
+        distances: as distâncias testadas (eixo horizontal).
+        accuracies: nome da rede → acerto em cada distância.
+        chance: o acerto do acaso, desenhado como linha tracejada.
+
+    Retorna:
+        A figura, com um painel.
 
     Exemplo:
         >>> fig = plot_accuracy_vs_distance([5, 10], {"GRU": [1.0, 0.5]}, chance=0.25)

@@ -18,10 +18,18 @@ def plot_gradient_norms(
 ) -> Figure:
     r"""Uma curva por rótulo: a norma de :math:`\partial L/\partial h_t` contra ``t`` (escala log).
 
+    Parâmetros:
+        curves: rótulo → norma do gradiente em cada passo (o passo 1 primeiro).
+        title: título da figura.
+
+    Retorna:
+        A figura, com um painel.
+
     Exemplo:
-        >>> fig = plot_gradient_norms({"a": [1e-3, 1e-2, 1.0]})
-        >>> fig.axes[0].get_yscale()
-        'log'
+        >>> fig = plot_gradient_norms({"tanh": [1e-3, 1e-2, 1.0], "relu": [1.0, 1.0, 1.0]})
+        >>> ax = fig.axes[0]
+        >>> ax.get_yscale(), [line.get_label() for line in ax.get_lines()]
+        ('log', ['tanh', 'relu'])
     """
     fig, ax = new_figure()
     for i, (label, values) in enumerate(curves.items()):
@@ -45,10 +53,17 @@ def plot_loss_panels(
     Valores não finitos (``nan``, ``inf``) são marcados com um "x" no ponto onde
     aparecem pela primeira vez, porque o traço some ali.
 
+    Parâmetros:
+        curves: título do painel → perda de cada atualização.
+        ylabel: rótulo do eixo vertical.
+
+    Retorna:
+        A figura, com um painel por curva.
+
     Exemplo:
         >>> fig = plot_loss_panels({"sem corte": [2.0, float("nan")], "com corte": [2.0, 1.0]})
-        >>> len(fig.axes)
-        2
+        >>> [ax.get_title() for ax in fig.axes]
+        ['sem corte', 'com corte']
     """
     fig, axes = new_figure(1, len(curves), width=3.6 * len(curves), height=3.4, squeeze=False)
     for i, (ax, (label, values)) in enumerate(zip(axes[0], curves.items(), strict=True)):

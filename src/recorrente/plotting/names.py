@@ -23,6 +23,9 @@ def learning_curves(
         histories: nome do modelo → :class:`~recorrente.training.History`.
         reference: linhas horizontais de referência (por exemplo ``{"bigrama": 2.33}``).
 
+    Retorna:
+        A figura, com um painel.
+
     Exemplo:
         >>> from recorrente.training import History
         >>> fig = learning_curves({"GRU": History([2.0, 1.9], [1.95, 1.88])}, {"bigrama": 2.3})
@@ -48,6 +51,13 @@ def learning_curves(
 
 def length_distribution(real: Sequence[str], generated: Mapping[str, Sequence[str]]) -> Figure:
     """Fração de nomes por tamanho: os reais contra os gerados em cada configuração.
+
+    Parâmetros:
+        real: os nomes reais (a curva de referência).
+        generated: rótulo da configuração → nomes gerados com ela.
+
+    Retorna:
+        A figura, com um painel.
 
     Exemplo:
         >>> fig = length_distribution(["ana", "bia"], {"T = 1": ["caio"]})

@@ -13,6 +13,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+__all__ = ["COLORS", "BookFigure", "new_figure"]
+
 #: Paleta do livro (legível em fundo claro; no modo escuro o CSS põe um cartão claro).
 COLORS: dict[str, str] = {
     "principal": "#00897b",
@@ -24,7 +26,18 @@ COLORS: dict[str, str] = {
 
 
 class BookFigure(Figure):
-    """Uma ``Figure`` que o Jupyter sabe mostrar sozinha (sem ``pyplot`` nem ``%matplotlib``)."""
+    """Uma ``Figure`` que o Jupyter sabe mostrar sozinha (sem ``pyplot`` nem ``%matplotlib``).
+
+    Aceita os mesmos argumentos de ``matplotlib.figure.Figure``; o que muda é o
+    ``_repr_png_``, que o Jupyter chama para desenhar a figura como PNG, com fundo
+    branco.
+
+    Exemplo:
+        >>> fig = BookFigure(figsize=(2, 1))
+        >>> _ = fig.subplots()
+        >>> fig._repr_png_()[:4]
+        b'\\x89PNG'
+    """
 
     def _repr_png_(self) -> bytes:
         buffer = io.BytesIO()
@@ -36,6 +49,18 @@ def new_figure(
     nrows: int = 1, ncols: int = 1, *, width: float = 7.0, height: float = 4.0, **kwargs
 ) -> tuple[Figure, Axes | np.ndarray]:
     """Cria uma figura no estilo do livro; ``kwargs`` vão para ``Figure.subplots``.
+
+    Parâmetros:
+        nrows: linhas de painéis.
+        ncols: colunas de painéis.
+        width: largura em polegadas.
+        height: altura em polegadas.
+        **kwargs: argumentos de ``Figure.subplots``, como ``squeeze=False`` ou
+            ``width_ratios``.
+
+    Retorna:
+        A figura (uma :class:`BookFigure`) e o painel, ou a matriz de painéis, como
+        ``Figure.subplots`` devolve.
 
     Exemplo:
         >>> fig, ax = new_figure()

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import torch
 from sklearn.linear_model import LinearRegression
@@ -260,7 +261,9 @@ def prepare_windows(
     return WindowData(prices, window, mode, split, scaler, X, y, targets)
 
 
-def forecast_metrics(actual, predicted, previous) -> dict[str, float]:
+def forecast_metrics(
+    actual: npt.ArrayLike, predicted: npt.ArrayLike, previous: npt.ArrayLike
+) -> dict[str, float]:
     """RMSE, MAE, MAPE (%) e acerto de direção (%), na unidade original.
 
     A direção prevista é o sinal de ``predicted - previous``; ela acerta quando

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import pandas as pd
 import torch
@@ -180,7 +181,7 @@ def sample_quality(
     return table
 
 
-def load_name_model(path) -> tuple[SequenceModel, CharVocab]:
+def load_name_model(path: str | Path) -> tuple[SequenceModel, CharVocab]:
     """Carrega um modelo de nomes gravado por ``recorrente nomes treinar`` (ou pelo capítulo 5).
 
     Parâmetros:
@@ -194,7 +195,6 @@ def load_name_model(path) -> tuple[SequenceModel, CharVocab]:
 
     Exemplo:
         >>> import tempfile
-        >>> from pathlib import Path
         >>> from recorrente.training import save_checkpoint
         >>> vocab = CharVocab.from_names(["ana", "bia"])
         >>> model = SequenceModel(len(vocab), len(vocab), hidden_size=8)

@@ -8,6 +8,7 @@ terminar a célula com ``fig`` para que ela apareça uma única vez.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -46,7 +47,7 @@ class BookFigure(Figure):
 
 
 def new_figure(
-    nrows: int = 1, ncols: int = 1, *, width: float = 7.0, height: float = 4.0, **kwargs
+    nrows: int = 1, ncols: int = 1, *, width: float = 7.0, height: float = 4.0, **kwargs: Any
 ) -> tuple[Figure, Axes | np.ndarray]:
     """Cria uma figura no estilo do livro; ``kwargs`` vão para ``Figure.subplots``.
 

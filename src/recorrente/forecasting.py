@@ -65,8 +65,8 @@ def make_windows(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarra
         window: quantos passos cada janela tem.
 
     Retorna:
-        ``X`` com forma ``(len(values) - window, window)`` e ``y`` com o valor seguinte a
-        cada janela.
+        X: as janelas, com forma ``(len(values) - window, window)``.
+        y: o valor seguinte a cada janela, com forma ``(len(values) - window,)``.
 
     Levanta:
         InputError: se a série não tem pelo menos ``window + 1`` valores.
@@ -527,7 +527,7 @@ def compare_models(
 
     Retorna:
         Um ``DataFrame`` com um modelo por linha e as métricas de
-        :func:`forecast_metrics` nas colunas.
+            :func:`forecast_metrics` nas colunas.
 
     Exemplo:
         >>> rng = np.random.default_rng(0)

@@ -53,7 +53,7 @@ def unroll_states(cell: RecurrentCell, x: Tensor, state: State | None = None) ->
 
     Retorna:
         Uma lista com o estado depois de cada passo (cada um, uma tupla de tensores
-        ``(N, H)``); os tensores continuam no grafo do autograd.
+            ``(N, H)``); os tensores continuam no grafo do autograd.
 
     Levanta:
         ValueError: se ``x`` não tem três dimensões.

@@ -182,9 +182,10 @@ class Recurrent(nn.Module):
                 os passos além dele são preenchimento e não mudam o estado.
 
         Retorna:
-            ``output`` com forma ``(T, N, D*H)`` (ou ``(N, T, D*H)``, ou ``(T, D*H)``),
-            zero nos passos de preenchimento, e o estado final no formato do PyTorch,
-            sempre ``(L*D, N, H)``, nunca com o lote primeiro.
+            output: as saídas da última camada, com forma ``(T, N, D*H)`` (ou
+                ``(N, T, D*H)``, ou ``(T, D*H)``), zero nos passos de preenchimento.
+            h_n: o estado final no formato do PyTorch, ``h_n`` ou ``(h_n, c_n)``, cada um
+                sempre ``(L*D, N, H)``, nunca com o lote primeiro.
         """
         unbatched = x.dim() == 2
         if x.dim() not in (2, 3):

@@ -60,8 +60,8 @@ def new_figure(
             ``width_ratios``.
 
     Retorna:
-        A figura (uma :class:`BookFigure`) e o painel, ou a matriz de painéis, como
-        ``Figure.subplots`` devolve.
+        fig: a figura, uma :class:`BookFigure`.
+        axes: o painel, ou a matriz de painéis, como ``Figure.subplots`` devolve.
 
     Exemplo:
         >>> fig, ax = new_figure()

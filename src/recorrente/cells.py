@@ -34,6 +34,7 @@ import torch
 from torch import Tensor, nn
 
 State = tuple[Tensor, ...]
+"""O estado de uma célula: ``(h,)`` na RNN e na GRU, ``(h, c)`` na LSTM; cada tensor ``(N, H)``."""
 
 __all__ = ["GRUCell", "LSTMCell", "RNNCell", "RecurrentCell", "State"]
 

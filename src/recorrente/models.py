@@ -30,11 +30,12 @@ __all__ = [
     "make_recurrent",
 ]
 
-#: Alvo que a perda ignora (preenchimento, posições sem rótulo).
 IGNORE_INDEX = -100
+"""Alvo que a perda ignora (preenchimento, posições sem rótulo)."""
 
 RecurrentKind = Literal["rnn", "gru", "lstm"]
 RECURRENT_KINDS: dict[str, type[nn.RNNBase]] = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+"""O módulo do PyTorch de cada tipo de rede aceito por :func:`make_recurrent`."""
 
 
 def make_recurrent(

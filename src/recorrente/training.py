@@ -47,8 +47,8 @@ __all__ = [
 
 Batch = tuple[Tensor, Tensor]
 
-#: Marca gravada em todo checkpoint do pacote, para recusar arquivos alheios.
 CHECKPOINT_FORMAT = "recorrente-checkpoint-v1"
+"""Marca gravada em todo checkpoint do pacote, para recusar arquivos alheios."""
 
 
 @dataclass

@@ -49,12 +49,12 @@ __all__ = [
     "split_names",
 ]
 
-#: Símbolo que marca o início (na entrada) e o fim (no alvo) de cada nome.
 BOUNDARY = "."
-#: Frações de treino, validação e teste da divisão fixa.
+"""Símbolo que marca o início (na entrada) e o fim (no alvo) de cada nome."""
 SPLIT_FRACTIONS = (0.8, 0.1, 0.1)
-#: Semente da divisão fixa do livro.
+"""Frações de treino, validação e teste da divisão fixa."""
 SPLIT_SEED = 2010
+"""Semente da divisão fixa do livro."""
 
 
 def normalize_name(text: str) -> str:

@@ -16,7 +16,6 @@ from matplotlib.figure import Figure
 
 __all__ = ["COLORS", "BookFigure", "new_figure"]
 
-#: Paleta do livro (legível em fundo claro; no modo escuro o CSS põe um cartão claro).
 COLORS: dict[str, str] = {
     "principal": "#00897b",
     "destaque": "#e64a19",
@@ -24,6 +23,7 @@ COLORS: dict[str, str] = {
     "auxiliar": "#5e35b1",
     "claro": "#b2dfdb",
 }
+"""Paleta do livro (legível em fundo claro; no modo escuro o CSS põe um cartão claro)."""
 
 
 class BookFigure(Figure):

@@ -270,3 +270,19 @@ def test_griffe_entende_o_resto_da_pagina(module_name, caplog):
     for obj in objects:
         if obj.docstring is not None:
             _check_rendering(obj, _parse(obj, caplog))
+
+
+@pytest.mark.parametrize("module_name", MODULES)
+def test_constantes_publicas_tem_docstring(module_name):
+    """Sem docstring, o mkdocstrings esconde a constante (o ``#:`` do Sphinx não conta)."""
+    module = _griffe_package()[module_name]
+    exported = module.exports or []
+    missing = [
+        name
+        for name in exported
+        if name in module.members
+        and not module.members[name].is_alias
+        and module.members[name].is_attribute
+        and module.members[name].docstring is None
+    ]
+    assert not missing, f"recorrente.{module_name}: constantes sem docstring: {missing}"

@@ -20,28 +20,29 @@
 #
 # ## Camada oculta não é estado oculto
 #
-# Num perceptron multicamadas (MLP), a **camada oculta** é só uma etapa intermediária entre a
-# entrada e a saída. Para um lote $X$ com $n$ exemplos de $d$ características,
+# Num perceptron multicamadas (MLP), a **<dfn>camada oculta</dfn>** é só uma etapa intermediária
+# entre a entrada e a saída. Para um <dfn>lote</dfn> $X$ com $n$ exemplos de $d$ características,
 #
 # $$
 # H = \phi(X W_{xh} + b_h), \qquad O = H W_{hq} + b_q,
 # $$
 #
-# e cada exemplo é processado sem saber nada dos outros. Já o **estado oculto** de uma rede
-# recorrente depende do passado: no passo $t$, a rede combina a entrada atual $x_t$ com o estado
-# anterior $h_{t-1}$,
+# e cada exemplo é processado sem saber nada dos outros. Já o **<dfn>estado oculto</dfn>** de uma
+# rede recorrente depende do passado: no <dfn title="passo de tempo">passo</dfn> $t$, a rede combina
+# a entrada atual $x_t$ com o estado anterior $h_{t-1}$,
 #
 # $$
 # h_t = \tanh\left(x_t W_{xh} + b_{xh} + h_{t-1} W_{hh} + b_{hh}\right).
 # $$
 #
-# Essa equação é a **recorrência**: $h_t$ é definido a partir de $h_{t-1}$, que por sua vez veio
-# de $h_{t-2}$, e assim por diante até o estado inicial $h_0$ (em geral, zeros). Os pesos
-# $W_{xh}$, $W_{hh}$ e os vieses $b_{xh}$, $b_{hh}$ são **os mesmos em todos os passos**. Por
-# isso o número de parâmetros não cresce com o tamanho da sequência.
+# Essa equação é a **<dfn>recorrência</dfn>**: $h_t$ é definido a partir de $h_{t-1}$, que por sua
+# vez veio de $h_{t-2}$, e assim por diante até o estado inicial $h_0$ (em geral, zeros). Os pesos
+# $W_{xh}$, $W_{hh}$ e os vieses $b_{xh}$, $b_{hh}$ são **os mesmos em todos os passos**. Por isso o
+# número de parâmetros não cresce com o tamanho da sequência.
 #
-# Desenhar a rede "desdobrada no tempo" ajuda a ver isso: cada caixa abaixo é a mesma célula,
-# aplicada de novo a cada passo.
+# Desenhar a rede <dfn title="desdobramento no tempo">desdobrada no tempo</dfn> ajuda a ver
+# isso: cada caixa abaixo é a mesma <dfn title="célula recorrente">célula</dfn>, aplicada de
+# novo a cada passo.
 
 # %%
 import torch

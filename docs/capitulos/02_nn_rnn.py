@@ -46,16 +46,18 @@ from recorrente.recurrent import Recurrent
 #
 # - `input_size` ($I$): quantas características cada passo da entrada tem (o tamanho de $x_t$).
 # - `hidden_size` ($H$): o tamanho do estado oculto $h_t$.
-# - `num_layers` ($L$): quantas camadas recorrentes empilhar; a sequência de saída de uma
-#   camada vira a sequência de entrada da seguinte.
+# - `num_layers` ($L$): quantas camadas recorrentes empilhar; numa <dfn>rede empilhada</dfn>,
+#   a sequência de saída de uma camada vira a sequência de entrada da seguinte.
 # - `nonlinearity`: `"tanh"` (o padrão) ou `"relu"`.
 # - `bias`: se a camada tem vieses. Com `False`, somem todos os `bias_*`.
 # - `batch_first`: com `True`, entrada e saída têm o lote na primeira dimensão,
 #   $(N, T, \cdot)$, em vez de $(T, N, \cdot)$. Veremos que isso **não** vale para o estado.
-# - `dropout`: probabilidade de *dropout* aplicada à saída de cada camada, menos a última, e só
-#   durante o treino. Com uma camada só, não faz nada (e o PyTorch avisa).
-# - `bidirectional`: com `True`, cada camada tem uma segunda RNN que lê a sequência de trás para
-#   a frente. Chamamos de $D$ o número de direções: 1 ou 2.
+# - `dropout`: probabilidade de <dfn>*dropout*</dfn> (zerar valores ao acaso, para regularizar)
+#   aplicada à saída de cada camada, menos a última, e só durante o treino. Com uma camada só, não
+#   faz nada (e o PyTorch avisa).
+# - `bidirectional`: com `True`, a rede é <dfn title="rede bidirecional">bidirecional</dfn>: cada
+#   camada tem uma segunda RNN que lê a sequência de trás para a frente. Chamamos de $D$ o número de
+#   direções: 1 ou 2.
 #
 # Cada camada `l` e cada direção têm seus próprios pesos. Os nomes seguem um padrão:
 # `weight_ih_l{l}` multiplica a entrada (*input → hidden*), `weight_hh_l{l}` multiplica o estado
@@ -303,10 +305,10 @@ print("já output[-1][..., H:] é outro:  ", output[-1][0, H:])
 # ## Lotes com sequências de tamanhos diferentes
 #
 # Frases, nomes e séries raramente têm o mesmo tamanho, mas um tensor precisa ser retangular. A
-# saída habitual é o **preenchimento** (*padding*): completar as sequências curtas com zeros até
-# o tamanho da maior. O problema é que a RNN não sabe que aqueles zeros são enchimento e continua
-# atualizando o estado com eles, pois $h_t = \tanh(0 \cdot W_{xh} + b_{xh} + h_{t-1} W_{hh} + b_{hh})$
-# não é $h_{t-1}$.
+# saída habitual é o **<dfn>preenchimento</dfn>** (*padding*): completar as sequências curtas com
+# zeros até o tamanho da maior. O problema é que a RNN não sabe que aqueles zeros são enchimento e
+# continua atualizando o estado com eles, pois
+# $h_t = \tanh(0 \cdot W_{xh} + b_{xh} + h_{t-1} W_{hh} + b_{hh})$ não é $h_{t-1}$.
 #
 # Vamos montar um lote com três sequências de tamanhos 5, 2 e 3 e comparar o `h_n` de cada uma
 # com o estado final que ela teria se rodasse sozinha.
@@ -346,11 +348,11 @@ torch.testing.assert_close(h_packed[0], alone)
 print("h_n empacotado == cada sequência rodada sozinha")
 
 # %% [markdown]
-# O `PackedSequence` guarda os passos de todas as sequências juntos, ordenados por tamanho
-# decrescente, e `batch_sizes` diz quantas sequências ainda estão "vivas" em cada passo. A RNN
-# processa, no passo $t$, só essas. O argumento `enforce_sorted=False` deixa o PyTorch ordenar o
-# lote por tamanho e desfazer a ordenação no fim (`h_n` volta na ordem original); com o padrão,
-# `enforce_sorted=True`, o lote já precisa vir ordenado.
+# O `PackedSequence` (a <dfn>sequência empacotada</dfn>) guarda os passos de todas as sequências
+# juntos, ordenados por tamanho decrescente, e `batch_sizes` diz quantas sequências ainda estão
+# "vivas" em cada passo. A RNN processa, no passo $t$, só essas. O argumento `enforce_sorted=False`
+# deixa o PyTorch ordenar o lote por tamanho e desfazer a ordenação no fim (`h_n` volta na ordem
+# original); com o padrão, `enforce_sorted=True`, o lote já precisa vir ordenado.
 
 # %%
 print("batch_sizes:    ", packed.batch_sizes.tolist())
@@ -376,12 +378,12 @@ assert (unpacked[1, 2:] == 0).all()
 #
 # A camada devolve duas coisas, e cada tarefa pede uma delas.
 #
-# **Muitos para um** (classificar uma frase, prever o gênero de um nome): uma resposta por
-# sequência, a partir de um resumo dela. Numa rede unidirecional, o resumo é o estado final da
-# última camada, `h_n[-1]`. Numa bidirecional, concatenam-se os estados finais das duas direções
-# da última camada, `h_n[-2]` (para a frente) e `h_n[-1]` (para trás). Com sequências
-# empacotadas, `h_n` já é o estado no último passo **real** de cada uma, enquanto `output[:, -1]`
-# cairia no preenchimento.
+# **<dfn>Muitos para um</dfn>** (classificar uma frase, prever o gênero de um nome): uma resposta
+# por sequência, a partir de um resumo dela. Numa rede unidirecional, o resumo é o estado final da
+# última camada, `h_n[-1]`. Numa bidirecional, concatenam-se os estados finais das duas direções da
+# última camada, `h_n[-2]` (para a frente) e `h_n[-1]` (para trás). Com sequências empacotadas,
+# `h_n` já é o estado no último passo **real** de cada uma, enquanto `output[:, -1]` cairia no
+# preenchimento.
 
 # %%
 torch.manual_seed(3)
@@ -395,11 +397,11 @@ logits = head(summary)
 print("resumo:", tuple(summary.shape), " logits:", tuple(logits.shape))
 
 # %% [markdown]
-# **Muitos para muitos** (etiquetar cada palavra, prever o próximo caractere): uma resposta por
-# passo, então usa-se `output` inteiro, com a mesma camada linear aplicada em cada passo. Para
-# etiquetar uma frase já completa, a rede bidirecional ajuda, pois cada posição vê o contexto dos
-# dois lados. Para um **modelo de linguagem**, não: a direção reversa enxergaria justamente o
-# caractere que se quer prever. Ali, só redes unidirecionais.
+# **<dfn>Muitos para muitos</dfn>** (etiquetar cada palavra, prever o próximo caractere): uma
+# resposta por passo, então usa-se `output` inteiro, com a mesma camada linear aplicada em cada
+# passo. Para etiquetar uma frase já completa, a rede bidirecional ajuda, pois cada posição vê o
+# contexto dos dois lados. Para um **modelo de linguagem**, não: a direção reversa enxergaria
+# justamente o caractere que se quer prever. Ali, só redes unidirecionais.
 
 # %%
 torch.manual_seed(4)

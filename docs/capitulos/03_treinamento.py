@@ -16,7 +16,7 @@
 # Treinar uma rede recorrente é treinar uma rede comum muito funda: desdobrada no tempo, uma
 # sequência de $T$ passos vira $T$ cópias da mesma célula, ligadas pelo estado oculto, e a
 # retropropagação percorre essas cópias de trás para a frente. Esse é o algoritmo de
-# **retropropagação no tempo** (*backpropagation through time*, BPTT). Neste capítulo
+# **<dfn>retropropagação no tempo</dfn>** (*backpropagation through time*, BPTT). Neste capítulo
 # escrevemos a conta, medimos quanto gradiente chega a cada passo de uma sequência longa, vemos
 # o corte de gradiente (*gradient clipping*) segurar um treino que dispara e o BPTT truncado
 # com `detach`, e terminamos com uma tarefa que exige memória de longo alcance.
@@ -72,14 +72,15 @@ assert previsto == "a"
 #
 # ## A conta do BPTT
 #
-# Na RNN de Elman, com vetores-linha como no resto do livro,
+# Na <dfn>RNN de Elman</dfn> (a recorrente simples dos capítulos anteriores), com vetores-linha
+# como no resto do livro,
 #
 # $$
 # a_t = x_t W_{xh} + h_{t-1} W_{hh} + b, \qquad h_t = \tanh(a_t).
 # $$
 #
-# Como $\tanh'(a) = 1 - \tanh^2(a)$, a derivada de $h_t$ em relação a $h_{t-1}$ é a matriz
-# jacobiana
+# Como $\tanh'(a) = 1 - \tanh^2(a)$, a derivada de $h_t$ em relação a $h_{t-1}$ é a
+# <dfn>matriz jacobiana</dfn>
 #
 # $$
 # J_t = \frac{\partial h_t}{\partial h_{t-1}} = \mathrm{diag}(1 - h_t^2)\, W_{hh}^\top .
@@ -127,11 +128,10 @@ torch.testing.assert_close(rnn_bptt(celula, x)[0, k - 1], autograd)
 # %% [markdown]
 # A função `rnn_bptt` do pacote faz a mesma recursão, um passo para trás de cada vez
 # ($g_{t-1} = (g_t \odot (1 - h_t^2))\, W_{hh}^\top$), e `state_gradient_norms` mede a norma de
-# $\partial L/\partial h_t$ com o autograd para qualquer célula. Cada jacobiana tem norma no
-# máximo $\lVert W_{hh} \rVert$, porque $0 < 1 - h_t^2 \le 1$; um produto de $T - k$ delas tende
-# a encolher ou a crescer exponencialmente em $T - k$. O **raio espectral** de $W_{hh}$ (o
-# maior módulo de seus autovalores) diz para que lado vai quando a $\tanh$ opera perto da
-# origem.
+# $\partial L/\partial h_t$ com o autograd para qualquer célula. Cada jacobiana tem norma no máximo
+# $\lVert W_{hh} \rVert$, porque $0 < 1 - h_t^2 \le 1$; um produto de $T - k$ delas tende a encolher
+# ou a crescer exponencialmente em $T - k$. O **<dfn>raio espectral</dfn>** de $W_{hh}$ (o maior
+# módulo de seus autovalores) diz para que lado vai quando a $\tanh$ opera perto da origem.
 #
 # ## Medindo o gradiente numa sequência de 100 passos
 #
@@ -180,11 +180,12 @@ fig
 #
 # - Com raio 0,5, o gradiente cai a cada passo para trás até ficar abaixo do menor número que
 #   o `float32` representa (o zero impresso na tabela): o primeiro passo não recebe sinal
-#   nenhum. É o **gradiente que desaparece**
+#   nenhum. É o **<dfn>gradiente que desaparece</dfn>**
 #   (*vanishing gradient*).
-# - Com raio 1 ele ainda encolhe. Perto da origem a jacobiana seria $W_{hh}^\top$, mas a
-#   $\tanh$ satura com entradas de tamanho normal, e cada fator $1 - h_t^2 < 1$ tira um pouco.
-# - Com raio 2 o gradiente cresce ao voltar no tempo: é o **gradiente que explode**
+# - Com raio 1 ele ainda encolhe. Perto da origem a jacobiana seria $W_{hh}^\top$, mas a $\tanh$
+#   <dfn title="saturação">satura</dfn> com entradas de tamanho normal, e cada fator $1 - h_t^2 < 1$
+#   tira um pouco.
+# - Com raio 2 o gradiente cresce ao voltar no tempo: é o **<dfn>gradiente que explode</dfn>**
 #   (*exploding gradient*). A saturação da $\tanh$ segura o crescimento, mas ainda assim os
 #   primeiros passos recebem gradientes ordens de grandeza maiores que os últimos.
 # - A LSTM com a inicialização padrão do PyTorch *não* escapa do problema: com vieses perto de
@@ -196,9 +197,9 @@ fig
 #
 # ## Corte de gradiente: segurando um treino que dispara
 #
-# Quando o gradiente explode, um único passo de otimização pode jogar os pesos para uma
-# região ruim. O corte pela norma (`torch.nn.utils.clip_grad_norm_`) trata todos os parâmetros
-# como um vetor $g$ e, se $\lVert g \rVert$ passa de um limite $\tau$, reescala:
+# Quando o gradiente explode, um único passo de otimização pode jogar os pesos para uma região ruim.
+# O <dfn>corte de gradiente</dfn> pela norma (`torch.nn.utils.clip_grad_norm_`) trata todos os
+# parâmetros como um vetor $g$ e, se $\lVert g \rVert$ passa de um limite $\tau$, reescala:
 #
 # $$
 # g \leftarrow g \cdot \min\left(1, \frac{\tau}{\lVert g \rVert}\right).
@@ -266,12 +267,12 @@ fig
 #
 # ## BPTT truncado: detach entre pedaços
 #
-# Numa sequência muito longa (um livro inteiro, uma série de anos), guardar o grafo de todos
-# os passos para uma única retropropagação custa memória proporcional a $T$. O **BPTT
-# truncado** corta a sequência em pedaços de $k$ passos: o estado final de um pedaço é o
-# estado inicial do próximo (a rede continua *lembrando* no passo à frente), mas com
-# `.detach()`, que o desliga do grafo, então o gradiente de cada pedaço não volta além dele.
-# É o que o `repackage_hidden` do exemplo `word_language_model` do PyTorch faz.
+# Numa sequência muito longa (um livro inteiro, uma série de anos), guardar o grafo de todos os
+# passos para uma única retropropagação custa memória proporcional a $T$. O
+# **<dfn>BPTT truncado</dfn>** corta a sequência em pedaços de $k$ passos: o estado final de um
+# pedaço é o estado inicial do próximo (a rede continua *lembrando* no passo à frente), mas com
+# `.detach()`, que o desliga do grafo, então o gradiente de cada pedaço não volta além dele. É o que
+# o `repackage_hidden` do exemplo `word_language_model` do PyTorch faz.
 #
 # Abaixo, uma sequência de 60 passos em pedaços de 20. O gradiente da saída final em relação à
 # entrada só é diferente de zero nos 20 últimos passos.
@@ -310,10 +311,11 @@ print("entradas:\n", exemplo.x)
 print("alvos (−100 = sem alvo):\n", exemplo.y)
 
 # %% [markdown]
-# Treinamos a RNN de Elman com o `fit` do pacote (AdamW, corte em 1,0) em 512 sequências e
-# avaliamos em 512 sequências novas, de outra semente. Ao lado, duas linhas de base: o acaso
-# ($1/4$) e a **classe majoritária** do treino (responder sempre a classe mais comum). Duas
-# distâncias: curta ($T = 5$) e longa ($T = 30$).
+# Treinamos a RNN de Elman com o `fit` do pacote (AdamW, corte em 1,0) em 512 sequências e avaliamos
+# em 512 sequências novas, de outra semente. Ao lado, duas
+# <dfn title="linha de base">linhas de base</dfn>: o acaso ($1/4$) e a **classe majoritária** do
+# treino (responder sempre a classe mais comum). Duas distâncias: curta ($T = 5$) e longa
+# ($T = 30$).
 
 # %%
 resultados = []

@@ -13,14 +13,14 @@
 # %% [markdown]
 # # 4. LSTM e GRU
 #
-# No capítulo anterior o gradiente de uma RNN de Elman encolheu (ou explodiu) a cada passo
-# para trás, e a rede não aprendeu a lembrar um símbolo visto 30 passos antes. A LSTM
-# (*Long Short-Term Memory*) e a GRU (*Gated Recurrent Unit*) atacam esse problema com
-# **portas** (*gates*): vetores entre 0 e 1, calculados a partir da entrada e do estado, que
-# multiplicam elemento a elemento o que entra, o que fica e o que sai da memória. Neste
-# capítulo escrevemos as equações das duas, conferimos as células do pacote contra o PyTorch,
-# olhamos as portas de uma LSTM treinada e comparamos as três redes na tarefa de memória.
-# No fim, redes bidirecionais e empilhadas.
+# No capítulo anterior o gradiente de uma RNN de Elman encolheu (ou explodiu) a cada passo para
+# trás, e a rede não aprendeu a lembrar um símbolo visto 30 passos antes. A LSTM (*Long Short-Term
+# Memory*) e a GRU (*Gated Recurrent Unit*) atacam esse problema com
+# **<dfn title="porta">portas</dfn>** (*gates*): vetores entre 0 e 1, calculados a partir da entrada
+# e do estado, que multiplicam elemento a elemento o que entra, o que fica e o que sai da memória.
+# Neste capítulo escrevemos as equações das duas, conferimos as células do pacote contra o PyTorch,
+# olhamos as portas de uma LSTM treinada e comparamos as três redes na tarefa de memória. No fim,
+# redes bidirecionais e empilhadas.
 
 # %%
 import time
@@ -41,7 +41,7 @@ inicio_capitulo = time.perf_counter()
 # %% [markdown]
 # ## As equações da LSTM
 #
-# A LSTM carrega dois estados: a **memória** ou estado da célula $c_t$ (*cell state*) e o
+# A LSTM carrega dois estados: a **memória** ou <dfn>estado da célula</dfn> $c_t$ (*cell state*) e o
 # estado oculto $h_t$, que é também a saída de cada passo. Quatro blocos são calculados a partir
 # de $x_t$ e $h_{t-1}$ (em vetores-linha, como no resto do livro):
 #
@@ -56,10 +56,10 @@ inicio_capitulo = time.perf_counter()
 # \end{aligned}
 # $$
 #
-# Os nomes: $i_t$ é a **porta de entrada** (*input gate*), $f_t$ a **porta de esquecimento**
-# (*forget gate*), $g_t$ a **candidata** (*candidate*, o conteúdo que pode entrar na memória) e
-# $o_t$ a **porta de saída** (*output gate*); $\sigma$ é a sigmoide, que põe as portas entre
-# 0 e 1.
+# Os nomes: $i_t$ é a **<dfn>porta de entrada</dfn>** (*input gate*), $f_t$ a
+# **<dfn>porta de esquecimento</dfn>** (*forget gate*), $g_t$ a **<dfn>candidata</dfn>**
+# (*candidate*, o conteúdo que pode entrar na memória) e $o_t$ a **<dfn>porta de saída</dfn>**
+# (*output gate*); $\sigma$ é a sigmoide, que põe as portas entre 0 e 1.
 #
 # A porta de esquecimento decide quanto da memória antiga fica; a porta de entrada, quanto da
 # candidata $g_t$ entra. A porta de saída **não** mexe na memória: ela só escolhe quanto de
@@ -85,8 +85,8 @@ inicio_capitulo = time.perf_counter()
 # \end{aligned}
 # $$
 #
-# Os nomes: $r_t$ é a **porta de reinício** (*reset gate*), $z_t$ a **porta de atualização**
-# (*update gate*) e $n_t$ a candidata (*candidate*).
+# Os nomes: $r_t$ é a **<dfn>porta de reinício</dfn>** (*reset gate*), $z_t$ a
+# **<dfn>porta de atualização</dfn>** (*update gate*) e $n_t$ a candidata (*candidate*).
 #
 # A porta de atualização faz o papel conjunto das portas de entrada e de esquecimento: com
 # $z_t \approx 1$, o estado passa adiante quase intacto. A porta de reinício decide quanto do
@@ -219,11 +219,12 @@ assert not reproduz_direto and reproduz_depois
 #
 # ## A comparação na tarefa de memória
 #
-# A tarefa é a do capítulo 3 (`memory_task`): um sinal entre 4 símbolos no primeiro passo,
-# $T$ distrações, e a resposta no último passo. Treinamos RNN, LSTM e GRU com **o mesmo
-# orçamento**: estado de tamanho 32, 256 sequências de treino em lotes de 32, 40 épocas
-# (320 atualizações) com o `fit` do pacote (AdamW, taxa $10^{-2}$, corte em 1,0), a mesma
-# semente de inicialização; o acerto é medido em 512 sequências de teste, de outra semente.
+# A tarefa é a do capítulo 3 (`memory_task`): um sinal entre 4 símbolos no primeiro passo, $T$
+# distrações, e a resposta no último passo. Treinamos RNN, LSTM e GRU com **o mesmo orçamento**:
+# estado de tamanho 32, 256 sequências de treino em lotes de 32, 40 <dfn title="época">épocas</dfn>
+# (passadas completas pelo treino; 320 atualizações) com o `fit` do pacote (AdamW, taxa $10^{-2}$,
+# corte em 1,0), a mesma semente de inicialização; o acerto é medido em 512 sequências de teste, de
+# outra semente.
 
 # %%
 distancias = (5, 10, 20, 50)

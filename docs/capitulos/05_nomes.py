@@ -62,8 +62,9 @@ print(f"tamanho médio {lengths.mean():.2f} letras; mínimo {lengths.min()}, má
 # brasileiros, e não a frequência com que cada um é dado.
 #
 # A divisão é fixa e documentada: os nomes únicos são embaralhados com a semente 2010 e
-# separados em 80% para treino, 10% para validação (escolher hiperparâmetros e a melhor época)
-# e 10% para teste. O teste só é usado na tabela final.
+# separados em 80% para treino, 10% para <dfn title="conjunto de validação">validação</dfn>
+# (escolher hiperparâmetros e a melhor época) e 10% para
+# <dfn title="conjunto de teste">teste</dfn>. O teste só é usado na tabela final.
 
 # %%
 split = census_split()
@@ -78,9 +79,9 @@ assert not set(split.train) & set(split.test)
 # o ponto `.`, que faz dois papéis: na **entrada** ele avisa "um nome vai começar"; no **alvo**
 # ele diz "o nome acabou". Para o nome `ana`, a rede lê `. a n a` e deve prever `a n a .`.
 #
-# Num lote, os nomes têm tamanhos diferentes; completamos os mais curtos (preenchimento). Na
-# entrada usamos o índice 0, e no alvo o valor especial `-100`, que a entropia cruzada ignora:
-# as posições preenchidas não contam na perda.
+# Num lote, os nomes têm tamanhos diferentes; completamos os mais curtos (preenchimento). Na entrada
+# usamos o índice 0, e no alvo o valor especial `-100`, que a <dfn>entropia cruzada</dfn> ignora: as
+# posições preenchidas não contam na perda.
 
 # %%
 vocab = CharVocab.from_names(split.train)
@@ -93,22 +94,22 @@ assert vocab.decode(vocab.encode("caio")) == "caio"
 # %% [markdown]
 # ## A régua: nats por caractere
 #
-# Um modelo de linguagem dá, a cada passo $t$, uma distribuição sobre o próximo símbolo. A
-# perda é a **log-verossimilhança negativa** média dos símbolos corretos,
+# Um <dfn>modelo de linguagem</dfn> dá, a cada passo $t$, uma distribuição sobre o próximo símbolo.
+# A perda é a **<dfn>log-verossimilhança negativa</dfn>** média dos símbolos corretos,
 #
 # $$
 # \mathrm{NLL} = -\frac{1}{N} \sum_{t=1}^{N} \ln p(c_t \mid c_1, \dots, c_{t-1}),
 # $$
 #
-# em *nats* por caractere (logaritmo natural), contando o `.` final de cada nome. Quem chuta ao
-# acaso entre 27 símbolos paga $\ln 27 \approx 3{,}30$. Antes de qualquer rede, três
-# referências de contagem:
+# em <dfn title="nat">*nats*</dfn> por caractere (logaritmo natural), contando o `.` final de cada
+# nome. Quem chuta ao acaso entre 27 símbolos paga $\ln 27 \approx 3{,}30$. Antes de qualquer rede,
+# três referências de contagem:
 #
 # - **uniforme**: todo símbolo com a mesma chance;
-# - **unigrama**: a frequência de cada letra no treino, sem olhar o contexto;
-# - **bigrama**: a frequência da próxima letra dada a anterior, com suavização *add-k*
-#   (somamos $k$ a toda contagem, para nada ter probabilidade zero). O $k$ é escolhido na
-#   validação.
+# - **<dfn>unigrama</dfn>**: a frequência de cada letra no treino, sem olhar o contexto;
+# - **<dfn>bigrama</dfn>**: a frequência da próxima letra dada a anterior, com
+#   <dfn>suavização *add-k*</dfn> (somamos $k$ a toda contagem, para nada ter probabilidade zero). O
+#   $k$ é escolhido na validação.
 
 # %%
 start = time.perf_counter()
@@ -289,9 +290,10 @@ assert gap < 0.1
 # Para gerar, começamos com o `.` e, a cada passo, sorteamos a próxima letra da distribuição
 # que a rede dá, até sair outro `.`. Dois controles mudam o sorteio:
 #
-# - a **temperatura** $T$ divide os logits $z$ antes do softmax, $p = \mathrm{softmax}(z / T)$:
-#   com $T < 1$ as letras prováveis ficam ainda mais prováveis; com $T > 1$ tudo se espalha;
-# - o **top-k** sorteia só entre as $k$ letras mais prováveis.
+# - a **<dfn>temperatura</dfn>** $T$ divide os logits $z$ antes do softmax,
+#   $p = \mathrm{softmax}(z / T)$: com $T < 1$ as letras prováveis ficam ainda mais prováveis; com
+#   $T > 1$ tudo se espalha;
+# - o **<dfn>top-k</dfn>** sorteia só entre as $k$ letras mais prováveis.
 #
 # Um `torch.Generator` com semente faz o sorteio ser sempre o mesmo.
 

@@ -17,20 +17,21 @@
 # preço real e, por cima dela, a curva prevista, quase idênticas. O gráfico impressiona, mas
 # costuma esconder três problemas:
 #
-# 1. **vazamento**: o escalonador (o `MinMaxScaler`) é ajustado na série inteira, de modo que
-#    o mínimo e o máximo do período de teste entram no pré-processamento do treino;
+# 1. **<dfn title="vazamento de dados">vazamento</dfn>**: o <dfn>escalonador</dfn> (o
+#    `MinMaxScaler`) é ajustado na série inteira, de modo que o mínimo e o máximo do período de
+#    teste entram no pré-processamento do treino;
 # 2. **falta de referência**: ninguém compara a rede com a previsão mais boba possível,
 #    "amanhã o preço será igual ao de hoje";
-# 3. **cópia defasada**: a curva prevista parece boa porque é, em boa parte, a curva real
+# 3. **<dfn>cópia defasada</dfn>**: a curva prevista parece boa porque é, em boa parte, a curva real
 #    atrasada um dia.
 #
 # Neste capítulo montamos o caminho honesto com o S&P 500 diário de 1999 a 2018, medimos o
 # efeito de cada um desses problemas e terminamos com um caso em que a rede recorrente
-# realmente ajuda: uma série com sazonalidade forte.
+# realmente ajuda: uma série com <dfn>sazonalidade</dfn> forte.
 #
 # Tudo o que usamos mora em `recorrente.forecasting` (janelas, divisão, linhas de base,
 # métricas), `recorrente.data.prices` (as séries) e `recorrente.models.WindowRegressor` (a
-# LSTM). O treino é o mesmo `fit` dos outros capítulos, em lotes e com parada antecipada.
+# LSTM). O treino é o mesmo `fit` dos outros capítulos, em lotes e com <dfn>parada antecipada</dfn>.
 # As redes são pequenas (32 unidades ocultas) e rodam numa thread de CPU; a última célula
 # de código imprime o tempo que o capítulo inteiro levou.
 
@@ -71,7 +72,7 @@ print(f"preço (fechamento ajustado): mín. {precos.min():.0f}, máx. {precos.ma
 # %% [markdown]
 # ## Janelas e divisão no tempo
 #
-# Cada exemplo é uma **janela** com os últimos $T$ preços, $x_{t-T}, \dots, x_{t-1}$, e o
+# Cada exemplo é uma **<dfn>janela</dfn>** com os últimos $T$ preços, $x_{t-T}, \dots, x_{t-1}$, e o
 # alvo é o preço seguinte, $x_t$. A divisão não pode ser aleatória: o teste tem de ser o
 # futuro. Cortamos a série em 70% de treino, 15% de validação (que só decide quando parar o
 # treino) e 15% de teste, nesta ordem. Um alvo de índice $t$ pertence à parte em que $t$ cai.
@@ -169,7 +170,7 @@ assert min(rmse_honesto, rmse_vazado) > 3 * persistencia_rmse
 #
 # ## Prever retornos em vez de preços
 #
-# A saída é trocar de variável. O **log-retorno** diário
+# A saída é trocar de variável. O **<dfn>log-retorno</dfn>** diário
 #
 # $$
 # r_t = \log x_t - \log x_{t-1}
@@ -178,9 +179,9 @@ assert min(rmse_honesto, rmse_vazado) > 3 * persistencia_rmse
 # vive numa faixa estável ao longo dos 20 anos. A rede prevê $\hat r_t$ e o preço volta com
 # $\hat x_t = x_{t-1}\, e^{\hat r_t}$. As linhas de base usam as mesmas janelas:
 #
-# - **persistência**: $\hat x_t = x_{t-1}$;
-# - **média móvel**: a média dos últimos 5 preços;
-# - **AR linear**: uma regressão linear do scikit-learn dos 20 log-retornos da janela no
+# - **<dfn>persistência</dfn>**: $\hat x_t = x_{t-1}$;
+# - **<dfn>média móvel</dfn>**: a média dos últimos 5 preços;
+# - **<dfn>AR linear</dfn>**: uma regressão linear do scikit-learn dos 20 log-retornos da janela no
 #   próximo log-retorno.
 
 # %%
@@ -259,7 +260,7 @@ assert dist_ontem < 0.5 * dist_real
 #
 # ## Validação que anda no tempo
 #
-# Um único corte de teste pode ter sorte ou azar. Na validação *walk-forward*
+# Um único corte de teste pode ter sorte ou azar. Na <dfn>validação *walk-forward*</dfn>
 # (`TimeSeriesSplit` do scikit-learn), treinamos em tudo o que vem antes de um bloco e
 # testamos no bloco; depois avançamos. Cada dobra ajusta seu próprio escalonador, só no seu
 # treino.
@@ -314,9 +315,9 @@ fig = plot_horizon_errors(erros_horizonte)
 fig
 
 # %% [markdown]
-# O RMSE de ambos cresce com o horizonte (num passeio aleatório, cresceria como $\sqrt{h}$
-# vezes o erro de um passo), e as duas curvas andam juntas: a razão impressa fica a menos de
-# 5% de 1 em todos os horizontes. Realimentar a rede com retornos quase nulos produz quase a
+# O RMSE de ambos cresce com o horizonte (num <dfn>passeio aleatório</dfn>, cresceria como
+# $\sqrt{h}$ vezes o erro de um passo), e as duas curvas andam juntas: a razão impressa fica a menos
+# de 5% de 1 em todos os horizontes. Realimentar a rede com retornos quase nulos produz quase a
 # persistência, só que mais cara.
 #
 # ## Quando a rede recorrente ajuda
@@ -325,7 +326,7 @@ fig
 # partir dos preços passados. Uma série com **estrutura** é outra história. A concentração de
 # CO₂ medida em Mauna Loa sobe todo ano e oscila com as estações. Usamos as médias mensais
 # (1958–2001), o mesmo pipeline, uma janela de 24 meses e acrescentamos a linha de base
-# **sazonal ingênua**, que repete o valor de 12 meses atrás.
+# **<dfn>sazonal ingênua</dfn>**, que repete o valor de 12 meses atrás.
 
 # %%
 co2 = load_co2_monthly()

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import griffe
 import pytest
-import yaml
+from configuracao import mkdocs_config
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
@@ -113,16 +113,9 @@ PUBLIC = _public_objects()
 PUBLIC_IDS = [f"{m}.{n}" for m, n in PUBLIC]
 
 
-class _IgnoreTagsLoader(yaml.SafeLoader):
-    """Lê o ``mkdocs.yml`` sem executar etiquetas como ``!!python/name``."""
-
-
-_IgnoreTagsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 @functools.cache
 def _nav_pages() -> frozenset[str]:
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), _IgnoreTagsLoader)
+    config = mkdocs_config()
 
     def walk(item):
         if isinstance(item, str):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from configuracao import mkdocs_config
 
 from recorrente.cli import main
 
@@ -61,17 +62,8 @@ def test_workflows_fetch_the_whole_history_for_page_dates() -> None:
         assert steps and all(s["with"]["fetch-depth"] == 0 for s in steps), workflow.name
 
 
-def _mkdocs_config() -> dict:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *a: None)
-    Loader.add_multi_constructor("!", lambda *a: None)
-    return yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=Loader)
-
-
 def test_mkdocs_config_is_strict_offline_and_portuguese() -> None:
-    cfg = _mkdocs_config()
+    cfg = mkdocs_config()
     assert cfg["strict"] is True
     assert cfg["theme"]["language"] == "pt-BR"
     assert cfg["theme"]["font"] is False
@@ -84,7 +76,7 @@ def test_mkdocs_config_is_strict_offline_and_portuguese() -> None:
 
 
 def test_every_chapter_is_in_the_nav() -> None:
-    cfg = _mkdocs_config()
+    cfg = mkdocs_config()
     nav_text = yaml.safe_dump(cfg["nav"])
     for chapter in sorted((ROOT / "docs" / "capitulos").glob("*.py")):
         assert f"capitulos/{chapter.name}" in nav_text, f"{chapter.name} não está no nav"

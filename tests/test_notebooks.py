@@ -19,11 +19,11 @@ from urllib.parse import urljoin
 import jupytext
 import nbformat
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "hooks"))
 import notebooks  # noqa: E402  (hooks/notebooks.py, o mesmo código que o build usa)
+from configuracao import mkdocs_config  # noqa: E402
 from test_site import SITE  # noqa: E402
 
 CHAPTERS = sorted((ROOT / "docs" / "capitulos").glob("*.py"))
@@ -33,16 +33,7 @@ MONTHS = (
 DATE = re.compile(r"\b\d{1,2} de (?:" + "|".join(MONTHS) + r") de \d{4}\b")
 
 
-def _config() -> dict:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *a: None)
-    Loader.add_multi_constructor("!", lambda *a: None)
-    return yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=Loader)
-
-
-CONFIG = _config()
+CONFIG = mkdocs_config()
 SETTINGS = CONFIG["extra"]["notebooks"]
 
 

@@ -110,10 +110,22 @@ def wrap_abbreviations(html: str, abbreviations: dict[str, str], container: str 
     return "".join(out)
 
 
+_abbreviations: dict[str, str] = {}
+
+
+def on_config(config, **kwargs):
+    """Lê, uma vez por build, o arquivo que o ``pymdownx.snippets`` anexa às páginas Markdown."""
+    snippets = config.mdx_configs["pymdownx.snippets"]
+    root = Path(config.config_file_path).parent
+    path = root / snippets["base_path"][0] / snippets["auto_append"][0]
+    _abbreviations.clear()
+    _abbreviations.update(read_abbreviations(path))
+    return config
+
+
 # Antes do print-site, que guarda o HTML de cada página para a versão de impressão.
 @event_priority(50)
-def on_page_content(html: str, page, config, **kwargs) -> str:
+def on_page_content(html: str, page, **kwargs) -> str:
     if not page.file.src_uri.endswith(".py"):
         return html  # páginas Markdown: a extensão abbr já cuidou delas
-    path = Path(config.config_file_path).parent / "includes" / "abreviacoes.md"
-    return wrap_abbreviations(html, read_abbreviations(path))
+    return wrap_abbreviations(html, _abbreviations)

@@ -7,7 +7,7 @@ Cada notebook gerado:
 
 - começa com uma célula que instala o pacote ``recorrente`` quando ele não está instalado
   (no Colab, por exemplo); dentro do ambiente do repositório, ela não faz nada;
-- não traz as células marcadas com ``remover``, que também não aparecem na página;
+- não traz as células que a página também esconde (``remove_cell_tags`` do mkdocs-jupyter);
 - não tem saídas: quem abre roda.
 
 Os endereços vêm de ``extra.notebooks`` no ``mkdocs.yml``: ``pacote`` (o que o ``pip``
@@ -15,13 +15,14 @@ instala) e ``colab`` (o prefixo do ramo ``notebooks``, para onde o workflow ``pu
 envia estes mesmos arquivos). Os botões da página estão em ``overrides/partials/actions.html``.
 
 Exemplo:
-    >>> nb = chapter_notebook(Path("docs/capitulos/01_recorrencia.py"), "recorrente")
+    >>> nb = chapter_notebook(Path("docs/capitulos/01_recorrencia.py"), "recorrente", ["remover"])
     >>> nb.cells[0].cell_type, "pip" in nb.cells[0].source
     ('code', True)
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 
 import jupytext
@@ -29,9 +30,6 @@ import nbformat
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
-
-#: Etiqueta das células que a página esconde (``remove_cell_tags`` do mkdocs-jupyter).
-REMOVED_TAG = "remover"
 
 INSTALL_CELL = '''\
 # Fora do repositório do livro (no Colab, por exemplo), instala o pacote `recorrente`,
@@ -47,19 +45,24 @@ if importlib.util.find_spec("recorrente") is None:
     )'''
 
 
-def chapter_notebook(source: Path, package: str) -> nbformat.NotebookNode:
+def chapter_notebook(
+    source: Path, package: str, removed_tags: Collection[str]
+) -> nbformat.NotebookNode:
     """Converte um capítulo do jupytext num notebook com a célula de instalação no topo.
 
     Parâmetros:
         source: o arquivo ``.py`` do capítulo.
         package: o requisito do ``pip`` para o pacote (``recorrente @ git+https://...``).
+        removed_tags: etiquetas das células que ficam de fora, como na página.
 
     Retorna:
-        O notebook (nbformat 4), sem saídas e sem as células marcadas com ``remover``.
+        O notebook (nbformat 4), sem saídas e sem as células com essas etiquetas.
     """
     notebook = jupytext.read(source)
     notebook.cells = [
-        cell for cell in notebook.cells if REMOVED_TAG not in cell.metadata.get("tags", [])
+        cell
+        for cell in notebook.cells
+        if not set(removed_tags) & set(cell.metadata.get("tags", []))
     ]
     notebook.cells.insert(0, nbformat.v4.new_code_cell(INSTALL_CELL.format(package=package)))
     notebook.metadata.pop("jupytext", None)
@@ -95,11 +98,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     package = _settings(config)["pacote"]
+    jupyter = config.plugins["mkdocs-jupyter"].config
+    removed_tags = jupyter["remove_tag_config"].get("remove_cell_tags", [])
     chapters = [
         f for f in files if f.src_uri.startswith("capitulos/") and f.src_uri.endswith(".py")
     ]
     for chapter in chapters:
-        notebook = chapter_notebook(Path(chapter.abs_src_path), package)
+        notebook = chapter_notebook(Path(chapter.abs_src_path), package, removed_tags)
         files.append(
             File.generated(
                 config, notebook_uri(chapter.src_uri), content=nbformat.writes(notebook) + "\n"

@@ -35,6 +35,14 @@ DATE = re.compile(r"\b\d{1,2} de (?:" + "|".join(MONTHS) + r") de \d{4}\b")
 
 CONFIG = mkdocs_config()
 SETTINGS = CONFIG["extra"]["notebooks"]
+JUPYTER = next(
+    p["mkdocs-jupyter"] for p in CONFIG["plugins"] if isinstance(p, dict) and "mkdocs-jupyter" in p
+)
+REMOVED_TAGS = JUPYTER["remove_tag_config"]["remove_cell_tags"]
+
+
+def _notebook(chapter: Path) -> nbformat.NotebookNode:
+    return notebooks.chapter_notebook(chapter, SETTINGS["pacote"], REMOVED_TAGS)
 
 
 class _Links(HTMLParser):
@@ -74,18 +82,20 @@ def _page(chapter: Path, site: Path = SITE) -> Path:
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_chapter_converts_to_a_valid_notebook_with_install_cell_first(chapter: Path) -> None:
-    nb = notebooks.chapter_notebook(chapter, SETTINGS["pacote"])
+    nb = _notebook(chapter)
     nbformat.validate(nb)
     first = nb.cells[0]
     assert first.cell_type == "code" and repr(SETTINGS["pacote"]) in first.source
     source_cells = [
-        c for c in jupytext.read(chapter).cells if "remover" not in c.metadata.get("tags", [])
+        c
+        for c in jupytext.read(chapter).cells
+        if not set(REMOVED_TAGS) & set(c.metadata.get("tags", []))
     ]
     assert [c.source for c in nb.cells[1:]] == [c.source for c in source_cells]
     assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
-    assert nbformat.writes(nb) == nbformat.writes(
-        notebooks.chapter_notebook(chapter, SETTINGS["pacote"])
-    ), "a conversão precisa ser determinística"
+    assert nbformat.writes(nb) == nbformat.writes(_notebook(chapter)), (
+        "a conversão precisa ser determinística"
+    )
 
 
 def _run_install_cell(monkeypatch, installed: bool) -> list[list[str]]:
@@ -99,7 +109,7 @@ def _run_install_cell(monkeypatch, installed: bool) -> list[list[str]]:
 
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
     monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: calls.append((cmd, kw)))
-    cell = notebooks.chapter_notebook(CHAPTERS[0], SETTINGS["pacote"]).cells[0]
+    cell = _notebook(CHAPTERS[0]).cells[0]
     exec(compile(cell.source, "instalar", "exec"), {})
     return calls
 
@@ -136,7 +146,7 @@ def test_chapter_page_offers_download_and_colab(chapter: Path) -> None:
     page_url = f"http://site/capitulos/{chapter.stem}/"
     target = urljoin(page_url, download["href"]).removeprefix("http://site/")
     published = nbformat.read(SITE / target, as_version=4)
-    expected = notebooks.chapter_notebook(chapter, SETTINGS["pacote"])
+    expected = _notebook(chapter)
     assert published == expected, f"{target} não é o notebook gerado de {chapter.name}"
     colab = links["colab"]
     assert colab["texto"].strip() == "Abrir no Colab"

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import unicodedata
@@ -26,11 +25,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CAPITULOS = ROOT / "docs" / "capitulos"
 GLOSSARIO = ROOT / "docs" / "referencia" / "glossario.md"
 ABREVIACOES = ROOT / "includes" / "abreviacoes.md"
-SITE = Path(os.environ.get("RECORRENTE_SITE", ROOT / "site"))
 CHAPTERS = sorted(CAPITULOS.glob("*.py"))
 
 sys.path.insert(0, str(ROOT / "hooks"))
 import abreviacoes  # noqa: E402  (hooks/abreviacoes.py, o mesmo código que o build usa)
+from test_site import SITE  # noqa: E402  (o mesmo site, ou RECORRENTE_SITE)
 
 # Palavras em maiúsculas que aparecem nos capítulos e não são siglas.
 NAO_SIGLAS = {

@@ -7,17 +7,14 @@ PDF" do leitor; o ``--virtual-time-budget`` deixa o MathJax terminar antes da im
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import subprocess
 import tempfile
-import threading
 from pathlib import Path
 
 import pypdf
 import pytest
-from test_site import CHROMIUM, CHROMIUM_ARGS, ROOT, SITE, _Quiet
+from test_site import CHROMIUM, CHROMIUM_ARGS, ROOT, SITE
 
 pytestmark = pytest.mark.site
 
@@ -36,12 +33,9 @@ def _chapter_titles() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def pdf() -> pypdf.PdfReader:
+def pdf(server: str) -> pypdf.PdfReader:
     if not PRINT_PAGE.is_file():
         pytest.fail(f"{PRINT_PAGE} não existe; rode `mkdocs build --strict` antes.")
-    handler = functools.partial(_Quiet, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     with tempfile.TemporaryDirectory() as tmp:
         output = Path(tmp) / "livro.pdf"
         command = [
@@ -51,12 +45,9 @@ def pdf() -> pypdf.PdfReader:
             "--virtual-time-budget=30000",
             "--no-pdf-header-footer",
             f"--print-to-pdf={output}",
-            f"http://127.0.0.1:{httpd.server_address[1]}/print_page/",
+            f"{server}print_page/",
         ]
-        try:
-            subprocess.run(command, capture_output=True, timeout=180, check=True)
-        finally:
-            httpd.shutdown()
+        subprocess.run(command, capture_output=True, timeout=180, check=True)
         yield pypdf.PdfReader(output)
 
 

@@ -13,6 +13,9 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import ScalarFormatter
+
+from recorrente.formatting import DecimalCommaFormatter
 
 __all__ = ["COLORS", "BookFigure", "new_figure"]
 
@@ -31,7 +34,9 @@ class BookFigure(Figure):
 
     Aceita os mesmos argumentos de ``matplotlib.figure.Figure``; o que muda é o
     ``_repr_png_``, que o Jupyter chama para desenhar a figura como PNG, com fundo
-    branco.
+    branco, e o ``draw``, que antes de desenhar põe vírgula decimal nos números de
+    todo eixo linear (:class:`recorrente.formatting.DecimalCommaFormatter`), inclusive
+    nos eixos e barras de cor criados depois de ``new_figure``.
 
     Exemplo:
         >>> fig = BookFigure(figsize=(2, 1))
@@ -39,6 +44,13 @@ class BookFigure(Figure):
         >>> fig._repr_png_()[:4]
         b'\\x89PNG'
     """
+
+    def draw(self, renderer: Any) -> None:
+        for ax in self.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                if type(axis.get_major_formatter()) is ScalarFormatter:
+                    axis.set_major_formatter(DecimalCommaFormatter())
+        super().draw(renderer)
 
     def _repr_png_(self) -> bytes:
         buffer = io.BytesIO()

@@ -1,0 +1,212 @@
+"""Números como o leitor brasileiro lê: vírgula decimal, ponto de milhar, "—" para o que falta.
+
+Um leitor daqui lê "1.771" como mil setecentos e setenta e um. Todo número que o livro
+mostra (na prosa, nas linhas impressas, nas tabelas e nos eixos dos gráficos) passa por
+este módulo, que é a única casa dessa regra:
+
+- :func:`num` para um número com casas fixas (``0,225``; ``5.031``);
+- :func:`sci` para a notação científica (``2,07e-32``);
+- :func:`pct` para uma fração mostrada em porcentagem (``87,5%``);
+- :func:`mean_range` para o resumo de várias sementes: média e faixa (``0,33 (0,31–0,35)``);
+- :func:`table` para mostrar um ``DataFrame`` com tudo isso;
+- :class:`DecimalCommaFormatter` para os eixos (as figuras do livro já o usam).
+
+Valores ausentes (``None``, ``NaN``) saem como "—", nunca "NaN".
+
+Exemplo:
+    >>> from recorrente.formatting import mean_range, num, pct, sci
+    >>> num(0.2254), num(1771, 0), pct(0.875), sci(2.07e-32)
+    ('0,225', '1.771', '87,5%', '2,07e-32')
+    >>> mean_range([0.315, 0.35, 0.333])
+    '0,333 (0,315–0,350)'
+    >>> num(float("nan"))
+    '—'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from numbers import Real
+from typing import Any
+
+import pandas as pd
+from matplotlib.ticker import ScalarFormatter
+
+__all__ = ["MISSING", "DecimalCommaFormatter", "mean_range", "num", "pct", "sci", "table"]
+
+MISSING = "—"
+"""O que aparece no lugar de um valor ausente (``None`` ou ``NaN``)."""
+
+_SWAP = str.maketrans({".": ",", ",": "."})
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _ptbr(text: str) -> str:
+    """Troca a vírgula de milhar e o ponto decimal do formato inglês (``1,234.5`` → ``1.234,5``)."""
+    return text.translate(_SWAP)
+
+
+def num(value: Real | None, decimals: int = 3) -> str:
+    """Um número com ``decimals`` casas, vírgula decimal e ponto de milhar.
+
+    Parâmetros:
+        value: o número (``None`` ou ``NaN`` viram "—").
+        decimals: casas depois da vírgula.
+
+    Retorna:
+        O texto, pronto para uma linha impressa ou uma tabela.
+
+    Exemplo:
+        >>> num(3.14159, 2), num(-0.5, 1), num(1234567.891, 2), num(None)
+        ('3,14', '-0,5', '1.234.567,89', '—')
+        >>> f"{num(0.25):>8}"  # alinha como qualquer texto
+        '   0,250'
+    """
+    if _missing(value):
+        return MISSING
+    if math.isinf(float(value)):
+        return "∞" if float(value) > 0 else "-∞"
+    return _ptbr(f"{float(value):,.{decimals}f}")
+
+
+def sci(value: Real | None, decimals: int = 2) -> str:
+    """Notação científica com vírgula decimal (``2,07e-32``).
+
+    Parâmetros:
+        value: o número (``None`` ou ``NaN`` viram "—").
+        decimals: casas da mantissa depois da vírgula.
+
+    Retorna:
+        O texto, como ``f"{value:.2e}"`` com vírgula no lugar do ponto.
+
+    Exemplo:
+        >>> sci(0.000123), sci(6.02e23, 1), sci(0.0)
+        ('1,23e-04', '6,0e+23', '0,00e+00')
+    """
+    if _missing(value):
+        return MISSING
+    return _ptbr(f"{float(value):.{decimals}e}")
+
+
+def pct(value: Real | None, decimals: int = 1) -> str:
+    """Uma fração (0,875) mostrada como porcentagem (``87,5%``).
+
+    Parâmetros:
+        value: a fração entre 0 e 1 (``None`` ou ``NaN`` viram "—").
+        decimals: casas depois da vírgula.
+
+    Retorna:
+        O texto com o sinal de porcentagem colado ao número, como se escreve no Brasil.
+
+    Exemplo:
+        >>> pct(0.875), pct(0.05234, 2), pct(1.0, 0)
+        ('87,5%', '5,23%', '100%')
+    """
+    if _missing(value):
+        return MISSING
+    return num(100 * float(value), decimals) + "%"
+
+
+def mean_range(values: Iterable[Real], decimals: int = 3, *, percent: bool = False) -> str:
+    """Resumo de várias sementes: a média e, entre parênteses, o menor e o maior valor.
+
+    Parâmetros:
+        values: um valor por semente (os ausentes são ignorados; se todos faltam, "—").
+        decimals: casas depois da vírgula.
+        percent: mostra as frações como porcentagens.
+
+    Retorna:
+        O texto ``média (mínimo–máximo)``.
+
+    Exemplo:
+        >>> mean_range([0.98, 0.52, 0.75])
+        '0,750 (0,520–0,980)'
+        >>> mean_range([0.5, 0.75], 0, percent=True)
+        '62% (50%–75%)'
+    """
+    present = [float(v) for v in values if not _missing(v)]
+    if not present:
+        return MISSING
+    show = (lambda v: pct(v, decimals)) if percent else (lambda v: num(v, decimals))
+    mean = sum(present) / len(present)
+    return f"{show(mean)} ({show(min(present))}–{show(max(present))})"
+
+
+def table(
+    df: pd.DataFrame,
+    decimals: int | Mapping[str, int] = 3,
+    *,
+    percent: Iterable[str] = (),
+) -> Any:
+    """Prepara um ``DataFrame`` para o leitor: vírgula decimal, "—" no que falta.
+
+    Os dados não mudam (o ``DataFrame`` continua numérico para quem quiser calcular);
+    o que volta é um ``Styler`` do pandas, que o Jupyter mostra como tabela.
+
+    Parâmetros:
+        df: a tabela com números.
+        decimals: casas para todas as colunas, ou um dicionário coluna → casas
+            (as colunas que ficarem de fora usam 3).
+        percent: colunas de frações a mostrar como porcentagem (com 1 casa, salvo
+            se ``decimals`` disser outra coisa para elas).
+
+    Retorna:
+        Um ``pandas.io.formats.style.Styler``; ``.to_html()`` dá o HTML.
+
+    Exemplo:
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"RMSE": [0.3331, float("nan")], "acerto": [0.875, 0.9]},
+        ...                   index=["AR", "LSTM"])
+        >>> html = table(df, {"RMSE": 3}, percent=["acerto"]).to_html()
+        >>> "0,333" in html and "87,5%" in html and "—" in html and "nan" not in html.lower()
+        True
+    """
+    percent = set(percent)
+    places = dict(decimals) if isinstance(decimals, Mapping) else {}
+    default = 3 if isinstance(decimals, Mapping) else decimals
+
+    def formatter(column: str):
+        digits = places.get(column, 1 if column in percent else default)
+        if column in percent:
+            return lambda v: pct(v, digits)
+        return lambda v: num(v, digits) if isinstance(v, Real) else (MISSING if _missing(v) else v)
+
+    formatters = {c: formatter(c) for c in df.columns}
+    return (
+        df.style.format(formatters, na_rep=MISSING)
+        .format_index(lambda v: num(v, default) if isinstance(v, float) else v, axis=0)
+    )
+
+
+class DecimalCommaFormatter(ScalarFormatter):
+    """O formatador padrão dos eixos do matplotlib, com vírgula decimal (``0,5`` e não ``0.5``).
+
+    ``recorrente.plotting.new_figure`` o instala em todo eixo linear de uma figura do livro
+    na hora de desenhar, inclusive nas barras de cor.
+
+    Exemplo:
+        >>> from recorrente.plotting import new_figure
+        >>> fig, ax = new_figure()
+        >>> _ = ax.plot([0, 1], [0.25, 0.75])
+        >>> _ = fig._repr_png_()  # desenha a figura
+        >>> [t.get_text() for t in ax.get_yticklabels()][:3]
+        ['0,2', '0,3', '0,4']
+    """
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return _ptbr(super().__call__(x, pos))
+
+    def get_offset(self) -> str:
+        return _ptbr(super().get_offset())
+
+    def format_data_short(self, value: float) -> str:
+        return _ptbr(super().format_data_short(value))

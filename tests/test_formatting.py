@@ -1,0 +1,74 @@
+"""Números em português: vírgula decimal, ponto de milhar, "—" no que falta, eixos com vírgula."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from recorrente.formatting import MISSING, mean_range, num, pct, sci, table
+from recorrente.plotting import new_figure
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (1.771, 3, "1,771"),
+        (1771, 0, "1.771"),
+        (1771.5, 1, "1.771,5"),
+        (-0.0049, 3, "-0,005"),
+        (0.2254, 3, "0,225"),
+        (np.float32(0.5), 2, "0,50"),
+        (None, 3, MISSING),
+        (float("nan"), 3, MISSING),
+        (np.nan, 1, MISSING),
+        (math.inf, 2, "∞"),
+    ],
+)
+def test_num(value, decimals, expected):
+    assert num(value, decimals) == expected
+
+
+def test_sci_pct_and_range():
+    assert sci(2.07e-32) == "2,07e-32"
+    assert sci(float("nan")) == MISSING
+    assert pct(0.886) == "88,6%"
+    assert pct(0.05234, 2) == "5,23%"
+    assert mean_range([0.315, 0.350, 0.333]) == "0,333 (0,315–0,350)"
+    assert mean_range([0.5, float("nan"), 1.0], 2) == "0,75 (0,50–1,00)"
+    assert mean_range([None, float("nan")]) == MISSING
+
+
+def test_table_formats_numbers_and_missing_values_without_changing_data():
+    df = pd.DataFrame(
+        {"RMSE": [1771.25, float("nan")], "acerto": [0.875, 0.5], "nome": ["a", None]},
+        index=["AR linear", "LSTM"],
+    )
+    html = table(df, {"RMSE": 2}, percent=["acerto"]).to_html()
+    assert "1.771,25" in html and "87,5%" in html and "50,0%" in html
+    assert MISSING in html
+    assert "nan" not in html.lower() and "None" not in html
+    assert df["RMSE"].iloc[0] == 1771.25  # os dados continuam numéricos
+
+
+def test_float_index_is_formatted():
+    df = pd.DataFrame({"perda": [1.5, 1.25]}, index=pd.Index([0.5, 1.0], name="temperatura"))
+    html = table(df, 2).to_html()
+    assert "0,50" in html and "1,25" in html and "0.5" not in html
+
+
+def test_every_linear_axis_of_a_book_figure_gets_a_decimal_comma():
+    fig, axes = new_figure(1, 2)
+    axes[0].plot([0, 1], [0.25, 0.75])
+    image = axes[1].imshow([[0.0, 0.5], [0.25, 1.0]])
+    fig.colorbar(image, ax=axes[1])  # eixo criado depois de new_figure
+    axes[1].set_yscale("log")  # escala log: o formatador dela fica
+    fig._repr_png_()
+    labels = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels() + ax.get_xticklabels()]
+    decimals = [t for t in labels if any(ch.isdigit() for ch in t) and ("," in t or "." in t)]
+    assert decimals, labels
+    assert all("." not in t for t in decimals), decimals
+    colorbar = [t.get_text() for t in fig.axes[-1].get_yticklabels()]
+    assert "0,5" in colorbar or "0,50" in colorbar, colorbar

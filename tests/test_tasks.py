@@ -73,3 +73,25 @@ def test_short_training_on_memory_task_beats_baseline():
     acc, base = accuracy(model, te), majority_accuracy(tr, te)
     assert base < 0.35
     assert 0.9 <= acc <= 1.0
+
+
+def test_fresh_batches_never_repeat_and_are_reproducible():
+    from functools import partial
+
+    from recorrente.tasks import FreshBatches, memory_task, next_symbol_task
+
+    make = partial(memory_task, distance=12)
+    stream = FreshBatches(make, 16, num_batches=4, seed=3)
+    first = [x for x, _ in stream]
+    second = [x for x, _ in stream]
+    rows = {tuple(r.tolist()) for b in first + second for r in b}
+    assert len(rows) == 8 * 16  # 128 sequências, nenhuma repetida entre lotes e épocas
+    assert all(bool((y[:, -1] == x[:, 0]).all()) for x, y in FreshBatches(make, 4, 2, seed=0))
+    replay = FreshBatches(make, 16, num_batches=4, seed=3)
+    assert all(torch.equal(a, b) for a, (b, _) in zip(first, replay, strict=True))
+    other = next(iter(FreshBatches(make, 16, num_batches=1, seed=4)))[0]
+    assert not torch.equal(other, first[0])
+    symbols = next(iter(FreshBatches(partial(next_symbol_task, length=6), 5, 1, seed=0)))
+    assert symbols[0].shape == (5, 6)
+    with pytest.raises(ValueError, match="num_batches"):
+        FreshBatches(make, 16, num_batches=0)

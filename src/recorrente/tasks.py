@@ -11,6 +11,8 @@ dados servem direto a :class:`recorrente.models.SequenceModel` e a
   Mede a memória de longo alcance: o acaso acerta ``1 / num_symbols``.
 - :func:`next_symbol_task`: o rótulo de cada posição é o símbolo *seguinte*. Uma
   rede que só lê o passado não tem como saber; uma bidirecional tem.
+- :class:`FreshBatches`: lotes sempre novos, sorteados na hora, para treinar sem
+  repetir exemplos (o acerto no treino mede o que a rede aprendeu, não o que decorou).
 
 Exemplo:
     >>> data = memory_task(3, distance=4, num_symbols=2, num_distractors=3, seed=0)
@@ -22,7 +24,7 @@ Exemplo:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import torch
@@ -32,6 +34,7 @@ from recorrente.models import IGNORE_INDEX
 
 __all__ = [
     "Batches",
+    "FreshBatches",
     "TaskData",
     "accuracy",
     "majority_accuracy",
@@ -84,6 +87,7 @@ def memory_task(
     num_symbols: int = 4,
     num_distractors: int = 4,
     seed: int = 0,
+    generator: torch.Generator | None = None,
 ) -> TaskData:
     """Lembrar o primeiro símbolo depois de ``distance`` distrações.
 
@@ -97,6 +101,8 @@ def memory_task(
         num_symbols: quantos sinais (e classes) diferentes.
         num_distractors: quantos símbolos de distração diferentes.
         seed: semente do gerador (o mesmo ``seed`` dá os mesmos dados).
+        generator: um gerador já em uso (então ``seed`` é ignorada); é o que
+            :class:`FreshBatches` passa para sortear lote após lote sem repetir.
 
     Retorna:
         Um :class:`TaskData` com ``x`` e ``y`` de forma ``(num_samples, distance + 1)``.
@@ -116,7 +122,7 @@ def memory_task(
         num_symbols=num_symbols,
         num_distractors=num_distractors,
     )
-    gen = torch.Generator().manual_seed(seed)
+    gen = generator if generator is not None else torch.Generator().manual_seed(seed)
     signal = torch.randint(0, num_symbols, (num_samples,), generator=gen)
     noise = torch.randint(
         num_symbols, num_symbols + num_distractors, (num_samples, distance), generator=gen
@@ -128,7 +134,12 @@ def memory_task(
 
 
 def next_symbol_task(
-    num_samples: int, length: int, *, vocab_size: int = 5, seed: int = 0
+    num_samples: int,
+    length: int,
+    *,
+    vocab_size: int = 5,
+    seed: int = 0,
+    generator: torch.Generator | None = None,
 ) -> TaskData:
     """Rotular cada posição com o símbolo que vem *depois* dela.
 
@@ -140,6 +151,7 @@ def next_symbol_task(
         length: passos de cada sequência.
         vocab_size: quantos símbolos (e classes) diferentes.
         seed: semente do gerador.
+        generator: um gerador já em uso (então ``seed`` é ignorada).
 
     Retorna:
         Um :class:`TaskData` com ``x`` e ``y`` de forma ``(num_samples, length)``.
@@ -150,7 +162,7 @@ def next_symbol_task(
         (True, -100)
     """
     _check_positive(num_samples=num_samples, length=length, vocab_size=vocab_size)
-    gen = torch.Generator().manual_seed(seed)
+    gen = generator if generator is not None else torch.Generator().manual_seed(seed)
     x = torch.randint(0, vocab_size, (num_samples, length), generator=gen)
     y = torch.full_like(x, IGNORE_INDEX)
     y[:, :-1] = x[:, 1:]
@@ -191,6 +203,58 @@ class Batches:
         for start in range(0, n, self.batch_size):
             idx = order[start : start + self.batch_size]
             yield self.x[idx], self.y[idx]
+
+
+class FreshBatches:
+    """Lotes sempre novos: cada lote de cada época é sorteado na hora, nenhum se repete.
+
+    Numa tarefa sintética, treinar sempre nas mesmas poucas centenas de sequências
+    deixa a rede decorá-las (acerto alto no treino, acaso no teste). Com dados novos
+    a cada lote, o número de atualizações é ``num_batches`` por época e o de exemplos
+    é ``num_batches * batch_size`` por época, iguais para todos os modelos comparados,
+    e a perda de treino já é uma medida fora da amostra. A sequência de lotes é
+    determinada por ``seed`` (o gerador é criado aqui e segue de uma época para a
+    outra, sem voltar ao início).
+
+    Parâmetros:
+        make: a tarefa, chamada como ``make(batch_size, generator=g)``; por exemplo
+            ``functools.partial(memory_task, distance=20)``.
+        batch_size: exemplos por lote.
+        num_batches: lotes (atualizações) por época.
+        seed: semente do gerador dos lotes; use uma diferente da do conjunto de teste.
+
+    Exemplo:
+        >>> from functools import partial
+        >>> lotes = FreshBatches(partial(memory_task, distance=5), 8, num_batches=3, seed=0)
+        >>> epoca1, epoca2 = [x for x, _ in lotes], [x for x, _ in lotes]
+        >>> len(lotes), epoca1[0].shape
+        (3, torch.Size([8, 6]))
+        >>> any(torch.equal(a, b) for a in epoca1 for b in epoca2)  # nada se repete
+        False
+        >>> again = FreshBatches(partial(memory_task, distance=5), 8, num_batches=3, seed=0)
+        >>> torch.equal(next(iter(again))[0], epoca1[0])  # mesma semente, mesmos lotes
+        True
+    """
+
+    def __init__(
+        self,
+        make: Callable[..., TaskData],
+        batch_size: int,
+        num_batches: int,
+        *,
+        seed: int = 0,
+    ) -> None:
+        _check_positive(batch_size=batch_size, num_batches=num_batches)
+        self.make, self.batch_size, self.num_batches = make, batch_size, num_batches
+        self._gen = torch.Generator().manual_seed(seed)
+
+    def __len__(self) -> int:
+        return self.num_batches
+
+    def __iter__(self) -> Iterator[tuple[Tensor, Tensor]]:
+        for _ in range(self.num_batches):
+            data = self.make(self.batch_size, generator=self._gen)
+            yield data.x, data.y
 
 
 @torch.no_grad()

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recorrente.formatting import MISSING, mean_range, num, pct, sci, table
+from recorrente.formatting import MISSING, mean_range, num, pct, sci, table, vec
 from recorrente.plotting import new_figure
 
 
@@ -72,3 +72,13 @@ def test_every_linear_axis_of_a_book_figure_gets_a_decimal_comma():
     assert all("." not in t for t in decimals), decimals
     colorbar = [t.get_text() for t in fig.axes[-1].get_yticklabels()]
     assert colorbar[1:3] == ["0,2", "0,4"], colorbar
+
+
+def test_vec_and_booleans_in_tables():
+    import torch
+
+    assert vec(torch.tensor([0.6291, -0.8216])) == "[0,6291; -0,8216]"
+    assert vec(np.array([1234.5]), 1) == "[1.234,5]"
+    html = table(pd.DataFrame({"igual": [True, False], "erro": [0.5, 0.25]})).to_html()
+    assert "True" in html and "False" in html and "0,500" in html
+    assert ">1,000<" not in html

@@ -7,6 +7,7 @@ este módulo, que é a única casa dessa regra:
 - :func:`num` para um número com casas fixas (``0,225``; ``5.031``);
 - :func:`sci` para a notação científica (``2,07e-32``);
 - :func:`pct` para uma fração mostrada em porcentagem (``87,5%``);
+- :func:`vec` para um vetor (``[0,6291; 0,8989; -0,8216]``: ponto e vírgula separa os números);
 - :func:`mean_range` para o resumo de várias sementes: média e faixa (``0,33 (0,31–0,35)``);
 - :func:`table` para mostrar um ``DataFrame`` com tudo isso;
 - :class:`DecimalCommaFormatter` para os eixos (as figuras do livro já o usam).
@@ -33,7 +34,16 @@ from typing import Any
 import pandas as pd
 from matplotlib.ticker import ScalarFormatter
 
-__all__ = ["MISSING", "DecimalCommaFormatter", "mean_range", "num", "pct", "sci", "table"]
+__all__ = [
+    "MISSING",
+    "DecimalCommaFormatter",
+    "mean_range",
+    "num",
+    "pct",
+    "sci",
+    "table",
+    "vec",
+]
 
 MISSING = "—"
 """O que aparece no lugar de um valor ausente (``None`` ou ``NaN``)."""
@@ -116,6 +126,31 @@ def pct(value: Real | None, decimals: int = 1) -> str:
     return num(100 * float(value), decimals) + "%"
 
 
+def vec(values: Iterable[Real] | Any, decimals: int = 4) -> str:
+    """Um vetor (lista, array ou tensor 1-D) com vírgula decimal e ``;`` entre os números.
+
+    Com a vírgula decimal, separar os números também por vírgula seria ambíguo; o
+    ponto e vírgula é o separador de listas usado no Brasil.
+
+    Parâmetros:
+        values: os números; um tensor ou array é lido com ``.tolist()``.
+        decimals: casas depois da vírgula.
+
+    Retorna:
+        O texto entre colchetes.
+
+    Exemplo:
+        >>> import torch
+        >>> vec(torch.tensor([0.62911, 0.89888, -0.82164]))
+        '[0,6291; 0,8989; -0,8216]'
+        >>> vec([1, 2.5], 1)
+        '[1,0; 2,5]'
+    """
+    if hasattr(values, "tolist"):
+        values = values.tolist()
+    return "[" + "; ".join(num(v, decimals) for v in values) + "]"
+
+
 def mean_range(values: Iterable[Real], decimals: int = 3, *, percent: bool = False) -> str:
     """Resumo de várias sementes: a média e, entre parênteses, o menor e o maior valor.
 
@@ -178,7 +213,14 @@ def table(
         digits = places.get(column, 1 if column in percent else default)
         if column in percent:
             return lambda v: pct(v, digits)
-        return lambda v: num(v, digits) if isinstance(v, Real) else (MISSING if _missing(v) else v)
+        def show(v: Any) -> Any:
+            if isinstance(v, bool):  # bool é um Real para o Python; aqui é texto
+                return str(v)
+            if isinstance(v, Real):
+                return num(v, digits)
+            return MISSING if _missing(v) else v
+
+        return show
 
     formatters = {c: formatter(c) for c in df.columns}
     return (

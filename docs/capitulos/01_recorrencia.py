@@ -252,8 +252,10 @@ torch.testing.assert_close(somando, concatenando)
 # %% [markdown]
 # As duas contas dão o mesmo resultado (a diferença, se houver, é de arredondamento de ponto
 # flutuante). O texto da d2l que inspirou este exemplo não fixa a semente, então seus números não
-# podem ser reproduzidos; os daqui podem. Bibliotecas usam variações desse truque para juntar
-# várias multiplicações pequenas numa grande, que o hardware executa melhor.
+# podem ser reproduzidos; os daqui podem. Bibliotecas usam variações desse truque para trocar
+# várias multiplicações pequenas por uma grande: o `nn.LSTM`, por exemplo, guarda os pesos de
+# entrada das suas quatro portas numa matriz só, `weight_ih_l0`, de forma $(4H, I)$ (o capítulo 4
+# a abre).
 #
 # ## Os parâmetros não crescem com a sequência
 #
@@ -269,6 +271,8 @@ assert n_parametros == 2 * 3 + 3 * 3 + 2 * 3
 #
 # - O estado oculto $h_t$ resume o que a rede viu até o passo $t$; ele é calculado a partir de
 #   $x_t$ e de $h_{t-1}$, sempre com os mesmos pesos.
+# - A recorrência liga os passos de uma mesma sequência; os exemplos de um lote continuam
+#   independentes entre si, como no MLP.
 # - O `nn.RNN` faz a mesma conta, com os pesos guardados transpostos e dois vieses.
 # - A célula `RNNCell` do pacote reproduz o `nn.RNN` número a número; os testes do projeto
 #   conferem isso para vários tamanhos.

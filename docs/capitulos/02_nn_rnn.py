@@ -376,8 +376,8 @@ table(influence_df, 4)
 #
 # Frases, nomes e séries raramente têm o mesmo tamanho, mas um tensor precisa ser retangular. A
 # saída habitual é o **<dfn>preenchimento</dfn>** (*padding*): completar as sequências curtas com
-# zeros até o tamanho da maior. O problema é que a RNN não sabe que aqueles zeros são preenchimento e
-# continua atualizando o estado com eles, pois
+# zeros até o tamanho da maior. O problema é que a RNN não sabe que aqueles zeros são
+# preenchimento e continua atualizando o estado com eles, pois
 # $h_t = \tanh(0 \cdot W_{xh} + b_{xh} + h_{t-1} W_{hh} + b_{hh})$ não é $h_{t-1}$.
 #
 # Vamos montar um lote com três sequências de tamanhos 5, 2 e 3 e comparar o `h_n` de cada uma
@@ -410,8 +410,8 @@ table(padding_error.set_index("tamanho"), 4)
 
 # %% [markdown]
 # Sem empacotar, só a sequência mais longa (que não tem preenchimento) acerta; as outras terminam
-# num estado contaminado pelos zeros, com erros de 0,1263 e 0,1602. Com `pack_padded_sequence`, todas batem com a execução
-# isolada:
+# num estado contaminado pelos zeros, com erros de 0,1263 e 0,1602. Com `pack_padded_sequence`,
+# todas batem com a execução isolada:
 
 # %%
 assert diff_padded[0] < 1e-6 and (diff_padded[1:] > 1e-3).all()
@@ -471,8 +471,8 @@ print("resumo:", tuple(summary.shape), " logits:", tuple(logits.shape))
 # %% [markdown]
 # **<dfn>Muitos para muitos</dfn>** (etiquetar cada palavra, prever o próximo caractere): uma
 # resposta por passo, então usa-se `output` inteiro, com a mesma camada linear aplicada em cada
-# passo. Para etiquetar uma frase já completa, a rede bidirecional ajuda, pois cada posição vê o
-# contexto dos dois lados. Para um **modelo de linguagem**, não: a direção reversa enxergaria
+# passo. Para etiquetar uma frase já completa, a rede bidirecional é a escolha natural: a saída em
+# cada posição depende do contexto dos dois lados. Para um **modelo de linguagem**, não: a direção reversa enxergaria
 # justamente o caractere que se quer prever. Ali, só redes unidirecionais. O etiquetador abaixo
 # recebe o lote empacotado e desempacota a saída; o modelo de linguagem recebe o lote preenchido
 # como está.
@@ -522,7 +522,7 @@ padding_effect = pd.DataFrame(
 forward_gap = padding_effect[["etiquetador, para a frente", "modelo de linguagem"]]
 assert (forward_gap < 1e-6).all().all()  # o preenchimento no fim não muda os passos reais
 backward_gap = padding_effect["etiquetador, para trás"]
-assert backward_gap[0] < 1e-6 and (backward_gap[1:] > 1e-2).all()  # ... da direção para a frente
+assert backward_gap[0] < 1e-6 and (backward_gap[1:] > 1e-2).all()  # a reversa lê os zeros antes
 table(padding_effect.set_index("tamanho"), 4)
 
 # %% [markdown]
@@ -530,8 +530,8 @@ table(padding_effect.set_index("tamanho"), 4)
 # reais e não muda nenhum deles: 0,0000 em todas as linhas. A direção reversa lê a sequência de
 # trás para a frente, então encontra os zeros **antes** dos passos reais e chega a eles com o
 # estado já contaminado: nas sequências de tamanho 2 e 3, a saída dela erra em até 0,1103 e
-# 0,0903 em posições reais, não só no estado final. Por isso o etiquetador bidirecional empacota. O
-# modelo de linguagem pode rodar o lote preenchido sem empacotar, desde que as posições de
+# 0,0903 em posições reais, não só no estado final. Por isso o etiquetador bidirecional empacota.
+# O modelo de linguagem pode rodar o lote preenchido sem empacotar, desde que as posições de
 # preenchimento fiquem fora da perda: elas recebem um alvo "ignorado" (no pacote,
 # `recorrente.models.IGNORE_INDEX`), para não contarem no treino.
 #

@@ -27,9 +27,11 @@
 # H = \phi(X W_{xh} + b_h), \qquad O = H W_{hq} + b_q,
 # $$
 #
-# e cada exemplo é processado sem saber nada dos outros. Já o **<dfn>estado oculto</dfn>** de uma
-# rede recorrente depende do passado: no <dfn title="passo de tempo">passo</dfn> $t$, a rede combina
-# a entrada atual $x_t$ com o estado anterior $h_{t-1}$,
+# e a linha $i$ de $H$ só depende da linha $i$ de $X$: a camada oculta é calculada do zero para
+# cada entrada e não guarda nada de uma entrada para a próxima. Numa rede recorrente, cada exemplo
+# é uma **sequência** $x_1, x_2, \dots, x_T$, e o **<dfn>estado oculto</dfn>** leva informação de
+# um passo dessa sequência para o seguinte: no <dfn title="passo de tempo">passo</dfn> $t$, a rede
+# combina a entrada atual $x_t$ com o estado anterior $h_{t-1}$ **da mesma sequência**,
 #
 # $$
 # h_t = \tanh\left(x_t W_{xh} + b_{xh} + h_{t-1} W_{hh} + b_{hh}\right).
@@ -40,16 +42,29 @@
 # $W_{xh}$, $W_{hh}$ e os vieses $b_{xh}$, $b_{hh}$ são **os mesmos em todos os passos**. Por isso o
 # número de parâmetros não cresce com o tamanho da sequência.
 #
+# Repare no que a recorrência liga: os passos de **uma** sequência, não os exemplos de um lote.
+# Duas sequências processadas juntas continuam independentes uma da outra, como as linhas de $X$
+# no MLP; o que muda é que, dentro de cada sequência, o passo $t$ depende dos anteriores. Logo
+# depois da conta passo a passo, medimos as duas coisas.
+#
 # Desenhar a rede <dfn title="desdobramento no tempo">desdobrada no tempo</dfn> ajuda a ver
 # isso: cada caixa abaixo é a mesma <dfn title="célula recorrente">célula</dfn>, aplicada de
 # novo a cada passo.
 
 # %%
+import pandas as pd
 import torch
 from torch import nn
 
 from recorrente import RNNCell
+from recorrente.formatting import num, table
 from recorrente.plotting.diagrams import unrolled_rnn
+
+
+def vetor(v: torch.Tensor, casas: int = 4) -> str:
+    """Um vetor com vírgula decimal, como no texto: [0,6291; 0,8989; -0,8216]."""
+    return "[" + "; ".join(num(x, casas) for x in v.tolist()) + "]"
+
 
 fig = unrolled_rnn(steps=4)
 fig
@@ -74,7 +89,7 @@ estados = []
 for t, x_t in enumerate(x_seq, start=1):
     h = torch.tanh(x_t @ W_xh + h @ W_hh + b_h)
     estados.append(h)
-    print(f"h_{t} = [" + ", ".join(f"{v:.4f}" for v in h.tolist()) + "]")
+    print(f"h_{t} =", vetor(h))
 
 # %% [markdown]
 # O primeiro estado só depende de $x_1$, porque $h_0 = 0$. O segundo já mistura $x_2$ com o que
@@ -88,6 +103,56 @@ torch.testing.assert_close(estados[0], torch.tensor([0.6291, 0.8989, -0.8216]), 
 torch.testing.assert_close(estados[1], torch.tensor([-0.6662, -0.6302, 0.7730]), atol=5e-5, rtol=0)
 torch.testing.assert_close(estados[2], torch.tensor([-0.0694, -0.9242, 0.8592]), atol=5e-5, rtol=0)
 print("h_1, h_2 e h_3 conferem com os valores citados.")
+
+# %% [markdown]
+# ## Ligados no tempo, independentes no lote
+#
+# Agora as duas afirmações do começo, medidas. Pomos a sequência acima (chamada de A) num lote com
+# uma segunda sequência, B, sorteada, e desdobramos a mesma conta para o lote inteiro: $X_t$ tem
+# forma $(N, 2) = (2, 2)$ e o estado, $(N, 3) = (2, 3)$. Depois mexemos na entrada, uma coisa de
+# cada vez: somamos 1 a um só passo de A ($x_1$, $x_2$ ou $x_3$), ou a **todos** os passos de B.
+# Em cada caso, medimos a maior mudança no estado final de A.
+
+# %%
+torch.manual_seed(1)
+lote = torch.stack([torch.stack(x_seq), torch.randn(3, 2)], dim=1)  # (T=3, N=2, 2): A e B
+
+
+def estado_final(xs: torch.Tensor) -> torch.Tensor:
+    """A conta à mão desdobrada sobre um lote xs de forma (T, N, 2); devolve h_T, (N, 3)."""
+    h = torch.zeros(xs.shape[1], 3)
+    for x_t in xs:
+        h = torch.tanh(x_t @ W_xh + h @ W_hh + b_h)
+    return h
+
+
+h_lote = estado_final(lote)
+torch.testing.assert_close(h_lote[0], estados[-1])  # A no lote dá o mesmo h_3 que sozinha
+
+efeitos = {}
+for t in range(3):
+    mudada = lote.clone()
+    mudada[t, 0] += 1.0  # passo t + 1 da sequência A
+    efeitos[f"x_{t + 1} de A"] = (estado_final(mudada)[0] - h_lote[0]).abs().max().item()
+mudada = lote.clone()
+mudada[:, 1] += 1.0  # todos os passos da sequência B
+efeitos["os 3 passos de B"] = (estado_final(mudada)[0] - h_lote[0]).abs().max().item()
+
+assert min(efeitos[f"x_{t} de A"] for t in (1, 2, 3)) > 0.01  # cada passo de A conta
+assert efeitos["os 3 passos de B"] < 1e-7  # a vizinha no lote não conta
+print("h_3 de A no lote:", vetor(h_lote[0]))
+efeitos_df = pd.DataFrame({"maior mudança em h_3 de A": efeitos})
+efeitos_df.index.name = "somando 1 a"
+table(efeitos_df, 4)
+
+# %% [markdown]
+# No lote, A chega ao mesmo $h_3$ de antes. Cada passo de A mexeu no seu estado final: até
+# 0,0314 quando mudamos $x_1$, 0,3002 com $x_2$ e 0,2222 com $x_3$ (o efeito de $x_1$, que ainda
+# atravessou dois passos da recorrência, foi o menor; o capítulo 3 mede como essa influência
+# encolhe com a distância). Já mudar a sequência vizinha inteira deixou o estado de A igual até a
+# última casa: 0,0000. O estado oculto carrega o passado **da própria sequência**; entre os
+# exemplos de um lote, a rede recorrente é tão independente quanto o MLP (o exercício 2 confere o
+# mesmo com o `nn.RNN`).
 
 # %% [markdown]
 # ## O mesmo cálculo com o nn.RNN
@@ -107,8 +172,10 @@ with torch.no_grad():
 
 x = torch.stack(x_seq).unsqueeze(0)  # (N=1, T=3, I=2)
 saida, h_n = rnn(x)
-print("saída em cada passo:\n", saida.detach())
-print("h_n:", h_n.detach())
+print("forma da saída:", tuple(saida.shape), " forma de h_n:", tuple(h_n.shape))
+for t in range(3):
+    print(f"saída[0, {t}] =", vetor(saida[0, t]))
+print("h_n[0, 0]    =", vetor(h_n[0, 0]))
 torch.testing.assert_close(saida[0], torch.stack(estados))
 torch.testing.assert_close(h_n[0, 0], estados[-1])
 
@@ -126,7 +193,7 @@ x_seq_original = [torch.randn(2) for _ in range(3)]
 _ = torch.randn(2, 3), torch.randn(3, 3)  # os sorteios de W_xh e W_hh, na mesma ordem
 rnn_aleatoria = nn.RNN(input_size=2, hidden_size=3, batch_first=True)
 saida_aleatoria, _ = rnn_aleatoria(torch.stack(x_seq_original).unsqueeze(0))
-print(saida_aleatoria.detach()[0, -1])
+print("último passo com pesos sorteados:", vetor(saida_aleatoria[0, -1]))
 torch.testing.assert_close(
     saida_aleatoria[0, -1].detach(), torch.tensor([0.4113, -0.5408, 0.5808]), atol=5e-5, rtol=0
 )
@@ -141,7 +208,7 @@ torch.testing.assert_close(
 # O pacote `recorrente` tem a mesma equação escrita em `recorrente.cells.RNNCell`, com os pesos
 # na notação do livro (`W_xh`, `W_hh`, `b_xh`, `b_hh`). Ela recebe um passo e o estado anterior e
 # devolve o novo estado; o método `load_torch_weights` copia os pesos de um `nn.RNN`, fazendo a
-# transposição. Desenrolando a célula no tempo com um laço, chegamos aos mesmos estados:
+# transposição. Desdobrando a célula no tempo com um laço, chegamos aos mesmos estados:
 
 # %%
 celula = RNNCell(input_size=2, hidden_size=3).load_torch_weights(rnn)
@@ -151,7 +218,7 @@ estado = celula.initial_state(batch_size=1)
 for t, x_t in enumerate(x_seq, start=1):
     estado = celula(x_t.unsqueeze(0), estado)
     torch.testing.assert_close(estado[0][0], estados[t - 1])
-print("h_3 da célula:", estado[0].detach()[0])
+print("h_3 da célula:", vetor(estado[0][0]))
 
 # %% [markdown]
 # ## Um truque: concatenar em vez de somar
@@ -175,15 +242,20 @@ H, W_hh4 = torch.randn(3, 4), torch.randn(4, 4)
 
 somando = X @ W_xh4 + H @ W_hh4
 concatenando = torch.cat((X, H), dim=1) @ torch.cat((W_xh4, W_hh4), dim=0)
-print("formas:", tuple(torch.cat((X, H), dim=1).shape), "x", tuple(torch.cat((W_xh4, W_hh4), 0).shape))
-print(concatenando)
+print(
+    "formas:", tuple(torch.cat((X, H), dim=1).shape), "×", tuple(torch.cat((W_xh4, W_hh4), 0).shape)
+)
+for linha in concatenando:
+    print(vetor(linha))
 torch.testing.assert_close(somando, concatenando)
 
 # %% [markdown]
 # As duas contas dão o mesmo resultado (a diferença, se houver, é de arredondamento de ponto
 # flutuante). O texto da d2l que inspirou este exemplo não fixa a semente, então seus números não
-# podem ser reproduzidos; os daqui podem. Bibliotecas usam variações desse truque para juntar
-# várias multiplicações pequenas numa grande, que o hardware executa melhor.
+# podem ser reproduzidos; os daqui podem. Bibliotecas usam variações desse truque para trocar
+# várias multiplicações pequenas por uma grande: o `nn.LSTM`, por exemplo, guarda os pesos de
+# entrada das suas quatro portas numa matriz só, `weight_ih_l0`, de forma $(4H, I)$ (o capítulo 4
+# a abre).
 #
 # ## Os parâmetros não crescem com a sequência
 #
@@ -199,6 +271,8 @@ assert n_parametros == 2 * 3 + 3 * 3 + 2 * 3
 #
 # - O estado oculto $h_t$ resume o que a rede viu até o passo $t$; ele é calculado a partir de
 #   $x_t$ e de $h_{t-1}$, sempre com os mesmos pesos.
+# - A recorrência liga os passos de uma mesma sequência; os exemplos de um lote continuam
+#   independentes entre si, como no MLP.
 # - O `nn.RNN` faz a mesma conta, com os pesos guardados transpostos e dois vieses.
 # - A célula `RNNCell` do pacote reproduz o `nn.RNN` número a número; os testes do projeto
 #   conferem isso para vários tamanhos.
@@ -214,6 +288,7 @@ assert n_parametros == 2 * 3 + 3 * 3 + 2 * 3
 # import torch
 # from torch import nn
 # from recorrente import RNNCell
+# from recorrente.formatting import num
 #
 # torch.manual_seed(1)
 # xs = torch.randn(4, 2)  # 4 passos, 2 características
@@ -232,7 +307,7 @@ assert n_parametros == 2 * 3 + 3 * 3 + 2 * 3
 #     estado = celula(x_t.unsqueeze(0), estado)
 # torch.testing.assert_close(h, h_n[0, 0])
 # torch.testing.assert_close(estado[0][0], h)
-# print("ReLU: conta à mão, nn.RNN e RNNCell concordam:", h)
+# print("ReLU: conta à mão, nn.RNN e RNNCell concordam:", "; ".join(num(v, 4) for v in h.tolist()))
 # ```
 #
 # </details>
@@ -266,13 +341,14 @@ assert n_parametros == 2 * 3 + 3 * 3 + 2 * 3
 #
 # ```python
 # from torch import nn
+# from recorrente.formatting import num
 #
 # for I, H in [(1, 1), (2, 3), (10, 32)]:
 #     rnn = nn.RNN(I, H)
 #     total = sum(p.numel() for p in rnn.parameters())
 #     assert total == I * H + H * H + 2 * H, (I, H, total)
-#     print(f"I={I:2d}, H={H:2d}: {total} parâmetros")
-# # A sequência não aparece em lugar nenhum: o mesmo módulo processa T = 5 ou T = 5000.
+#     print(f"I={I:2d}, H={H:2d}: {num(total, 0)} parâmetros")
+# # A sequência não aparece em lugar nenhum: o mesmo módulo processa 5 passos ou 5 mil.
 # ```
 #
 # </details>

@@ -19,8 +19,8 @@
 # confundem até quem já usa a camada há tempos. Este capítulo abre a caixa: que parâmetros
 # existem e quantos são, por que há dois vieses, o que exatamente sai da camada, onde fica cada
 # estado dentro de `h_n`, como tratar sequências de tamanhos diferentes e qual das saídas usar em
-# cada tarefa. No fim, o desenrolador do pacote `recorrente` refaz tudo a partir da célula e
-# confere, número a número, com o PyTorch.
+# cada tarefa. No fim, o módulo `Recurrent` do pacote `recorrente` refaz tudo a partir da célula e
+# compara o resultado, número a número, com o do PyTorch.
 
 # %%
 import inspect
@@ -32,7 +32,14 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from recorrente import RNNCell
+from recorrente.formatting import num, sci, table
 from recorrente.recurrent import Recurrent
+
+
+def vetor(v: torch.Tensor, casas: int = 4) -> str:
+    """Um vetor com vírgula decimal: [0,0757; -0,4860; ...]."""
+    return "[" + "; ".join(num(x, casas) for x in v.tolist()) + "]"
+
 
 # %% tags=["remover"]
 # ruff: noqa: E741  (I, a dimensão da entrada, tem o nome da fórmula)
@@ -71,24 +78,28 @@ for name, p in rnn.named_parameters():
     print(f"{name:22s} {tuple(p.shape)}")
 
 # %% [markdown]
-# Repare nas formas. O PyTorch guarda `weight_ih_l0` como $(H, I)$ e calcula $x_t W^\top$; no
-# livro, escrevemos $x_t W_{xh}$ com $W_{xh}$ de forma $(I, H)$, que é a transposta. A segunda
-# camada recebe a saída da primeira, que tem as duas direções concatenadas: por isso
-# `weight_ih_l1` tem $D \cdot H = 8$ colunas, e não $I = 3$.
+# Repare nas formas. No livro, escrevemos $x_t W_{xh}$, com $W_{xh}$ de forma $I \times H$ (uma
+# linha por característica da entrada, uma coluna por unidade do estado), e $W_{hh}$,
+# $H \times H$. O PyTorch guarda as **transpostas**: `weight_ih_l0` é $W_{xh}^\top$, de forma
+# $(H, I) = (4, 3)$, e `weight_hh_l0` é $W_{hh}^\top$. Por isso a camada multiplica $x_t$ pela
+# transposta do peso guardado, o que dá o nosso $x_t W_{xh}$. A segunda camada recebe a saída
+# da primeira, que tem as duas direções concatenadas: por isso `weight_ih_l1` tem forma
+# $(H, D H) = (4, 8)$, com $D H = 8$ entradas por passo em vez de $I = 3$.
 #
 # ## Quantos parâmetros
 #
-# Numa direção da primeira camada há $W_{xh}$ ($H \times I$), $W_{hh}$ ($H \times H$) e dois
-# vieses de tamanho $H$. Nas camadas seguintes, a entrada tem $D H$ características em vez de
-# $I$. Somando as $D$ direções de todas as $L$ camadas, com $\beta = 1$ se há viés e
+# Numa direção da primeira camada há $W_{xh}$ ($I \times H$, guardada transposta em
+# `weight_ih_l0`), $W_{hh}$ ($H \times H$) e dois vieses de tamanho $H$: $I H + H^2 + 2H$
+# números. Nas camadas seguintes, a entrada tem $D H$ características em vez de $I$. Somando as
+# $D$ direções de todas as $L$ camadas, com $\beta = 1$ se há viés e
 # $\beta = 0$ se não há:
 #
 # $$
 # P = D \Big[ \big( H I + H^2 + 2 \beta H \big) + (L - 1) \big( H \cdot D H + H^2 + 2 \beta H \big) \Big]
 # $$
 #
-# A função abaixo é a fórmula, com os mesmos símbolos; o laço confere com a contagem do próprio
-# PyTorch em várias configurações.
+# A função abaixo é a fórmula, com os mesmos símbolos; o laço compara o resultado com a contagem
+# do próprio PyTorch em várias configurações.
 
 
 # %%
@@ -114,7 +125,7 @@ for c in configs:
     counted = sum(p.numel() for p in module.parameters())
     assert counted == num_params(**c), (c, counted)
     rows.append({**c, "fórmula": num_params(**c), "PyTorch": counted})
-pd.DataFrame(rows)
+table(pd.DataFrame(rows), 0)
 
 # %% [markdown]
 # A fórmula não tem $T$ nem $N$: o número de parâmetros não depende do tamanho da sequência nem
@@ -134,7 +145,7 @@ pd.DataFrame(rows)
 # e o PyTorch guarda os pesos no mesmo formato para poder entregá-los a ela sem conversão.
 #
 # Para ver a redundância, copiamos uma RNN, juntamos os dois vieses no primeiro e zeramos o
-# segundo. As saídas não mudam:
+# segundo. As saídas só mudam no arredondamento do `float32` (a soma é feita em outra ordem):
 
 # %%
 torch.manual_seed(0)
@@ -149,26 +160,50 @@ with torch.no_grad():
         b_hh.zero_()
 
 x = torch.randn(6, 2, 3)
-torch.testing.assert_close(merged(x)[0], rnn(x)[0])
-print("Com b_hh = 0 e b_xh = b_xh + b_hh, a saída é a mesma.")
+with torch.no_grad():
+    diff_rnn = (merged(x)[0] - rnn(x)[0]).abs().max().item()
+print(f"RNN, com b_hh = 0 e b_xh = b_xh + b_hh: maior diferença = {sci(diff_rnn)}")
+assert diff_rnn < 1e-5
 
 # %% [markdown]
-# Na GRU a história é outra: o viés $b_{hn}$ fica dentro do produto com a porta de reinício,
-# $r_t \odot (h_{t-1} W_{hn} + b_{hn})$, e a mesma troca muda o resultado. Lá, os dois vieses
-# não são equivalentes a um só. Veremos a GRU em detalhe num capítulo próprio; por ora, basta a
-# diferença:
+# Na GRU (o capítulo 4 a apresenta em detalhe), a redundância vale para dois dos três blocos de
+# viés, e não para o terceiro. As portas de reinício e de atualização somam os dois vieses, como a
+# RNN: $r_t = \sigma(x_t W_{xr} + b_{xr} + h_{t-1} W_{hr} + b_{hr})$, e o mesmo para $z_t$ com
+# $b_{xz}$ e $b_{hz}$. Ali, um viés de cada par sobra. Já na candidata,
+#
+# $$
+# n_t = \tanh\big(x_t W_{xn} + b_{xn} + r_t \odot (h_{t-1} W_{hn} + b_{hn})\big),
+# $$
+#
+# o viés $b_{hn}$ fica dentro do produto com a porta de reinício e $b_{xn}$ fica fora: $b_{hn}$ é
+# multiplicado por $r_t$, que muda a cada passo, e não pode ser somado a $b_{xn}$. No `nn.GRU`,
+# `bias_ih_l0` e `bias_hh_l0` trazem os três blocos empilhados na ordem $(r, z, n)$, cada um com
+# $H$ posições. A célula junta primeiro só os blocos $r$ e $z$, e depois também o bloco $n$:
 
 # %%
 torch.manual_seed(0)
 gru = nn.GRU(3, 4)
-gru_merged = nn.GRU(3, 4)
-gru_merged.load_state_dict(gru.state_dict())
-with torch.no_grad():
-    gru_merged.bias_ih_l0 += gru_merged.bias_hh_l0
-    gru_merged.bias_hh_l0.zero_()
-diff_gru = (gru_merged(x)[0] - gru(x)[0]).abs().max().item()
-print(f"GRU: maior diferença depois de juntar os vieses = {diff_gru:.4f}")
-assert diff_gru > 1e-3
+H_gru = gru.hidden_size
+blocks = {
+    "r e z (posições 0 a 2H - 1)": slice(0, 2 * H_gru),
+    "n (posições 2H a 3H - 1)": slice(2 * H_gru, 3 * H_gru),
+}
+diff_gru = {}
+for name, block in blocks.items():
+    gru_merged = nn.GRU(3, 4)
+    gru_merged.load_state_dict(gru.state_dict())
+    with torch.no_grad():
+        gru_merged.bias_ih_l0[block] += gru_merged.bias_hh_l0[block]
+        gru_merged.bias_hh_l0[block] = 0.0
+        diff_gru[name] = (gru_merged(x)[0] - gru(x)[0]).abs().max().item()
+    print(f"GRU, juntando os vieses do bloco {name}: maior diferença = {sci(diff_gru[name])}")
+assert diff_gru["r e z (posições 0 a 2H - 1)"] < 1e-5  # só arredondamento do float32
+assert diff_gru["n (posições 2H a 3H - 1)"] > 1e-2
+
+# %% [markdown]
+# Juntar os vieses de $r$ e $z$ mudou a saída em 2,98e-08, do tamanho do arredondamento, como na
+# RNN (6,71e-08); juntar os de $n$ mudou em 2,29e-01, sete ordens de grandeza acima: muda a conta. Na GRU, $b_{xr}, b_{hr}$ e
+# $b_{xz}, b_{hz}$ são pares redundantes; $b_{xn}$ e $b_{hn}$ não são.
 
 # %% [markdown]
 # ## Um número só, conferido à mão
@@ -183,8 +218,8 @@ rnn = nn.RNN(1, 1, 1)
 x = torch.tensor([[[0.5]]])  # (T=1, N=1, I=1)
 h_0 = torch.zeros(1, 1, 1)  # (L*D=1, N=1, H=1)
 output, h_n = rnn(x, h_0)
-print("saída:", output.item())
-print("h_n:  ", h_n.item())
+print("saída:", num(output.item(), 15))
+print("h_n:  ", num(h_n.item(), 15))
 assert output.item() == h_n.item() == 0.788179874420166
 
 # %% [markdown]
@@ -201,9 +236,10 @@ x_1 = x[0]
 h_prev = h_0[0]
 h_1 = torch.tanh(x_1 @ W_xh + b_xh + h_prev @ W_hh + b_hh)
 print(
-    f"W_xh={W_xh.item():.4f}  W_hh={W_hh.item():.4f}  b_xh={b_xh.item():.4f}  b_hh={b_hh.item():.4f}"
+    f"W_xh = {num(W_xh.item(), 4)}   W_hh = {num(W_hh.item(), 4)}   "
+    f"b_xh = {num(b_xh.item(), 4)}   b_hh = {num(b_hh.item(), 4)}"
 )
-print("pela fórmula:", h_1.item())
+print("pela fórmula:", num(h_1.item(), 15))
 assert h_1.item() == 0.788179874420166
 
 # %% [markdown]
@@ -229,8 +265,8 @@ for batch_first in (False, True):
             output, h_n = rnn(x)
             rows.append(
                 {
-                    "batch_first": batch_first,
-                    "bidirectional": bidirectional,
+                    "batch_first": str(batch_first),
+                    "bidirectional": str(bidirectional),
                     "num_layers": num_layers,
                     "entrada": tuple(x.shape),
                     "output": tuple(output.shape),
@@ -246,7 +282,7 @@ output, h_n = rnn(x)
 rows.append(
     {
         "batch_first": "—",
-        "bidirectional": True,
+        "bidirectional": "True",
         "num_layers": 2,
         "entrada": tuple(x.shape),
         "output": tuple(output.shape),
@@ -254,7 +290,7 @@ rows.append(
     }
 )
 shapes = pd.DataFrame(rows)
-shapes
+table(shapes, 0)
 
 # %% [markdown]
 # A tabela mostra três regras:
@@ -293,21 +329,55 @@ last_forward = layers[-1, 0]
 last_backward = layers[-1, 1]
 torch.testing.assert_close(last_forward, output[-1][..., :H])
 torch.testing.assert_close(last_backward, output[0][..., H:])
-print("para a frente, fim em output[-1]:", last_forward[0])
-print("para trás, fim em output[0]:     ", last_backward[0])
-print("já output[-1][..., H:] é outro:  ", output[-1][0, H:])
+print("para a frente, fim em output[-1]:", vetor(last_forward[0]))
+print("para trás, fim em output[0]:     ", vetor(last_backward[0]))
+print("já output[-1][..., H:] é outro:  ", vetor(output[-1][0, H:]))
 
 # %% [markdown]
-# A terceira linha é a direção reversa depois de ver **um** passo só, o último: um resumo pobre
-# da sequência. Confundir `output[-1]` com "o estado final das duas direções" é um erro
-# silencioso clássico das redes bidirecionais.
+# A terceira linha, `output[-1][..., H:]`, é a direção reversa da última camada depois de **um**
+# passo da sua recorrência, o último. O que esse passo enxerga depende do número de camadas. Numa
+# camada só, a entrada dele é apenas $x_T$: o resto da sequência ainda não entrou. Com camadas
+# empilhadas, a entrada da última camada no passo $T$ é a saída da camada de baixo, cuja direção
+# para a frente já leu a sequência inteira. Para medir, somamos 1 a um passo $x_t$ da primeira
+# sequência do lote, um passo de cada vez, e vemos quanto muda `output[-1][0, H:]`, com 1 camada
+# e com as 3 da célula acima.
+
+# %%
+influence = {}
+for L in (1, num_layers):
+    torch.manual_seed(1)
+    net = nn.RNN(I, H, L, bidirectional=True)
+    with torch.no_grad():
+        base = net(x)[0][-1, 0, H:]
+        changes = []
+        for t in range(T):
+            x_changed = x.clone()
+            x_changed[t, 0] += 1.0
+            changes.append((net(x_changed)[0][-1, 0, H:] - base).abs().max().item())
+    influence[f"{L} camada" + ("s" if L > 1 else "")] = changes
+
+assert max(influence["1 camada"][:-1]) < 1e-7  # com 1 camada, só x_T conta
+assert influence["1 camada"][-1] > 1e-2
+assert min(influence[f"{num_layers} camadas"]) > 5e-4  # com 3 camadas, todo passo conta
+influence_df = pd.DataFrame(influence, index=[f"x_{t + 1}" for t in range(T)])
+influence_df.index.name = "somando 1 a"
+table(influence_df, 4)
+
+# %% [markdown]
+# Com uma camada, só $x_5$ mexe em `output[-1][0, H:]` (0,4526); os outros passos dão 0,0000.
+# Com três camadas, todos mexem, pelo caminho das camadas de baixo: de 0,0028 ($x_1$) a 0,0837
+# ($x_5$). Nos dois casos, porém, `output[-1][..., H:]` não é o estado final da direção reversa:
+# a recorrência dela, na última camada, deu um passo só. O estado final está em
+# `output[0][..., H:]` e em `h_n`. Confundir `output[-1]` com "o estado final das duas direções"
+# é um erro silencioso clássico das redes bidirecionais; numa camada só, ele joga fora tudo o que
+# a direção reversa leu, menos o último passo.
 #
 # ## Lotes com sequências de tamanhos diferentes
 #
 # Frases, nomes e séries raramente têm o mesmo tamanho, mas um tensor precisa ser retangular. A
 # saída habitual é o **<dfn>preenchimento</dfn>** (*padding*): completar as sequências curtas com
-# zeros até o tamanho da maior. O problema é que a RNN não sabe que aqueles zeros são enchimento e
-# continua atualizando o estado com eles, pois
+# zeros até o tamanho da maior. O problema é que a RNN não sabe que aqueles zeros são
+# preenchimento e continua atualizando o estado com eles, pois
 # $h_t = \tanh(0 \cdot W_{xh} + b_{xh} + h_{t-1} W_{hh} + b_{hh})$ não é $h_{t-1}$.
 #
 # Vamos montar um lote com três sequências de tamanhos 5, 2 e 3 e comparar o `h_n` de cada uma
@@ -329,18 +399,19 @@ packed_out, h_packed = rnn(packed)
 
 diff_padded = (h_padded[0] - alone).abs().amax(dim=1)
 diff_packed = (h_packed[0] - alone).abs().amax(dim=1)
-pd.DataFrame(
+padding_error = pd.DataFrame(
     {
         "tamanho": lengths.tolist(),
         "erro sem empacotar": diff_padded.tolist(),
         "erro empacotando": diff_packed.tolist(),
     }
 )
+table(padding_error.set_index("tamanho"), 4)
 
 # %% [markdown]
 # Sem empacotar, só a sequência mais longa (que não tem preenchimento) acerta; as outras terminam
-# num estado contaminado pelos zeros. Com `pack_padded_sequence`, todas batem com a execução
-# isolada:
+# num estado contaminado pelos zeros, com erros de 0,1263 e 0,1602. Com `pack_padded_sequence`,
+# todas batem com a execução isolada:
 
 # %%
 assert diff_padded[0] < 1e-6 and (diff_padded[1:] > 1e-3).all()
@@ -370,7 +441,8 @@ except RuntimeError as error:
 unpacked, out_lengths = pad_packed_sequence(packed_out, batch_first=True)
 print("forma:", tuple(unpacked.shape), " tamanhos:", out_lengths.tolist())
 print("segunda sequência (tamanho 2):")
-print(unpacked[1].detach())
+for step in unpacked[1]:
+    print(vetor(step))
 assert (unpacked[1, 2:] == 0).all()
 
 # %% [markdown]
@@ -399,17 +471,20 @@ print("resumo:", tuple(summary.shape), " logits:", tuple(logits.shape))
 # %% [markdown]
 # **<dfn>Muitos para muitos</dfn>** (etiquetar cada palavra, prever o próximo caractere): uma
 # resposta por passo, então usa-se `output` inteiro, com a mesma camada linear aplicada em cada
-# passo. Para etiquetar uma frase já completa, a rede bidirecional ajuda, pois cada posição vê o
-# contexto dos dois lados. Para um **modelo de linguagem**, não: a direção reversa enxergaria
-# justamente o caractere que se quer prever. Ali, só redes unidirecionais.
+# passo. Para etiquetar uma frase já completa, a rede bidirecional é a escolha natural: a saída em
+# cada posição depende do contexto dos dois lados. Para um **modelo de linguagem**, não: a direção reversa enxergaria
+# justamente o caractere que se quer prever. Ali, só redes unidirecionais. O etiquetador abaixo
+# recebe o lote empacotado e desempacota a saída; o modelo de linguagem recebe o lote preenchido
+# como está.
 
 # %%
 torch.manual_seed(4)
-vocab_size = 10
+num_tags, vocab_size = 5, 10
 tagger_rnn = nn.RNN(2, 3, batch_first=True, bidirectional=True)
-tagger_head = nn.Linear(2 * 3, vocab_size)
-output, _ = tagger_rnn(padded)
-per_step = tagger_head(output)  # (N, T, classes)
+tagger_head = nn.Linear(2 * 3, num_tags)
+packed = pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
+output, _ = pad_packed_sequence(tagger_rnn(packed)[0], batch_first=True)  # (N, T, 2H)
+per_step = tagger_head(output)  # (N, T, etiquetas)
 print("output:", tuple(output.shape), " logits por passo:", tuple(per_step.shape))
 
 lm_rnn = nn.RNN(2, 3, batch_first=True)  # unidirecional: o passo t só vê x_1..x_t
@@ -417,10 +492,50 @@ lm_head = nn.Linear(3, vocab_size)
 print("modelo de linguagem:", tuple(lm_head(lm_rnn(padded)[0]).shape))
 
 # %% [markdown]
-# Nas tarefas com preenchimento, as posições de enchimento recebem um alvo "ignorado" na perda
-# (no pacote, `recorrente.models.IGNORE_INDEX`), para não contarem no treino.
+# Por que um empacota e o outro não? Medimos o que o preenchimento faz com a saída nas posições
+# **reais** de cada sequência: rodamos as duas redes com e sem empacotar e comparamos, separando
+# as duas direções do etiquetador.
+
+# %%
+real = torch.arange(padded.shape[1]) < lengths[:, None]  # (N, T): True nos passos reais
+with torch.no_grad():
+    tagger_padded, _ = tagger_rnn(padded)  # sem empacotar
+    lm_packed, _ = pad_packed_sequence(lm_rnn(packed)[0], batch_first=True)
+    lm_padded, _ = lm_rnn(padded)
+gap_tagger = (tagger_padded - output).abs().detach()
+gap_lm = (lm_padded - lm_packed).abs()
+
+
+def worst_real(gap: torch.Tensor) -> list[float]:
+    """A maior diferença nos passos reais de cada sequência do lote."""
+    return [gap[i, real[i]].max().item() for i in range(len(lengths))]
+
+
+padding_effect = pd.DataFrame(
+    {
+        "tamanho": lengths.tolist(),
+        "etiquetador, para a frente": worst_real(gap_tagger[..., :3]),
+        "etiquetador, para trás": worst_real(gap_tagger[..., 3:]),
+        "modelo de linguagem": worst_real(gap_lm),
+    }
+)
+forward_gap = padding_effect[["etiquetador, para a frente", "modelo de linguagem"]]
+assert (forward_gap < 1e-6).all().all()  # o preenchimento no fim não muda os passos reais
+backward_gap = padding_effect["etiquetador, para trás"]
+assert backward_gap[0] < 1e-6 and (backward_gap[1:] > 1e-2).all()  # a reversa lê os zeros antes
+table(padding_effect.set_index("tamanho"), 4)
+
+# %% [markdown]
+# Na direção para a frente e no modelo de linguagem, o preenchimento vem **depois** dos passos
+# reais e não muda nenhum deles: 0,0000 em todas as linhas. A direção reversa lê a sequência de
+# trás para a frente, então encontra os zeros **antes** dos passos reais e chega a eles com o
+# estado já contaminado: nas sequências de tamanho 2 e 3, a saída dela erra em até 0,1103 e
+# 0,0903 em posições reais, não só no estado final. Por isso o etiquetador bidirecional empacota.
+# O modelo de linguagem pode rodar o lote preenchido sem empacotar, desde que as posições de
+# preenchimento fiquem fora da perda: elas recebem um alvo "ignorado" (no pacote,
+# `recorrente.models.IGNORE_INDEX`), para não contarem no treino.
 #
-# ## Do zero: o desenrolador do pacote
+# ## Do zero: o módulo Recurrent do pacote
 #
 # Tudo o que o `nn.RNN` faz cabe em poucas ideias: aplicar a célula do capítulo anterior passo a
 # passo; numa rede bidirecional, aplicar uma segunda célula de trás para a frente e concatenar;
@@ -439,8 +554,8 @@ print(textwrap.dedent(inspect.getsource(Recurrent._unroll)))
 # chegar ao último passo real, e só então começa a mudar.
 #
 # `Recurrent.from_torch` cria a rede com a mesma configuração de um `nn.RNN` (ou `nn.LSTM`,
-# `nn.GRU`) e copia os pesos de cada camada e direção para as células. Conferimos contra o
-# PyTorch no caso mais cheio: três camadas, bidirecional, ReLU, `batch_first`, estado inicial e
+# `nn.GRU`) e copia os pesos de cada camada e direção para as células. Comparamos com o
+# PyTorch no caso mais completo: três camadas, bidirecional, ReLU, `batch_first`, estado inicial e
 # sequências empacotadas.
 
 # %%
@@ -448,7 +563,8 @@ torch.manual_seed(5)
 L, D = 3, 2
 rnn = nn.RNN(2, 3, num_layers=L, nonlinearity="relu", batch_first=True, bidirectional=True)
 ours = Recurrent.from_torch(rnn)
-print(ours)
+print(f"{ours.num_layers} camadas × {ours.num_directions} direções = {len(ours.cells)} células:")
+print(ours.cells)
 
 h_0 = torch.randn(L * D, len(lengths), 3)
 packed = pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
@@ -461,7 +577,7 @@ torch.testing.assert_close(our_h_n, ref_h_n)
 print("output e h_n iguais aos do nn.RNN; forma de h_n:", tuple(our_h_n.shape))
 
 # %% [markdown]
-# Cada célula do desenrolador é a `RNNCell` do capítulo 1:
+# Cada célula do `Recurrent` é a `RNNCell` do capítulo 1:
 
 # %%
 assert isinstance(ours.cell(2, 1), RNNCell)
@@ -470,19 +586,24 @@ print(ours.cell(2, 1))
 # %% [markdown]
 # O mesmo confronto, com LSTM e GRU, gradientes, `float64`, entrada sem lote e todas as
 # combinações de camadas e direções, está em `tests/test_recurrent.py`. Uma ressalva: com
-# `dropout > 0` em modo de treino, o desenrolador sorteia máscaras diferentes das do PyTorch; os
+# `dropout > 0` em modo de treino, o `Recurrent` sorteia máscaras diferentes das do PyTorch; os
 # resultados só coincidem com `dropout=0` ou em modo de avaliação (`.eval()`).
 #
 # ## Resumo
 #
 # - Cada camada e direção tem `weight_ih`, `weight_hh` e dois vieses; a primeira camada recebe
-#   $I$ características, as seguintes $D H$. O total é a fórmula de $P$.
+#   $I$ características, as seguintes $D H$. O total é a fórmula de $P$. O PyTorch guarda as
+#   matrizes transpostas em relação ao livro: `weight_ih_l0` tem forma $(H, I)$, e $W_{xh}$,
+#   $I \times H$.
 # - Os dois vieses do `nn.RNN` são redundantes (a soma é o que conta) e existem por
-#   compatibilidade com a cuDNN; na GRU, não são.
+#   compatibilidade com a cuDNN; na GRU, os das portas $r$ e $z$ também são, mas $b_{xn}$ e
+#   $b_{hn}$ não, porque $b_{hn}$ é multiplicado pela porta de reinício.
 # - `batch_first` vale para a entrada e para `output`, nunca para `h_0` e `h_n`, que têm forma
 #   $(L D, N, H)$.
-# - A direção reversa termina no primeiro passo: seu estado final está em `output[0]`.
-# - Preenchimento sem empacotar estraga o estado final das sequências curtas;
+# - A direção reversa termina no primeiro passo: seu estado final está em `output[0]`, não em
+#   `output[-1]`, onde ela deu um passo só.
+# - Preenchimento sem empacotar estraga o estado final das sequências curtas e, numa rede
+#   bidirecional, a saída da direção reversa em todos os passos reais;
 #   `pack_padded_sequence` resolve.
 # - Muitos para um: `h_n` da última camada. Muitos para muitos: `output`.
 #
@@ -496,6 +617,7 @@ print(ours.cell(2, 1))
 #
 # ```python
 # from torch import nn
+# from recorrente.formatting import num
 #
 #
 # def num_params(I, H, L, D, beta, G):
@@ -509,7 +631,7 @@ print(ours.cell(2, 1))
 #         module = cls(I, H, L, bidirectional=D == 2, bias=bool(beta))
 #         counted = sum(p.numel() for p in module.parameters())
 #         assert counted == num_params(I, H, L, D, beta, G), (cls, I, H, L, D, beta)
-#         print(f"{cls.__name__:4s} I={I} H={H} L={L} D={D} viés={beta}: {counted}")
+#         print(f"{cls.__name__:4s} I={I} H={H} L={L} D={D} viés={beta}: {num(counted, 0)}")
 # ```
 #
 # </details>

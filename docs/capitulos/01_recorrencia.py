@@ -57,14 +57,8 @@ import torch
 from torch import nn
 
 from recorrente import RNNCell
-from recorrente.formatting import num, table
+from recorrente.formatting import table, vec
 from recorrente.plotting.diagrams import unrolled_rnn
-
-
-def vetor(v: torch.Tensor, casas: int = 4) -> str:
-    """Um vetor com vírgula decimal, como no texto: [0,6291; 0,8989; -0,8216]."""
-    return "[" + "; ".join(num(x, casas) for x in v.tolist()) + "]"
-
 
 fig = unrolled_rnn(steps=4)
 fig
@@ -89,7 +83,7 @@ estados = []
 for t, x_t in enumerate(x_seq, start=1):
     h = torch.tanh(x_t @ W_xh + h @ W_hh + b_h)
     estados.append(h)
-    print(f"h_{t} =", vetor(h))
+    print(f"h_{t} =", vec(h))
 
 # %% [markdown]
 # O primeiro estado só depende de $x_1$, porque $h_0 = 0$. O segundo já mistura $x_2$ com o que
@@ -140,7 +134,7 @@ efeitos["os 3 passos de B"] = (estado_final(mudada)[0] - h_lote[0]).abs().max().
 
 assert min(efeitos[f"x_{t} de A"] for t in (1, 2, 3)) > 0.01  # cada passo de A conta
 assert efeitos["os 3 passos de B"] < 1e-7  # a vizinha no lote não conta
-print("h_3 de A no lote:", vetor(h_lote[0]))
+print("h_3 de A no lote:", vec(h_lote[0]))
 efeitos_df = pd.DataFrame({"maior mudança em h_3 de A": efeitos})
 efeitos_df.index.name = "somando 1 a"
 table(efeitos_df, 4)
@@ -174,8 +168,8 @@ x = torch.stack(x_seq).unsqueeze(0)  # (N=1, T=3, I=2)
 saida, h_n = rnn(x)
 print("forma da saída:", tuple(saida.shape), " forma de h_n:", tuple(h_n.shape))
 for t in range(3):
-    print(f"saída[0, {t}] =", vetor(saida[0, t]))
-print("h_n[0, 0]    =", vetor(h_n[0, 0]))
+    print(f"saída[0, {t}] =", vec(saida[0, t]))
+print("h_n[0, 0]    =", vec(h_n[0, 0]))
 torch.testing.assert_close(saida[0], torch.stack(estados))
 torch.testing.assert_close(h_n[0, 0], estados[-1])
 
@@ -193,7 +187,7 @@ x_seq_original = [torch.randn(2) for _ in range(3)]
 _ = torch.randn(2, 3), torch.randn(3, 3)  # os sorteios de W_xh e W_hh, na mesma ordem
 rnn_aleatoria = nn.RNN(input_size=2, hidden_size=3, batch_first=True)
 saida_aleatoria, _ = rnn_aleatoria(torch.stack(x_seq_original).unsqueeze(0))
-print("último passo com pesos sorteados:", vetor(saida_aleatoria[0, -1]))
+print("último passo com pesos sorteados:", vec(saida_aleatoria[0, -1]))
 torch.testing.assert_close(
     saida_aleatoria[0, -1].detach(), torch.tensor([0.4113, -0.5408, 0.5808]), atol=5e-5, rtol=0
 )
@@ -218,7 +212,7 @@ estado = celula.initial_state(batch_size=1)
 for t, x_t in enumerate(x_seq, start=1):
     estado = celula(x_t.unsqueeze(0), estado)
     torch.testing.assert_close(estado[0][0], estados[t - 1])
-print("h_3 da célula:", vetor(estado[0][0]))
+print("h_3 da célula:", vec(estado[0][0]))
 
 # %% [markdown]
 # ## Um truque: concatenar em vez de somar
@@ -246,7 +240,7 @@ print(
     "formas:", tuple(torch.cat((X, H), dim=1).shape), "×", tuple(torch.cat((W_xh4, W_hh4), 0).shape)
 )
 for linha in concatenando:
-    print(vetor(linha))
+    print(vec(linha))
 torch.testing.assert_close(somando, concatenando)
 
 # %% [markdown]

@@ -32,14 +32,8 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from recorrente import RNNCell
-from recorrente.formatting import num, sci, table
+from recorrente.formatting import num, sci, table, vec
 from recorrente.recurrent import Recurrent
-
-
-def vetor(v: torch.Tensor, casas: int = 4) -> str:
-    """Um vetor com vírgula decimal: [0,0757; -0,4860; ...]."""
-    return "[" + "; ".join(num(x, casas) for x in v.tolist()) + "]"
-
 
 # %% tags=["remover"]
 # ruff: noqa: E741  (I, a dimensão da entrada, tem o nome da fórmula)
@@ -329,9 +323,9 @@ last_forward = layers[-1, 0]
 last_backward = layers[-1, 1]
 torch.testing.assert_close(last_forward, output[-1][..., :H])
 torch.testing.assert_close(last_backward, output[0][..., H:])
-print("para a frente, fim em output[-1]:", vetor(last_forward[0]))
-print("para trás, fim em output[0]:     ", vetor(last_backward[0]))
-print("já output[-1][..., H:] é outro:  ", vetor(output[-1][0, H:]))
+print("para a frente, fim em output[-1]:", vec(last_forward[0]))
+print("para trás, fim em output[0]:     ", vec(last_backward[0]))
+print("já output[-1][..., H:] é outro:  ", vec(output[-1][0, H:]))
 
 # %% [markdown]
 # A terceira linha, `output[-1][..., H:]`, é a direção reversa da última camada depois de **um**
@@ -442,7 +436,7 @@ unpacked, out_lengths = pad_packed_sequence(packed_out, batch_first=True)
 print("forma:", tuple(unpacked.shape), " tamanhos:", out_lengths.tolist())
 print("segunda sequência (tamanho 2):")
 for step in unpacked[1]:
-    print(vetor(step))
+    print(vec(step))
 assert (unpacked[1, 2:] == 0).all()
 
 # %% [markdown]

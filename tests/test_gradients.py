@@ -92,3 +92,20 @@ def test_decay_rate_of_geometric_sequence():
 def test_unroll_states_rejects_wrong_shape():
     with pytest.raises(ValueError, match="forma"):
         unroll_states(RNNCell(2, 3), torch.zeros(4, 2))
+
+
+def test_gradient_plot_keeps_tiny_norms_and_loss_panels_share_the_axis():
+    from recorrente.plotting.gradients import plot_gradient_norms, plot_loss_panels
+
+    torch.manual_seed(6)
+    cell = set_spectral_radius(RNNCell(3, 8), 1e-10)
+    norms = state_gradient_norms(cell, torch.randn(2, 5, 3))
+    fig = plot_gradient_norms({"raio minúsculo": norms})
+    drawn = fig.axes[0].get_lines()[0].get_ydata()
+    assert (drawn > 0).all()  # nenhum ponto zerado some da escala logarítmica
+
+    fig = plot_loss_panels({"a": [1.4, 0.5], "b": [1.4, 0.1]}, reference=(1.39, "acaso"))
+    first, second = fig.axes
+    assert first.get_shared_y_axes().joined(first, second)
+    assert [t.get_text() for t in first.get_legend().get_texts()] == ["acaso"]
+    assert second.get_legend() is None

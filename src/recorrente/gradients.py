@@ -1,6 +1,6 @@
-r"""Medidas da retropropagação no tempo (BPTT): quanto gradiente chega a cada passo.
+r"""Medidas da retropropagação ao longo do tempo (BPTT): quanto gradiente chega a cada passo.
 
-Numa RNN de Elman, :math:`h_t = \tanh(x_t W_{xh} + h_{t-1} W_{hh} + b)`, e a
+Numa RNN simples (de Elman), :math:`h_t = \tanh(x_t W_{xh} + h_{t-1} W_{hh} + b)`, e a
 regra da cadeia dá, para uma perda :math:`L` que depende só de :math:`h_T`,
 
 $$
@@ -19,9 +19,14 @@ Exemplo:
     >>> cell = RNNCell(2, 4)
     >>> x = torch.randn(3, 10, 2)  # (N, T, I)
     >>> norms = state_gradient_norms(cell, x)
-    >>> norms.shape
-    torch.Size([10])
-    >>> torch.testing.assert_close(rnn_bptt(cell, x).norm(dim=-1).mean(dim=0), norms)
+    >>> norms.shape, norms.dtype
+    (torch.Size([10]), torch.float64)
+    >>> norms_by_hand = torch.linalg.vector_norm(rnn_bptt(cell, x), dim=-1, dtype=torch.float64)
+    >>> torch.testing.assert_close(norms_by_hand.mean(dim=0), norms)
+
+As normas saem em ``float64``: um gradiente de elementos perto de ``1e-30`` cabe
+folgado no ``float32``, mas a soma dos quadrados (``1e-60``) não, e
+``g.norm()`` em ``float32`` daria zero.
 """
 
 from __future__ import annotations
@@ -40,7 +45,33 @@ __all__ = [
     "spectral_radius",
     "state_gradient_norms",
     "unroll_states",
+    "vector_norm",
 ]
+
+
+def vector_norm(g: Tensor, dim: int = -1) -> Tensor:
+    """Norma euclidiana ao longo de ``dim``, calculada em ``float64`` para não zerar.
+
+    Em ``float32``, ``g.norm()`` soma os quadrados dos elementos: um elemento de
+    1e-30 vira 1e-60, abaixo do menor ``float32`` (~1,4e-45), e a norma de um
+    gradiente minúsculo, mas não nulo, sai 0. Em ``float64`` o menor número é
+    ~5e-324 e esses quadrados cabem.
+
+    Parâmetros:
+        g: o tensor (um gradiente, por exemplo), de qualquer tipo real.
+        dim: a dimensão somada.
+
+    Retorna:
+        As normas, em ``float64``.
+
+    Exemplo:
+        >>> g = torch.full((4,), 1e-30)  # cabe no float32 (o menor normal é ~1,2e-38)
+        >>> float(g.norm())  # os quadrados, 1e-60, viram zero
+        0.0
+        >>> f"{float(vector_norm(g)):.3g}"  # √4 · 1e-30
+        '2e-30'
+    """
+    return torch.linalg.vector_norm(g, dim=dim, dtype=torch.float64)
 
 
 def unroll_states(cell: RecurrentCell, x: Tensor, state: State | None = None) -> list[State]:
@@ -82,13 +113,18 @@ def state_gradient_norms(cell: RecurrentCell, x: Tensor, index: int = 0) -> Tens
     autograd. Como os exemplos do lote são independentes, a norma é tomada por
     exemplo e depois se tira a média sobre o lote.
 
+    A norma é calculada em ``float64`` (:func:`vector_norm`): em ``float32``, os
+    quadrados de elementos abaixo de ~1e-23 ficam abaixo do menor número
+    representável e viram zero, e a norma de um gradiente pequeno, mas não nulo,
+    sairia 0.
+
     Parâmetros:
         cell: qualquer célula de :mod:`recorrente.cells`.
         x: entrada com o lote primeiro, ``(N, T, I)``.
         index: qual elemento do estado medir.
 
     Retorna:
-        Um tensor ``(T,)``; a posição ``t`` corresponde ao passo ``t + 1``.
+        Um tensor ``(T,)`` em ``float64``; a posição ``t`` corresponde ao passo ``t + 1``.
 
     Levanta:
         ValueError: se a célula não tem o elemento ``index`` no estado.
@@ -109,8 +145,11 @@ def state_gradient_norms(cell: RecurrentCell, x: Tensor, index: int = 0) -> Tens
         tracked = [s[index] for s in states]
         loss = states[-1][0].sum()
         grads = torch.autograd.grad(loss, tracked, allow_unused=True)
-    out = [torch.zeros(x.size(0), dtype=x.dtype) if g is None else g.norm(dim=-1) for g in grads]
-    return torch.stack(out, dim=1).mean(dim=0).detach()
+    out = [
+        torch.zeros(x.size(0), dtype=torch.float64) if g is None else vector_norm(g.detach())
+        for g in grads
+    ]
+    return torch.stack(out, dim=1).mean(dim=0)
 
 
 @torch.no_grad()
@@ -121,7 +160,7 @@ def rnn_bptt(cell: RNNCell, x: Tensor) -> Tensor:
     e aplica :math:`g_{t-1} = (g_t \odot (1 - h_t^2))\,W_{hh}^\top` até o primeiro passo.
 
     Parâmetros:
-        cell: a célula de Elman (``nonlinearity="tanh"``).
+        cell: a célula da RNN simples (``nonlinearity="tanh"``).
         x: entrada com o lote primeiro, ``(N, T, I)``.
 
     Retorna:

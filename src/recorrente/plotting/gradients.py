@@ -46,26 +46,38 @@ def plot_gradient_norms(
 
 
 def plot_loss_panels(
-    curves: Mapping[str, Sequence[float]], *, ylabel: str = "perda de treino"
+    curves: Mapping[str, Sequence[float]],
+    *,
+    ylabel: str = "perda de treino",
+    reference: tuple[float, str] | None = None,
 ) -> Figure:
     """Um painel por curva, lado a lado, cada um com a perda por atualização.
 
+    Os painéis dividem o eixo vertical, para que as curvas se comparem à vista.
     Valores não finitos (``nan``, ``inf``) são marcados com um "x" no ponto onde
     aparecem pela primeira vez, porque o traço some ali.
 
     Parâmetros:
         curves: título do painel → perda de cada atualização.
         ylabel: rótulo do eixo vertical.
+        reference: ``(valor, rótulo)`` de uma linha horizontal tracejada em todos os
+            painéis, como a perda do acaso; o rótulo (com números já formatados por
+            :func:`recorrente.formatting.num`) aparece na legenda do primeiro.
 
     Retorna:
         A figura, com um painel por curva.
 
     Exemplo:
-        >>> fig = plot_loss_panels({"sem corte": [2.0, float("nan")], "com corte": [2.0, 1.0]})
+        >>> fig = plot_loss_panels({"sem corte": [2.0, float("nan")], "com corte": [2.0, 1.0]},
+        ...                        reference=(1.39, "acaso"))
         >>> [ax.get_title() for ax in fig.axes]
         ['sem corte', 'com corte']
+        >>> fig.axes[0].get_legend().get_texts()[0].get_text()
+        'acaso'
     """
-    fig, axes = new_figure(1, len(curves), width=3.6 * len(curves), height=3.4, squeeze=False)
+    fig, axes = new_figure(
+        1, len(curves), width=3.6 * len(curves), height=3.4, squeeze=False, sharey=True
+    )
     for i, (ax, (label, values)) in enumerate(zip(axes[0], curves.items(), strict=True)):
         values = [float(v) for v in values]
         color = COLORS[_CYCLE[i % len(_CYCLE)]]
@@ -78,7 +90,11 @@ def plot_loss_panels(
             ax.annotate(
                 "perda não finita", (bad + 1, y), textcoords="offset points", xytext=(-70, -18)
             )
+        if reference is not None:
+            ax.axhline(reference[0], color=COLORS["neutro"], ls="--", lw=1, label=reference[1])
         ax.set_title(label)
         ax.set_xlabel("atualização")
-        ax.set_ylabel(ylabel)
+    axes[0, 0].set_ylabel(ylabel)
+    if reference is not None:
+        axes[0, 0].legend(frameon=False, loc="lower left")
     return fig

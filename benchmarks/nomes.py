@@ -4,7 +4,7 @@ Mede nomes por segundo (ida + volta + passo do otimizador) para:
 
 - o laço ingênuo, um nome por vez e uma letra por chamada (lote 1);
 - o laço em lotes do pacote, com ``nn.RNN``, ``nn.GRU`` e ``nn.LSTM``;
-- o desenrolador do pacote (``recorrente.recurrent.Recurrent`` sobre as células do livro),
+- o desdobramento do pacote (``recorrente.recurrent.Recurrent`` sobre as células do livro),
   se o módulo existir;
 - o mesmo em CUDA, se houver GPU;
 
@@ -131,7 +131,7 @@ def main() -> None:
                          "nomes/s": speed})
             print(rows[-1], flush=True)
     if not has_cells:
-        notes.append("recorrente.recurrent não existe nesta versão: desenrolador do livro pulado.")
+        notes.append("recorrente.recurrent não existe nesta versão: desdobramento do livro pulado.")
     if "cuda" not in devices:
         notes.append("Sem GPU nesta máquina: só CPU.")
 

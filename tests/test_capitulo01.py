@@ -1,4 +1,4 @@
-"""Os números do capítulo 1 (recorrência à mão) e a célula de Elman contra o nn.RNN."""
+"""Os números do capítulo 1 (recorrência à mão) e a célula da RNN simples comparada com o nn.RNN."""
 
 from __future__ import annotations
 

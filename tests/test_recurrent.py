@@ -1,4 +1,4 @@
-"""O desenrolador de ``recorrente.recurrent`` e as células contra os gêmeos de ``torch.nn``.
+"""O ``Recurrent`` (célula desdobrada no tempo) e as células comparados com o ``torch.nn``.
 
 Compara saídas, estados finais e gradientes (da entrada e de cada peso) com
 ``torch.testing.assert_close``.

@@ -1,11 +1,11 @@
 """Recorrente: redes neurais recorrentes com PyTorch, o pacote do livro.
 
 Os capítulos importam daqui tudo o que não é a própria lição. A raiz do pacote
-traz as células e a rede desenrolada (``RNNCell``, ``LSTMCell``, ``GRUCell``,
+traz as células e a rede desdobrada (``RNNCell``, ``LSTMCell``, ``GRUCell``,
 ``Recurrent``) e o erro de entrada (``InputError``); o resto mora nos módulos:
 
 - ``recorrente.cells``: células de um passo (RNN, LSTM, GRU) escritas a partir das equações;
-- ``recorrente.recurrent``: uma célula desenrolada no tempo, com camadas e duas direções,
+- ``recorrente.recurrent``: uma célula desdobrada no tempo, com camadas e duas direções,
   como o ``nn.RNN``;
 - ``recorrente.models``: os modelos de tarefa, com o contrato
   ``forward(x, targets) -> (saída, perda)``;

@@ -3,8 +3,8 @@
 Cada célula recebe a entrada de um passo, ``x_t`` com forma ``(N, I)``, e o
 estado anterior, uma tupla de tensores ``(N, H)``; devolve o novo estado, outra
 tupla. O primeiro elemento do estado é sempre ``h_t``, a saída do passo. A RNN
-de Elman e a GRU têm um só estado, ``(h,)``; a LSTM tem dois, ``(h, c)``. Com
-essa interface única, o código que desenrola uma célula no tempo
+simples e a GRU têm um só estado, ``(h,)``; a LSTM tem dois, ``(h, c)``. Com
+essa interface única, o código que desdobra uma célula no tempo
 (:mod:`recorrente.recurrent`) serve às três sem casos especiais.
 
 Os pesos seguem a notação das equações do livro (``W_xh`` multiplica a entrada
@@ -174,7 +174,7 @@ class RecurrentCell(nn.Module):
 
 
 class RNNCell(RecurrentCell):
-    r"""Célula de Elman: :math:`h_t = \tanh(x_t W_{xh} + b_{xh} + h_{t-1} W_{hh} + b_{hh})`.
+    r"""Célula da RNN simples: :math:`h_t = \tanh(x_t W_{xh} + b_{xh} + h_{t-1} W_{hh} + b_{hh})`.
 
     Parâmetros:
         input_size: número de características da entrada.

@@ -1,6 +1,6 @@
 r"""Medidas da retropropagação ao longo do tempo (BPTT): quanto gradiente chega a cada passo.
 
-Numa RNN simples (de Elman), :math:`h_t = \tanh(x_t W_{xh} + h_{t-1} W_{hh} + b)`, e a
+Numa RNN simples, :math:`h_t = \tanh(x_t W_{xh} + h_{t-1} W_{hh} + b)`, e a
 regra da cadeia dá, para uma perda :math:`L` que depende só de :math:`h_T`,
 
 $$

@@ -1,4 +1,4 @@
-"""Desenrolar uma célula no tempo, empilhar camadas e ler nos dois sentidos.
+"""Desdobrar uma célula no tempo, empilhar camadas e ler nos dois sentidos.
 
 :class:`Recurrent` faz com qualquer célula de :mod:`recorrente.cells` o que
 ``nn.RNN``, ``nn.LSTM`` e ``nn.GRU`` fazem: recebe a sequência inteira, aplica
@@ -131,7 +131,7 @@ class Recurrent(nn.Module):
 
         Levanta:
             InputError: se o módulo não for RNN, LSTM ou GRU, ou se for uma LSTM com
-                ``proj_size > 0`` (projeção do estado, que este desenrolador não implementa).
+                ``proj_size > 0`` (projeção do estado, que este módulo não implementa).
         """
         if not isinstance(module, nn.RNNBase) or module.mode not in _TORCH_MODES:
             raise InputError(

@@ -120,9 +120,11 @@ def test_seasonal_baselines_in_tables():
     # ciclo fixo mais tendência reta: a deriva acerta, a sazonal sem deriva fica um ano atrás
     np.testing.assert_allclose(base["sazonal_com_deriva"], series[t])
     np.testing.assert_allclose(series[t] - base["sazonal_ingenua"], 1.2)
-    folds = walk_forward(series, 12, n_splits=2, epochs=1, season=12)
-    assert {"sazonal_ingenua", "sazonal_com_deriva"} <= set(folds.columns)
+    folds = walk_forward(series, 12, n_splits=2, epochs=1, season=12, train=True)
+    assert {"sazonal_ingenua", "sazonal_com_deriva", "ar_linear_treino"} <= set(folds.columns)
     assert (folds["sazonal_com_deriva"] < 1e-9).all()
+    assert (folds["sazonal_com_deriva_treino"] < 1e-9).all()
+    np.testing.assert_allclose(folds["sazonal_ingenua_treino"], 1.2)
 
 
 def test_return_mode_inverts_to_prices():

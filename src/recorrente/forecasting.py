@@ -630,6 +630,7 @@ def walk_forward(
     seed: int = 0,
     progress: bool = False,
     season: int | None = None,
+    train: bool = False,
 ) -> pd.DataFrame:
     """Validação em janelas que avançam no tempo (``TimeSeriesSplit``).
 
@@ -648,6 +649,8 @@ def walk_forward(
         seed: semente das LSTMs.
         progress: mostra a barra de progresso.
         season: período das linhas de base sazonais (:func:`seasonal_naive`), se houver.
+        train: inclui também o RMSE de cada modelo no treino da dobra, em colunas
+            com o sufixo ``_treino`` (para ver o erro no treino ao lado do de teste).
 
     Retorna:
         Um ``DataFrame`` indexado pela dobra, com o início do teste e o RMSE de cada modelo.
@@ -694,5 +697,13 @@ def walk_forward(
         row = {"dobra": fold, "inicio_teste": int(test_idx[0])}
         for name, pred in base.items():
             row[name] = forecast_metrics(actual, pred, previous)["RMSE"]
+        if train:
+            fitted = baseline_predictions(data, "treino", season=season)
+            fitted.pop("media_movel")
+            fitted[f"lstm_{mode}"] = lstm_predictions(model, data, "treino")
+            for name, pred in fitted.items():
+                row[f"{name}_treino"] = forecast_metrics(
+                    data.actual("treino"), pred, data.previous("treino")
+                )["RMSE"]
         rows.append(row)
     return pd.DataFrame(rows).set_index("dobra")

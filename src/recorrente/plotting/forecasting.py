@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
 
 from recorrente.forecasting import Split
@@ -92,6 +93,8 @@ def plot_lagged_copy(
     ax.set_ylabel(ylabel)
     ax.set_title("A previsão anda um dia atrás da série")
     ax.legend(loc="best", fontsize=8)
+    if np.issubdtype(np.asarray(dates).dtype, np.datetime64):
+        ax.xaxis.set_major_formatter(DateFormatter("%d/%m/%Y"))  # datas como no Brasil
     ax.tick_params(axis="x", labelrotation=30)
     ax2.scatter(previous, predicted, s=6, color=COLORS["principal"], alpha=0.6)
     low, high = float(np.min(previous)), float(np.max(previous))

@@ -321,8 +321,9 @@ table(tabela, decimais)
 # ou cairia, e a última coluna diz em quantos dias ele previu alta. As linhas das redes trazem
 # a média e, entre parênteses, a faixa das três sementes. A persistência nunca prevê
 # movimento, por isso não tem direção nem dias previstos de alta (—). O comando
-# `recorrente bolsa avaliar` imprime uma comparação parecida (uma semente) com mais duas medidas de erro, o MAE
-# (erro absoluto médio, em pontos) e o MAPE (o mesmo erro em porcentagem do índice).
+# `recorrente bolsa avaliar` imprime uma comparação parecida (com uma semente só) e mais duas
+# medidas de erro, o MAE (erro absoluto médio, em pontos) e o MAPE (o mesmo erro em
+# porcentagem do índice).
 
 # %%
 razoes_ret = np.array([linha["teste / persistência"] for linha in por_rede["lstm_retorno"]])
@@ -346,7 +347,7 @@ assert tabela.loc["media_movel", "RMSE teste"] > persistencia_rmse["teste"]
 #
 # ## O que os retornos passados dizem
 #
-# Por que nada disso aprende? A <dfn>autocorrelação</dfn> de uma série no atraso $k$ é a
+# Por que nenhum modelo sai de perto da persistência? A <dfn>autocorrelação</dfn> de uma série no atraso $k$ é a
 # correlação entre $r_t$ e $r_{t-k}$. Medimos a dos log-retornos diários do S&P 500 e a dos
 # seus valores absolutos $|r_t|$, o tamanho do movimento sem o sinal, nos 20 anos.
 
@@ -361,6 +362,9 @@ autocorrelacoes = pd.DataFrame(
     index=pd.Index(atrasos, name="atraso (dias)"),
 ).T
 assert autocorrelacoes.loc["retorno r"].abs().max() < 0.1
+print(
+    f"log-retorno diário: média {num(100 * r.mean(), 3)}%, desvio padrão {num(100 * r.std(), 2)}%"
+)
 assert autocorrelacoes.loc["tamanho |r|"].min() > 0.2
 table(autocorrelacoes)
 
@@ -372,8 +376,9 @@ table(autocorrelacoes)
 # <dfn>volatilidade</dfn> é previsível, e os modelos de volatilidade (como os do pacote
 # `arch`, de onde vêm estes dados) vivem disso. Mas saber que amanhã será agitado não diz se o
 # índice vai subir ou cair. A LSTM foi treinada para o erro quadrático, cujo melhor palpite é
-# a **média** do próximo retorno, e essa média é praticamente zero; por isso ela acaba na
-# persistência.
+# a **média** do próximo retorno, e essa média é praticamente zero: a linha impressa acima
+# mostra um retorno médio de 0,014% ao dia, mais de oitenta vezes menor que o desvio padrão,
+# de 1,20%. Por isso ela acaba na persistência.
 #
 # ## A cópia defasada
 #
@@ -408,9 +413,8 @@ assert max(dist_ontem) < 0.5 * min(dist_real)
 # %% [markdown]
 # A previsão está, em média, umas nove vezes mais perto do preço de **ontem** (1,41 ponto)
 # do que do preço que queria prever (13,06 pontos), e isso vale em toda semente (as faixas
-# nas duas linhas acima). No painel da direita, os
-# pontos caem quase sobre a diagonal "previsão = ontem". Sempre que um modelo de preços parecer
-# bom demais, faça esse teste.
+# nas duas linhas acima). No painel da direita, os pontos caem quase sobre a diagonal
+# "previsão = ontem". Sempre que um modelo de preços parecer bom demais, faça esse teste.
 #
 # ## Validação que anda no tempo
 #
@@ -430,6 +434,7 @@ for inicio, fim in zip(inicios, [*inicios[1:], len(precos)], strict=True):
     nivel.append(precos[inicio:fim].mean())
     volatilidade.append(100 * np.diff(np.log(precos[inicio - 1 : fim])).std())
 dobras["inicio_teste"] = [f"{datas[i]:%d/%m/%Y}" for i in dobras["inicio_teste"]]
+dobras = dobras.rename(columns={"inicio_teste": "início do teste"})
 dobras.insert(1, "nível médio", nivel)
 dobras.insert(2, "desvio diário (%)", volatilidade)
 dobras.insert(3, "nível × desvio", np.array(nivel) * np.array(volatilidade) / 100)
@@ -452,9 +457,9 @@ table(
 )
 
 # %% [markdown]
-# Nas três dobras e nas três sementes, a razão entre o RMSE da LSTM e o da persistência fica
-# a menos de 3% de 1 para cima ou para baixo, e a do AR linear também: nenhum dos dois ganha
-# de "amanhã = hoje" de forma consistente. O erro em pontos muda bem mais de uma dobra para
+# Nas três dobras e nas três sementes, a razão entre o RMSE da LSTM e o da persistência ficou
+# entre 0,999 e 1,011, e a do AR linear entre 0,996 e 1,006: nenhum dos dois ganha de "amanhã
+# = hoje" de forma que valha a pena. O erro em pontos muda bem mais de uma dobra para
 # outra do que de um modelo para outro, e a persistência, que não treina nada, muda junto: a
 # diferença vem dos blocos. As três colunas depois da data mostram de onde: o nível médio do
 # índice, a volatilidade diária (o desvio padrão dos log-retornos, em %) de cada bloco e o
@@ -503,8 +508,8 @@ fig
 
 # %% [markdown]
 # O RMSE de ambos cresce com o horizonte. Num <dfn>passeio aleatório</dfn>, cresceria como
-# $\sqrt{h}$ vezes o erro de um passo; a razão impressa entre 10 dias e 1 dia fica perto de
-# $\sqrt{10}$. As duas curvas andam juntas: a razão entre a LSTM e a persistência ficou entre
+# $\sqrt{h}$ vezes o erro de um passo; a razão impressa entre 10 dias e 1 dia, 3,04, fica
+# perto de $\sqrt{10} \approx 3{,}16$. As duas curvas andam juntas: a razão entre a LSTM e a persistência ficou entre
 # 1,000 e 1,012 em todos os horizontes e sementes. Realimentar a rede com retornos quase nulos
 # produz quase a persistência, só que mais cara.
 #
@@ -520,8 +525,11 @@ fig
 # - a **<dfn>sazonal ingênua com deriva</dfn>**, que soma a esse valor o quanto a série subiu
 #   nos últimos 12 meses: $\hat x_t = x_{t-12} + (x_{t-1} - x_{t-13})$.
 #
-# A LSTM treina no máximo 200 épocas, com paciência 20: com 100 épocas, como numa primeira
-# versão deste capítulo, ela ainda melhorava na validação quando o treino acabava.
+# A LSTM treina no máximo 200 épocas, com paciência 20. Com 100 épocas, como numa primeira
+# versão deste capítulo, a melhor época era sempre uma das últimas, sinal de que o treino
+# acabava antes da hora; com 200, a linha impressa abaixo mostra que a parada antecipada
+# interrompe o treino antes do limite em duas das três sementes. O AR linear não tem épocas:
+# é ajustado de uma vez, por mínimos quadrados, nas mesmas janelas de treino.
 
 # %%
 co2 = load_co2_monthly()
@@ -629,11 +637,11 @@ table(dobras_co2)
 
 # %% [markdown]
 # A LSTM ficou abaixo do AR linear nas três dobras e nas três sementes. A vantagem é grande
-# só na primeira dobra (razão 0,69), que treina com 88 janelas: ali o AR, com 25 coeficientes
-# livres, se ajusta demais ao treino (RMSE 0,269 no treino e 0,459 no teste), enquanto a
-# LSTM, com parada antecipada na validação, fica com 0,335 no treino e 0,317 no teste, na
-# média das sementes.
-# Com mais dados, o AR se aproxima: a razão sobe para 0,86 e depois 0,93. A sazonal com
+# só na primeira dobra (razão 0,69), a que treina só com os primeiros anos da série: ali o AR,
+# com 25 coeficientes livres (24 meses e o termo constante), se ajusta demais ao treino (RMSE
+# 0,269 no treino e 0,459 no teste), enquanto a LSTM, com parada antecipada na validação, fica
+# com 0,335 no treino e 0,317 no teste, na média das sementes. Com mais dados, o AR se
+# aproxima: a razão sobe para 0,86 e depois 0,93. A sazonal com
 # deriva ganha do AR na primeira dobra, perde nas outras duas e perde da LSTM em todas; a
 # sazonal ingênua pura fica muito atrás em toda dobra.
 

@@ -536,10 +536,10 @@ co2 = load_co2_monthly()
 valores = co2.to_numpy()
 div_co2 = chronological_split(len(valores), window=24)
 dados_co2 = prepare_windows(valores, 24, div_co2, mode="retorno")
-real_co2, ontem_co2 = dados_co2.actual("teste"), dados_co2.previous("teste")
 
 
 def rmse(dados, previsto, parte):
+    """O RMSE das previsões de uma parte (treino ou teste), na unidade da série."""
     return forecast_metrics(dados.actual(parte), previsto, dados.previous(parte))["RMSE"]
 
 
@@ -648,7 +648,7 @@ table(dobras_co2)
 # %%
 fig = plot_seasonal(
     co2.index[dados_co2.targets["teste"]],
-    real_co2,
+    dados_co2.actual("teste"),
     {
         "sazonal ingênua": base_co2["teste"]["sazonal_ingenua"],
         "sazonal com deriva": base_co2["teste"]["sazonal_com_deriva"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -43,6 +45,27 @@ def test_avaliar_csv_prints_table(csv_path, capsys):
     for name in ("persistencia", "media_movel", "ar_linear", "lstm_preco", "lstm_retorno"):
         assert name in out
     assert "Walk-forward em 3 dobras" in out and "média" in out
+    # números e datas como se leem no Brasil; a persistência não tem direção: "—"
+    assert re.search(r"persistencia\s+\d+,\d\d\s", out)
+    assert not re.search(r"\d\.\d", out) and "nan" not in out.lower()
+    assert re.search(r"teste de \d\d/\d\d/\d{4} a \d\d/\d\d/\d{4}", out)
+    assert "—" in out.split("persistencia")[1].splitlines()[0]
+    assert "unidades da série" in out and "US$" not in out
+
+
+def test_avaliar_sp500_is_in_points(monkeypatch, capsys):
+    import recorrente.data.prices as prices_module
+
+    rng = np.random.default_rng(2)
+    dates = pd.bdate_range("2010-01-01", periods=200)
+    index = pd.Series(2000 * np.exp(np.cumsum(rng.normal(0, 0.01, 200))), index=dates)
+    monkeypatch.setattr(prices_module, "load_sp500", lambda: index)
+    assert main(["bolsa", "avaliar", "--janela", "10", "--epocas", "1"]) == 0
+    out = capsys.readouterr().out
+    # o S&P 500 é um índice: o erro sai em pontos, não em dólares
+    assert "RMSE e MAE em pontos do índice" in out
+    assert "US$" not in out and "dólar" not in out
+    assert "200 dias" in out
 
 
 def test_avaliar_missing_column_is_one_line_error(csv_path, capsys):

@@ -18,7 +18,9 @@ from recorrente.forecasting import (
     make_windows,
     prepare_windows,
     recursive_forecast,
+    seasonal_naive,
     train_window_model,
+    walk_forward,
 )
 from recorrente.models import WindowRegressor
 
@@ -63,7 +65,7 @@ def test_no_leak_from_test_period(mode):
     for part in ("treino", "validacao"):
         np.testing.assert_array_equal(a.X[part], b.X[part])
         np.testing.assert_array_equal(a.y[part], b.y[part])
-    # o escalonador "vazado" (série inteira) muda, e com ele as entradas de treino
+    # o normalizador "vazado" (série inteira) muda, e com ele as entradas de treino
     leaky_a = prepare_windows(prices, 20, split, mode=mode, leaky=True)
     leaky_b = prepare_windows(changed, 20, split, mode=mode, leaky=True)
     assert not np.array_equal(leaky_a.X["treino"], leaky_b.X["treino"])
@@ -91,6 +93,38 @@ def test_baselines_by_hand():
     expected = (prices[t - 1] + prices[t - 2] + prices[t - 3]) / 3
     np.testing.assert_allclose(base["media_movel"], expected)
     assert np.all(np.isfinite(base["ar_linear"]))
+
+
+def test_seasonal_naive_by_hand():
+    x = np.array([5.0, 7, 6, 9, 8, 10, 12, 11])
+    targets = [4, 5, 6, 7]
+    # sem deriva, período 3: x[t-3]
+    np.testing.assert_array_equal(seasonal_naive(x, targets, 3), [7, 6, 9, 8])
+    # com deriva: x[t-3] + (x[t-1] - x[t-4]), calculado à mão
+    #   t=4: 7 + (9 - 5) = 11;  t=5: 6 + (8 - 7) = 7
+    #   t=6: 9 + (10 - 6) = 13; t=7: 8 + (12 - 9) = 11
+    np.testing.assert_array_equal(seasonal_naive(x, targets, 3, drift=True), [11, 7, 13, 11])
+    # a deriva precisa de um valor a mais que a sazonal sem deriva
+    seasonal_naive(x, [3], 3)
+    with pytest.raises(InputError, match="com deriva de período 3"):
+        seasonal_naive(x, [3], 3, drift=True)
+
+
+def test_seasonal_baselines_in_tables():
+    months = np.arange(120)
+    series = 300 + 0.1 * months + np.sin(2 * np.pi * months / 12)  # ciclo anual mais tendência
+    data = prepare_windows(series, 12, chronological_split(120, 12), mode="retorno")
+    base = baseline_predictions(data, season=12)
+    t = data.targets["teste"]
+    np.testing.assert_allclose(base["sazonal_ingenua"], series[t - 12])
+    # ciclo fixo mais tendência reta: a deriva acerta, a sazonal sem deriva fica um ano atrás
+    np.testing.assert_allclose(base["sazonal_com_deriva"], series[t])
+    np.testing.assert_allclose(series[t] - base["sazonal_ingenua"], 1.2)
+    folds = walk_forward(series, 12, n_splits=2, epochs=1, season=12, train=True)
+    assert {"sazonal_ingenua", "sazonal_com_deriva", "ar_linear_treino"} <= set(folds.columns)
+    assert (folds["sazonal_com_deriva"] < 1e-9).all()
+    assert (folds["sazonal_com_deriva_treino"] < 1e-9).all()
+    np.testing.assert_allclose(folds["sazonal_ingenua_treino"], 1.2)
 
 
 def test_return_mode_inverts_to_prices():
@@ -131,3 +165,5 @@ def test_lstm_beats_seasonal_naive_on_co2():
     finally:
         torch.set_num_threads(threads)
     assert table.loc["lstm_retorno", "RMSE"] < 0.5 * table.loc["sazonal_ingenua", "RMSE"]
+    # a deriva explica quase toda a distância entre a sazonal ingênua e a LSTM
+    assert table.loc["sazonal_com_deriva", "RMSE"] < 0.3 * table.loc["sazonal_ingenua", "RMSE"]

@@ -4,11 +4,12 @@ O caminho honesto, passo a passo:
 
 1. :func:`chronological_split` corta a série em treino, validação e teste, nesta
    ordem no tempo;
-2. :func:`prepare_windows` monta as janelas deslizantes e ajusta o escalonador
+2. :func:`prepare_windows` monta as janelas deslizantes e ajusta o normalizador
    **só no trecho de treino** (com ``leaky=True``, reproduz o erro comum de
    ajustá-lo na série inteira);
 3. :func:`baseline_predictions` dá as referências (persistência, média móvel,
-   autorregressão linear) e :func:`train_window_model` treina um
+   autorregressão linear e, em séries sazonais, :func:`seasonal_naive` com e sem
+   deriva) e :func:`train_window_model` treina um
    :class:`recorrente.models.WindowRegressor` com :func:`recorrente.training.fit`;
 4. :func:`forecast_metrics` mede tudo na unidade original (RMSE, MAE, MAPE e
    acerto de direção).
@@ -50,6 +51,7 @@ __all__ = [
     "predict",
     "prepare_windows",
     "recursive_forecast",
+    "seasonal_naive",
     "train_window_model",
     "walk_forward",
 ]
@@ -147,7 +149,7 @@ def chronological_split(
 
 @dataclass
 class WindowData:
-    """Janelas já escalonadas para a rede, e o que é preciso para voltar a preços.
+    """Janelas já normalizadas para a rede, e o que é preciso para voltar a preços.
 
     ``X[parte]`` tem forma ``(N, janela)`` e ``y[parte]`` forma ``(N,)``, com
     ``parte`` em ``"treino"``, ``"validacao"`` e ``"teste"``; ``targets[parte]``
@@ -158,9 +160,9 @@ class WindowData:
         window: passos de cada janela.
         mode: ``"preco"`` ou ``"retorno"``, o que a rede vê.
         split: a divisão cronológica usada.
-        scaler: o escalonador ``MinMaxScaler`` ajustado.
-        X: janelas escalonadas de cada parte.
-        y: alvos escalonados de cada parte.
+        scaler: o normalizador ``MinMaxScaler`` ajustado.
+        X: janelas normalizadas de cada parte.
+        y: alvos normalizados de cada parte.
         targets: índice na série de cada alvo de cada parte.
 
     Exemplo:
@@ -217,14 +219,14 @@ def prepare_windows(
     mode: Mode = "retorno",
     leaky: bool = False,
 ) -> WindowData:
-    """Monta as janelas de treino, validação e teste e escalona para a faixa [-1, 1].
+    """Monta as janelas de treino, validação e teste e as normaliza para a faixa [-1, 1].
 
     Parâmetros:
         prices: a série de preços (positivos).
         window: quantos passos cada janela tem.
         split: a divisão cronológica (:func:`chronological_split`).
         mode: ``"preco"`` (a rede vê preços) ou ``"retorno"`` (log-retornos diários).
-        leaky: ajusta o escalonador na série inteira, como no exemplo ingênuo; só
+        leaky: ajusta o normalizador na série inteira, como no exemplo ingênuo; só
             serve para medir o vazamento. O honesto (padrão) usa só o treino.
 
     Retorna:
@@ -300,20 +302,72 @@ def forecast_metrics(
     }
 
 
+def seasonal_naive(
+    values: npt.ArrayLike, targets: npt.ArrayLike, period: int = 12, *, drift: bool = False
+) -> np.ndarray:
+    """Linha de base sazonal ingênua, com ou sem deriva, para os alvos ``targets``.
+
+    Sem deriva, repete o valor de um período atrás: ``x̂(t) = x(t-m)``. Com deriva,
+    soma a esse valor o quanto a série andou nos últimos ``m`` passos até o último
+    valor conhecido: ``x̂(t) = x(t-m) + (x(t-1) - x(t-m-1))``, o que acerta em cheio
+    uma série que é um ciclo fixo mais uma tendência reta.
+
+    Parâmetros:
+        values: a série, em ordem cronológica.
+        targets: índices da série a prever.
+        period: o período ``m`` da sazonalidade (12 para meses).
+        drift: soma a variação dos últimos ``period`` passos (a deriva).
+
+    Retorna:
+        Uma previsão por alvo.
+
+    Levanta:
+        InputError: se algum alvo não tem ``period + 1`` valores antes dele (com
+            deriva) ou ``period`` valores (sem deriva).
+
+    Exemplo:
+        >>> ciclo = np.array([0.0, 2.0, 1.0, 3.0])
+        >>> x = np.concatenate([ciclo, ciclo + 1, ciclo + 2])  # ciclo de 4 que sobe 1 por volta
+        >>> seasonal_naive(x, [8, 9, 10, 11], period=4).tolist()  # atrasada uma volta
+        [1.0, 3.0, 2.0, 4.0]
+        >>> seasonal_naive(x, [8, 9, 10, 11], period=4, drift=True).tolist()  # acerta
+        [2.0, 4.0, 3.0, 5.0]
+    """
+    values = np.asarray(values, dtype=float)
+    targets = np.asarray(targets, dtype=int)
+    need = period + (1 if drift else 0)
+    if period < 1:
+        raise InputError(f"O período sazonal precisa ser pelo menos 1 (recebi {period}).")
+    if len(targets) and targets.min() < need:
+        raise InputError(
+            f"A sazonal ingênua{' com deriva' if drift else ''} de período {period} precisa "
+            f"de {need} valores antes de cada alvo, e o alvo {int(targets.min())} tem menos; "
+            f"use uma janela de pelo menos {need} passos ou um período menor."
+        )
+    forecast = values[targets - period]
+    if drift:
+        forecast = forecast + values[targets - 1] - values[targets - period - 1]
+    return forecast
+
+
 def baseline_predictions(
-    data: WindowData, part: str = "teste", *, average: int = 5
+    data: WindowData, part: str = "teste", *, average: int = 5, season: int | None = None
 ) -> dict[str, np.ndarray]:
     """Previsões das linhas de base para os alvos de ``part``, em preços.
 
     - ``persistencia``: amanhã = hoje;
     - ``media_movel``: média dos últimos ``average`` preços;
-    - ``ar_linear``: regressão linear (scikit-learn) dos log-retornos da janela no
-      próximo log-retorno, ajustada nas janelas de treino.
+    - ``ar_linear``: regressão linear (scikit-learn) que prevê o próximo log-retorno
+      a partir dos log-retornos da janela, ajustada nas janelas de treino;
+    - com ``season=m``, também ``sazonal_ingenua`` (o valor de ``m`` passos atrás)
+      e ``sazonal_com_deriva`` (esse valor mais a variação dos últimos ``m``
+      passos), de :func:`seasonal_naive`.
 
     Parâmetros:
         data: as janelas, de :func:`prepare_windows`.
         part: ``"treino"``, ``"validacao"`` ou ``"teste"``.
         average: quantos preços a média móvel usa.
+        season: o período das linhas de base sazonais; ``None`` não as inclui.
 
     Retorna:
         Um dicionário nome → previsões, uma por alvo de ``part``.
@@ -326,6 +380,8 @@ def baseline_predictions(
         True
         >>> np.allclose(base["ar_linear"], data.actual("teste"))  # retorno constante: acerta
         True
+        >>> sorted(baseline_predictions(data, season=4))[-2:]
+        ['sazonal_com_deriva', 'sazonal_ingenua']
     """
     prices, window = data.prices, data.window
     t = data.targets[part]
@@ -341,11 +397,15 @@ def baseline_predictions(
     ar = LinearRegression().fit(return_windows(train_t), returns[train_t - 1])
     ar_t = np.maximum(t, window + 1)
     ar_pred = prices[t - 1] * np.exp(ar.predict(return_windows(ar_t)))
-    return {
+    predictions = {
         "persistencia": price_windows[:, -1],
         "media_movel": price_windows[:, -average:].mean(axis=1),
         "ar_linear": ar_pred,
     }
+    if season:
+        predictions["sazonal_ingenua"] = seasonal_naive(prices, t, season)
+        predictions["sazonal_com_deriva"] = seasonal_naive(prices, t, season, drift=True)
+    return predictions
 
 
 def train_window_model(
@@ -511,8 +571,8 @@ def compare_models(
 ) -> pd.DataFrame:
     """Tabela de métricas no teste: linhas de base e uma LSTM por modo.
 
-    Com ``seasonal=m``, inclui a linha de base sazonal ingênua (o valor de ``m``
-    passos atrás; exige ``window >= m``).
+    Com ``seasonal=m``, inclui as linhas de base sazonais de :func:`seasonal_naive`:
+    a ingênua (o valor de ``m`` passos atrás) e a com deriva (exigem ``window >= m``).
 
     Parâmetros:
         prices: a série de preços.
@@ -523,7 +583,7 @@ def compare_models(
         patience: épocas sem melhora antes de parar.
         seed: semente das LSTMs.
         progress: mostra a barra de progresso.
-        seasonal: período da linha de base sazonal ingênua, se houver.
+        seasonal: período das linhas de base sazonais, se houver.
 
     Retorna:
         Um ``DataFrame`` com um modelo por linha e as métricas de
@@ -545,11 +605,8 @@ def compare_models(
         data = prepare_windows(prices, window, split, mode=mode)
         if i == 0:
             actual, previous = data.actual("teste"), data.previous("teste")
-            for name, pred in baseline_predictions(data).items():
+            for name, pred in baseline_predictions(data, season=seasonal).items():
                 rows[name] = forecast_metrics(actual, pred, previous)
-            if seasonal:
-                pred = prices[data.targets["teste"] - seasonal]
-                rows["sazonal_ingenua"] = forecast_metrics(actual, pred, previous)
         model, _ = train_window_model(
             data,
             epochs=epochs,
@@ -572,13 +629,15 @@ def walk_forward(
     patience: int = 5,
     seed: int = 0,
     progress: bool = False,
+    season: int | None = None,
+    train: bool = False,
 ) -> pd.DataFrame:
     """Validação em janelas que avançam no tempo (``TimeSeriesSplit``).
 
     Em cada dobra, o treino é tudo o que vem antes do bloco de teste (os últimos
-    15% dele viram validação), o escalonador é ajustado só nesse treino e a LSTM
-    é comparada com a persistência e o AR linear. Devolve uma linha por dobra,
-    com o RMSE de cada modelo.
+    15% dele viram validação), o normalizador é ajustado só nesse treino e a LSTM
+    é comparada com a persistência e o AR linear (e, com ``season``, com as
+    sazonais ingênuas). Devolve uma linha por dobra, com o RMSE de cada modelo.
 
     Parâmetros:
         prices: a série de preços.
@@ -589,6 +648,9 @@ def walk_forward(
         patience: épocas sem melhora antes de parar.
         seed: semente das LSTMs.
         progress: mostra a barra de progresso.
+        season: período das linhas de base sazonais (:func:`seasonal_naive`), se houver.
+        train: inclui também o RMSE de cada modelo no treino da dobra, em colunas
+            com o sufixo ``_treino`` (para ver o erro no treino ao lado do de teste).
 
     Retorna:
         Um ``DataFrame`` indexado pela dobra, com o início do teste e o RMSE de cada modelo.
@@ -621,7 +683,8 @@ def walk_forward(
             )
         data = prepare_windows(prices, window, split, mode=mode)
         actual, previous = data.actual("teste"), data.previous("teste")
-        base = baseline_predictions(data)
+        base = baseline_predictions(data, season=season)
+        base.pop("media_movel")
         model, _ = train_window_model(
             data,
             epochs=epochs,
@@ -630,15 +693,17 @@ def walk_forward(
             progress=progress,
             description=f"dobra {fold}",
         )
-        rows.append(
-            {
-                "dobra": fold,
-                "inicio_teste": int(test_idx[0]),
-                "persistencia": forecast_metrics(actual, base["persistencia"], previous)["RMSE"],
-                "ar_linear": forecast_metrics(actual, base["ar_linear"], previous)["RMSE"],
-                f"lstm_{mode}": forecast_metrics(actual, lstm_predictions(model, data), previous)[
-                    "RMSE"
-                ],
-            }
-        )
+        base[f"lstm_{mode}"] = lstm_predictions(model, data)
+        row = {"dobra": fold, "inicio_teste": int(test_idx[0])}
+        for name, pred in base.items():
+            row[name] = forecast_metrics(actual, pred, previous)["RMSE"]
+        if train:
+            fitted = baseline_predictions(data, "treino", season=season)
+            fitted.pop("media_movel")
+            fitted[f"lstm_{mode}"] = lstm_predictions(model, data, "treino")
+            for name, pred in fitted.items():
+                row[f"{name}_treino"] = forecast_metrics(
+                    data.actual("treino"), pred, data.previous("treino")
+                )["RMSE"]
+        rows.append(row)
     return pd.DataFrame(rows).set_index("dobra")

@@ -28,10 +28,10 @@ def register(subparsers) -> None:
         "avaliar",
         help="compara persistência, média móvel, AR linear e LSTM no teste",
         description=(
-            "Treina uma LSTM nas janelas de treino (escalonador ajustado só no treino), "
+            "Treina uma LSTM nas janelas de treino (normalizador ajustado só no treino), "
             "compara com as linhas de base no trecho final da série e imprime RMSE, MAE, "
-            "MAPE e acerto de direção na unidade original. Sem --csv, usa o S&P 500 "
-            "(1999-2018) que vem com o pacote arch."
+            "MAPE e acerto de direção na unidade original (pontos, no caso do índice). "
+            "Sem --csv, usa o S&P 500 (1999-2018) que vem com o pacote arch."
         ),
     )
     avaliar.add_argument("--csv", help="CSV com uma coluna de datas e uma de preços")
@@ -66,32 +66,54 @@ def run_evaluate(args: argparse.Namespace) -> int:
             price_column=args.coluna_preco,
             min_rows=args.janela + 30,
         )
-        source = args.csv
+        source, unit = args.csv, "unidades da série"
     else:
         prices = load_sp500()
-        source = "S&P 500 (arch), fechamento ajustado"
+        source, unit = "S&P 500 (arch), fechamento ajustado", "pontos do índice"
     torch.manual_seed(args.semente)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # rede pequena: uma thread evita a disputa entre núcleos
     try:
-        return _report(args, prices, source)
+        return _report(args, prices, source, unit)
     finally:
         torch.set_num_threads(threads)
 
 
-def _report(args: argparse.Namespace, prices, source: str) -> int:
-    """Imprime a divisão, a tabela do teste e, se pedido, o walk-forward."""
-    import pandas as pd
+def _as_text(df, decimals: dict[str, int] | int = 3) -> str:
+    """Uma tabela como texto, com os números no formato brasileiro e "—" no que falta."""
+    from numbers import Real
 
+    from recorrente.formatting import num
+
+    def places(column: str) -> int:
+        return decimals.get(column, 3) if isinstance(decimals, dict) else decimals
+
+    shown = df.copy().astype(object)
+    for column in df.columns:
+        shown[column] = [
+            num(v, places(column)) if isinstance(v, Real) and not isinstance(v, bool) else v
+            for v in df[column]
+        ]
+    return shown.to_string()
+
+
+def _day(timestamp) -> str:
+    """Uma data como se escreve no Brasil (31/12/2018)."""
+    return timestamp.strftime("%d/%m/%Y")
+
+
+def _report(args: argparse.Namespace, prices, source: str, unit: str) -> int:
+    """Imprime a divisão, a tabela do teste e, se pedido, o walk-forward."""
     from recorrente.forecasting import chronological_split, compare_models, walk_forward
+    from recorrente.formatting import num
 
     split = chronological_split(len(prices), args.janela)
     dates = prices.index
-    print(f"Série: {source}, {len(prices)} dias, janela de {args.janela}.")
+    print(f"Série: {source}, {num(len(prices), 0)} dias, janela de {args.janela}.")
     print(
-        f"Treino até {dates[split.train_end - 1].date()}, validação até "
-        f"{dates[split.val_end - 1].date()}, teste de {dates[split.val_end].date()} "
-        f"a {dates[-1].date()} ({split.end - split.val_end} dias)."
+        f"Treino até {_day(dates[split.train_end - 1])}, validação até "
+        f"{_day(dates[split.val_end - 1])}, teste de {_day(dates[split.val_end])} "
+        f"a {_day(dates[-1])} ({num(split.end - split.val_end, 0)} dias)."
     )
     table = compare_models(
         prices.to_numpy(),
@@ -101,22 +123,25 @@ def _report(args: argparse.Namespace, prices, source: str) -> int:
         seed=args.semente,
         progress=True,
     )
-    with pd.option_context("display.float_format", "{:.3f}".format, "display.width", 120):
-        print("\nTeste (unidade original; direção e alta em %):")
-        print(table.to_string(na_rep="—"))
-        if args.walk_forward:
-            folds = walk_forward(
-                prices.to_numpy(),
-                args.janela,
-                n_splits=args.walk_forward,
-                epochs=args.epocas,
-                seed=args.semente,
-                progress=True,
-            )
-            print(f"\nWalk-forward em {args.walk_forward} dobras (RMSE no teste de cada dobra):")
-            summary = folds.drop(columns="inicio_teste").agg(["mean", "std"]).T
-            folds["inicio_teste"] = [str(dates[i].date()) for i in folds["inicio_teste"]]
-            print(folds.to_string())
-            summary.columns = ["média", "desvio"]
-            print(summary.to_string())
+    print(f"\nTeste (RMSE e MAE em {unit}; MAPE, direção e alta em %):")
+    decimals = {"RMSE": 2, "MAE": 2, "MAPE_%": 2, "direcao_%": 1, "alta_%": 1}
+    print(_as_text(table, decimals))
+    if args.walk_forward:
+        folds = walk_forward(
+            prices.to_numpy(),
+            args.janela,
+            n_splits=args.walk_forward,
+            epochs=args.epocas,
+            seed=args.semente,
+            progress=True,
+        )
+        print(
+            f"\nWalk-forward em {args.walk_forward} dobras "
+            f"(RMSE no teste de cada dobra, em {unit}):"
+        )
+        summary = folds.drop(columns="inicio_teste").agg(["mean", "std"]).T
+        folds["inicio_teste"] = [_day(dates[i]) for i in folds["inicio_teste"]]
+        print(_as_text(folds, 2))
+        summary.columns = ["média", "desvio"]
+        print(_as_text(summary, 2))
     return 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
 
 from recorrente.forecasting import Split
@@ -21,7 +22,7 @@ from recorrente.plotting.style import COLORS, new_figure
 __all__ = ["plot_horizon_errors", "plot_lagged_copy", "plot_seasonal", "plot_split"]
 
 
-def plot_split(series: pd.Series, split: Split, *, ylabel: str = "preço (US$)") -> Figure:
+def plot_split(series: pd.Series, split: Split, *, ylabel: str = "índice (pontos)") -> Figure:
     """A série com treino, validação e teste em cores diferentes.
 
     Parâmetros:
@@ -59,6 +60,7 @@ def plot_lagged_copy(
     previous: np.ndarray,
     *,
     label: str = "LSTM",
+    ylabel: str = "índice (pontos)",
 ) -> Figure:
     """Previsão, série real e a série atrasada um dia (a persistência), lado a lado.
 
@@ -71,6 +73,8 @@ def plot_lagged_copy(
         predicted: as previsões do modelo.
         previous: o preço do dia anterior a cada alvo.
         label: nome do modelo, na legenda.
+        ylabel: rótulo do eixo vertical do painel da esquerda (o S&P 500 é um índice:
+            pontos, não dólares).
 
     Retorna:
         A figura, com dois painéis.
@@ -86,20 +90,22 @@ def plot_lagged_copy(
     ax.plot(dates, actual, color=COLORS["neutro"], label="real", linewidth=2)
     ax.plot(dates, previous, color=COLORS["claro"], label="real atrasado 1 dia", linewidth=3)
     ax.plot(dates, predicted, color=COLORS["destaque"], label=label, linewidth=1.2)
-    ax.set_ylabel("preço (US$)")
+    ax.set_ylabel(ylabel)
     ax.set_title("A previsão anda um dia atrás da série")
     ax.legend(loc="best", fontsize=8)
+    if np.issubdtype(np.asarray(dates).dtype, np.datetime64):
+        ax.xaxis.set_major_formatter(DateFormatter("%d/%m/%Y"))  # datas como no Brasil
     ax.tick_params(axis="x", labelrotation=30)
     ax2.scatter(previous, predicted, s=6, color=COLORS["principal"], alpha=0.6)
     low, high = float(np.min(previous)), float(np.max(previous))
     ax2.plot([low, high], [low, high], color=COLORS["destaque"], linewidth=1)
-    ax2.set_xlabel("preço de ontem")
+    ax2.set_xlabel("valor de ontem")
     ax2.set_ylabel(f"previsão ({label})")
     ax2.set_title("Previsão × ontem")
     return fig
 
 
-def plot_horizon_errors(errors: pd.DataFrame, *, ylabel: str = "RMSE (US$)") -> Figure:
+def plot_horizon_errors(errors: pd.DataFrame, *, ylabel: str = "RMSE (pontos)") -> Figure:
     """RMSE por horizonte (dias à frente), uma curva por coluna de ``errors``.
 
     Parâmetros:

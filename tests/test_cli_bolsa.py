@@ -42,14 +42,14 @@ def test_avaliar_csv_prints_table(csv_path, capsys):
     )
     out = capsys.readouterr().out
     assert code == 0
-    for name in ("persistencia", "media_movel", "ar_linear", "lstm_preco", "lstm_retorno"):
+    for name in ("persistência", "média móvel", "AR linear", "LSTM (preço)", "LSTM (retorno)"):
         assert name in out
     assert "Walk-forward em 3 dobras" in out and "média" in out
     # números e datas como se leem no Brasil; a persistência não tem direção: "—"
-    assert re.search(r"persistencia\s+\d+,\d\d\s", out)
+    assert re.search(r"persistência\s+\d+,\d\d\s", out)
     assert not re.search(r"\d\.\d", out) and "nan" not in out.lower()
     assert re.search(r"teste de \d\d/\d\d/\d{4} a \d\d/\d\d/\d{4}", out)
-    assert "—" in out.split("persistencia")[1].splitlines()[0]
+    assert "—" in out.split("persistência")[1].splitlines()[0]
     assert "unidades da série" in out and "US$" not in out
 
 

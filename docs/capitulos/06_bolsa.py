@@ -51,6 +51,7 @@ from recorrente.forecasting import (
     chronological_split,
     forecast_metrics,
     lstm_predictions,
+    model_label,
     prepare_windows,
     recursive_forecast,
     train_window_model,
@@ -134,7 +135,7 @@ comparacao = pd.DataFrame(
     index=["honesto (só treino)", "vazado (série inteira)"],
 )
 assert vazado.X["treino"].max() < 0.5 and honesto.X["teste"].max() > 1.5
-table(comparacao, {"x_min": 0, "x_max": 0})
+table(comparacao, {"x_min": 0, "x_max": 0}, labels=model_label)
 
 # %% [markdown]
 # Com o normalizador vazado, as entradas de treino nunca chegam perto de $+1$: a faixa de
@@ -187,6 +188,7 @@ table(
         "RMSE teste": 1,
         "maior previsão no teste": 0,
     },
+    labels=model_label,
 )
 
 # %%
@@ -312,7 +314,7 @@ for nome, linhas_rede in por_rede.items():
         mean_range([linha[c] for linha in linhas_rede], decimais[c]) for c in tabela.columns
     ]
 print(f"dias de alta no teste: {num(forecast_metrics(real, ontem, ontem)['alta_%'], 1)}%")
-table(tabela, decimais)
+table(tabela, decimais, labels=model_label)
 
 # %% [markdown]
 # Como ler a tabela: RMSE está em pontos do índice, no treino e no teste; a coluna do meio
@@ -366,7 +368,7 @@ print(
     f"log-retorno diário: média {num(100 * r.mean(), 3)}%, desvio padrão {num(100 * r.std(), 2)}%"
 )
 assert autocorrelacoes.loc["tamanho |r|"].min() > 0.2
-table(autocorrelacoes)
+table(autocorrelacoes, labels=model_label)
 
 # %% [markdown]
 # O retorno de hoje quase não diz nada sobre o de amanhã: a maior autocorrelação, em módulo,
@@ -454,6 +456,7 @@ table(
         "persistencia": 2,
         "ar_linear": 2,
     },
+    labels=model_label,
 )
 
 # %% [markdown]
@@ -500,7 +503,7 @@ print(
     f"RMSE da persistência em 10 dias / em 1 dia: {num(crescimento, 2)} (√10 = {num(10**0.5, 2)})"
 )
 assert (abs(razoes_h - 1) < 0.05).all()
-table(erros_horizonte.T, 1)
+table(erros_horizonte.T, 1, labels=model_label)
 
 # %%
 fig = plot_horizon_errors(erros_horizonte)
@@ -579,7 +582,7 @@ tabela_co2.loc["lstm_retorno"] = [
     mean_range(lstm_co2["teste"]),
     mean_range(lstm_co2["teste"] / ar_teste),
 ]
-table(tabela_co2)
+table(tabela_co2, labels=model_label)
 
 # %%
 deriva = tabela_co2.loc["sazonal_com_deriva", "RMSE teste"]
@@ -633,7 +636,7 @@ razao_co2 = lstm_dobras_co2.div(primeira["ar_linear"], axis=0)
 dobras_co2["lstm / ar_linear (teste)"] = [mean_range(linha, 2) for linha in razao_co2.to_numpy()]
 assert (razao_co2 < 1).all().all()
 assert primeira.loc[1, "ar_linear"] > 1.5 * primeira.loc[1, "ar_linear_treino"]
-table(dobras_co2)
+table(dobras_co2, labels=model_label)
 
 # %% [markdown]
 # A LSTM ficou abaixo do AR linear nas três dobras e nas três sementes. A vantagem é grande

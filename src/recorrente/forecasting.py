@@ -48,6 +48,7 @@ __all__ = [
     "forecast_metrics",
     "lstm_predictions",
     "make_windows",
+    "model_label",
     "predict",
     "prepare_windows",
     "recursive_forecast",
@@ -57,6 +58,43 @@ __all__ = [
 ]
 
 Mode = Literal["preco", "retorno"]
+
+MODEL_LABELS: dict[str, str] = {
+    "persistencia": "persistência",
+    "media_movel": "média móvel",
+    "ar_linear": "AR linear",
+    "lstm_preco": "LSTM (preço)",
+    "lstm_retorno": "LSTM (retorno)",
+    "sazonal_ingenua": "sazonal ingênua",
+    "sazonal_com_deriva": "sazonal com deriva",
+    "inicio_teste": "início do teste",
+    "MAPE_%": "MAPE (%)",
+    "direcao_%": "direção (%)",
+    "alta_%": "alta (%)",
+}
+"""Nome de cada chave das tabelas de previsão (sem acento, para o código) como o leitor lê."""
+
+
+def model_label(key: str) -> str:
+    """O rótulo em português de uma chave das tabelas (``"media_movel"`` → ``"média móvel"``).
+
+    Troca cada chave de :data:`MODEL_LABELS` que aparecer no texto (a mais longa
+    primeiro) e os ``_`` que sobrarem por espaços; serve para os nomes de linhas e
+    colunas que o código compõe, como ``"ar_linear_treino"``.
+
+    Parâmetros:
+        key: a chave ou o nome de coluna.
+
+    Retorna:
+        O texto para mostrar ao leitor.
+
+    Exemplo:
+        >>> model_label("media_movel"), model_label("ar_linear_treino"), model_label("RMSE")
+        ('média móvel', 'AR linear treino', 'RMSE')
+    """
+    for raw in sorted(MODEL_LABELS, key=len, reverse=True):
+        key = key.replace(raw, MODEL_LABELS[raw])
+    return key.replace("_", " ")
 
 
 def make_windows(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:

@@ -27,7 +27,7 @@ Exemplo:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from numbers import Real
 from typing import Any
 
@@ -181,6 +181,7 @@ def table(
     decimals: int | Mapping[str, int] = 3,
     *,
     percent: Iterable[str] = (),
+    labels: Mapping[str, str] | Callable[[str], str] | None = None,
 ) -> Any:
     """Prepara um ``DataFrame`` para o leitor: vírgula decimal, "—" no que falta.
 
@@ -193,6 +194,9 @@ def table(
             (as colunas que ficarem de fora usam 3).
         percent: colunas de frações a mostrar como porcentagem (com 1 casa, salvo
             se ``decimals`` disser outra coisa para elas).
+        labels: como mostrar os rótulos das linhas e colunas (um dicionário ou uma
+            função), por exemplo as chaves sem acento de um pacote → português; os
+            ``decimals`` e ``percent`` continuam usando os nomes originais.
 
     Retorna:
         Um ``pandas.io.formats.style.Styler``; ``.to_html()`` dá o HTML.
@@ -203,6 +207,8 @@ def table(
         ...                   index=["AR", "LSTM"])
         >>> html = table(df, {"RMSE": 3}, percent=["acerto"]).to_html()
         >>> "0,333" in html and "87,5%" in html and "—" in html and "nan" not in html.lower()
+        True
+        >>> "Persistência" in table(df, labels={"AR": "Persistência"}).to_html()
         True
     """
     percent = set(percent)
@@ -222,10 +228,21 @@ def table(
 
         return show
 
+    if labels is None:
+        relabel: Callable[[Any], Any] = lambda v: v  # noqa: E731
+    elif isinstance(labels, Mapping):
+        relabel = lambda v: labels.get(v, v)  # noqa: E731
+    else:
+        relabel = lambda v: labels(v) if isinstance(v, str) else v  # noqa: E731
+
+    def show_label(v: Any) -> Any:
+        return num(v, default) if isinstance(v, float) else relabel(v)
+
     formatters = {c: formatter(c) for c in df.columns}
     return (
         df.style.format(formatters, na_rep=MISSING)
-        .format_index(lambda v: num(v, default) if isinstance(v, float) else v, axis=0)
+        .format_index(show_label, axis=0)
+        .format_index(show_label, axis=1)
     )
 
 

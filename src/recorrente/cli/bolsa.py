@@ -94,7 +94,13 @@ def _as_text(df, decimals: dict[str, int] | int = 3) -> str:
             num(v, places(column)) if isinstance(v, Real) and not isinstance(v, bool) else v
             for v in df[column]
         ]
-    return shown.to_string()
+    return shown.rename(index=_label, columns=_label).to_string()
+
+
+def _label(value):
+    from recorrente.forecasting import model_label
+
+    return model_label(value) if isinstance(value, str) else value
 
 
 def _day(timestamp) -> str:

@@ -14,8 +14,8 @@
 # # 4. LSTM e GRU
 #
 # No capítulo anterior o gradiente de uma RNN simples encolheu (ou explodiu) a cada passo para
-# trás, e a rede não aprendeu a lembrar um símbolo visto 30 passos antes. A LSTM (*Long Short-Term
-# Memory*) e a GRU (*Gated Recurrent Unit*) atacam esse problema com
+# trás, o que torna difícil aprender a lembrar um símbolo visto muitos passos antes. A LSTM
+# (*Long Short-Term Memory*) e a GRU (*Gated Recurrent Unit*) atacam esse problema com
 # **<dfn title="porta">portas</dfn>** (*gates*): vetores entre 0 e 1, calculados a partir da entrada
 # e do estado, que multiplicam elemento a elemento o que entra, o que fica e o que sai da memória.
 # Neste capítulo escrevemos as equações das duas, comparamos as células do pacote com as do
@@ -374,8 +374,8 @@ fig
 
 # %% [markdown]
 # Primeiro, o que a tabela **não** mostra: memorização. O acerto de treino e o de teste ficam
-# juntos em todas as linhas (a maior diferença está impressa acima da tabela), porque com lotes
-# sempre novos não há um conjunto de treino para decorar. Com o mesmo orçamento (400
+# juntos em todas as linhas (a maior diferença, 0,05, está impressa logo abaixo da tabela),
+# porque com lotes sempre novos não há um conjunto de treino para decorar. Com o mesmo orçamento (400
 # atualizações, 12.800 exemplos por rede):
 #
 # - Com $T = 5$, as quatro acertam tudo nas três sementes.
@@ -390,10 +390,12 @@ fig
 #   acerta tudo, noutra fica no acaso.
 #
 # Antes de escrever estas conclusões, repetimos a comparação inteira fora do livro com as
-# sementes 3, 4 e 5. Tudo o que está acima se manteve, com duas diferenças de grau: a RNN simples
-# ficou no acaso em $T = 20$ nas três sementes novas, e a LSTM com o viés +3 ficou entre 0,73 e
-# 1,00 em $T = 40$, longe do acaso, mas sem acertar tudo numa das sementes. Por isso o texto não
-# diz "a LSTM com viés acerta tudo em $T = 40$", e sim que ela não cai ao acaso.
+# sementes 3, 4 e 5 (o script `benchmarks/memoria.py` do repositório; a tabela fica em
+# `benchmarks/resultados/memoria.md`). Tudo o que está acima se manteve, com duas diferenças de
+# grau: a RNN simples ficou no acaso em $T = 20$ nas três sementes novas, e a LSTM com o viés +3
+# ficou entre 0,73 e 1,00 em $T = 40$, longe do acaso, mas sem acertar tudo numa das sementes.
+# Por isso o texto não diz "a LSTM com viés acerta tudo em $T = 40$", e sim que ela não cai ao
+# acaso.
 #
 # Dois cuidados ao ler a tabela. Primeiro, ela vale para este orçamento pequeno, não para o que
 # cada rede consegue com treino à vontade: com mais atualizações, a distância em que cada uma cai

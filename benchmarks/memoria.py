@@ -3,8 +3,10 @@
 Repete, fora do livro, o experimento da seção "A comparação na tarefa de memória" com as
 mesmas escolhas (estado 32, lotes novos de 32 sequências, 4 épocas de 100 lotes, AdamW com
 taxa 0,01 e corte em 1,0, teste em 1.000 sequências da semente 2), para as sementes que se
-pedir. O capítulo usa as sementes 0, 1 e 2; o texto cita esta rodada com 3, 4 e 5 para dizer
-quais conclusões se mantêm com outras sementes. Grava ``benchmarks/resultados/memoria.md``.
+pedir, e mede as portas das LSTMs treinadas com ``T = 10`` e ``T = 20`` como a seção "As portas
+das LSTMs treinadas". O capítulo usa as sementes 0, 1 e 2; o texto cita esta rodada com 3, 4 e 5
+para dizer quais conclusões se mantêm com outras sementes. Grava
+``benchmarks/resultados/memoria.md``.
 
 Uso::
 
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import torch
 
+from recorrente.cells import LSTMCell
 from recorrente.formatting import mean_range, num
 from recorrente.models import SequenceModel
 from recorrente.tasks import FreshBatches, TaskData, accuracy, memory_task
@@ -53,6 +56,26 @@ def ultimas_do_treino(tarefa, semente: int) -> TaskData:
     return TaskData(x, y, 8, 4)
 
 
+@torch.no_grad()
+def portas(modelo: SequenceModel, distancia: int) -> dict[str, float]:
+    """f médio nas distrações, unidades com f > 0,9 em todas elas, i no sinal e nas distrações."""
+    celula = LSTMCell(TAMANHO, TAMANHO).load_torch_weights(modelo.rnn)
+    x = memory_task(200, distancia, seed=7).x
+    entradas, estado, f, i = modelo.embedding(x), celula.initial_state(len(x)), [], []
+    for t in range(x.size(1)):
+        valores = celula.gate_values(entradas[:, t], estado)
+        estado = (valores["h"], valores["c"])
+        f.append(valores["f"])
+        i.append(valores["i"])
+    f_distr, i = torch.stack(f, dim=1)[:, 1:], torch.stack(i, dim=1)
+    return {
+        "f nas distrações": float(f_distr.mean()),
+        "unidades com f > 0,9": float((f_distr > 0.9).all(dim=1).sum(dim=1).float().mean()),
+        "i no sinal": float(i[:, 0].mean()),
+        "i nas distrações": float(i[:, 1:].mean()),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sementes", type=int, nargs="+", default=[3, 4, 5])
@@ -60,6 +83,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)
     acertos = {(n, f, d): [] for n in REDES for f in ("treino", "teste") for d in DISTANCIAS}
+    linhas_portas = []
     inicio = time.process_time()
     for d in DISTANCIAS:
         teste = memory_task(1000, d, seed=2)
@@ -72,6 +96,12 @@ def main() -> None:
                 fit(modelo, lotes, None, TrainConfig(lr=1e-2, max_epochs=EPOCAS, progress=False))
                 acertos[nome, "treino", d].append(accuracy(modelo, visto))
                 acertos[nome, "teste", d].append(accuracy(modelo, teste))
+                if tipo == "lstm" and d in (10, 20):
+                    medidas = portas(modelo, d)
+                    celulas = [num(acertos[nome, "teste", d][-1], 3)]
+                    celulas += [num(v, 1 if "unidades" in k else 2) for k, v in medidas.items()]
+                    celulas = [nome, str(d), str(semente), *celulas]
+                    linhas_portas.append("| " + " | ".join(celulas) + " |")
     segundos = time.process_time() - inicio
     linhas = [
         "# Benchmark: tarefa de memória (capítulo 4)",
@@ -89,6 +119,15 @@ def main() -> None:
         for fase in ("treino", "teste"):
             celulas = [mean_range(acertos[nome, fase, d], 2) for d in DISTANCIAS]
             linhas.append(f"| {nome} | {fase} | " + " | ".join(celulas) + " |")
+    linhas += [
+        "",
+        "Portas das LSTMs treinadas, em 200 sequências de teste (como no capítulo):",
+        "",
+        "| rede | T | semente | acerto no teste | f nas distrações | unidades com f > 0,9 "
+        "| i no sinal | i nas distrações |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        *linhas_portas,
+    ]
     texto = "\n".join(linhas) + "\n"
     args.saida.mkdir(parents=True, exist_ok=True)
     (args.saida / "memoria.md").write_text(texto, encoding="utf-8")

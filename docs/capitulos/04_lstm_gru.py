@@ -493,15 +493,15 @@ table(portas_tabela, {coluna: casas.get(coluna, 2) for coluna in portas_tabela.c
 # Com as sementes 3, 4 e 5 (a segunda tabela de `benchmarks/resultados/memoria.md`), o quadro da
 # porta de esquecimento se repetiu: as LSTMs que ficaram no acaso terminaram com $f_t$ entre 0,27
 # e 0,29 e nenhuma unidade acima de 0,9; as que aprenderam, mesmo em parte (uma acertou 0,751),
-# com $f_t$ de 0,64 a 0,98 e um grupo de unidades acima de 0,9.
+# terminaram com $f_t$ de 0,64 a 0,98 e um grupo de unidades acima de 0,9.
 #
 # A porta de entrada, por outro lado, não segue uma regra que valha para todas as sementes. Em
 # algumas redes, $i_t$ é quase o mesmo no passo do sinal e nas distrações (a rede não fecha a
 # entrada para as distrações; basta que o que elas escrevem não apague o sinal nas unidades que
 # o guardam); noutras, fica mais aberta no passo do sinal. Nesta tabela, as LSTMs com o viés +3
-# estão mais perto do primeiro caso e as LSTMs padrão no segundo, mas nas sementes 3 a 5 apareceram as duas
-# coisas nos dois tipos. O que separa as redes que acertam das que não acertam é a porta de
-# esquecimento, não a de entrada.
+# estão mais perto do primeiro caso e as LSTMs padrão no segundo, mas nas sementes 3 a 5
+# apareceram as duas coisas nos dois tipos. O que separa as redes que acertam das que não
+# acertam é a porta de esquecimento, não a de entrada.
 #
 # Abaixo, o retrato de uma dessas redes numa sequência só: a LSTM padrão da primeira semente que
 # acertou tudo em $T = 10$. Cada figura mostra as 32 unidades (linhas) em cada passo (colunas).

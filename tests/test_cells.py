@@ -108,3 +108,14 @@ def test_parameter_count_is_gates_times_rnn(ours, gates):
     n_in, H = 5, 7
     n = sum(p.numel() for p in ours(n_in, H).parameters())
     assert n == gates * (n_in * H + H * H + 2 * H)
+
+
+@pytest.mark.parametrize("ours, _, torch_cls", PAIRS)
+def test_torch_stores_transposed_weights(ours, _, torch_cls):
+    """O PyTorch guarda ``weight_ih_l0`` como (blocos·H, I); a célula, W_xh como (I, blocos·H)."""
+    n_in, H = 3, 5
+    gates = {RNNCell: 1, LSTMCell: 4, GRUCell: 3}[ours]
+    module, cell = torch_cls(n_in, H), ours(n_in, H)
+    assert module.weight_ih_l0.shape == (gates * H, n_in) == cell.W_xh.T.shape
+    assert module.weight_hh_l0.shape == (gates * H, H) == cell.W_hh.T.shape
+    assert module.bias_ih_l0.shape == module.bias_hh_l0.shape == cell.b_xh.shape == (gates * H,)

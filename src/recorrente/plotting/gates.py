@@ -47,36 +47,65 @@ def plot_gate_heatmaps(gates: Mapping[str, object], tokens: Sequence[str]) -> Fi
 
 
 def plot_accuracy_vs_distance(
-    distances: Sequence[int], accuracies: Mapping[str, Sequence[float]], chance: float
+    distances: Sequence[int],
+    accuracies: Mapping[str, Sequence[float | Sequence[float]]],
+    chance: float,
 ) -> Figure:
-    """Acerto no conjunto de teste contra a distância a lembrar, uma curva por rede.
+    """Acerto no teste contra a distância a lembrar: a média e a faixa das sementes, por rede.
+
+    Cada rede é uma curva pela média das sementes em cada distância, com uma barra
+    vertical do menor ao maior valor (a faixa das sementes). O eixo das distâncias é
+    logarítmico (5, 10, 20, 40 ficam igualmente espaçados) e as curvas ficam um pouco
+    deslocadas na horizontal, para que as barras de redes diferentes não se escondam.
 
     Parâmetros:
         distances: as distâncias testadas (eixo horizontal).
-        accuracies: nome da rede → acerto em cada distância.
+        accuracies: nome da rede → para cada distância, os acertos das sementes
+            (ou um número só, quando houve uma semente).
         chance: o acerto do acaso, desenhado como linha tracejada.
 
     Retorna:
-        A figura, com um painel.
+        A figura, com um painel; o eixo vertical diz quantas sementes entraram.
 
     Exemplo:
-        >>> fig = plot_accuracy_vs_distance([5, 10], {"GRU": [1.0, 0.5]}, chance=0.25)
-        >>> bool(fig.axes[0].get_ylim()[1] >= 1.0)
-        True
+        >>> fig = plot_accuracy_vs_distance(
+        ...     [5, 10], {"GRU": [[1.0, 1.0, 0.9], [0.5, 0.25, 1.0]]}, chance=0.25
+        ... )
+        >>> ax = fig.axes[0]
+        >>> bool(ax.get_ylim()[1] >= 1.0), ax.get_ylabel()
+        (True, 'acerto no teste (média e faixa de 3 sementes)')
     """
-    fig, ax = new_figure()
-    for i, (label, values) in enumerate(accuracies.items()):
-        ax.plot(
-            list(distances),
-            list(values),
-            "o-",
+    fig, ax = new_figure(width=8.0, height=4.0)
+    xs = np.asarray(distances, dtype=float)
+    seeds = set()
+    n = len(accuracies)
+    for i, (label, per_distance) in enumerate(accuracies.items()):
+        runs = [np.atleast_1d(np.asarray(v, dtype=float)) for v in per_distance]
+        seeds.update(len(r) for r in runs)
+        mean = np.array([r.mean() for r in runs])
+        low = mean - np.array([r.min() for r in runs])
+        high = np.array([r.max() for r in runs]) - mean
+        ax.errorbar(
+            xs * 1.035 ** (i - (n - 1) / 2),
+            mean,
+            yerr=[low, high],
+            fmt="o-",
             label=label,
             lw=2,
+            capsize=4,
             color=COLORS[_CYCLE[i % len(_CYCLE)]],
         )
-    ax.axhline(chance, color=COLORS["neutro"], ls="--", lw=1, label="acaso")
+    ax.axhline(chance, color="#212121", ls="--", lw=1, label="acaso")
     ax.set_ylim(0, 1.05)
+    ax.set_xscale("log")
+    ax.set_xticks(list(distances), [str(d) for d in distances])
+    ax.minorticks_off()
     ax.set_xlabel("distância T entre o sinal e a resposta")
-    ax.set_ylabel("acerto no teste")
-    ax.legend(frameon=False)
+    count = seeds.pop() if len(seeds) == 1 else None
+    if count is None or count > 1:
+        how_many = f"de {count} sementes" if count else "das sementes"
+        ax.set_ylabel(f"acerto no teste (média e faixa {how_many})")
+    else:
+        ax.set_ylabel("acerto no teste")
+    ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
     return fig

@@ -441,12 +441,12 @@ dobras.insert(1, "nível médio", nivel)
 dobras.insert(2, "desvio diário (%)", volatilidade)
 dobras.insert(3, "nível × desvio", np.array(nivel) * np.array(volatilidade) / 100)
 razao_dobras = lstm_dobras.div(dobras["persistencia"], axis=0)
-dobras["ar / persistência"] = dobras["ar_linear"] / dobras["persistencia"]
+dobras["AR / persistência"] = dobras["ar_linear"] / dobras["persistencia"]
 dobras = dobras.astype(object)  # as colunas da LSTM trazem textos (média e faixa)
 dobras["lstm_retorno"] = [mean_range(linha, 2) for linha in lstm_dobras.to_numpy()]
-dobras["lstm / persistência"] = [mean_range(linha) for linha in razao_dobras.to_numpy()]
+dobras["LSTM / persistência"] = [mean_range(linha) for linha in razao_dobras.to_numpy()]
 assert ((razao_dobras - 1).abs() < 0.03).all().all()
-assert (abs(dobras["ar / persistência"].astype(float) - 1) < 0.03).all()
+assert (abs(dobras["AR / persistência"].astype(float) - 1) < 0.03).all()
 table(
     dobras,
     {
@@ -633,7 +633,7 @@ for parte, coluna in [("treino", "lstm_retorno_treino"), ("teste", "lstm_retorno
     dobras_co2[f"lstm_retorno {parte}"] = [mean_range(linha) for linha in por_dobra]
 lstm_dobras_co2 = pd.concat([rodada["lstm_retorno"] for rodada in rodadas_co2], axis=1)
 razao_co2 = lstm_dobras_co2.div(primeira["ar_linear"], axis=0)
-dobras_co2["lstm / ar_linear (teste)"] = [mean_range(linha, 2) for linha in razao_co2.to_numpy()]
+dobras_co2["LSTM / AR linear (teste)"] = [mean_range(linha, 2) for linha in razao_co2.to_numpy()]
 assert (razao_co2 < 1).all().all()
 assert primeira.loc[1, "ar_linear"] > 1.5 * primeira.loc[1, "ar_linear_treino"]
 table(dobras_co2, labels=model_label)

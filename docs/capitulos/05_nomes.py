@@ -335,7 +335,7 @@ assert gap < 0.05
 # O que vale nas três sementes:
 #
 # - com o **mesmo estado** de 64, a RNN simples fica atrás da GRU e da LSTM em todas as
-#   sementes, por 0,05 nat ou mais;
+#   sementes, por cerca de 0,05 nat (de 0,049 a 0,056);
 # - GRU e LSTM **empatam**: a diferença entre elas muda de sinal com a semente e fica abaixo de
 #   um centésimo de nat;
 # - a RNN simples de estado 128, com um número de parâmetros parecido com o da GRU 64 e o da
@@ -475,8 +475,9 @@ print("prefixo 'jo', top-k 5:", ", ".join(
 # censo que a rede **nunca viu** (estão na validação ou no teste), quantos são inéditos (fora
 # da lista, o que inclui nomes reais com menos de 20 portadores) e quantos têm um tamanho que
 # nenhum nome real tem (menos de 3 ou mais de 14 letras). Para saber o que esses números valem,
-# os n-gramas da tabela também sorteiam nomes, com $\tau = 1$, do mesmo jeito: a cada passo, a
-# próxima letra sai da linha da tabela de contagens do contexto.
+# os n-gramas da tabela também sorteiam nomes, com $\tau = 1$, do mesmo jeito
+# (`NGramModel.sample`): a cada passo, a próxima letra sai da linha da tabela de
+# probabilidades do contexto.
 
 # %%
 SAMPLE_SEEDS = (1, 2, 3)
@@ -487,7 +488,8 @@ def draw(seed):
     """Amostras da GRU em cada temperatura e dos n-gramas com τ = 1, com uma semente."""
     out = {f"GRU 128, τ = {num(t, 1)}": sample_names(final_model, vocab, 1000, temperature=t,
                                                        seed=seed) for t in TEMPERATURES}
-    out |= {f"{label}, τ = 1": model_.sample(1000, seed=seed) for label, model_ in ngrams.items()}
+    out |= {f"{label}, τ = 1,0": model_.sample(1000, seed=seed)  # τ = 1: a própria tabela
+            for label, model_ in ngrams.items()}
     return out
 
 
@@ -509,13 +511,13 @@ print(f"tamanho médio dos nomes reais: {num(lengths.mean(), 2)}")
 for label in quality.index[len(TEMPERATURES):]:
     print(f"{label}: fora da faixa de tamanho "
           f"{pct(quality.loc[label, 'fora da faixa de tamanho'])}, contra "
-          f"{pct(quality.loc[gru_1, 'fora da faixa de tamanho'])} da GRU com τ = 1")
+          f"{pct(quality.loc[gru_1, 'fora da faixa de tamanho'])} da GRU com τ = 1,0")
 cold, hot = quality.iloc[0], quality.iloc[len(TEMPERATURES) - 1]
 assert cold["distintos"] < hot["distintos"] and cold["no treino"] > hot["no treino"]
 assert cold["inéditos"] < hot["inéditos"]
-assert unseen["trigrama, τ = 1"].min() > 0.02  # o trigrama também acerta nomes reais
-assert unseen["4-grama, τ = 1"].mean() > unseen[gru_1].mean() - 0.02  # sem vantagem da GRU
-assert (quality.loc[[f"{n}, τ = 1" for n in ngrams], "fora da faixa de tamanho"]
+assert unseen["trigrama, τ = 1,0"].min() > 0.02  # o trigrama também acerta nomes reais
+assert unseen["4-grama, τ = 1,0"].mean() > unseen[gru_1].mean() - 0.02  # sem vantagem da GRU
+assert (quality.loc[[f"{n}, τ = 1,0" for n in ngrams], "fora da faixa de tamanho"]
         > 5 * quality.loc[gru_1, "fora da faixa de tamanho"]).all()
 
 # %% [markdown]
@@ -541,7 +543,7 @@ assert (quality.loc[[f"{n}, τ = 1" for n in ngrams], "fora da faixa de tamanho"
 # %%
 pooled = {label: [s for d in draws for s in d[label]] for label in draws[0]}
 curves = {f"GRU, τ = {num(t, 1)}": pooled[f"GRU 128, τ = {num(t, 1)}"] for t in (0.5, 1.0, 1.5)}
-curves["trigrama, τ = 1"] = pooled["trigrama, τ = 1"]
+curves["trigrama, τ = 1,0"] = pooled["trigrama, τ = 1,0"]
 fig = length_distribution(names, curves)
 fig
 
@@ -599,7 +601,7 @@ print(f"Tempo total do capítulo: {num(time.perf_counter() - CHAPTER_START, 0)} 
 # assert not seen[never] and abs(nll - math.log(27)) < 1e-9
 # ```
 #
-# Só uma pequena fração dos contextos aparece no treino. Num contexto nunca visto, todas as
+# Menos de um terço dos contextos (28,3%) aparece no treino. Num contexto nunca visto, todas as
 # contagens são zero, e a suavização *add-k* dá a mesma probabilidade a todos os símbolos: o
 # 4-grama volta a ser o chute uniforme, com NLL $\ln 27 \approx 3{,}30$. Na tabela final, o
 # ganho de cada letra a mais de contexto já encolhe (do bigrama ao trigrama, e do trigrama ao

@@ -168,9 +168,10 @@ assert k_table["4-grama"].max() - k_table["4-grama"].min() > 0.05
 
 # %% [markdown]
 # Para o bigrama, o $k$ quase não importa: de $k = 0{,}001$ a $k = 3$ a NLL muda menos de um
-# milésimo de nat, porque com 80 mil nomes cada par de letras já tem uma contagem grande, e
-# somar 3 a ela quase não muda nada. Quanto maior o contexto, mais contextos aparecem poucas
-# vezes no treino, e mais a suavização pesa: no 4-grama a escolha do $k$ vale mais de um décimo
+# milésimo de nat. Com 80 mil nomes, cada letra aparece centenas ou milhares de vezes como
+# contexto, e somar $k$ às 27 contagens da sua linha quase não muda as proporções. Quanto
+# maior o contexto, mais contextos aparecem poucas vezes (ou nenhuma) no treino, e mais a
+# suavização pesa: no 4-grama a escolha do $k$ vale mais de um décimo
 # de nat. E cada letra a mais de contexto ajuda: o bigrama, o trigrama e o 4-grama descem
 # de patamar a cada ordem.
 #
@@ -372,7 +373,8 @@ print(f"GRU 128: {num(final_model.num_parameters(), 0)} parâmetros")
 done = 0
 for (lr, updates), part in zip(FINAL_PHASES, parts, strict=True):
     print(f"fase com taxa {num(lr)}: atualizações {num(done + 1, 0)} a {num(done + updates, 0)}; "
-          f"melhor fatia termina na {num(done + part.best_epoch * UPDATES_PER_SLICE, 0)}ª, "
+          f"a melhor fatia termina na atualização "
+          f"{num(done + part.best_epoch * UPDATES_PER_SLICE, 0)}, "
           f"NLL de validação {num(part.best_val)}")
     done += updates
 final_history = History(train_loss=[v for part in parts for v in part.train_loss],
@@ -559,7 +561,7 @@ fig
 # Tudo isto também está na linha de comando, com ajuda em português:
 #
 # ```bash
-# recorrente nomes treinar --modelo gru --tamanho 128 --segundos 120 --saida gru.pt
+# recorrente nomes treinar --modelo gru --tamanho 128 --epocas 5 --saida gru.pt
 # recorrente nomes gerar --checkpoint gru.pt --quantos 10 --temperatura 0.8 --prefixo ana
 # recorrente nomes avaliar --checkpoint gru.pt
 # recorrente nomes treinar --dados meus_nomes.txt --saida meus.pt   # UTF-8, com acentos

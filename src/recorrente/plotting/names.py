@@ -53,9 +53,11 @@ def learning_curves(
                 label=f"{name} (treino)")
         if history.val_loss:
             ax.plot(epochs, history.val_loss, "o-", color=color, label=f"{name} (validação)")
+    right = step * max((len(h.train_loss) for h in histories.values()), default=1)
     for j, (name, value) in enumerate((reference or {}).items()):
         ax.axhline(value, color=COLORS["neutro"], lw=1, ls=":" if j else "-.")
-        ax.annotate(name, (step, value), xytext=(2, 3), textcoords="offset points", fontsize=9)
+        ax.annotate(name, (right, value), xytext=(-2, 3), textcoords="offset points",
+                    fontsize=9, ha="right")  # à direita, onde as curvas já desceram
     ax.set_xlabel("atualizações (passos do otimizador)" if updates_per_epoch else "época")
     ax.set_ylabel("NLL (nats por caractere)")
     ax.set_title("Curvas de aprendizado (tracejado: treino; cheio: validação)")

@@ -440,14 +440,14 @@ assert 0 < gaps["GRU 128"] < gaps["4-grama"]
 # degrau é menor que o anterior. A GRU vai além, com 1,775, ou 0,123 nat abaixo do 4-grama. Uma
 # explicação plausível é que o estado carrega o nome inteiro lido até ali, e não só as três
 # últimas letras; esta tabela mede o resultado, não o mecanismo (a seção das amostras mostra
-# um sinal dele). Em perplexidade, a GRU "hesita" entre 5,90 letras por passo, contra 27 do
+# um sinal dele). Em perplexidade, a GRU "hesita" entre 5,90 símbolos por passo, contra 27 do
 # chute uniforme; em bits, são 2,560 por caractere, contra 4,755.
 #
 # Os números de parâmetros são de naturezas diferentes: o 4-grama guarda uma tabela
 # $27 \times 27 \times 27 \times 27$ de probabilidades, a maior parte delas de contextos que
 # nunca apareceram no treino (veja o exercício 1); a GRU tem pesos. A coluna de treino ao lado
-# da de validação mostra outra diferença: o 4-grama se ajusta ao treino bem mais que a GRU (a
-# distância entre validação e treino é 0,068 nele e 0,034 nela).
+# da de validação mostra outra diferença: o 4-grama se ajusta ao treino duas vezes mais que a
+# GRU (a distância entre validação e treino é 0,068 nele e 0,034 nela).
 #
 # ## Sorteando nomes novos
 #
@@ -476,7 +476,8 @@ print("prefixo 'jo', top-k 5:", ", ".join(
 # sementes de sorteio e contamos quantos repetem um nome do treino, quantos são nomes reais do
 # censo que a rede **nunca viu** (estão na validação ou no teste), quantos são inéditos (fora
 # da lista, o que inclui nomes reais com menos de 20 portadores) e quantos têm um tamanho que
-# nenhum nome real tem (menos de 3 ou mais de 14 letras). Para saber o que esses números valem,
+# nenhum nome real tem (menos de 3 ou mais de 14 letras); a tabela mostra a média das três
+# sementes. Para saber o que esses números valem,
 # os n-gramas da tabela também sorteiam nomes, com $\tau = 1$, do mesmo jeito
 # (`NGramModel.sample`): a cada passo, a próxima letra sai da linha da tabela de
 # probabilidades do contexto.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import re
+
 import pytest
 import torch
 
@@ -51,6 +54,23 @@ def test_train_generate_evaluate(tmp_path, names_file, checkpoint, capsys):
     assert main(["nomes", "avaliar", "--checkpoint", str(checkpoint),
                  "--dados", str(names_file)]) == 0
     assert "nats por caractere" in capsys.readouterr().out
+
+
+def test_printed_numbers_are_ptbr(tmp_path, names_file, capsys):
+    """Vírgula decimal, e a perplexidade e os bits ao lado dos nats (como o capítulo 5 mostra)."""
+    out = tmp_path / "m.pt"
+    assert main(["nomes", "treinar", "--dados", str(names_file), "--tamanho", "8",
+                 "--epocas", "1", "--saida", str(out)]) == 0
+    trained = capsys.readouterr().out
+    assert re.search(r"NLL de validação \d+,\d{3} nats", trained), trained
+    assert main(["nomes", "avaliar", "--checkpoint", str(out), "--dados", str(names_file)]) == 0
+    line = capsys.readouterr().out
+    match = re.search(r"(\d+,\d{4}) nats por caractere \(perplexidade (\d+,\d{2}); "
+                      r"(\d+,\d{3}) bits por caractere\)", line)
+    assert match, line
+    nats, perplexity, bits = (float(g.replace(",", ".")) for g in match.groups())
+    assert perplexity == pytest.approx(math.exp(nats), abs=0.01)
+    assert bits == pytest.approx(nats / math.log(2), abs=0.001)
 
 
 def test_existing_checkpoint_is_not_overwritten(names_file, checkpoint, capsys):

@@ -57,6 +57,15 @@ def test_quality_table():
     assert table.loc[1.0, "tamanho médio"] == 3.0
 
 
+def test_quality_table_with_labels_and_length_range():
+    """Rótulos de texto (n-gramas ao lado da rede) e tamanhos que nenhum nome real tem."""
+    samples = {"rede": ["ana", "bia"], "trigrama": ["an", "bia", "anabiaana"]}
+    table = sample_quality(samples, ["ana"], ["ana", "bia", "caio"], index_name="modelo")
+    assert table.index.name == "modelo" and list(table.index) == ["rede", "trigrama"]
+    assert table.loc["rede", "fora da faixa de tamanho"] == 0.0
+    assert table.loc["trigrama", "fora da faixa de tamanho"] == pytest.approx(2 / 3)
+
+
 def test_checkpoint_round_trip(model_and_vocab, tmp_path):
     model, vocab = model_and_vocab
     path = save_checkpoint(tmp_path / "m.pt", model, {"task": "nomes", "vocab": vocab.to_dict()})

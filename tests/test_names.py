@@ -10,6 +10,7 @@ from recorrente.data.names import (
     CharVocab,
     NameBatches,
     census_split,
+    load_census_counts,
     load_census_names,
     read_names_file,
     split_names,
@@ -22,6 +23,14 @@ from recorrente.training import TrainConfig, evaluate, fit
 @pytest.fixture(scope="module")
 def split():
     return census_split()
+
+
+def test_census_counts_respect_the_confidentiality_floor():
+    """O IBGE só publicou nomes com pelo menos 20 registros por sexo (um só tem 10)."""
+    counts = load_census_counts()
+    assert list(counts) == load_census_names()
+    rare = {name: n for name, n in counts.items() if n < 20}
+    assert rare == {"miccella": 10}
 
 
 def test_census_loader_is_clean():
@@ -154,3 +163,32 @@ def test_letter_by_letter_nll_matches_batched_evaluate(split):
                 total += torch.nn.functional.cross_entropy(logits, target).item()
             count += len(ids) - 1
     assert total / count == pytest.approx(evaluate(model, NameBatches(probe, vocab, 32)), abs=1e-5)
+
+
+def test_ngram_sample_follows_the_table():
+    """O sorteio do n-grama segue as probabilidades da tabela, com a temperatura das redes."""
+    names = ["ana"] * 3 + ["bia"]
+    vocab = CharVocab.from_names(names)
+    bigram = NGramModel(vocab, order=2, k=1e-6).fit(names)
+    samples = bigram.sample(4000, seed=0)
+    assert samples == bigram.sample(4000, seed=0)
+    assert samples != bigram.sample(4000, seed=1)
+    first = [s[:1] for s in samples]
+    # depois do ".", "a" vem 3 vezes em 4 (τ = 1 sorteia da própria tabela)
+    assert first.count("a") / len(first) == pytest.approx(0.75, abs=0.03)
+    # τ = 0,5 eleva as probabilidades ao quadrado: 0,75² / (0,75² + 0,25²) = 0,9
+    cold = [s[:1] for s in bigram.sample(4000, seed=0, temperature=0.5)]
+    assert cold.count("a") / len(cold) == pytest.approx(0.9, abs=0.03)
+    assert all(len(s) <= 5 for s in bigram.sample(200, seed=2, max_length=5))
+
+
+def test_ngram_sample_orders_and_errors():
+    vocab = CharVocab.from_names(["ana", "bia"])
+    uniform = NGramModel(vocab, order=0).sample(300, seed=0, max_length=4)
+    assert all(len(s) <= 4 and set(s) <= set("abin") for s in uniform)
+    trigram = NGramModel(vocab, order=3, k=1e-9).fit(["ana", "bia"])
+    assert set(trigram.sample(100, seed=0)) == {"ana", "bia"}  # só o que a tabela viu
+    with pytest.raises(InputError, match="Temperatura inválida"):
+        trigram.sample(3, temperature=0)
+    with pytest.raises(InputError):
+        trigram.sample(0)

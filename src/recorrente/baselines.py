@@ -7,7 +7,9 @@ anteriores, contando pares no treino e somando ``k`` a toda contagem
 $$ P(c \\mid \\text{contexto}) = \\frac{N(\\text{contexto}, c) + k}{N(\\text{contexto}) + k V} $$
 
 A perda é a mesma dos modelos neurais: NLL média, em nats, por caractere,
-contando o fim de cada nome.
+contando o fim de cada nome. O modelo também sorteia nomes
+(:meth:`NGramModel.sample`), com a mesma temperatura $\\tau$ das redes, para
+comparar a qualidade das amostras.
 
 Exemplo:
     >>> from recorrente.data.names import CharVocab
@@ -18,6 +20,9 @@ Exemplo:
     >>> bigram = NGramModel(vocab, order=2, k=0.1).fit(["ana", "ada"])
     >>> bigram.nll(["ana"]) < uniform.nll(["ana"])
     True
+    >>> # τ baixa: quase só o mais provável; depois de "a", o fim "." (2 das 4 vezes)
+    >>> bigram.sample(3, temperature=0.1)
+    ['a', 'a', 'a']
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from recorrente.data.names import CharVocab
+from recorrente.errors import InputError
+from recorrente.generation import check_temperature
 
 __all__ = ["NGramModel", "choose_k"]
 
@@ -88,6 +95,67 @@ class NGramModel:
             return -float(table[0])
         index = tuple(np.array(windows).T)
         return -float(table[index].mean())
+
+    def sample(
+        self,
+        count: int = 10,
+        *,
+        temperature: float = 1.0,
+        seed: int = 0,
+        max_length: int = 30,
+    ) -> list[str]:
+        """Sorteia ``count`` nomes, uma letra de cada vez, até a fronteira ``"."``.
+
+        É o mesmo sorteio de :func:`recorrente.generation.sample_names`: a cada passo,
+        os logaritmos das probabilidades do contexto são divididos pela temperatura
+        $\\tau$ antes de normalizar, $p_i \\propto \\exp(\\ln p_i / \\tau)$; com
+        $\\tau = 1$, sorteia da própria tabela de contagens.
+
+        Parâmetros:
+            count: quantos nomes gerar.
+            temperature: a temperatura $\\tau$ (> 0).
+            seed: semente do sorteio (``numpy.random.default_rng``).
+            max_length: tamanho máximo de cada nome.
+
+        Retorna:
+            Os nomes sorteados, sem a fronteira.
+
+        Levanta:
+            InputError: temperatura inválida ou ``count`` < 1.
+
+        Exemplo:
+            >>> vocab = CharVocab.from_names(["ab", "ba"])
+            >>> model = NGramModel(vocab, order=3, k=0.001).fit(["ab", "ba"])
+            >>> sorted(set(model.sample(50, seed=1)))  # só o que a tabela viu
+            ['ab', 'ba']
+        """
+        temperature = check_temperature(temperature)
+        if count < 1:
+            raise InputError(f"Peça pelo menos um nome; recebi {count}.")
+        rng = np.random.default_rng(seed)
+        logits = self.log_probs() / temperature
+        probs = np.exp(logits - logits.max(axis=-1, keepdims=True))
+        probs /= probs.sum(axis=-1, keepdims=True)
+        cumulative = np.cumsum(probs, axis=-1)
+        width = max(self.order - 1, 0)
+        context = np.zeros((count, width), dtype=np.int64)
+        out: list[list[int]] = [[] for _ in range(count)]
+        alive = np.ones(count, dtype=bool)
+        for _ in range(max_length):
+            if width:
+                rows = cumulative[tuple(context.T)]  # (count, V): a linha de cada contexto
+            else:
+                rows = np.broadcast_to(cumulative, (count, len(self.vocab)))
+            draws = rng.random((count, 1)) * rows[:, -1:]
+            nxt = np.minimum((rows < draws).sum(axis=-1), len(self.vocab) - 1)
+            for row in np.flatnonzero(alive & (nxt != 0)):
+                out[row].append(int(nxt[row]))
+            alive &= nxt != 0
+            if not alive.any():
+                break
+            if width:
+                context = np.concatenate([context[:, 1:], nxt[:, None]], axis=1)
+        return [self.vocab.decode(ids) for ids in out]
 
     def num_parameters(self) -> int:
         """Quantas probabilidades a tabela guarda (0 para o uniforme)."""

@@ -1,10 +1,11 @@
 """Amostragem de nomes a partir de um modelo de caracteres (temperatura, top-k, prefixo).
 
 A cada passo o modelo dá logits $z$ para o próximo caractere; dividimos por
-uma temperatura $T$ e sorteamos de $\\mathrm{softmax}(z / T)$. Com $T < 1$ a
-distribuição fica mais concentrada (nomes comuns), com $T > 1$ mais espalhada
-(nomes estranhos). O *top-k* sorteia só entre os ``k`` caracteres mais
-prováveis. Um ``torch.Generator`` com semente torna o sorteio reprodutível.
+uma temperatura $\\tau$ e sorteamos de $\\mathrm{softmax}(z / \\tau)$. Com $\\tau < 1$ a
+distribuição fica mais concentrada (nomes comuns), com $\\tau > 1$ mais espalhada
+(nomes estranhos); o livro reserva $T$ para o tamanho das sequências. O *top-k*
+sorteia só entre os ``k`` caracteres mais prováveis. Um ``torch.Generator`` com
+semente torna o sorteio reprodutível.
 
 Exemplo:
     >>> import torch
@@ -21,7 +22,7 @@ Exemplo:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -80,7 +81,7 @@ def sample_names(
         model: um :class:`~recorrente.models.SequenceModel` de caracteres.
         vocab: o vocabulário com que ele foi treinado.
         count: quantos nomes gerar.
-        temperature: divide os logits antes do softmax (> 0).
+        temperature: a temperatura $\\tau$, que divide os logits antes do softmax (> 0).
         top_k: se dado, sorteia só entre os ``top_k`` caracteres mais prováveis.
         prefix: começo fixo dos nomes (normalizado como os dados: minúsculas).
         seed: semente do sorteio.
@@ -139,45 +140,55 @@ def sample_names(
 
 
 def sample_quality(
-    samples_by_temperature: dict[float, Sequence[str]],
+    samples_by_temperature: Mapping[Hashable, Sequence[str]],
     train: Iterable[str],
     known: Iterable[str],
+    *,
+    index_name: str = "temperatura",
 ) -> pd.DataFrame:
-    """Tabela de qualidade das amostras por temperatura.
+    """Tabela de qualidade das amostras, uma linha por configuração (por exemplo, por temperatura).
 
     Colunas: fração que repete um nome do treino, fração que é um nome real
     fora do treino (``known`` menos treino, por exemplo o teste), fração
-    inédita, nomes distintos e tamanho médio.
+    inédita, nomes distintos, tamanho médio e fração com um tamanho que nenhum
+    nome de ``known`` tem (mais curto que o menor ou mais longo que o maior).
 
     Parâmetros:
-        samples_by_temperature: temperatura → nomes sorteados com ela.
+        samples_by_temperature: rótulo da linha (a temperatura $\\tau$, ou um texto
+            como ``"trigrama"``) → nomes sorteados com ela.
         train: os nomes do treino.
         known: nomes reais conhecidos (podem incluir os do treino).
+        index_name: o nome do índice da tabela.
 
     Retorna:
-        Um ``DataFrame`` com uma linha por temperatura (índice ``temperatura``).
+        Um ``DataFrame`` com uma linha por rótulo, na ordem do dicionário.
 
     Exemplo:
-        >>> table = sample_quality({1.0: ["ana", "zzz"]}, ["ana"], ["ana", "bia"])
-        >>> float(table.loc[1.0, "inéditos"])
-        0.5
+        >>> table = sample_quality({1.0: ["ana", "zzz", "z"]}, ["ana"], ["ana", "bia"])
+        >>> table.loc[1.0, ["inéditos", "fora da faixa de tamanho"]].round(3).tolist()
+        [0.667, 0.333]
     """
     train = set(train)
-    other = set(known) - train
+    known = set(known)
+    other = known - train
+    shortest, longest = min(map(len, known)), max(map(len, known))
     rows = {}
-    for temperature, samples in samples_by_temperature.items():
+    for label, samples in samples_by_temperature.items():
         n = len(samples)
         in_train = sum(s in train for s in samples) / n
         in_other = sum(s in other for s in samples) / n
-        rows[temperature] = {
+        rows[label] = {
             "no treino": in_train,
             "reais fora do treino": in_other,
             "inéditos": 1 - in_train - in_other,
             "distintos": len(set(samples)) / n,
             "tamanho médio": sum(map(len, samples)) / n,
+            "fora da faixa de tamanho": sum(
+                not shortest <= len(s) <= longest for s in samples
+            ) / n,
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
-    table.index.name = "temperatura"
+    table.index.name = index_name
     return table
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 import torch
 
 from recorrente.cli import positive_int
 from recorrente.errors import InputError
+from recorrente.formatting import num
 
 __all__ = ["register"]
 
@@ -64,7 +66,8 @@ def register(subparsers) -> None:
 
     ev = commands.add_parser("avaliar", help="NLL por caractere de um checkpoint",
                              description="Mede a NLL média (nats por caractere, com o fim de "
-                             "cada nome) no teste do censo ou num arquivo seu.")
+                             "cada nome) no teste do censo ou num arquivo seu, com a "
+                             "perplexidade (e elevado à NLL) e os bits por caractere.")
     ev.add_argument("--checkpoint", type=Path, required=True, help="arquivo gravado por 'treinar'")
     ev.add_argument("--dados", type=Path, help="arquivo UTF-8 com um nome por linha "
                     "(padrão: a parte de teste do censo)")
@@ -104,12 +107,12 @@ def _train(args: argparse.Namespace) -> int:
     extra = {"task": "nomes", "vocab": vocab.to_dict(), "dados": source, "split_seed": SPLIT_SEED}
     config = TrainConfig(lr=args.taxa, max_epochs=args.epocas, max_seconds=args.segundos,
                          description=f"{args.modelo} {args.tamanho}")
-    print(f"Treinando {args.modelo.upper()} ({model.num_parameters():,} parâmetros) em "
-          f"{len(split.train):,} nomes; validação: {len(split.val):,}.".replace(",", "."))
+    print(f"Treinando {args.modelo.upper()} ({num(model.num_parameters(), 0)} parâmetros) em "
+          f"{num(len(split.train), 0)} nomes; validação: {num(len(split.val), 0)}.")
     history = fit(model, train, val, config)
     save_checkpoint(args.saida, model, extra, overwrite=args.sobrescrever)
-    print(f"Melhor época: {history.best_epoch}; NLL de validação {evaluate(model, val):.3f} "
-          f"nats/caractere; {history.seconds:.0f} s. Gravado em {args.saida}.")
+    print(f"Melhor época: {history.best_epoch}; NLL de validação {num(evaluate(model, val))} "
+          f"nats/caractere; {num(history.seconds, 0)} s. Gravado em {args.saida}.")
     return 0
 
 
@@ -135,5 +138,6 @@ def _evaluate(args: argparse.Namespace) -> int:
     else:
         names, label = read_names_file(args.dados), str(args.dados)
     nll = evaluate(model, NameBatches(names, vocab, 2048))
-    print(f"NLL em {label} ({len(names)} nomes): {nll:.4f} nats por caractere")
+    print(f"NLL em {label} ({num(len(names), 0)} nomes): {num(nll, 4)} nats por caractere "
+          f"(perplexidade {num(math.exp(nll), 2)}; {num(nll / math.log(2), 3)} bits por caractere)")
     return 0

@@ -33,6 +33,7 @@ from torch import Tensor, nn
 from tqdm import tqdm
 
 from recorrente.errors import InputError
+from recorrente.formatting import num
 from recorrente.models import count_targets
 
 __all__ = [
@@ -215,7 +216,7 @@ def fit(
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
             if checkpoint is not None:
                 save_checkpoint(checkpoint, model, checkpoint_extra, overwrite=True)
-        bar.set_postfix(perda=f"{history.train_loss[-1]:.3f}", val=f"{current:.3f}")
+        bar.set_postfix(perda=num(history.train_loss[-1]), val=num(current))
         elapsed = time.perf_counter() - start
         if config.max_seconds is not None and elapsed >= config.max_seconds:
             break

@@ -527,8 +527,8 @@ assert previsto == int(sequencia.x[0, 0]) and lembram >= 3
 # %%
 fig = plot_gate_heatmaps(
     {
-        "porta de esquecimento $f_t$": portas["f"],
-        "porta de entrada $i_t$": portas["i"],
+        "f": portas["f"],  # os títulos vêm de GATE_TITLES: "porta de esquecimento f_t"
+        "i": portas["i"],
     },
     rotulos,
 )

@@ -9,16 +9,29 @@ from matplotlib.figure import Figure
 
 from recorrente.plotting.style import COLORS, new_figure
 
-__all__ = ["plot_accuracy_vs_distance", "plot_gate_heatmaps"]
+__all__ = ["GATE_TITLES", "plot_accuracy_vs_distance", "plot_gate_heatmaps"]
 
 _CYCLE = ["principal", "destaque", "auxiliar", "neutro"]
+
+
+GATE_TITLES: dict[str, str] = {
+    "i": "porta de entrada $i_t$",
+    "f": "porta de esquecimento $f_t$",
+    "o": "porta de saída $o_t$",
+    "g": "candidata $g_t$",
+    "r": "porta de reinício $r_t$",
+    "z": "porta de atualização $z_t$",
+}
+"""Título de cada porta nas figuras, a partir da letra das equações."""
 
 
 def plot_gate_heatmaps(gates: Mapping[str, object], tokens: Sequence[str]) -> Figure:
     """Um mapa de calor por porta: unidades nas linhas, passos de tempo nas colunas.
 
     Parâmetros:
-        gates: nome da porta → valores ``(T, H)`` entre 0 e 1 (tensor ou array).
+        gates: nome da porta → valores ``(T, H)`` entre 0 e 1 (tensor ou array); as
+            letras das equações (``"f"``, ``"i"``, ...) viram os títulos de
+            :data:`GATE_TITLES`, outro nome fica como está.
         tokens: o símbolo de entrada de cada passo, para rotular o eixo do tempo.
 
     Retorna:
@@ -36,7 +49,7 @@ def plot_gate_heatmaps(gates: Mapping[str, object], tokens: Sequence[str]) -> Fi
     for ax, (name, values) in zip(axes[:, 0], gates.items(), strict=True):
         array = np.asarray(values.detach() if hasattr(values, "detach") else values)
         image = ax.imshow(array.T, aspect="auto", cmap="viridis", vmin=0, vmax=1)
-        ax.set_title(name, loc="left", fontsize=10)
+        ax.set_title(GATE_TITLES.get(name, name), loc="left", fontsize=10)
         ax.set_ylabel("unidade")
         ax.set_xticks(range(len(tokens)))
         ax.set_xticklabels(tokens, fontsize=7)

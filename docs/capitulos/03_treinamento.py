@@ -219,7 +219,7 @@ assert (rnn["σ_max(W_hh)"].iloc[1:] > 1).all()  # limite acima de 1 nos raios 1
 table(rnn)
 
 # %%
-fig = plot_gradient_norms(curvas, title="Norma de ∂L/∂h_t numa sequência de 100 passos")
+fig = plot_gradient_norms(curvas, title="Norma de ∂L/∂hₜ numa sequência de 100 passos")
 fig
 
 # %% [markdown]
@@ -287,14 +287,14 @@ for vies_f in (0.0, 3.0):
             "média de f": float(f[:, janela[0] : janela[1]].mean()),
             "taxa do caminho direto": decay_rate(vector_norm(direto).mean(0), *janela),
             "taxa de ∂L/∂c_t": decay_rate(state_gradient_norms(lstm_cell, x_longo, 1), *janela),
-            "taxa de ∂L/∂h_t": decay_rate(normas, *janela),
+            "taxa de ∂L/∂hₜ": decay_rate(normas, *janela),
             "‖∂L/∂h_1‖": sci(normas[0]),
         }
     )
 lstm = pd.DataFrame(linhas).set_index("rede")
 padrao, vies3 = lstm.to_dict("records")
-assert padrao["taxa de ∂L/∂h_t"] < 1 < vies3["taxa de ∂L/∂h_t"] + 0.05
-assert all(r["taxa do caminho direto"] < r["taxa de ∂L/∂h_t"] for r in (padrao, vies3))
+assert padrao["taxa de ∂L/∂hₜ"] < 1 < vies3["taxa de ∂L/∂hₜ"] + 0.05
+assert all(r["taxa do caminho direto"] < r["taxa de ∂L/∂hₜ"] for r in (padrao, vies3))
 table(lstm)
 
 # %% [markdown]
@@ -313,7 +313,7 @@ table(lstm)
 # nesse regime. O gráfico mostra as cinco curvas.
 
 # %%
-fig = plot_gradient_norms(curvas, title="Norma de ∂L/∂h_t: RNN simples e LSTM")
+fig = plot_gradient_norms(curvas, title="Norma de ∂L/∂hₜ: RNN simples e LSTM")
 fig
 
 # %% [markdown]

@@ -369,76 +369,70 @@ print(f"tempo total do capítulo: {time.perf_counter() - inicio_capitulo:.0f} s"
 # 1. Mostre numericamente que $\lVert \partial h_T/\partial h_k \rVert_2 \le
 #    \lVert W_{hh} \rVert_2^{T-k}$ para uma RNN pequena, calculando o produto de jacobianas.
 #
-# <details class="success"><summary>Solução</summary>
+#     ??? success "Solução"
 #
-# ```python
-# import torch
-# from recorrente.cells import RNNCell
-# from recorrente.gradients import unroll_states
+#         ```python
+#         import torch
+#         from recorrente.cells import RNNCell
+#         from recorrente.gradients import unroll_states
 #
-# torch.manual_seed(0)
-# celula = RNNCell(3, 5)
-# W_hh = celula.W_hh.detach()
-# hs = [s[0][0].detach() for s in unroll_states(celula, torch.randn(1, 12, 3))]
-# T = len(hs)
-# norma_W = torch.linalg.matrix_norm(W_hh, ord=2)
-# produto = torch.eye(5)
-# for t in range(T, 1, -1):
-#     produto = produto @ (torch.diag(1 - hs[t - 1] ** 2) @ W_hh.T)
-#     k = t - 1
-#     lado_esq = torch.linalg.matrix_norm(produto, ord=2)
-#     assert lado_esq <= norma_W ** (T - k) + 1e-6
-#     print(f"k={k:2d}  ‖∂h_T/∂h_k‖ = {lado_esq:.2e}  ≤  {norma_W ** (T - k):.2e}")
-# ```
-#
-# </details>
+#         torch.manual_seed(0)
+#         celula = RNNCell(3, 5)
+#         W_hh = celula.W_hh.detach()
+#         hs = [s[0][0].detach() for s in unroll_states(celula, torch.randn(1, 12, 3))]
+#         T = len(hs)
+#         norma_W = torch.linalg.matrix_norm(W_hh, ord=2)
+#         produto = torch.eye(5)
+#         for t in range(T, 1, -1):
+#             produto = produto @ (torch.diag(1 - hs[t - 1] ** 2) @ W_hh.T)
+#             k = t - 1
+#             lado_esq = torch.linalg.matrix_norm(produto, ord=2)
+#             assert lado_esq <= norma_W ** (T - k) + 1e-6
+#             print(f"k={k:2d}  ‖∂h_T/∂h_k‖ = {lado_esq:.2e}  ≤  {norma_W ** (T - k):.2e}")
+#         ```
 #
 # 2. Repita a medição das normas com uma RNN de ReLU (`RNNCell(..., nonlinearity="relu")`) e
 #    raio espectral 1,0 e 1,1. O que muda em relação à $\tanh$, que satura?
 #
-# <details class="success"><summary>Solução</summary>
+#     ??? success "Solução"
 #
-# ```python
-# import torch
-# from recorrente.cells import RNNCell
-# from recorrente.gradients import decay_rate, set_spectral_radius, state_gradient_norms
+#         ```python
+#         import torch
+#         from recorrente.cells import RNNCell
+#         from recorrente.gradients import decay_rate, set_spectral_radius, state_gradient_norms
 #
-# torch.manual_seed(0)
-# x = torch.randn(16, 60, 4)
-# for rho in (1.0, 1.1):
-#     torch.manual_seed(1)
-#     celula = RNNCell(4, 32, nonlinearity="relu")
-#     with torch.no_grad():
-#         celula.W_hh.mul_(rho / torch.linalg.eigvals(celula.W_hh).abs().max())
-#     normas = state_gradient_norms(celula, x)
-#     print(f"raio {rho}: taxa por passo {decay_rate(normas, 20, 59):.3f}, "
-#           f"‖∂L/∂h_1‖ = {normas[0]:.2e}")
-# # A ReLU não satura para valores positivos: a derivada é 0 ou 1, e o raio espectral
-# # de W_hh (restrito às unidades ativas) governa sozinho o crescimento ou o decaimento.
-# ```
-#
-# </details>
+#         torch.manual_seed(0)
+#         x = torch.randn(16, 60, 4)
+#         for rho in (1.0, 1.1):
+#             torch.manual_seed(1)
+#             celula = RNNCell(4, 32, nonlinearity="relu")
+#             with torch.no_grad():
+#                 celula.W_hh.mul_(rho / torch.linalg.eigvals(celula.W_hh).abs().max())
+#             normas = state_gradient_norms(celula, x)
+#             print(f"raio {rho}: taxa por passo {decay_rate(normas, 20, 59):.3f}, "
+#                   f"‖∂L/∂h_1‖ = {normas[0]:.2e}")
+#         # A ReLU não satura para valores positivos: a derivada é 0 ou 1, e o raio espectral
+#         # de W_hh (restrito às unidades ativas) governa sozinho o crescimento ou o decaimento.
+#         ```
 #
 # 3. Confira que `clip_grad_norm_` faz exatamente $g \cdot \min(1, \tau / \lVert g \rVert)$,
 #    com a norma calculada sobre todos os parâmetros juntos.
 #
-# <details class="success"><summary>Solução</summary>
+#     ??? success "Solução"
 #
-# ```python
-# import torch
-# from torch import nn
+#         ```python
+#         import torch
+#         from torch import nn
 #
-# torch.manual_seed(0)
-# rede = nn.RNN(3, 4)
-# rede(torch.randn(10, 2, 3))[0].pow(2).sum().backward()
-# g = torch.cat([p.grad.flatten() for p in rede.parameters()])
-# tau = 0.5
-# esperado = g * min(1.0, tau / g.norm().item())
-# norma = nn.utils.clip_grad_norm_(rede.parameters(), tau)
-# cortado = torch.cat([p.grad.flatten() for p in rede.parameters()])
-# torch.testing.assert_close(norma, g.norm())  # devolve a norma de antes do corte
-# torch.testing.assert_close(cortado, esperado)
-# print(f"norma antes: {norma:.3f}; depois: {cortado.norm():.3f}")
-# ```
-#
-# </details>
+#         torch.manual_seed(0)
+#         rede = nn.RNN(3, 4)
+#         rede(torch.randn(10, 2, 3))[0].pow(2).sum().backward()
+#         g = torch.cat([p.grad.flatten() for p in rede.parameters()])
+#         tau = 0.5
+#         esperado = g * min(1.0, tau / g.norm().item())
+#         norma = nn.utils.clip_grad_norm_(rede.parameters(), tau)
+#         cortado = torch.cat([p.grad.flatten() for p in rede.parameters()])
+#         torch.testing.assert_close(norma, g.norm())  # devolve a norma de antes do corte
+#         torch.testing.assert_close(cortado, esperado)
+#         print(f"norma antes: {norma:.3f}; depois: {cortado.norm():.3f}")
+#         ```

@@ -362,70 +362,64 @@ print(f"Tempo total do capítulo: {time.perf_counter() - CHAPTER_START:.0f} s "
 # **1.** Um trigrama olha as duas letras anteriores. Escolha o $k$ do trigrama na validação e
 # compare a NLL de validação com a do bigrama. Quantas probabilidades a tabela do trigrama guarda?
 #
-# <details class="success"><summary>Solução</summary>
+# ??? success "Solução"
 #
-# ```python
-# from recorrente.baselines import choose_k
-# from recorrente.data.names import CharVocab, census_split
+#     ```python
+#     from recorrente.baselines import choose_k
+#     from recorrente.data.names import CharVocab, census_split
 #
-# split = census_split()
-# vocab = CharVocab.from_names(split.train)
-# bigram, _ = choose_k(vocab, split.train, split.val, order=2)
-# trigram, _ = choose_k(vocab, split.train, split.val, order=3)
-# print(f"bigrama: {bigram.nll(split.val):.3f}  trigrama: {trigram.nll(split.val):.3f}")
-# print("entradas da tabela do trigrama:", trigram.num_parameters())  # 27 ** 3
-# assert trigram.nll(split.val) < bigram.nll(split.val)
-# ```
-#
-# </details>
+#     split = census_split()
+#     vocab = CharVocab.from_names(split.train)
+#     bigram, _ = choose_k(vocab, split.train, split.val, order=2)
+#     trigram, _ = choose_k(vocab, split.train, split.val, order=3)
+#     print(f"bigrama: {bigram.nll(split.val):.3f}  trigrama: {trigram.nll(split.val):.3f}")
+#     print("entradas da tabela do trigrama:", trigram.num_parameters())  # 27 ** 3
+#     assert trigram.nll(split.val) < bigram.nll(split.val)
+#     ```
 #
 # **2.** Mostre que o preenchimento não muda a perda: calcule a perda de um lote com `"ana"` e
 # `"bernardo"` e troque as entradas de preenchimento depois do fim de `"ana"` por outra letra.
 #
-# <details class="success"><summary>Solução</summary>
+# ??? success "Solução"
 #
-# ```python
-# import torch
-# from recorrente.data.names import CharVocab
-# from recorrente.models import SequenceModel
+#     ```python
+#     import torch
+#     from recorrente.data.names import CharVocab
+#     from recorrente.models import SequenceModel
 #
-# vocab = CharVocab.from_names(["ana", "bernardo"])
-# torch.manual_seed(0)
-# model = SequenceModel(len(vocab), len(vocab), hidden_size=16)
-# x, y = vocab.encode_batch(["ana", "bernardo"])
-# _, loss = model(x, y)
-# x2 = x.clone()
-# x2[0, 4:] = 3  # a rede lê da esquerda para a direita: o depois do fim não afeta o antes
-# _, loss2 = model(x2, y)
-# print(loss.item(), loss2.item())
-# torch.testing.assert_close(loss, loss2)
-# ```
-#
-# </details>
+#     vocab = CharVocab.from_names(["ana", "bernardo"])
+#     torch.manual_seed(0)
+#     model = SequenceModel(len(vocab), len(vocab), hidden_size=16)
+#     x, y = vocab.encode_batch(["ana", "bernardo"])
+#     _, loss = model(x, y)
+#     x2 = x.clone()
+#     x2[0, 4:] = 3  # a rede lê da esquerda para a direita: o depois do fim não afeta o antes
+#     _, loss2 = model(x2, y)
+#     print(loss.item(), loss2.item())
+#     torch.testing.assert_close(loss, loss2)
+#     ```
 #
 # **3.** Treine uma GRU pequena por poucos segundos e compare as amostras com temperatura 0,5 e
 # com top-k igual a 3. Use a mesma semente e confira que o sorteio se repete.
 #
-# <details class="success"><summary>Solução</summary>
+# ??? success "Solução"
 #
-# ```python
-# import torch
-# from recorrente.data.names import CharVocab, NameBatches, census_split
-# from recorrente.generation import sample_names
-# from recorrente.models import SequenceModel
-# from recorrente.training import TrainConfig, fit
+#     ```python
+#     import torch
+#     from recorrente.data.names import CharVocab, NameBatches, census_split
+#     from recorrente.generation import sample_names
+#     from recorrente.models import SequenceModel
+#     from recorrente.training import TrainConfig, fit
 #
-# split = census_split()
-# vocab = CharVocab.from_names(split.train)
-# torch.manual_seed(0)
-# model = SequenceModel(len(vocab), len(vocab), 64, "gru", embedding_size=16)
-# batches = NameBatches(split.train, vocab, 256, shuffle=True, names_per_epoch=3000)
-# fit(model, batches, None, TrainConfig(lr=1e-2, max_epochs=3, progress=False))
-# cold = sample_names(model, vocab, 8, temperature=0.5, seed=0)
-# top3 = sample_names(model, vocab, 8, top_k=3, seed=0)
-# print("T = 0,5:", cold)
-# print("top-3:  ", top3)
-# assert cold == sample_names(model, vocab, 8, temperature=0.5, seed=0)
-# ```
-#
-# </details>
+#     split = census_split()
+#     vocab = CharVocab.from_names(split.train)
+#     torch.manual_seed(0)
+#     model = SequenceModel(len(vocab), len(vocab), 64, "gru", embedding_size=16)
+#     batches = NameBatches(split.train, vocab, 256, shuffle=True, names_per_epoch=3000)
+#     fit(model, batches, None, TrainConfig(lr=1e-2, max_epochs=3, progress=False))
+#     cold = sample_names(model, vocab, 8, temperature=0.5, seed=0)
+#     top3 = sample_names(model, vocab, 8, top_k=3, seed=0)
+#     print("T = 0,5:", cold)
+#     print("top-3:  ", top3)
+#     assert cold == sample_names(model, vocab, 8, temperature=0.5, seed=0)
+#     ```

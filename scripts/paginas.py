@@ -510,8 +510,11 @@ def markdown(capitulo: Path, nb: nbformat.NotebookNode) -> Pagina:
     resources = {"output_files_dir": capitulo.stem, "unique_key": capitulo.stem}
     texto, recursos = _exportador().from_notebook_node(nb, resources=resources)
     figuras = {nome: dados for nome, dados in recursos.get("outputs", {}).items()}
+    titulo = re.search(r"^# (.+)$", texto, re.MULTILINE)
     cabecalho = (
         "---\n"
+        # O título também no cabeçalho: o sumário da versão para imprimir o lê de lá.
+        f"title: {json.dumps(titulo[1].strip() if titulo else capitulo.stem, ensure_ascii=False)}\n"
         f"notebook: capitulos/{capitulo.stem}.ipynb\n"
         f"fonte: capitulos/{capitulo.name}\n"
         "---\n\n"

@@ -76,7 +76,7 @@ def test_markdown_tem_codigo_saidas_figuras_e_tabela(executado, tmp_path) -> Non
     capitulo, _, nb = executado
     assert paginas.escrever(capitulo, nb, destino=tmp_path)
     md = (tmp_path / "09_teste.md").read_text(encoding="utf-8")
-    assert md.startswith("---\nnotebook: capitulos/09_teste.ipynb\n")
+    assert md.startswith('---\ntitle: "9. Capítulo de teste"\nnotebook: capitulos/09_teste.ipynb\n')
     assert "```python\nfrom recorrente.formatting import table" in md
     assert "``` { .text .no-copy .saida }\nolá de novo\n```" in md  # o \r de progresso some
     assert "segredo" not in md  # etiqueta remover

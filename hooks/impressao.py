@@ -1,12 +1,10 @@
 """Ajustes para a versão de impressão (plugin ``print-site``), a página com o livro inteiro.
 
-Três coisas que o plugin não faz sozinho com este site:
+O que o plugin não faz sozinho com este site:
 
 - Ele avisa que não é o último plugin porque conta os ``hooks:`` do ``mkdocs.yml`` só
   quando eles vêm como dicionário (no MkDocs 1.6 são uma lista, acrescentada depois dos
   plugins). O aviso é falso aqui e derrubaria o ``mkdocs build --strict``; filtramos só ele.
-- Ele guarda o HTML de cada página no seu ``on_page_content``; os hooks que limpam esse HTML
-  (``sem_prompts.py``, ``abreviacoes.py``) rodam com prioridade maior, antes dele.
 - A página combinada é escrita no ``on_post_build``, sem passar pelo ``on_post_page``;
   aqui ela recebe o mesmo ``lang="pt-BR"`` das outras (``idioma.py``).
 - Ela é desenhada com o contexto do ``404.html``, cuja base é absoluta (``/recorrente/``, do

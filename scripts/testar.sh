@@ -1,24 +1,33 @@
 #!/usr/bin/env bash
-# Toda a bateria de testes: lint, build limpo e estrito do livro (executa todos os capítulos),
-# testes do pacote, soluções dos exercícios e verificações do site no Chromium.
+# Toda a bateria de testes: lint, build limpo e estrito do livro (gera as páginas dos capítulos),
+# testes do pacote, soluções dos exercícios, verificações do site no Chromium e o canário do
+# Zensical.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NO_MKDOCS_2_WARNING=1 MPLBACKEND=Agg PYTHONHASHSEED=0
 PATH="$PWD/.venv/bin:$PATH"
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "Chromium não encontrado em /usr/bin/chromium; instale com: sudo apt-get install -y chromium" >&2
+# O navegador dos testes: /usr/bin/chromium (Debian, o do .ci/run) ou o de RECORRENTE_CHROMIUM.
+CHROMIUM="${RECORRENTE_CHROMIUM:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM" ]; then
+  echo "Chromium não encontrado em $CHROMIUM; instale com: sudo apt-get install -y chromium" >&2
+  echo "(ou aponte RECORRENTE_CHROMIUM para outro Chromium ou Google Chrome)" >&2
   exit 1
 fi
+export RECORRENTE_CHROMIUM="$CHROMIUM"
 
 echo "== ruff"
 ruff check .
 
-echo "== build limpo e estrito (o cache do mkdocs-jupyter não percebe mudanças em src/)"
-rm -rf site .cache
+# O site e as páginas geradas saem do zero. A execução guardada em .cache-paginas fica: a chave
+# dela cobre o código das células, os arquivos do pacote que cada capítulo carrega e as versões
+# instaladas, então nada velho aparece (tests/test_paginas.py confere).
+echo "== build limpo e estrito"
+rm -rf site
+python scripts/paginas.py --limpar
 start=$(date +%s)
 mkdocs build --strict
 echo "build em $(( $(date +%s) - start )) s"
 
-echo "== pytest (pacote, exemplos das docstrings e dos hooks, exercícios, site no Chromium, PDF)"
-pytest --doctest-modules src hooks tests
+echo "== pytest (pacote, exemplos das docstrings, exercícios, site no Chromium, PDF, Zensical)"
+pytest --doctest-modules src hooks scripts tests

@@ -1,20 +1,20 @@
 """Executa o código de cada solução de exercício dos capítulos.
 
-As soluções ficam em ``<details class="success"><summary>Solução</summary>`` dentro das
-células Markdown; cada bloco ```python é autocontido e roda sozinho.
+As soluções ficam nas admonições recolhíveis ``??? success "Solução"`` das células Markdown
+(o conteúdo recuado abaixo da linha do ``???``); cada bloco ```python é autocontido e roda
+sozinho.
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
 
 CHAPTERS = sorted((Path(__file__).resolve().parents[1] / "docs" / "capitulos").glob("*.py"))
-_DETAILS = re.compile(
-    r'<details class="success"><summary>Solução</summary>(.*?)</details>', re.DOTALL
-)
+_ADMONITION = re.compile(r'^(?P<indent> *)\?\?\?\+? success "Solução"\s*$')
 _CODE = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
 
@@ -27,10 +27,27 @@ def _markdown_text(chapter: Path) -> str:
     return "\n".join(lines)
 
 
+def _admonitions(text: str) -> list[str]:
+    """O conteúdo de cada ``??? success "Solução"``: as linhas mais recuadas que a do ``???``."""
+    lines = text.splitlines()
+    blocks = []
+    for i, line in enumerate(lines):
+        match = _ADMONITION.match(line)
+        if not match:
+            continue
+        indent, body = len(match["indent"]), []
+        for next_line in lines[i + 1 :]:
+            if next_line.strip() and len(next_line) - len(next_line.lstrip()) <= indent:
+                break
+            body.append(next_line)
+        blocks.append(textwrap.dedent("\n".join(body)))
+    return blocks
+
+
 def _solutions() -> list[tuple[str, str]]:
     found = []
     for chapter in CHAPTERS:
-        for i, block in enumerate(_DETAILS.findall(_markdown_text(chapter)), start=1):
+        for i, block in enumerate(_admonitions(_markdown_text(chapter)), start=1):
             for code in _CODE.findall(block):
                 found.append((f"{chapter.stem}-solucao{i}", code))
     return found

@@ -3,8 +3,9 @@
 - Os termos novos são marcados nos capítulos com ``<dfn>`` (em células Markdown, fora de títulos
   e fórmulas); ``docs/referencia/glossario.md`` tem uma linha por termo, em ordem alfabética, com
   o link para a seção do capítulo onde está o ``<dfn>``.
-- As siglas ficam em ``includes/abreviacoes.md``; as páginas Markdown as recebem pela extensão
-  ``abbr`` e os capítulos pelo hook ``hooks/abreviacoes.py``, testado aqui em HTML pequeno.
+- As siglas ficam em ``includes/abreviacoes.md``; toda página Markdown, inclusive as dos
+  capítulos (geradas por ``scripts/paginas.py``), as recebe pela extensão ``abbr`` (o
+  ``pymdownx.snippets`` anexa o arquivo ao fim de cada página), sem hook nenhum.
 - Com o site construído (``site/`` ou ``RECORRENTE_SITE``), confere as âncoras dos links e as
   ``<abbr>`` nas páginas; sem ele, essas verificações são puladas com o motivo.
 """
@@ -12,7 +13,6 @@
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from functools import cache
 from html.parser import HTMLParser
@@ -20,16 +20,13 @@ from pathlib import Path
 
 import jupytext
 import pytest
+from test_site import SITE  # o mesmo site, ou RECORRENTE_SITE
 
 ROOT = Path(__file__).resolve().parents[1]
 CAPITULOS = ROOT / "docs" / "capitulos"
 GLOSSARIO = ROOT / "docs" / "referencia" / "glossario.md"
 ABREVIACOES = ROOT / "includes" / "abreviacoes.md"
 CHAPTERS = sorted(CAPITULOS.glob("*.py"))
-
-sys.path.insert(0, str(ROOT / "hooks"))
-import abreviacoes  # noqa: E402  (hooks/abreviacoes.py, o mesmo código que o build usa)
-from test_site import SITE  # noqa: E402  (o mesmo site, ou RECORRENTE_SITE)
 
 # Palavras em maiúsculas que aparecem nos capítulos e não são siglas.
 NAO_SIGLAS = {
@@ -46,9 +43,9 @@ _ROW = re.compile(
     r"^\|\s*(?P<term>[^|]+?)\s*\|\s*(?P<en>[^|]+?)\s*\|\s*(?P<definition>[^|]+?)\s*"
     r"\|\s*\[(?P<label>[^\]]+)\]\((?P<href>[^)\s]+)\)\s*\|\s*$"
 )
-_NOTEBOOK_CELL = re.compile(
-    r'<div class="[^"]*\bjp-RenderedMarkdown\b[^"]*"[^>]*>(.*?)</div>', re.DOTALL
-)
+_DEFINITION = re.compile(r"^\*\[(?P<abbr>[^\]]+)\]:[ \t]*(?P<title>.+?)\s*$", re.MULTILINE)
+# Fórmulas na página construída: a arithmatex as deixa em span/div de classe "arithmatex".
+_BUILT_MATH = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.DOTALL)
 _SITE_SKIP = f"site não construído em {SITE}; rode `mkdocs build --strict` (o README faz isso)"
 
 
@@ -92,7 +89,8 @@ def _glossary() -> list[dict[str, str]]:
         if m and not set(m["term"]) <= set("-: "):
             row = {k: _plain(v) if k != "href" else v for k, v in m.groupdict().items()}
             path, _, anchor = row["href"].partition("#")
-            row["file"], row["anchor"] = Path(path).name, anchor
+            # O link vai para a página gerada (NN_nome.md); o <dfn> está no capítulo NN_nome.py.
+            row["file"], row["anchor"] = Path(path).with_suffix(".py").name, anchor
             rows.append(row)
     return rows
 
@@ -178,9 +176,10 @@ def test_dfn_fora_de_titulos_e_formulas() -> None:
 def test_links_do_glossario_apontam_para_capitulos_existentes() -> None:
     for row in _glossary():
         target = (GLOSSARIO.parent / row["href"].partition("#")[0]).resolve()
-        assert target.is_file() and target.parent == CAPITULOS, (
+        assert target.suffix == ".md" and target.with_suffix(".py").is_file(), (
             f"O link de '{row['term']}' ({row['href']}) não aponta para um capítulo existente."
         )
+        assert target.parent == CAPITULOS, f"O link de '{row['term']}' sai de docs/capitulos/."
         assert row["anchor"], f"O link de '{row['term']}' não tem âncora da seção (#...)."
 
 
@@ -252,11 +251,12 @@ def _caps_words(text: str) -> set[str]:
 
 
 def _abbreviations() -> dict[str, str]:
-    return abreviacoes.read_abbreviations(ABREVIACOES)
+    text = ABREVIACOES.read_text(encoding="utf-8")
+    return {m["abbr"].strip(): m["title"] for m in _DEFINITION.finditer(text)}
 
 
 def _used_abbreviations(chapter: Path) -> set[str]:
-    """Siglas do texto corrido do capítulo (fora de títulos, que o hook não marca)."""
+    """Siglas do texto corrido do capítulo (fora de títulos, que o teste não exige)."""
     cells = (re.sub(r"(?m)^#.*$", " ", _prose(cell)) for cell in _markdown_cells(chapter))
     prose = " ".join(cells)
     return {a for a in _abbreviations() if re.search(rf"(?<!\w){re.escape(a)}(?!\w)", prose)}
@@ -292,73 +292,7 @@ def test_toda_sigla_definida_e_usada() -> None:
     assert not unused, f"Siglas definidas e nunca usadas no texto: {sorted(unused)}."
 
 
-# --- (d) o hook, em HTML pequeno ---------------------------------------------------------------
-
-SIGLAS = {"RNN": "rede neural recorrente", "S&P": "Standard & Poor's", "CO₂": "dióxido"}
-RNN = '<abbr title="rede neural recorrente">RNN</abbr>'
-
-
-def _wrap(html: str) -> str:
-    return abreviacoes.wrap_abbreviations(html, SIGLAS)
-
-
-def _cell(inner: str) -> str:
-    return f'<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown">{inner}</div>'
-
-
-def test_hook_marca_a_sigla_na_prosa() -> None:
-    assert _wrap(_cell("<p>Uma RNN simples.</p>")) == _cell(f"<p>Uma {RNN} simples.</p>")
-    assert _wrap(_cell("<p><em>RNN</em>, RNN</p>")) == _cell(f"<p><em>{RNN}</em>, {RNN}</p>")
-
-
-def test_hook_so_palavras_inteiras() -> None:
-    html = _cell("<p>RNNCell, RNNs, minhaRNN, RNN_1 e RNN.</p>")
-    assert _wrap(html) == _cell(f"<p>RNNCell, RNNs, minhaRNN, RNN_1 e {RNN}.</p>")
-
-
-def test_hook_escapa_como_a_extensao_abbr() -> None:
-    html = _cell("<p>O S&amp;P 500 e o CO₂.</p>")
-    expected = (
-        '<p>O <abbr title="Standard &amp; Poor\'s">S&amp;P</abbr> 500 e o '
-        '<abbr title="dióxido">CO₂</abbr>.</p>'
-    )
-    assert _wrap(html) == _cell(expected)
-
-
-@pytest.mark.parametrize(
-    "inner",
-    [
-        "<p><code>RNN</code></p>",
-        '<pre><span class="n">RNN</span></pre>',
-        "<script>var RNN = 1;</script>",
-        "<style>.RNN {}</style>",
-        '<svg><text x="0">RNN</text></svg>',
-        '<h2 id="a-rnn">A RNN<a class="anchor-link" href="#a-rnn">¶</a></h2>',
-        '<p title="RNN" data-x="uma RNN"></p>',
-        '<p><abbr title="outra">RNN</abbr></p>',
-        "<p>$h_{RNN}$ e $$\nRNN\n$$ e \\(RNN\\) e \\[RNN\\]</p>",
-        "<!-- RNN -->",
-    ],
-    ids=["code", "pre", "script", "style", "svg", "h2", "atributo", "abbr", "tex", "comentario"],
-)
-def test_hook_nao_toca_codigo_titulos_atributos_nem_formulas(inner: str) -> None:
-    assert _wrap(_cell(inner)) == _cell(inner)
-
-
-def test_hook_formula_e_prosa_no_mesmo_texto() -> None:
-    html = _cell("<p>Na RNN, $h_t = RNN(x_t)$; a RNN de novo.</p>")
-    assert _wrap(html) == _cell(f"<p>Na {RNN}, $h_t = RNN(x_t)$; a {RNN} de novo.</p>")
-
-
-def test_hook_so_age_nas_celulas_de_texto() -> None:
-    saida = '<div class="jp-OutputArea-output"><table><td>RNN</td></table></div>'
-    depois = "<p>RNN</p>"
-    html = _cell('<div class="x"><p>RNN</p></div><p>RNN</p>') + saida + depois
-    expected = _cell(f'<div class="x"><p>{RNN}</p></div><p>{RNN}</p>') + saida + depois
-    assert _wrap(html) == expected
-
-
-# --- (e) o site construído ---------------------------------------------------------------------
+# --- (d) o site construído ---------------------------------------------------------------------
 
 
 class _AbbrPlaces(HTMLParser):
@@ -412,12 +346,12 @@ def test_site_capitulo_tem_as_siglas_que_usa(chapter: str) -> None:
 def test_site_siglas_nao_entram_nas_formulas() -> None:
     if not _site_built():
         pytest.skip(_SITE_SKIP)
-    code = re.compile(r"<(pre|code)\b.*?</\1>", re.DOTALL)
     for chapter in CHAPTERS:
         html = _site_page(chapter.name).read_text(encoding="utf-8")
-        for block in _NOTEBOOK_CELL.findall(html):
-            for math in _MATH.findall(code.sub(" ", block)):
-                assert "<abbr" not in math, f"{chapter.name}: <abbr> dentro de fórmula: {math!r}"
+        formulas = _BUILT_MATH.findall(html)
+        assert formulas, f"{chapter.name}: nenhuma fórmula da arithmatex na página construída"
+        for _, math in formulas:
+            assert "<abbr" not in math, f"{chapter.name}: <abbr> dentro de fórmula: {math!r}"
 
 
 @pytest.mark.parametrize("page", ["index.html", "referencia/glossario/index.html"])
@@ -433,8 +367,9 @@ def test_site_versao_para_imprimir_tem_siglas_nos_capitulos() -> None:
     if not _site_built():
         pytest.skip(_SITE_SKIP)
     html = (SITE / "print_page" / "index.html").read_text(encoding="utf-8")
-    marked = [block for block in _NOTEBOOK_CELL.findall(html) if "<abbr title=" in block]
-    assert marked, (
-        "Os capítulos da versão para imprimir estão sem <abbr>: o hook abreviacoes.py precisa "
-        "rodar antes do print-site (event_priority maior)."
+    first_chapter = html.find('id="capitulos-01_recorrencia')
+    assert first_chapter > 0, "a versão para imprimir não tem o capítulo 1"
+    assert "<abbr title=" in html[first_chapter:], (
+        "Os capítulos da versão para imprimir estão sem <abbr>: a página guardada pelo print-site "
+        "deveria ser a mesma do capítulo, já com as siglas da extensão abbr."
     )

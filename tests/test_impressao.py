@@ -91,6 +91,8 @@ def test_pdf_formulas_are_typeset_and_figures_present(
     )
     assert with_math >= 15, f"só {with_math} páginas com fórmulas tipografadas"
     html = PRINT_PAGE.read_text(encoding="utf-8")
-    figures = len(re.findall(r'<img[^>]+src="data:image/png', html))
+    # As figuras dos capítulos são arquivos PNG à parte (scripts/paginas.py), não data: URIs.
+    figures = len(re.findall(r'<img[^>]+src="[^"]+\.png"', html))
     assert figures >= 6
+    assert "data:image/png" not in html, "figura embutida na página de impressão"
     assert sum(len(page.images) for page in pdf.pages) >= figures, "figuras faltando no PDF"

@@ -1,8 +1,8 @@
 """Notebooks para baixar e abrir no Colab, link de correção e data da última mudança.
 
-A conversão é testada direto em ``hooks/notebooks.py``; os links, no site construído
-(``site/`` ou ``RECORRENTE_SITE``); e a data, também num build feito fora do git, como o de
-quem baixa o repositório em .tar.gz.
+A conversão é testada direto em ``scripts/paginas.py``; os links e o notebook publicado (com as
+saídas da execução), no site construído (``site/`` ou ``RECORRENTE_SITE``); e a data, também
+num build feito fora do git, como o de quem baixa o repositório em .tar.gz.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "hooks"))
-import notebooks  # noqa: E402  (hooks/notebooks.py, o mesmo código que o build usa)
+sys.path.insert(0, str(ROOT / "scripts"))
+import paginas  # noqa: E402  (scripts/paginas.py, o mesmo código que o build usa)
 from configuracao import mkdocs_config  # noqa: E402
 from test_site import SITE  # noqa: E402
 
@@ -35,14 +35,12 @@ DATE = re.compile(r"\b\d{1,2} de (?:" + "|".join(MONTHS) + r") de \d{4}\b")
 
 CONFIG = mkdocs_config()
 SETTINGS = CONFIG["extra"]["notebooks"]
-JUPYTER = next(
-    p["mkdocs-jupyter"] for p in CONFIG["plugins"] if isinstance(p, dict) and "mkdocs-jupyter" in p
-)
-REMOVED_TAGS = JUPYTER["remove_tag_config"]["remove_cell_tags"]
+REMOVED_TAGS = [paginas.REMOVER]
 
 
 def _notebook(chapter: Path) -> nbformat.NotebookNode:
-    return notebooks.chapter_notebook(chapter, SETTINGS["pacote"], REMOVED_TAGS)
+    """O notebook para baixar, montado do capítulo ainda sem executar."""
+    return paginas.notebook_para_baixar(paginas.ler(chapter), SETTINGS["pacote"])
 
 
 class _Links(HTMLParser):
@@ -146,8 +144,15 @@ def test_chapter_page_offers_download_and_colab(chapter: Path) -> None:
     page_url = f"http://site/capitulos/{chapter.stem}/"
     target = urljoin(page_url, download["href"]).removeprefix("http://site/")
     published = nbformat.read(SITE / target, as_version=4)
+    nbformat.validate(published)
     expected = _notebook(chapter)
-    assert published == expected, f"{target} não é o notebook gerado de {chapter.name}"
+    assert [(c.cell_type, c.source) for c in published.cells] == [
+        (c.cell_type, c.source) for c in expected.cells
+    ], f"{target} não tem as células de {chapter.name}"
+    # O leitor vê os resultados antes de rodar: as células de código vêm executadas.
+    code = [c for c in published.cells[1:] if c.cell_type == "code"]
+    assert code and all(c.execution_count for c in code), f"{target} sem execução"
+    assert any(c.outputs for c in code), f"{target} sem saídas"
     colab = links["colab"]
     assert colab["texto"].strip() == "Abrir no Colab"
     assert colab["href"] == SETTINGS["colab"] + target
@@ -172,16 +177,24 @@ def test_pages_show_last_change_and_link_to_their_source() -> None:
 
 @pytest.mark.site
 def test_build_without_git_history_falls_back_to_build_date(tmp_path: Path) -> None:
-    """Um build de um .tar.gz (sem ``.git``) funciona e mostra a data do build."""
-    cache = ROOT / ".cache" / "mkdocs-jupyter"
+    """Um build de um .tar.gz (sem ``.git``) funciona, mostra a data do build e usa o cache."""
+    cache = paginas.CACHE
     if not any(cache.glob("*.json")):
-        pytest.fail("sem o cache do mkdocs-jupyter; rode `mkdocs build --strict` antes.")
+        pytest.fail("sem o cache de scripts/paginas.py; rode `mkdocs build --strict` antes.")
     copy = tmp_path / "recorrente"
     shutil.copytree(
         ROOT,
         copy,
         ignore=shutil.ignore_patterns(
-            ".git", ".venv", "site", "__pycache__", ".pytest_cache", ".ruff_cache", "*.egg-info"
+            ".git",
+            ".venv",
+            "site",
+            "site-zensical",
+            ".cache",
+            "__pycache__",
+            ".pytest_cache",
+            ".ruff_cache",
+            "*.egg-info",
         ),
     )
     mkdocs = Path(sys.executable).parent / "mkdocs"
@@ -194,5 +207,8 @@ def test_build_without_git_history_falls_back_to_build_date(tmp_path: Path) -> N
         env={"NO_MKDOCS_2_WARNING": "1", "PATH": f"{mkdocs.parent}:/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "Cache hit" in result.stderr, "o build sem git deveria reaproveitar o cache"
+    for chapter in CHAPTERS:
+        assert f"{chapter.name}: do cache" in result.stderr, (
+            f"o build sem git deveria reaproveitar a execução de {chapter.name}"
+        )
     _check_footer(_page(CHAPTERS[0], tmp_path / "site"), f"capitulos/{CHAPTERS[0].name}")

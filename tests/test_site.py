@@ -2,8 +2,9 @@
 
 Rode depois de ``mkdocs build --strict`` (o comando de testes do README faz isso). Para cada
 página: idioma pt-BR, nenhum erro no console, nenhuma requisição fora de localhost, todas as
-imagens carregadas, fórmulas tipografadas pelo MathJax sem ``$`` cru, e todo link interno (com
-âncora) resolvendo.
+imagens carregadas (as preguiçosas também) e com texto alternativo em português, fórmulas
+tipografadas pelo MathJax sem ``$`` cru, e todo link interno (com âncora) resolvendo. Nos
+capítulos, as soluções são ``<details>`` da extensão de admonições, com o código dentro.
 """
 
 from __future__ import annotations
@@ -86,8 +87,7 @@ def browser():
 _VISIBLE_PROSE_JS = """
 () => {
   const root = document.querySelector('.md-content').cloneNode(true);
-  root.querySelectorAll('pre, code, script, style, mjx-container, .jp-OutputArea, .jp-InputArea')
-      .forEach(e => e.remove());
+  root.querySelectorAll('pre, code, script, style, mjx-container').forEach(e => e.remove());
   return root.innerText;
 }
 """
@@ -112,8 +112,8 @@ def test_page_in_browser(page_path: str, server: str, browser) -> None:
     page.on("request", check_request)
     page.goto(server + page_path, wait_until="load")
     page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-    page.evaluate("() => MathJax.startup.promise")
-    page.evaluate("() => window.recorrenteMathReady || null")
+    page.evaluate("() => MathJax.startup.promise.then(() => MathJax.typesetPromise())")
+    page.evaluate(_LOAD_LAZY_IMAGES_JS)
     page.wait_for_load_state("networkidle")
 
     assert page.evaluate("document.documentElement.lang") == "pt-BR"
@@ -126,17 +126,67 @@ def test_page_in_browser(page_path: str, server: str, browser) -> None:
     )
     assert not broken, f"imagens que não carregaram: {broken}"
 
-    has_formulas = page.evaluate(
-        "() => document.querySelectorAll('.arithmatex').length > 0 || "
-        "Array.from(document.querySelectorAll('.jp-RenderedMarkdown'))"
-        ".some(e => e.textContent.includes('$'))"
+    alts = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.md-content img'))"
+        ".map(i => i.getAttribute('alt') || '')"
     )
+    bad_alts = [a for a in alts if not _portuguese_alt(a)]
+    assert not bad_alts, f"imagens sem texto alternativo em português: {bad_alts[:5]}"
+
+    has_formulas = page.evaluate("() => document.querySelectorAll('.arithmatex').length > 0")
     prose = page.evaluate(_VISIBLE_PROSE_JS)
     raw = re.findall(r"\$[^$\s][^$]{0,60}\$|\$\$|\\\(|\\\[", prose)
     assert not raw, f"fórmulas cruas na página: {raw[:5]}"
     if has_formulas:
         assert page.evaluate("document.querySelectorAll('mjx-container').length") > 0
     context.close()
+
+
+# As imagens dos capítulos têm loading="lazy": fora da tela, o navegador nem as pede. Para
+# conferir todas, cada uma passa a "eager" e esperamos que carregue (ou falhe).
+_LOAD_LAZY_IMAGES_JS = """
+() => Promise.all(Array.from(document.images).map(img => {
+  img.loading = 'eager';
+  if (img.complete) return null;
+  return new Promise(resolve => { img.onload = img.onerror = resolve; });
+}))
+"""
+
+# Palavras que o texto alternativo de uma figura costuma ter em português; o texto padrão do
+# renderizador antigo ("No description has been provided for this image") não passa.
+_PORTUGUESE = re.compile(
+    r"\b(?:de|da|do|das|dos|e|em|por|com|para|no|na|o|a|os|as|um|uma|figura|gráfico)\b"
+    r"|[ãõçáéíóúâêô]",
+    re.IGNORECASE,
+)
+
+
+def _portuguese_alt(alt: str) -> bool:
+    return len(alt.strip()) >= 8 and "No description" not in alt and bool(_PORTUGUESE.search(alt))
+
+
+CHAPTER_PAGES = [p for p in PAGES if p.startswith("capitulos/")]
+
+
+@pytest.mark.parametrize("page_path", CHAPTER_PAGES)
+def test_chapter_solutions_are_admonitions_with_code(page_path: str) -> None:
+    html = (SITE / page_path).read_text(encoding="utf-8")
+    solutions = re.findall(
+        r'<details class="success">\s*<summary>Solução</summary>(.*?)</details>', html, re.DOTALL
+    )
+    assert len(solutions) >= 3, f"{page_path}: {len(solutions)} soluções recolhíveis"
+    for body in solutions:
+        assert "<pre>" in body and '<span class="kn">import</span>' in body, (
+            f"{page_path}: solução sem o bloco de código realçado (o Markdown dela não foi lido)"
+        )
+
+
+def test_chapter_figures_are_separate_lazy_files() -> None:
+    for page_path in CHAPTER_PAGES:
+        html = (SITE / page_path).read_text(encoding="utf-8")
+        assert "data:image/png" not in html, f"{page_path}: figura embutida no HTML"
+        for tag in re.findall(r"<img\b[^>]*>", html):
+            assert 'loading="lazy"' in tag, f"{page_path}: figura sem carregamento preguiçoso"
 
 
 class _LinksAndIds(HTMLParser):

@@ -1,33 +1,25 @@
-// Configuração do MathJax 3 servido pelo próprio site (copiado no build).
-// O mkdocs-jupyter deixa $...$ cru dentro de div.jp-RenderedMarkdown, e o
-// MathJax reaplica a regra de ignorar aos filhos de um elemento processado;
-// por isso tipografamos explicitamente só os contêineres de texto a cada
-// página (nunca as saídas das células, onde um "$" é só um cifrão).
+// Configuração do MathJax 3 documentada pelo Material for MkDocs (extensão arithmatex), com o
+// MathJax servido pelo próprio site (hooks/copiar_mathjax.py): só o que a arithmatex marcou é
+// tipografado, nunca o código nem as saídas das células, onde um "$" é só um cifrão. A única
+// opção a mais, startup.typeset: false, faz a página ser tipografada uma vez só, pelo document$
+// abaixo; tipografada duas vezes, a versão para imprimir saía sem fórmulas no PDF.
 window.MathJax = {
   tex: {
-    inlineMath: [["\\(", "\\)"], ["$", "$"]],
-    displayMath: [["\\[", "\\]"], ["$$", "$$"]],
+    inlineMath: [["\\(", "\\)"]],
+    displayMath: [["\\[", "\\]"]],
     processEscapes: true,
     processEnvironments: true,
   },
   startup: { typeset: false },
+  options: {
+    ignoreHtmlClass: ".*|",
+    processHtmlClass: "arithmatex",
+  },
 };
 
-function recorrenteTypeset() {
-  if (!window.MathJax || !MathJax.typesetPromise) return;
-  const containers = document.querySelectorAll(".arithmatex, .jp-RenderedMarkdown");
-  if (containers.length === 0) return;
+document$.subscribe(() => {
   MathJax.startup.output.clearCache();
   MathJax.typesetClear();
   MathJax.texReset();
-  // Os testes do site esperam por esta promessa antes de procurar fórmulas cruas.
-  window.recorrenteMathReady = MathJax.typesetPromise(Array.from(containers));
-}
-
-if (typeof document$ !== "undefined") {
-  document$.subscribe(() => {
-    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-      MathJax.startup.promise.then(recorrenteTypeset);
-    }
-  });
-}
+  MathJax.typesetPromise();
+});

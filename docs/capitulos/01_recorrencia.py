@@ -276,73 +276,67 @@ assert n_parametros == 2 * 3 + 3 * 3 + 2 * 3
 # 1. Troque a tangente hiperbólica pela ReLU na conta à mão e confira o resultado com
 #    `nn.RNN(..., nonlinearity="relu")` e com `RNNCell(..., nonlinearity="relu")`.
 #
-# <details class="success"><summary>Solução</summary>
+#     ??? success "Solução"
 #
-# ```python
-# import torch
-# from torch import nn
-# from recorrente import RNNCell
-# from recorrente.formatting import num
+#         ```python
+#         import torch
+#         from torch import nn
+#         from recorrente import RNNCell
+#         from recorrente.formatting import num
 #
-# torch.manual_seed(1)
-# xs = torch.randn(4, 2)  # 4 passos, 2 características
-# rnn = nn.RNN(2, 3, nonlinearity="relu")
-# celula = RNNCell(2, 3, nonlinearity="relu").load_torch_weights(rnn)
+#         torch.manual_seed(1)
+#         xs = torch.randn(4, 2)  # 4 passos, 2 características
+#         rnn = nn.RNN(2, 3, nonlinearity="relu")
+#         celula = RNNCell(2, 3, nonlinearity="relu").load_torch_weights(rnn)
 #
-# h = torch.zeros(3)
-# W_xh, W_hh = rnn.weight_ih_l0.T, rnn.weight_hh_l0.T
-# b = rnn.bias_ih_l0 + rnn.bias_hh_l0
-# for x_t in xs:
-#     h = torch.relu(x_t @ W_xh + h @ W_hh + b)
+#         h = torch.zeros(3)
+#         W_xh, W_hh = rnn.weight_ih_l0.T, rnn.weight_hh_l0.T
+#         b = rnn.bias_ih_l0 + rnn.bias_hh_l0
+#         for x_t in xs:
+#             h = torch.relu(x_t @ W_xh + h @ W_hh + b)
 #
-# _, h_n = rnn(xs.unsqueeze(1))  # (T, N=1, I)
-# estado = celula.initial_state(1)
-# for x_t in xs:
-#     estado = celula(x_t.unsqueeze(0), estado)
-# torch.testing.assert_close(h, h_n[0, 0])
-# torch.testing.assert_close(estado[0][0], h)
-# print("ReLU: conta à mão, nn.RNN e RNNCell concordam:", "; ".join(num(v, 4) for v in h.tolist()))
-# ```
-#
-# </details>
+#         _, h_n = rnn(xs.unsqueeze(1))  # (T, N=1, I)
+#         estado = celula.initial_state(1)
+#         for x_t in xs:
+#             estado = celula(x_t.unsqueeze(0), estado)
+#         torch.testing.assert_close(h, h_n[0, 0])
+#         torch.testing.assert_close(estado[0][0], h)
+#         print("ReLU: conta à mão, nn.RNN e RNNCell concordam:", "; ".join(num(v, 4) for v in h.tolist()))
+#         ```
 #
 # 2. Mostre que processar duas sequências num lote (forma $(N, T, I) = (2, 5, 2)$) dá os mesmos
 #    estados finais que processar cada uma sozinha.
 #
-# <details class="success"><summary>Solução</summary>
+#     ??? success "Solução"
 #
-# ```python
-# import torch
-# from torch import nn
+#         ```python
+#         import torch
+#         from torch import nn
 #
-# torch.manual_seed(2)
-# rnn = nn.RNN(2, 3, batch_first=True)
-# lote = torch.randn(2, 5, 2)
-# _, h_lote = rnn(lote)
-# for i in range(2):
-#     _, h_sozinha = rnn(lote[i : i + 1])
-#     torch.testing.assert_close(h_lote[:, i], h_sozinha[:, 0])
-# print("Cada exemplo do lote é processado de forma independente.")
-# ```
-#
-# </details>
+#         torch.manual_seed(2)
+#         rnn = nn.RNN(2, 3, batch_first=True)
+#         lote = torch.randn(2, 5, 2)
+#         _, h_lote = rnn(lote)
+#         for i in range(2):
+#             _, h_sozinha = rnn(lote[i : i + 1])
+#             torch.testing.assert_close(h_lote[:, i], h_sozinha[:, 0])
+#         print("Cada exemplo do lote é processado de forma independente.")
+#         ```
 #
 # 3. Confira com código que o número de parâmetros de um `nn.RNN(input_size=I, hidden_size=H)`
 #    é $IH + H^2 + 2H$ para três pares $(I, H)$ diferentes, e que ele não depende do tamanho da
 #    sequência.
 #
-# <details class="success"><summary>Solução</summary>
+#     ??? success "Solução"
 #
-# ```python
-# from torch import nn
-# from recorrente.formatting import num
+#         ```python
+#         from torch import nn
+#         from recorrente.formatting import num
 #
-# for I, H in [(1, 1), (2, 3), (10, 32)]:
-#     rnn = nn.RNN(I, H)
-#     total = sum(p.numel() for p in rnn.parameters())
-#     assert total == I * H + H * H + 2 * H, (I, H, total)
-#     print(f"I={I:2d}, H={H:2d}: {num(total, 0)} parâmetros")
-# # A sequência não aparece em lugar nenhum: o mesmo módulo processa 5 passos ou 5 mil.
-# ```
-#
-# </details>
+#         for I, H in [(1, 1), (2, 3), (10, 32)]:
+#             rnn = nn.RNN(I, H)
+#             total = sum(p.numel() for p in rnn.parameters())
+#             assert total == I * H + H * H + 2 * H, (I, H, total)
+#             print(f"I={I:2d}, H={H:2d}: {num(total, 0)} parâmetros")
+#         # A sequência não aparece em lugar nenhum: o mesmo módulo processa 5 passos ou 5 mil.
+#         ```

@@ -607,86 +607,80 @@ print(ours.cell(2, 1))
 #    (um por porta) em vez de 1, e confira com `nn.LSTM` e `nn.GRU` em três configurações com
 #    camadas e direções diferentes.
 #
-# <details class="success"><summary>Solução</summary>
+#     ??? success "Solução"
 #
-# ```python
-# from torch import nn
-# from recorrente.formatting import num
-#
-#
-# def num_params(I, H, L, D, beta, G):
-#     first = G * (H * I + H**2 + 2 * beta * H)
-#     later = G * (H * D * H + H**2 + 2 * beta * H)
-#     return D * (first + (L - 1) * later)
+#         ```python
+#         from torch import nn
+#         from recorrente.formatting import num
 #
 #
-# for cls, G in [(nn.LSTM, 4), (nn.GRU, 3)]:
-#     for I, H, L, D, beta in [(1, 1, 1, 1, 1), (5, 8, 2, 2, 1), (7, 16, 3, 2, 0)]:
-#         module = cls(I, H, L, bidirectional=D == 2, bias=bool(beta))
-#         counted = sum(p.numel() for p in module.parameters())
-#         assert counted == num_params(I, H, L, D, beta, G), (cls, I, H, L, D, beta)
-#         print(f"{cls.__name__:4s} I={I} H={H} L={L} D={D} viés={beta}: {num(counted, 0)}")
-# ```
+#         def num_params(I, H, L, D, beta, G):
+#             first = G * (H * I + H**2 + 2 * beta * H)
+#             later = G * (H * D * H + H**2 + 2 * beta * H)
+#             return D * (first + (L - 1) * later)
 #
-# </details>
+#
+#         for cls, G in [(nn.LSTM, 4), (nn.GRU, 3)]:
+#             for I, H, L, D, beta in [(1, 1, 1, 1, 1), (5, 8, 2, 2, 1), (7, 16, 3, 2, 0)]:
+#                 module = cls(I, H, L, bidirectional=D == 2, bias=bool(beta))
+#                 counted = sum(p.numel() for p in module.parameters())
+#                 assert counted == num_params(I, H, L, D, beta, G), (cls, I, H, L, D, beta)
+#                 print(f"{cls.__name__:4s} I={I} H={H} L={L} D={D} viés={beta}: {num(counted, 0)}")
+#         ```
 #
 # 2. Mostre que uma RNN bidirecional de uma camada equivale a duas RNNs unidirecionais: uma com
 #    os pesos `*_l0`, aplicada à sequência, e outra com os pesos `*_l0_reverse`, aplicada à
 #    sequência invertida no tempo (`torch.flip`). Confira `output` e `h_n`.
 #
-# <details class="success"><summary>Solução</summary>
+#     ??? success "Solução"
 #
-# ```python
-# import torch
-# from torch import nn
+#         ```python
+#         import torch
+#         from torch import nn
 #
-# torch.manual_seed(0)
-# T, N, I, H = 6, 2, 3, 4
-# bi = nn.RNN(I, H, bidirectional=True)
-# forward_rnn, backward_rnn = nn.RNN(I, H), nn.RNN(I, H)
-# with torch.no_grad():
-#     for name in ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]:
-#         getattr(forward_rnn, name).copy_(getattr(bi, name))
-#         getattr(backward_rnn, name).copy_(getattr(bi, name + "_reverse"))
+#         torch.manual_seed(0)
+#         T, N, I, H = 6, 2, 3, 4
+#         bi = nn.RNN(I, H, bidirectional=True)
+#         forward_rnn, backward_rnn = nn.RNN(I, H), nn.RNN(I, H)
+#         with torch.no_grad():
+#             for name in ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]:
+#                 getattr(forward_rnn, name).copy_(getattr(bi, name))
+#                 getattr(backward_rnn, name).copy_(getattr(bi, name + "_reverse"))
 #
-# x = torch.randn(T, N, I)
-# output, h_n = bi(x)
-# out_f, h_f = forward_rnn(x)
-# out_b, h_b = backward_rnn(torch.flip(x, dims=[0]))
-# out_b = torch.flip(out_b, dims=[0])  # volta para a ordem original dos passos
-# torch.testing.assert_close(output, torch.cat([out_f, out_b], dim=-1))
-# torch.testing.assert_close(h_n, torch.cat([h_f, h_b]))
-# print("bidirecional == duas unidirecionais, uma delas com a sequência invertida")
-# ```
-#
-# </details>
+#         x = torch.randn(T, N, I)
+#         output, h_n = bi(x)
+#         out_f, h_f = forward_rnn(x)
+#         out_b, h_b = backward_rnn(torch.flip(x, dims=[0]))
+#         out_b = torch.flip(out_b, dims=[0])  # volta para a ordem original dos passos
+#         torch.testing.assert_close(output, torch.cat([out_f, out_b], dim=-1))
+#         torch.testing.assert_close(h_n, torch.cat([h_f, h_b]))
+#         print("bidirecional == duas unidirecionais, uma delas com a sequência invertida")
+#         ```
 #
 # 3. Num lote empacotado de uma GRU bidirecional com `batch_first=True`, ache o estado final de
 #    cada direção da última camada dentro de `output` (depois de `pad_packed_sequence`) e confira
 #    com `h_n`. Dica: o fim da direção para a frente depende do tamanho de cada sequência.
 #
-# <details class="success"><summary>Solução</summary>
+#     ??? success "Solução"
 #
-# ```python
-# import torch
-# from torch import nn
-# from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+#         ```python
+#         import torch
+#         from torch import nn
+#         from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 #
-# torch.manual_seed(0)
-# N, T, I, H = 4, 7, 3, 5
-# gru = nn.GRU(I, H, num_layers=2, batch_first=True, bidirectional=True)
-# x = torch.randn(N, T, I)
-# lengths = torch.tensor([7, 3, 5, 1])
-# packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
-# packed_out, h_n = gru(packed)
-# output, _ = pad_packed_sequence(packed_out, batch_first=True)  # (N, T, 2H)
+#         torch.manual_seed(0)
+#         N, T, I, H = 4, 7, 3, 5
+#         gru = nn.GRU(I, H, num_layers=2, batch_first=True, bidirectional=True)
+#         x = torch.randn(N, T, I)
+#         lengths = torch.tensor([7, 3, 5, 1])
+#         packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+#         packed_out, h_n = gru(packed)
+#         output, _ = pad_packed_sequence(packed_out, batch_first=True)  # (N, T, 2H)
 #
-# rows = torch.arange(N)
-# last_forward = output[rows, lengths - 1, :H]  # último passo real de cada sequência
-# last_backward = output[:, 0, H:]  # a direção reversa termina no primeiro passo
-# torch.testing.assert_close(last_forward, h_n[-2])
-# torch.testing.assert_close(last_backward, h_n[-1])
-# print("para a frente: output[i, tamanho_i - 1, :H]; para trás: output[i, 0, H:]")
-# ```
-#
-# </details>
+#         rows = torch.arange(N)
+#         last_forward = output[rows, lengths - 1, :H]  # último passo real de cada sequência
+#         last_backward = output[:, 0, H:]  # a direção reversa termina no primeiro passo
+#         torch.testing.assert_close(last_forward, h_n[-2])
+#         torch.testing.assert_close(last_backward, h_n[-1])
+#         print("para a frente: output[i, tamanho_i - 1, :H]; para trás: output[i, 0, H:]")
+#         ```

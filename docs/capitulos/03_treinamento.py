@@ -670,99 +670,93 @@ print(f"tempo total do capítulo: {num(time.perf_counter() - inicio_capitulo, 0)
 #    \lVert W_{hh} \rVert_2^{T-k}$ para uma RNN pequena, calculando o produto de jacobianas. O
 #    limite diz se o gradiente explode?
 #
-# <details class="success"><summary>Solução</summary>
+#     ??? success "Solução"
 #
-# ```python
-# import torch
-# from recorrente.cells import RNNCell
-# from recorrente.formatting import num, sci
-# from recorrente.gradients import spectral_radius, unroll_states
+#         ```python
+#         import torch
+#         from recorrente.cells import RNNCell
+#         from recorrente.formatting import num, sci
+#         from recorrente.gradients import spectral_radius, unroll_states
 #
-# torch.manual_seed(0)
-# celula = RNNCell(3, 5)
-# W_hh = celula.W_hh.detach()
-# hs = [s[0][0].detach() for s in unroll_states(celula, torch.randn(1, 12, 3))]
-# T = len(hs)
-# norma_W = float(torch.linalg.matrix_norm(W_hh, ord=2))  # σ_max(W_hh)
-# print(f"σ_max(W_hh) = {num(norma_W)}; raio espectral = {num(spectral_radius(W_hh))}")
-# produto = torch.eye(5)
-# for t in range(T, 1, -1):
-#     produto = produto @ (torch.diag(1 - hs[t - 1] ** 2) @ W_hh.T)
-#     k = t - 1
-#     lado_esq = float(torch.linalg.matrix_norm(produto, ord=2))
-#     assert lado_esq <= norma_W ** (T - k) + 1e-6
-#     print(f"k={k:2d}  ‖∂h_T/∂h_k‖ = {sci(lado_esq)}  ≤  {sci(norma_W ** (T - k))}")
-# ```
+#         torch.manual_seed(0)
+#         celula = RNNCell(3, 5)
+#         W_hh = celula.W_hh.detach()
+#         hs = [s[0][0].detach() for s in unroll_states(celula, torch.randn(1, 12, 3))]
+#         T = len(hs)
+#         norma_W = float(torch.linalg.matrix_norm(W_hh, ord=2))  # σ_max(W_hh)
+#         print(f"σ_max(W_hh) = {num(norma_W)}; raio espectral = {num(spectral_radius(W_hh))}")
+#         produto = torch.eye(5)
+#         for t in range(T, 1, -1):
+#             produto = produto @ (torch.diag(1 - hs[t - 1] ** 2) @ W_hh.T)
+#             k = t - 1
+#             lado_esq = float(torch.linalg.matrix_norm(produto, ord=2))
+#             assert lado_esq <= norma_W ** (T - k) + 1e-6
+#             print(f"k={k:2d}  ‖∂h_T/∂h_k‖ = {sci(lado_esq)}  ≤  {sci(norma_W ** (T - k))}")
+#         ```
 #
-# Aqui $\sigma_{\max}(W_{hh}) = 1{,}075$, acima de 1: o limite cresce a cada passo e chega a 2,22
-# em $k = 1$, enquanto o valor real cai até 9,37e-04 (o raio espectral é 0,598). Um limite
-# superior acima de 1 não diz que o gradiente explode; só quando $\sigma_{\max} < 1$ ele garante
-# alguma coisa (que o gradiente some).
-#
-# </details>
+#         Aqui $\sigma_{\max}(W_{hh}) = 1{,}075$, acima de 1: o limite cresce a cada passo e chega a 2,22
+#         em $k = 1$, enquanto o valor real cai até 9,37e-04 (o raio espectral é 0,598). Um limite
+#         superior acima de 1 não diz que o gradiente explode; só quando $\sigma_{\max} < 1$ ele garante
+#         alguma coisa (que o gradiente some).
 #
 # 2. Repita a medição das normas com uma RNN de ReLU (`RNNCell(..., nonlinearity="relu")`) e
 #    raio espectral 1,0 e 1,1. O que muda em relação à $\tanh$, que satura? Meça também a fração
 #    de unidades ativas ($h_t > 0$) e o tamanho do estado $h_t$.
 #
-# <details class="success"><summary>Solução</summary>
+#     ??? success "Solução"
 #
-# ```python
-# import torch
-# from recorrente.cells import RNNCell
-# from recorrente.formatting import num, pct, sci
-# from recorrente.gradients import (
-#     decay_rate, set_spectral_radius, state_gradient_norms, unroll_states,
-# )
+#         ```python
+#         import torch
+#         from recorrente.cells import RNNCell
+#         from recorrente.formatting import num, pct, sci
+#         from recorrente.gradients import (
+#             decay_rate, set_spectral_radius, state_gradient_norms, unroll_states,
+#         )
 #
-# torch.manual_seed(0)
-# x = torch.randn(16, 60, 4)
-# for rho in (1.0, 1.1, 1.3, 1.5):
-#     torch.manual_seed(1)
-#     celula = set_spectral_radius(RNNCell(4, 32, nonlinearity="relu"), rho)
-#     normas = state_gradient_norms(celula, x)
-#     with torch.no_grad():
-#         h = torch.stack([s[0] for s in unroll_states(celula, x)], dim=1)  # (N, T, H)
-#     ativas = float((h[:, 20:] > 0).float().mean())
-#     tamanho = h.norm(dim=-1).mean(0)  # ‖h_t‖ médio em cada passo
-#     print(f"raio {num(rho, 1)}: taxa por passo {num(decay_rate(normas, 20, 59))}, "
-#           f"unidades ativas {pct(ativas)}, ‖h_20‖ = {num(tamanho[19], 2)}, "
-#           f"‖h_60‖ = {num(tamanho[-1], 2)}, ‖∂L/∂h_1‖ = {sci(normas[0])}")
-# ```
+#         torch.manual_seed(0)
+#         x = torch.randn(16, 60, 4)
+#         for rho in (1.0, 1.1, 1.3, 1.5):
+#             torch.manual_seed(1)
+#             celula = set_spectral_radius(RNNCell(4, 32, nonlinearity="relu"), rho)
+#             normas = state_gradient_norms(celula, x)
+#             with torch.no_grad():
+#                 h = torch.stack([s[0] for s in unroll_states(celula, x)], dim=1)  # (N, T, H)
+#             ativas = float((h[:, 20:] > 0).float().mean())
+#             tamanho = h.norm(dim=-1).mean(0)  # ‖h_t‖ médio em cada passo
+#             print(f"raio {num(rho, 1)}: taxa por passo {num(decay_rate(normas, 20, 59))}, "
+#                   f"unidades ativas {pct(ativas)}, ‖h_20‖ = {num(tamanho[19], 2)}, "
+#                   f"‖h_60‖ = {num(tamanho[-1], 2)}, ‖∂L/∂h_1‖ = {sci(normas[0])}")
+#         ```
 #
-# A ReLU não satura para valores positivos (a derivada é 1), mas zera os negativos (derivada 0):
-# a cada passo, só cerca de metade das unidades fica ativa (52,9% com raio 1,0), e a jacobiana
-# $\mathrm{diag}(\mathbb{1}[a_t > 0])\, W_{hh}^\top$ usa só as linhas dessas unidades. O raio
-# espectral de $W_{hh}$ não governa sozinho: com raio 1,0 a taxa é 0,635 e com 1,1 é 0,714, e o
-# gradiente ainda some. A taxa só chega a 1 perto do raio 1,5 (1,015), e aí é o estado, para a
-# frente, que cresce sem nada que o segure: $\lVert h_t \rVert$ passa de 8,14 no passo 20 a 31,43
-# no passo 60, contra 1,32 e 1,39 com raio 1,0. Com a ReLU, o mesmo $W_{hh}$ que deixa o gradiente
-# atravessar a sequência faz o estado crescer a cada passo; a $\tanh$ ao menos mantém o estado
-# entre −1 e 1.
-#
-# </details>
+#         A ReLU não satura para valores positivos (a derivada é 1), mas zera os negativos (derivada 0):
+#         a cada passo, só cerca de metade das unidades fica ativa (52,9% com raio 1,0), e a jacobiana
+#         $\mathrm{diag}(\mathbb{1}[a_t > 0])\, W_{hh}^\top$ usa só as linhas dessas unidades. O raio
+#         espectral de $W_{hh}$ não governa sozinho: com raio 1,0 a taxa é 0,635 e com 1,1 é 0,714, e o
+#         gradiente ainda some. A taxa só chega a 1 perto do raio 1,5 (1,015), e aí é o estado, para a
+#         frente, que cresce sem nada que o segure: $\lVert h_t \rVert$ passa de 8,14 no passo 20 a 31,43
+#         no passo 60, contra 1,32 e 1,39 com raio 1,0. Com a ReLU, o mesmo $W_{hh}$ que deixa o gradiente
+#         atravessar a sequência faz o estado crescer a cada passo; a $\tanh$ ao menos mantém o estado
+#         entre −1 e 1.
 #
 # 3. Verifique que `clip_grad_norm_` faz exatamente $g \cdot \min(1, \tau / \lVert g \rVert)$,
 #    com a norma calculada sobre todos os parâmetros juntos.
 #
-# <details class="success"><summary>Solução</summary>
+#     ??? success "Solução"
 #
-# ```python
-# import torch
-# from torch import nn
-# from recorrente.formatting import num
+#         ```python
+#         import torch
+#         from torch import nn
+#         from recorrente.formatting import num
 #
-# torch.manual_seed(0)
-# rede = nn.RNN(3, 4)
-# rede(torch.randn(10, 2, 3))[0].pow(2).sum().backward()
-# g = torch.cat([p.grad.flatten() for p in rede.parameters()])
-# tau = 0.5
-# esperado = g * min(1.0, tau / g.norm().item())
-# norma = nn.utils.clip_grad_norm_(rede.parameters(), tau)
-# cortado = torch.cat([p.grad.flatten() for p in rede.parameters()])
-# torch.testing.assert_close(norma, g.norm())  # devolve a norma de antes do corte
-# torch.testing.assert_close(cortado, esperado)
-# print(f"norma antes: {num(norma)}; depois: {num(cortado.norm())}")
-# ```
-#
-# </details>
+#         torch.manual_seed(0)
+#         rede = nn.RNN(3, 4)
+#         rede(torch.randn(10, 2, 3))[0].pow(2).sum().backward()
+#         g = torch.cat([p.grad.flatten() for p in rede.parameters()])
+#         tau = 0.5
+#         esperado = g * min(1.0, tau / g.norm().item())
+#         norma = nn.utils.clip_grad_norm_(rede.parameters(), tau)
+#         cortado = torch.cat([p.grad.flatten() for p in rede.parameters()])
+#         torch.testing.assert_close(norma, g.norm())  # devolve a norma de antes do corte
+#         torch.testing.assert_close(cortado, esperado)
+#         print(f"norma antes: {num(norma)}; depois: {num(cortado.norm())}")
+#         ```

@@ -657,80 +657,74 @@ print(
 #    multiplicar por $W_{hn}$, dá números diferentes dos do `nn.GRU`, e que `GRUCell` bate com
 #    o `nn.GRU`.
 #
-# <details class="success"><summary>Solução</summary>
+#     ??? success "Solução"
 #
-# ```python
-# import torch
-# from torch import nn
-# from recorrente.cells import GRUCell
-# from recorrente.formatting import num
+#         ```python
+#         import torch
+#         from torch import nn
+#         from recorrente.cells import GRUCell
+#         from recorrente.formatting import num
 #
-# torch.manual_seed(0)
-# gru = nn.GRU(3, 4)
-# celula = GRUCell(3, 4).load_torch_weights(gru)
-# x, h = torch.randn(2, 3), torch.randn(2, 4)
-# v = celula.gate_values(x, (h,))
-# W_xn, W_hn = celula.W_xh[:, 8:], celula.W_hh[:, 8:]
-# b_xn, b_hn = celula.b_xh[8:], celula.b_hh[8:]
-# n_artigo = torch.tanh(x @ W_xn + b_xn + (v["r"] * h) @ W_hn + b_hn)
-# h_artigo = (1 - v["z"]) * n_artigo + v["z"] * h
-# h_torch = gru(x.unsqueeze(0), h.unsqueeze(0))[1][0]
-# torch.testing.assert_close(v["h"], h_torch)
-# print("diferença máxima entre as variantes:", num((h_artigo - h_torch).abs().max().item(), 4))
-# assert not torch.allclose(h_artigo, h_torch)
-# ```
-#
-# </details>
+#         torch.manual_seed(0)
+#         gru = nn.GRU(3, 4)
+#         celula = GRUCell(3, 4).load_torch_weights(gru)
+#         x, h = torch.randn(2, 3), torch.randn(2, 4)
+#         v = celula.gate_values(x, (h,))
+#         W_xn, W_hn = celula.W_xh[:, 8:], celula.W_hh[:, 8:]
+#         b_xn, b_hn = celula.b_xh[8:], celula.b_hh[8:]
+#         n_artigo = torch.tanh(x @ W_xn + b_xn + (v["r"] * h) @ W_hn + b_hn)
+#         h_artigo = (1 - v["z"]) * n_artigo + v["z"] * h
+#         h_torch = gru(x.unsqueeze(0), h.unsqueeze(0))[1][0]
+#         torch.testing.assert_close(v["h"], h_torch)
+#         print("diferença máxima entre as variantes:", num((h_artigo - h_torch).abs().max().item(), 4))
+#         assert not torch.allclose(h_artigo, h_torch)
+#         ```
 #
 # 2. Numa LSTM, force $f_t = 1$ e $i_t = 0$ (vieses enormes) e mostre que a memória $c_t$
 #    passa intacta por 50 passos, seja qual for a entrada.
 #
-# <details class="success"><summary>Solução</summary>
+#     ??? success "Solução"
 #
-# ```python
-# import torch
-# from recorrente.cells import LSTMCell
-# from recorrente.formatting import num
+#         ```python
+#         import torch
+#         from recorrente.cells import LSTMCell
+#         from recorrente.formatting import num
 #
-# torch.manual_seed(0)
-# H = 4
-# celula = LSTMCell(2, H)
-# with torch.no_grad():
-#     celula.b_xh[:H] = -50.0       # porta de entrada ~ 0
-#     celula.b_xh[H:2 * H] = 50.0   # porta de esquecimento ~ 1
-# c0 = torch.randn(1, H)
-# estado = (torch.zeros(1, H), c0)
-# for x_t in torch.randn(50, 1, 2):
-#     estado = celula(x_t, estado)
-# torch.testing.assert_close(estado[1], c0)
-# print("c_0  =", "; ".join(num(v, 4) for v in c0[0].tolist()))
-# print("c_50 =", "; ".join(num(v, 4) for v in estado[1][0].tolist()))
-# ```
-#
-# </details>
+#         torch.manual_seed(0)
+#         H = 4
+#         celula = LSTMCell(2, H)
+#         with torch.no_grad():
+#             celula.b_xh[:H] = -50.0       # porta de entrada ~ 0
+#             celula.b_xh[H:2 * H] = 50.0   # porta de esquecimento ~ 1
+#         c0 = torch.randn(1, H)
+#         estado = (torch.zeros(1, H), c0)
+#         for x_t in torch.randn(50, 1, 2):
+#             estado = celula(x_t, estado)
+#         torch.testing.assert_close(estado[1], c0)
+#         print("c_0  =", "; ".join(num(v, 4) for v in c0[0].tolist()))
+#         print("c_50 =", "; ".join(num(v, 4) for v in estado[1][0].tolist()))
+#         ```
 #
 # 3. Para uma GRU de 3 camadas bidirecional, confira a fórmula do número de parâmetros (a
 #    camada 0 recebe $I$ características; as de cima recebem $2H$) e a posição da camada do
 #    topo em `h_n`.
 #
-# <details class="success"><summary>Solução</summary>
+#     ??? success "Solução"
 #
-# ```python
-# import torch
-# from torch import nn
-# from recorrente.formatting import num
+#         ```python
+#         import torch
+#         from torch import nn
+#         from recorrente.formatting import num
 #
-# I, H, L, N, T = 5, 7, 3, 2, 6
-# gru = nn.GRU(I, H, num_layers=L, bidirectional=True, batch_first=True)
-# por_direcao = lambda entrada: 3 * (H * (entrada + H) + 2 * H)
-# esperado = 2 * por_direcao(I) + 2 * (L - 1) * por_direcao(2 * H)
-# total = sum(p.numel() for p in gru.parameters())
-# assert total == esperado, (total, esperado)
-# output, h_n = gru(torch.randn(N, T, I))
-# topo = h_n.view(L, 2, N, H)[-1]
-# torch.testing.assert_close(topo[0], output[:, -1, :H])
-# torch.testing.assert_close(topo[1], output[:, 0, H:])
-# print(f"{num(total, 0)} parâmetros; h_n tem forma {tuple(h_n.shape)}")
-# ```
-#
-# </details>
+#         I, H, L, N, T = 5, 7, 3, 2, 6
+#         gru = nn.GRU(I, H, num_layers=L, bidirectional=True, batch_first=True)
+#         por_direcao = lambda entrada: 3 * (H * (entrada + H) + 2 * H)
+#         esperado = 2 * por_direcao(I) + 2 * (L - 1) * por_direcao(2 * H)
+#         total = sum(p.numel() for p in gru.parameters())
+#         assert total == esperado, (total, esperado)
+#         output, h_n = gru(torch.randn(N, T, I))
+#         topo = h_n.view(L, 2, N, H)[-1]
+#         torch.testing.assert_close(topo[0], output[:, -1, :H])
+#         torch.testing.assert_close(topo[1], output[:, 0, H:])
+#         print(f"{num(total, 0)} parâmetros; h_n tem forma {tuple(h_n.shape)}")
+#         ```

@@ -584,84 +584,78 @@ print(f"Tempo total do capítulo: {num(time.perf_counter() - CHAPTER_START, 0)} 
 # símbolos. Quantos desses contextos aparecem pelo menos uma vez no treino? O que o 4-grama
 # prevê depois de um contexto que nunca viu, e qual é a NLL dessa previsão?
 #
-# <details class="success"><summary>Solução</summary>
+# ??? success "Solução"
 #
-# ```python
-# import math
+#     ```python
+#     import math
 #
-# from recorrente.baselines import choose_k
-# from recorrente.data.names import CharVocab, census_split
-# from recorrente.formatting import num, pct
+#     from recorrente.baselines import choose_k
+#     from recorrente.data.names import CharVocab, census_split
+#     from recorrente.formatting import num, pct
 #
-# split = census_split()
-# vocab = CharVocab.from_names(split.train)
-# fourgram, _ = choose_k(vocab, split.train, split.val, order=4)
-# seen = fourgram.counts.sum(axis=-1) > 0  # um contexto por linha da tabela
-# print(f"contextos vistos: {num(seen.sum(), 0)} de {num(seen.size, 0)} ({pct(seen.mean())})")
-# never = tuple(vocab.index[c] for c in "qqq")  # um contexto que não aparece no treino
-# nll = -fourgram.log_probs()[never][vocab.index["a"]]
-# print(f"depois de 'qqq', a NLL de qualquer letra é {num(nll, 4)}")
-# assert not seen[never] and abs(nll - math.log(27)) < 1e-9
-# ```
+#     split = census_split()
+#     vocab = CharVocab.from_names(split.train)
+#     fourgram, _ = choose_k(vocab, split.train, split.val, order=4)
+#     seen = fourgram.counts.sum(axis=-1) > 0  # um contexto por linha da tabela
+#     print(f"contextos vistos: {num(seen.sum(), 0)} de {num(seen.size, 0)} ({pct(seen.mean())})")
+#     never = tuple(vocab.index[c] for c in "qqq")  # um contexto que não aparece no treino
+#     nll = -fourgram.log_probs()[never][vocab.index["a"]]
+#     print(f"depois de 'qqq', a NLL de qualquer letra é {num(nll, 4)}")
+#     assert not seen[never] and abs(nll - math.log(27)) < 1e-9
+#     ```
 #
-# Menos de um terço dos contextos (28,3%) aparece no treino. Num contexto nunca visto, todas as
-# contagens são zero, e a suavização *add-k* dá a mesma probabilidade a todos os símbolos: o
-# 4-grama volta a ser o chute uniforme, com NLL $\ln 27 \approx 3{,}30$. Na tabela final, o
-# ganho de cada letra a mais de contexto já encolhe (do bigrama ao trigrama, e do trigrama ao
-# 4-grama); com mais uma letra, o 5-grama teria $27^5$, mais de 14 milhões de entradas, e o
-# treino, com menos de 650 mil letras, não preencheria nem 5% delas. Uma rede, em vez de uma
-# linha por contexto, resume o contexto inteiro num estado de tamanho fixo.
-#
-# </details>
+#     Menos de um terço dos contextos (28,3%) aparece no treino. Num contexto nunca visto, todas as
+#     contagens são zero, e a suavização *add-k* dá a mesma probabilidade a todos os símbolos: o
+#     4-grama volta a ser o chute uniforme, com NLL $\ln 27 \approx 3{,}30$. Na tabela final, o
+#     ganho de cada letra a mais de contexto já encolhe (do bigrama ao trigrama, e do trigrama ao
+#     4-grama); com mais uma letra, o 5-grama teria $27^5$, mais de 14 milhões de entradas, e o
+#     treino, com menos de 650 mil letras, não preencheria nem 5% delas. Uma rede, em vez de uma
+#     linha por contexto, resume o contexto inteiro num estado de tamanho fixo.
 #
 # **2.** Mostre que o preenchimento não muda a perda: calcule a perda de um lote com `"ana"` e
 # `"bernardo"` e troque as entradas de preenchimento depois do fim de `"ana"` por outra letra.
 #
-# <details class="success"><summary>Solução</summary>
+# ??? success "Solução"
 #
-# ```python
-# import torch
-# from recorrente.data.names import CharVocab
-# from recorrente.formatting import num
-# from recorrente.models import SequenceModel
+#     ```python
+#     import torch
+#     from recorrente.data.names import CharVocab
+#     from recorrente.formatting import num
+#     from recorrente.models import SequenceModel
 #
-# vocab = CharVocab.from_names(["ana", "bernardo"])
-# torch.manual_seed(0)
-# model = SequenceModel(len(vocab), len(vocab), hidden_size=16)
-# x, y = vocab.encode_batch(["ana", "bernardo"])
-# _, loss = model(x, y)
-# x2 = x.clone()
-# x2[0, 4:] = 3  # a rede lê da esquerda para a direita: o depois do fim não afeta o antes
-# _, loss2 = model(x2, y)
-# print(f"{num(loss.item(), 6)} {num(loss2.item(), 6)}")
-# torch.testing.assert_close(loss, loss2)
-# ```
-#
-# </details>
+#     vocab = CharVocab.from_names(["ana", "bernardo"])
+#     torch.manual_seed(0)
+#     model = SequenceModel(len(vocab), len(vocab), hidden_size=16)
+#     x, y = vocab.encode_batch(["ana", "bernardo"])
+#     _, loss = model(x, y)
+#     x2 = x.clone()
+#     x2[0, 4:] = 3  # a rede lê da esquerda para a direita: o depois do fim não afeta o antes
+#     _, loss2 = model(x2, y)
+#     print(f"{num(loss.item(), 6)} {num(loss2.item(), 6)}")
+#     torch.testing.assert_close(loss, loss2)
+#     ```
 #
 # **3.** Treine uma GRU pequena por poucos segundos e compare as amostras com temperatura
 # $\tau = 0{,}5$ e com top-k igual a 3. Use a mesma semente e verifique que o sorteio se repete.
 #
-# <details class="success"><summary>Solução</summary>
+# ??? success "Solução"
 #
-# ```python
-# import torch
-# from recorrente.data.names import CharVocab, NameBatches, census_split
-# from recorrente.generation import sample_names
-# from recorrente.models import SequenceModel
-# from recorrente.training import TrainConfig, fit
+#     ```python
+#     import torch
+#     from recorrente.data.names import CharVocab, NameBatches, census_split
+#     from recorrente.generation import sample_names
+#     from recorrente.models import SequenceModel
+#     from recorrente.training import TrainConfig, fit
 #
-# split = census_split()
-# vocab = CharVocab.from_names(split.train)
-# torch.manual_seed(0)
-# model = SequenceModel(len(vocab), len(vocab), 64, "gru", embedding_size=16)
-# batches = NameBatches(split.train, vocab, 256, shuffle=True, names_per_epoch=3000)
-# fit(model, batches, None, TrainConfig(lr=1e-2, max_epochs=3, progress=False))
-# cold = sample_names(model, vocab, 8, temperature=0.5, seed=0)
-# top3 = sample_names(model, vocab, 8, top_k=3, seed=0)
-# print("τ = 0,5:", cold)
-# print("top-3:  ", top3)
-# assert cold == sample_names(model, vocab, 8, temperature=0.5, seed=0)
-# ```
-#
-# </details>
+#     split = census_split()
+#     vocab = CharVocab.from_names(split.train)
+#     torch.manual_seed(0)
+#     model = SequenceModel(len(vocab), len(vocab), 64, "gru", embedding_size=16)
+#     batches = NameBatches(split.train, vocab, 256, shuffle=True, names_per_epoch=3000)
+#     fit(model, batches, None, TrainConfig(lr=1e-2, max_epochs=3, progress=False))
+#     cold = sample_names(model, vocab, 8, temperature=0.5, seed=0)
+#     top3 = sample_names(model, vocab, 8, top_k=3, seed=0)
+#     print("τ = 0,5:", cold)
+#     print("top-3:  ", top3)
+#     assert cold == sample_names(model, vocab, 8, temperature=0.5, seed=0)
+#     ```

@@ -680,71 +680,65 @@ print(f"tempo total deste capítulo: {num(total, 0)} s (threads de CPU do torch:
 # **1.** Compare o acerto de direção de um preditor que diz sempre "sobe" com a fração de
 # dias de alta no teste do S&P 500. Por que 50% não é a régua certa?
 #
-# <details class="success"><summary>Solução</summary>
+# ??? success "Solução"
 #
-# ```python
-# from recorrente.data.prices import load_sp500
-# from recorrente.forecasting import chronological_split, forecast_metrics, prepare_windows
-# from recorrente.formatting import num
+#     ```python
+#     from recorrente.data.prices import load_sp500
+#     from recorrente.forecasting import chronological_split, forecast_metrics, prepare_windows
+#     from recorrente.formatting import num
 #
-# precos = load_sp500().to_numpy()
-# dados = prepare_windows(precos, 20, chronological_split(len(precos), 20), mode="preco")
-# real, ontem = dados.actual("teste"), dados.previous("teste")
-# sempre_sobe = ontem * 1.001  # qualquer previsão acima de ontem
-# m = forecast_metrics(real, sempre_sobe, ontem)
-# print(f"direção de 'sempre sobe': {num(m['direcao_%'], 1)}% | dias de alta: {num(m['alta_%'], 1)}%")
-# assert abs(m["direcao_%"] - m["alta_%"]) < 1e-9
-# ```
-#
-# </details>
+#     precos = load_sp500().to_numpy()
+#     dados = prepare_windows(precos, 20, chronological_split(len(precos), 20), mode="preco")
+#     real, ontem = dados.actual("teste"), dados.previous("teste")
+#     sempre_sobe = ontem * 1.001  # qualquer previsão acima de ontem
+#     m = forecast_metrics(real, sempre_sobe, ontem)
+#     print(f"direção de 'sempre sobe': {num(m['direcao_%'], 1)}% | dias de alta: {num(m['alta_%'], 1)}%")
+#     assert abs(m["direcao_%"] - m["alta_%"]) < 1e-9
+#     ```
 #
 # **2.** Mostre que o normalizador vazado depende do futuro: triplique os preços do teste e
 # veja o que acontece com as entradas de **treino** nos dois pré-processamentos.
 #
-# <details class="success"><summary>Solução</summary>
+# ??? success "Solução"
 #
-# ```python
-# import numpy as np
+#     ```python
+#     import numpy as np
 #
-# from recorrente.data.prices import load_sp500
-# from recorrente.forecasting import chronological_split, prepare_windows
-# from recorrente.formatting import num
+#     from recorrente.data.prices import load_sp500
+#     from recorrente.forecasting import chronological_split, prepare_windows
+#     from recorrente.formatting import num
 #
-# precos = load_sp500().to_numpy()
-# divisao = chronological_split(len(precos), 20)
-# futuro = precos.copy()
-# futuro[divisao.val_end :] *= 3
-# for vazado in (False, True):
-#     a = prepare_windows(precos, 20, divisao, mode="preco", leaky=vazado)
-#     b = prepare_windows(futuro, 20, divisao, mode="preco", leaky=vazado)
-#     diferenca = np.abs(a.X["treino"] - b.X["treino"]).max()
-#     print(f"vazado={vazado}: maior mudança numa entrada de treino = {num(diferenca, 3)}")
-# ```
-#
-# </details>
+#     precos = load_sp500().to_numpy()
+#     divisao = chronological_split(len(precos), 20)
+#     futuro = precos.copy()
+#     futuro[divisao.val_end :] *= 3
+#     for vazado in (False, True):
+#         a = prepare_windows(precos, 20, divisao, mode="preco", leaky=vazado)
+#         b = prepare_windows(futuro, 20, divisao, mode="preco", leaky=vazado)
+#         diferenca = np.abs(a.X["treino"] - b.X["treino"]).max()
+#         print(f"vazado={vazado}: maior mudança numa entrada de treino = {num(diferenca, 3)}")
+#     ```
 #
 # **3.** A média móvel da tabela usa 5 dias. Meça o RMSE no teste para 1, 2, 5, 10 e 20 dias.
 # Qual tamanho ganha, e por quê?
 #
-# <details class="success"><summary>Solução</summary>
+# ??? success "Solução"
 #
-# ```python
-# from recorrente.data.prices import load_sp500
-# from recorrente.forecasting import (
-#     baseline_predictions,
-#     chronological_split,
-#     forecast_metrics,
-#     prepare_windows,
-# )
-# from recorrente.formatting import num
+#     ```python
+#     from recorrente.data.prices import load_sp500
+#     from recorrente.forecasting import (
+#         baseline_predictions,
+#         chronological_split,
+#         forecast_metrics,
+#         prepare_windows,
+#     )
+#     from recorrente.formatting import num
 #
-# precos = load_sp500().to_numpy()
-# dados = prepare_windows(precos, 20, chronological_split(len(precos), 20), mode="preco")
-# for k in (1, 2, 5, 10, 20):
-#     previsto = baseline_predictions(dados, average=k)["media_movel"]
-#     rmse = forecast_metrics(dados.actual("teste"), previsto, dados.previous("teste"))["RMSE"]
-#     print(f"média de {k:2d} dias: RMSE {num(rmse, 2)} pontos")
-# # k = 1 é a persistência: num passeio aleatório, o último preço é a melhor previsão.
-# ```
-#
-# </details>
+#     precos = load_sp500().to_numpy()
+#     dados = prepare_windows(precos, 20, chronological_split(len(precos), 20), mode="preco")
+#     for k in (1, 2, 5, 10, 20):
+#         previsto = baseline_predictions(dados, average=k)["media_movel"]
+#         rmse = forecast_metrics(dados.actual("teste"), previsto, dados.previous("teste"))["RMSE"]
+#         print(f"média de {k:2d} dias: RMSE {num(rmse, 2)} pontos")
+#     # k = 1 é a persistência: num passeio aleatório, o último preço é a melhor previsão.
+#     ```

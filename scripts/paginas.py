@@ -1,0 +1,789 @@
+"""Transforma cada capítulo (``docs/capitulos/NN_nome.py``) numa página Markdown com figuras.
+
+É o passo que fica entre o capítulo e qualquer gerador de site (o MkDocs o chama pelo hook
+``hooks/capitulos.py``; o Zensical lê o mesmo Markdown). Para cada capítulo:
+
+1. o jupytext lê o arquivo *percent* como notebook;
+2. o nbclient executa o notebook num kernel novo (diretório de trabalho: a raiz do repositório),
+   com uma célula de preparo na frente que dá a cada figura do matplotlib um texto alternativo
+   em português (o título da figura; uma ``legenda`` nos metadados da célula tem precedência);
+3. o nbconvert (``MarkdownExporter`` com o modelo ``scripts/modelos/capitulo.md.j2``) escreve
+   ``docs/capitulos/NN_nome.md``: código em blocos ```` ```python ````, saídas de texto em blocos
+   sem botão de copiar, figuras como arquivos em ``docs/capitulos/NN_nome/`` com carregamento
+   preguiçoso, tabelas do pandas (``DataFrame`` ou ``Styler``) como tabelas HTML simples;
+4. o notebook executado, com as saídas e uma célula de instalação no topo, vira
+   ``docs/capitulos/NN_nome.ipynb``, o arquivo de "Baixar notebook" e do Colab.
+
+Nada disso vai para o git (``.gitignore``). A execução fica em cache em ``.cache-paginas/``,
+com uma chave que cobre tudo o que muda uma saída: o código das células, os arquivos do pacote
+``recorrente`` que o capítulo carregou (e os dados do pacote), a versão do Python e as
+versões instaladas das distribuições que o kernel carregou (torch, numpy, pandas, ...).
+Mudou só a prosa: a página é reescrita sem executar nada. Mudou ``src/recorrente``: os
+capítulos que usam o arquivo mudado são executados de novo. Os capítulos são executados em
+paralelo, um por núcleo.
+
+Uso sozinho (sem gerador de site), da raiz do repositório::
+
+    python scripts/paginas.py            # todos os capítulos
+    python scripts/paginas.py 01 05      # só os que começam com esses prefixos
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import copy
+import dataclasses
+import hashlib
+import importlib.metadata
+import json
+import os
+import re
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import jupytext
+import nbformat
+import yaml
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from nbconvert import MarkdownExporter
+from nbconvert.preprocessors import Preprocessor
+from traitlets.config import Config
+
+RAIZ = Path(__file__).resolve().parents[1]
+CAPITULOS = RAIZ / "docs" / "capitulos"
+CACHE = RAIZ / ".cache-paginas"  # fora de .cache/, que o Zensical apaga com --clean
+PACOTE = RAIZ / "src" / "recorrente"
+MODELO = Path(__file__).resolve().parent / "modelos" / "capitulo.md.j2"
+
+REMOVER = "remover"  # célula que não vai para a página nem para o notebook
+ESCONDER_CODIGO = "esconder-codigo"  # célula cuja saída aparece, mas o código não
+LEGENDA = "legenda"  # metadado da célula: o texto alternativo da figura que ela mostra
+_PREPARO = "preparo-do-livro"  # etiqueta das células que o passo acrescenta e depois tira
+TEMPO_POR_CELULA = 900  # segundos
+
+PREPARO = '''\
+import sys as _sys
+
+from matplotlib.figure import Figure as _Figure
+
+
+def _descricao(fig):
+    """O texto alternativo da figura: o título geral, ou os títulos dos painéis, ou os eixos."""
+    titulos = []
+    if getattr(fig, "_suptitle", None) is not None and fig._suptitle.get_text().strip():
+        titulos.append(fig._suptitle.get_text().strip())
+    else:
+        titulos = [ax.get_title().strip() for ax in fig.axes if ax.get_title().strip()]
+    if not titulos:
+        eixos = [
+            f"{ax.get_ylabel().strip()} por {ax.get_xlabel().strip()}"
+            for ax in fig.axes
+            if ax.get_xlabel().strip() and ax.get_ylabel().strip()
+        ]
+        titulos = [f"Gráfico de {e}" for e in eixos]
+    return "; ".join(titulos)
+
+
+def _png_com_descricao(fig):
+    if hasattr(fig, "_repr_png_"):
+        png = fig._repr_png_()
+    else:
+        from IPython.core.pylabtools import print_figure
+
+        png = print_figure(fig, "png", bbox_inches="tight")
+    return png, {"alt": _descricao(fig)}
+
+
+get_ipython().display_formatter.formatters["image/png"].for_type(_Figure, _png_com_descricao)
+'''
+
+MODULOS = """\
+import importlib.metadata as _metadata
+import json as _json
+import sys as _sys
+
+_modulos = list(_sys.modules.items())
+_distribuicoes = {}
+_por_modulo = _metadata.packages_distributions()
+for _nome in {n.partition(".")[0] for n, _ in _modulos}:
+    for _dist in _por_modulo.get(_nome, []):
+        try:
+            _distribuicoes[_dist.lower()] = _metadata.version(_dist)
+        except _metadata.PackageNotFoundError:
+            pass
+_distribuicoes.pop("recorrente", None)
+print(_json.dumps({
+    "arquivos": sorted(
+        m.__file__ for n, m in _modulos
+        if (n == "recorrente" or n.startswith("recorrente.")) and getattr(m, "__file__", None)
+    ),
+    "distribuicoes": _distribuicoes,
+}))
+"""
+
+
+class ErroNoCapitulo(RuntimeError):
+    """Uma célula do capítulo levantou um erro; a mensagem diz qual e traz o traceback."""
+
+
+# --- leitura e chave do cache ------------------------------------------------------------------
+
+
+def capitulos(prefixos: Iterable[str] = ()) -> list[Path]:
+    """Os arquivos de capítulo, em ordem; ``prefixos`` filtra pelo começo do nome.
+
+    Exemplo:
+        >>> [p.name for p in capitulos(["01"])]
+        ['01_recorrencia.py']
+    """
+    todos = sorted(CAPITULOS.glob("[0-9]*.py"))
+    prefixos = list(prefixos)
+    return [p for p in todos if not prefixos or p.name.startswith(tuple(prefixos))]
+
+
+def ler(capitulo: Path) -> nbformat.NotebookNode:
+    """O capítulo como notebook (nbformat 4), como o jupytext o lê."""
+    return jupytext.read(capitulo)
+
+
+def _sha(*partes: bytes | str) -> str:
+    h = hashlib.sha256()
+    for parte in partes:
+        h.update(parte.encode() if isinstance(parte, str) else parte)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def chave_do_codigo(nb: nbformat.NotebookNode) -> str:
+    """Resumo das células de código: a prosa não entra, então editá-la não executa nada.
+
+    Exemplo:
+        >>> a = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+        >>> b = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("texto"),
+        ...                                     nbformat.v4.new_code_cell("x = 1")])
+        >>> chave_do_codigo(a) == chave_do_codigo(b)
+        True
+    """
+    return _sha(*(c.source for c in nb.cells if c.cell_type == "code"))
+
+
+_ambiente: str | None = None
+
+
+def chave_do_ambiente() -> str:
+    """A versão do Python e os arquivos de dados do pacote (o que não é ``.py``)."""
+    global _ambiente
+    if _ambiente is None:
+        dados = [
+            _sha(str(p.relative_to(PACOTE)), p.read_bytes())
+            for p in sorted(PACOTE.rglob("*"))
+            if p.is_file() and p.suffix not in (".py", ".pyc")
+        ]
+        _ambiente = _sha(sys.version, *dados)
+    return _ambiente
+
+
+def versoes(nomes: Iterable[str]) -> dict[str, str]:
+    """A versão instalada agora de cada distribuição (``"ausente"`` se não está instalada).
+
+    Exemplo:
+        >>> versoes(["nbformat"]) == {"nbformat": nbformat.__version__}
+        True
+    """
+    encontradas = {}
+    for nome in nomes:
+        try:
+            encontradas[nome] = importlib.metadata.version(nome)
+        except importlib.metadata.PackageNotFoundError:
+            encontradas[nome] = "ausente"
+    return encontradas
+
+
+def _resumo_dos_modulos(arquivos: Iterable[str]) -> dict[str, str]:
+    resumo = {}
+    for nome in arquivos:
+        caminho = Path(nome)
+        if not caminho.is_absolute():
+            caminho = RAIZ / caminho
+        try:
+            resumo[_relativo(caminho)] = _sha(caminho.read_bytes())
+        except FileNotFoundError:
+            resumo[_relativo(caminho)] = "apagado"
+    return resumo
+
+
+def _relativo(caminho: Path) -> str:
+    try:
+        return caminho.resolve().relative_to(RAIZ).as_posix()
+    except ValueError:
+        return str(caminho)
+
+
+@dataclasses.dataclass
+class Cache:
+    """Onde fica a execução guardada de um capítulo."""
+
+    capitulo: Path
+    pasta: Path = CACHE
+
+    @property
+    def notebook(self) -> Path:
+        return self.pasta / f"{self.capitulo.stem}.ipynb"
+
+    @property
+    def chave(self) -> Path:
+        return self.pasta / f"{self.capitulo.stem}.json"
+
+    def valido(self, nb: nbformat.NotebookNode) -> bool:
+        """A execução guardada serve para este código, este ambiente e estes módulos?"""
+        if not (self.notebook.is_file() and self.chave.is_file()):
+            return False
+        try:
+            guardada = json.loads(self.chave.read_text(encoding="utf-8"))
+        except json.JSONDecodeError:
+            return False
+        return (
+            guardada.get("codigo") == chave_do_codigo(nb)
+            and guardada.get("ambiente") == chave_do_ambiente()
+            and guardada.get("modulos") == _resumo_dos_modulos(guardada.get("modulos", {}))
+            and guardada.get("versoes") == versoes(guardada.get("versoes", {}))
+        )
+
+    def ler(self) -> nbformat.NotebookNode:
+        return nbformat.read(self.notebook, as_version=4)
+
+    def guardar(self, executado: nbformat.NotebookNode, carregado: dict) -> None:
+        """Guarda o notebook e a chave: código, ambiente, módulos e versões que ele carregou."""
+        self.pasta.mkdir(parents=True, exist_ok=True)
+        chave = {
+            "codigo": chave_do_codigo(executado),
+            "ambiente": chave_do_ambiente(),
+            "modulos": _resumo_dos_modulos(carregado["arquivos"]),
+            "versoes": versoes(carregado["distribuicoes"]),
+        }
+        _escrever(self.notebook, nbformat.writes(executado))
+        _escrever(self.chave, json.dumps(chave, indent=1, sort_keys=True))
+
+
+def _escrever(caminho: Path, texto: str | bytes) -> bool:
+    """Escreve só se mudou (o ``mkdocs serve`` reconstrói a cada arquivo escrito), atômico."""
+    dados = texto.encode() if isinstance(texto, str) else texto
+    if caminho.is_file() and caminho.read_bytes() == dados:
+        return False
+    caminho.parent.mkdir(parents=True, exist_ok=True)
+    temporario = caminho.with_name(f".{caminho.name}.{os.getpid()}.{threading.get_ident()}")
+    temporario.write_bytes(dados)
+    temporario.replace(caminho)
+    return True
+
+
+# --- execução ---------------------------------------------------------------------------------
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _mensagem_de_erro(capitulo: Path, nb: nbformat.NotebookNode, erro: Exception) -> str:
+    numero, codigo, traceback = None, "", str(erro)
+    celulas = [c for c in nb.cells if _PREPARO not in c.metadata.get("tags", [])]
+    for i, celula in enumerate(celulas, start=1):
+        if celula.cell_type != "code":
+            continue
+        saidas_de_erro = [o for o in celula.get("outputs", []) if o.output_type == "error"]
+        if saidas_de_erro:
+            numero, codigo = i, celula.source
+            traceback = "\n".join(saidas_de_erro[0].traceback)
+            break
+    traceback = _ANSI.sub("", traceback)
+    onde = f"na célula {numero}" if numero else "ao executar"
+    return (
+        f"O capítulo {_relativo(capitulo)} falhou {onde} (contando todas as células, "
+        f"de texto e de código, a partir de 1).\n"
+        f"Código da célula:\n{codigo}\n\nTraceback:\n{traceback}"
+    )
+
+
+def _fios_por_kernel(trabalhadores: int) -> str:
+    return str(max(1, (os.cpu_count() or 1) // max(1, trabalhadores)))
+
+
+def executar(capitulo: Path, trabalhadores: int = 1, pasta: Path = CACHE) -> nbformat.NotebookNode:
+    """Executa o capítulo num kernel novo e guarda o resultado no cache (em ``pasta``).
+
+    Levanta:
+        ErroNoCapitulo: uma célula falhou; a mensagem traz o capítulo, o número da célula e o
+            traceback.
+    """
+    nb = ler(capitulo)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(PREPARO, metadata={"tags": [_PREPARO]}))
+    nb.cells.append(nbformat.v4.new_code_cell(MODULOS, metadata={"tags": [_PREPARO]}))
+    fios = _fios_por_kernel(trabalhadores)
+    ambiente = {
+        **os.environ,
+        "MPLBACKEND": "Agg",
+        "PYTHONHASHSEED": "0",
+        "OMP_NUM_THREADS": fios,
+        "MKL_NUM_THREADS": fios,
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
+    cliente = NotebookClient(
+        nb,
+        timeout=TEMPO_POR_CELULA,
+        kernel_name="python3",
+        allow_errors=False,
+        resources={"metadata": {"path": str(RAIZ)}},
+    )
+    try:
+        cliente.execute(env=ambiente)
+    except CellExecutionError as erro:
+        raise ErroNoCapitulo(_mensagem_de_erro(capitulo, nb, erro)) from None
+    except Exception as erro:  # kernel que morreu, tempo esgotado
+        raise ErroNoCapitulo(_mensagem_de_erro(capitulo, nb, erro)) from None
+    ultima = nb.cells.pop()
+    carregado = json.loads("".join(o.get("text", "") for o in ultima.outputs))
+    nb.cells.pop(0)
+    nb.metadata.pop("jupytext", None)
+    Cache(capitulo, pasta).guardar(nb, carregado)
+    return nb
+
+
+def executado(
+    capitulo: Path, trabalhadores: int = 1, pasta: Path = CACHE
+) -> tuple[nbformat.NotebookNode, bool]:
+    """O notebook executado do capítulo: o do cache, se ainda vale, ou uma execução nova.
+
+    Retorna:
+        O notebook com as saídas e ``True`` quando veio do cache.
+    """
+    fonte = ler(capitulo)
+    cache = Cache(capitulo, pasta)
+    if cache.valido(fonte):
+        return _com_a_prosa_de(fonte, cache.ler()), True
+    return _com_a_prosa_de(fonte, executar(capitulo, trabalhadores, pasta)), False
+
+
+def _com_a_prosa_de(
+    fonte: nbformat.NotebookNode, executado: nbformat.NotebookNode
+) -> nbformat.NotebookNode:
+    """Junta a prosa e os metadados atuais da fonte às saídas guardadas das células de código."""
+    saidas = [c for c in executado.cells if c.cell_type == "code"]
+    junto = nbformat.v4.new_notebook(metadata=fonte.metadata)
+    for celula in fonte.cells:
+        celula = copy.deepcopy(celula)
+        if celula.cell_type == "code":
+            guardada = saidas.pop(0)
+            celula.outputs = guardada.outputs
+            celula.execution_count = guardada.execution_count
+        junto.cells.append(celula)
+    junto.metadata.pop("jupytext", None)
+    return junto
+
+
+# --- Markdown --------------------------------------------------------------------------------
+
+
+def _cerca(texto: str, classes: str) -> str:
+    """Um bloco cercado com crases a mais do que qualquer sequência de crases do texto."""
+    maior = max((len(m) for m in re.findall(r"`+", texto)), default=0)
+    crases = "`" * max(3, maior + 1)
+    abre = classes if " " not in classes else f" {{ {classes} }}"
+    return f"{crases}{abre}\n{texto.rstrip()}\n{crases}"
+
+
+def _limpar_progresso(texto: str) -> str:
+    r"""Só o último estado de cada linha reescrita com ``\r`` (barras de progresso)."""
+    return "\n".join(linha.rsplit("\r", 1)[-1] for linha in texto.split("\n"))
+
+
+def bloco_de_saida(texto: str) -> str:
+    """Uma saída de texto como bloco sem realce e sem botão de copiar.
+
+    Exemplo:
+        >>> print(bloco_de_saida("h_1 = [0,1]\\n"))
+        ``` { .text .no-copy .saida }
+        h_1 = [0,1]
+        ```
+    """
+    return _cerca(_ANSI.sub("", _limpar_progresso(texto)), ".text .no-copy .saida")
+
+
+def bloco_de_codigo(texto: str) -> str:
+    """O código de uma célula como bloco Python (com o botão de copiar do tema)."""
+    return _cerca(texto, "python")
+
+
+_TABELA = re.compile(r"<table\b.*?</table>", re.DOTALL | re.IGNORECASE)
+_ATRIBUTOS_DE_ESTILO = re.compile(r'\s(?:class|id|border|style)="[^"]*"')
+
+
+def tabela_html(conteudo: str) -> str | None:
+    """A tabela de uma saída HTML do pandas, sem classes, ids nem ``<style>``.
+
+    O tema estiliza as tabelas sem classe; as do pandas (``DataFrame`` e ``Styler``) vêm com
+    classes e ids próprios. Devolve ``None`` quando a saída não é uma tabela.
+
+    Exemplo:
+        >>> tabela_html('<style>td {}</style><table id="T_1" class="x">'
+        ...             '<tr><td class="data row0">0,5</td></tr></table>')
+        '<table>\\n<tr><td>0,5</td></tr></table>'
+    """
+    achada = _TABELA.search(conteudo)
+    if not achada:
+        return None
+    tabela = _ATRIBUTOS_DE_ESTILO.sub("", achada[0])
+    tabela = re.sub(r"<table>\s*", "<table>\n", tabela)
+    # Linhas em branco encerrariam o bloco HTML do Markdown.
+    return re.sub(r"\n\s*\n", "\n", tabela)
+
+
+def texto_alternativo(texto: str) -> str:
+    """O texto alternativo pronto para ``![...]``: sem TeX do matplotlib nem colchetes.
+
+    Exemplo:
+        >>> texto_alternativo("Norma de $h_t$ [log]")
+        'Norma de h_t (log)'
+    """
+    texto = re.sub(r"\$([^$]*)\$", r"\1", texto).replace("\\", "")
+    texto = texto.replace("[", "(").replace("]", ")").replace("\n", " ")
+    return " ".join(texto.split())
+
+
+class _Saidas(Preprocessor):
+    """Prepara cada saída para o modelo: texto alternativo das figuras e tabelas limpas."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        legenda = cell.metadata.get(LEGENDA)
+        for saida in cell.get("outputs", []):
+            dados = saida.get("data", {})
+            if "image/png" in dados:
+                descricao = legenda or saida.metadata.get("image/png", {}).get("alt", "")
+                if not descricao:
+                    descricao = f"Figura da célula {index + 1} do capítulo"
+                saida.metadata["recorrente_alt"] = texto_alternativo(descricao)
+            if "text/html" in dados:
+                tabela = tabela_html(dados["text/html"])
+                if tabela:
+                    saida.metadata["recorrente_tabela"] = tabela
+                else:  # HTML que não é tabela: o texto simples basta numa página estática
+                    del dados["text/html"]
+        return cell, resources
+
+
+def _exportador() -> MarkdownExporter:
+    config = Config()
+    config.TagRemovePreprocessor.remove_cell_tags = {REMOVER}
+    config.TagRemovePreprocessor.remove_input_tags = {ESCONDER_CODIGO}
+    config.TagRemovePreprocessor.enabled = True
+    config.ExtractOutputPreprocessor.enabled = True
+    config.ExtractOutputPreprocessor.extract_output_types = {"image/png", "image/jpeg"}
+    config.ExtractOutputPreprocessor.output_filename_template = (
+        "figura-{cell_index}-{index}{extension}"
+    )
+    exportador = MarkdownExporter(
+        config=config, template_file=str(MODELO), extra_template_basedirs=[str(MODELO.parent)]
+    )
+    exportador.register_preprocessor(_Saidas, enabled=True)
+    exportador.register_filter("bloco_de_codigo", bloco_de_codigo)
+    exportador.register_filter("bloco_de_saida", bloco_de_saida)
+    return exportador
+
+
+@dataclasses.dataclass
+class Pagina:
+    """O Markdown de um capítulo e os arquivos das suas figuras."""
+
+    markdown: str
+    figuras: dict[str, bytes]
+
+
+def markdown(capitulo: Path, nb: nbformat.NotebookNode) -> Pagina:
+    """Escreve a página Markdown do notebook executado (sem tocar em disco)."""
+    nb = copy.deepcopy(nb)  # o exportador altera o notebook
+    resources = {"output_files_dir": capitulo.stem, "unique_key": capitulo.stem}
+    texto, recursos = _exportador().from_notebook_node(nb, resources=resources)
+    figuras = {nome: dados for nome, dados in recursos.get("outputs", {}).items()}
+    titulo = re.search(r"^# (.+)$", texto, re.MULTILINE)
+    cabecalho = (
+        "---\n"
+        # O título também no cabeçalho: o sumário da versão para imprimir o lê de lá.
+        f"title: {json.dumps(titulo[1].strip() if titulo else capitulo.stem, ensure_ascii=False)}\n"
+        f"notebook: capitulos/{capitulo.stem}.ipynb\n"
+        f"fonte: capitulos/{capitulo.name}\n"
+        "---\n\n"
+        f"<!-- Gerado por scripts/paginas.py a partir de {capitulo.name}; edite o .py. -->\n\n"
+    )
+    texto = re.sub(r"\n{3,}", "\n\n", texto).strip() + "\n"
+    return Pagina(cabecalho + texto, figuras)
+
+
+# --- notebook para baixar ----------------------------------------------------------------------
+
+INSTALL_CELL = """\
+# Fora do repositório do livro (no Colab, por exemplo), instala o pacote `recorrente`,
+# que traz os modelos e os dados dos capítulos. Onde ele já está instalado, não faz nada.
+import importlib.util
+import subprocess
+import sys
+
+if importlib.util.find_spec("recorrente") is None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", {package!r}],
+        check=True,
+    )"""
+
+
+def pacote_do_pip() -> str:
+    """O requisito do ``pip`` para o pacote, de ``extra.notebooks.pacote`` do ``mkdocs.yml``."""
+    texto = (RAIZ / "mkdocs.yml").read_text(encoding="utf-8")
+    carregador = type("_SemEtiquetas", (yaml.SafeLoader,), {})
+    carregador.add_multi_constructor("", lambda loader, suffix, node: None)
+    config = yaml.load(texto, carregador)  # noqa: S506 (SafeLoader, etiquetas viram None)
+    return config["extra"]["notebooks"]["pacote"]
+
+
+def notebook_para_baixar(
+    nb: nbformat.NotebookNode, package: str | None = None
+) -> nbformat.NotebookNode:
+    """O notebook do leitor: sem as células ``remover``, com a célula de instalação no topo.
+
+    Mantém as saídas: quem abre vê os resultados antes de rodar.
+
+    Exemplo:
+        >>> nb = notebook_para_baixar(ler(capitulos(["01"])[0]), "recorrente")
+        >>> nb.cells[0].cell_type, "pip" in nb.cells[0].source
+        ('code', True)
+    """
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if REMOVER not in c.metadata.get("tags", [])]
+    package = package or pacote_do_pip()
+    nb.cells.insert(0, nbformat.v4.new_code_cell(INSTALL_CELL.format(package=package)))
+    nb.metadata.pop("jupytext", None)
+    nb.metadata["kernelspec"] = {
+        "display_name": "Python 3",
+        "language": "python",
+        "name": "python3",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"celula-{index:03d}"  # ids estáveis: o mesmo capítulo gera o mesmo arquivo
+        if cell.cell_type == "code":
+            for saida in cell.get("outputs", []):
+                saida.get("metadata", {}).pop("recorrente_alt", None)
+    nbformat.validate(nb)
+    return nb
+
+
+# --- escrita ------------------------------------------------------------------------------------
+
+
+def saida_do_capitulo(capitulo: Path, destino: Path = CAPITULOS) -> tuple[Path, Path, Path]:
+    """Onde ficam a página, a pasta das figuras e o notebook de um capítulo."""
+    return (
+        destino / f"{capitulo.stem}.md",
+        destino / capitulo.stem,
+        destino / f"{capitulo.stem}.ipynb",
+    )
+
+
+def escrever(capitulo: Path, nb: nbformat.NotebookNode, destino: Path = CAPITULOS) -> bool:
+    """Escreve página, figuras e notebook; devolve ``True`` se algum arquivo mudou."""
+    pagina = markdown(capitulo, nb)
+    md, pasta, ipynb = saida_do_capitulo(capitulo, destino)
+    mudou = False
+    for nome, dados in pagina.figuras.items():
+        mudou |= _escrever(destino / nome, dados)
+    if pasta.is_dir():
+        for velha in pasta.iterdir():
+            if f"{capitulo.stem}/{velha.name}" not in pagina.figuras:
+                velha.unlink()
+                mudou = True
+    mudou |= _escrever(ipynb, nbformat.writes(notebook_para_baixar(nb)) + "\n")
+    mudou |= _escrever(md, pagina.markdown)  # a página por último: ela aponta para o resto
+    return mudou
+
+
+def _depois_do_titulo(texto: str, aviso: str) -> str:
+    """Põe ``aviso`` logo depois do título ``# ...`` da página."""
+    partes = texto.split("\n# ", 1)
+    if len(partes) != 2:
+        return f"{aviso}\n\n{texto}"
+    titulo, resto = partes[1].split("\n", 1)
+    return f"{partes[0]}\n# {titulo}\n\n{aviso}\n\n{resto.lstrip()}"
+
+
+def escrever_provisoria(capitulo: Path, aviso: str, destino: Path = CAPITULOS) -> bool:
+    """A página do capítulo ainda sem saídas (executando, ou falhou), com ``aviso`` no topo.
+
+    Prosa, títulos (e suas âncoras, que o glossário usa) e código já aparecem; só faltam as
+    saídas, as figuras e os botões do notebook.
+    """
+    texto = markdown(capitulo, ler(capitulo)).markdown.replace(
+        f"notebook: capitulos/{capitulo.stem}.ipynb\n", ""
+    )
+    md, _, _ = saida_do_capitulo(capitulo, destino)
+    return _escrever(md, _depois_do_titulo(texto, aviso))
+
+
+AVISO_EXECUTANDO = (
+    '!!! info "Executando o capítulo"\n\n'
+    "    As células deste capítulo estão sendo executadas agora. A página se atualiza sozinha "
+    "quando a execução terminar."
+)
+
+
+def aviso_de_erro(mensagem: str) -> str:
+    corpo = "\n".join("        " + linha for linha in mensagem.splitlines())
+    return (
+        '!!! failure "O capítulo falhou"\n\n'
+        "    Corrija o arquivo (ou o pacote) e salve: a página se atualiza sozinha.\n\n"
+        f"    ```text\n{corpo}\n    ```"
+    )
+
+
+# --- vários capítulos -------------------------------------------------------------------------
+
+
+def trabalhadores_padrao() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def gerar(
+    lista: Iterable[Path] | None = None,
+    trabalhadores: int | None = None,
+    destino: Path = CAPITULOS,
+    avisar: Callable[[str], None] = print,
+) -> None:
+    """Gera a página de cada capítulo, executando em paralelo os que não estão no cache.
+
+    Levanta:
+        ErroNoCapitulo: algum capítulo falhou (a mensagem junta as de todos os que falharam).
+    """
+    lista = list(capitulos() if lista is None else lista)
+    trabalhadores = trabalhadores or trabalhadores_padrao()
+    erros = []
+    inicio = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=trabalhadores) as fila:
+        futuros = {fila.submit(executado, c, trabalhadores): c for c in lista}
+        for futuro in concurrent.futures.as_completed(futuros):
+            capitulo = futuros[futuro]
+            try:
+                nb, do_cache = futuro.result()
+            except ErroNoCapitulo as erro:
+                erros.append(str(erro))
+                continue
+            escrever(capitulo, nb, destino)
+            origem = "do cache" if do_cache else "executado"
+            avisar(f"{capitulo.name}: {origem} ({time.monotonic() - inicio:.0f} s)")
+    if erros:
+        raise ErroNoCapitulo("\n\n".join(erros))
+
+
+class SegundoPlano:
+    """Para o ``mkdocs serve``: executa em segundo plano o que não está no cache.
+
+    O servidor sobe logo; o capítulo ainda não executado ganha uma página provisória, e a página
+    de verdade é escrita quando a execução termina (o ``mkdocs serve`` percebe o arquivo novo e
+    recarrega o navegador). Um capítulo que já tem página e precisa executar de novo (o pacote
+    mudou) mostra um aviso no topo até a execução nova terminar.
+    """
+
+    def __init__(self, trabalhadores: int | None = None) -> None:
+        self.trabalhadores = trabalhadores or trabalhadores_padrao()
+        self.fila = concurrent.futures.ThreadPoolExecutor(max_workers=self.trabalhadores)
+        self.em_andamento: dict[Path, tuple[str, concurrent.futures.Future]] = {}
+        self.trava = threading.Lock()
+
+    def atualizar(self, avisar: Callable[[str], None] = print) -> None:
+        """Escreve já o que o cache permite e põe na fila o que precisa executar."""
+        for capitulo in capitulos():
+            fonte = ler(capitulo)
+            if Cache(capitulo).valido(fonte):
+                escrever(capitulo, _com_a_prosa_de(fonte, Cache(capitulo).ler()))
+                continue
+            assinatura = chave_do_codigo(fonte)
+            with self.trava:
+                atual = self.em_andamento.get(capitulo)
+                if atual and atual[0] == assinatura and not atual[1].done():
+                    continue
+                md, _, _ = saida_do_capitulo(capitulo)
+                if md.is_file() and "notebook:" in md.read_text(encoding="utf-8")[:200]:
+                    _marcar_desatualizada(md)
+                else:
+                    escrever_provisoria(capitulo, AVISO_EXECUTANDO)
+                avisar(f"{capitulo.name}: executando em segundo plano")
+                futuro = self.fila.submit(self._executar, capitulo, avisar)
+                self.em_andamento[capitulo] = (assinatura, futuro)
+
+    def _executar(self, capitulo: Path, avisar: Callable[[str], None]) -> None:
+        inicio = time.monotonic()
+        try:
+            nb = executar(capitulo, self.trabalhadores)
+        except ErroNoCapitulo as erro:
+            avisar(str(erro))
+            escrever_provisoria(capitulo, aviso_de_erro(str(erro)))
+            return
+        fonte = ler(capitulo)
+        if chave_do_codigo(fonte) != chave_do_codigo(nb):
+            return  # o código mudou durante a execução; o próximo build já pôs outra na fila
+        escrever(capitulo, _com_a_prosa_de(fonte, nb))
+        avisar(f"{capitulo.name}: executado em {time.monotonic() - inicio:.0f} s")
+
+
+AVISO_DESATUALIZADA = (
+    '!!! warning "Executando de novo"\n\n'
+    "    O código deste capítulo ou o pacote mudou: as saídas abaixo são da execução anterior e "
+    "esta página se atualiza sozinha quando a execução nova terminar."
+)
+
+
+def _marcar_desatualizada(md: Path) -> None:
+    texto = md.read_text(encoding="utf-8")
+    if AVISO_DESATUALIZADA not in texto:
+        _escrever(md, _depois_do_titulo(texto, AVISO_DESATUALIZADA))
+
+
+def limpar(destino: Path = CAPITULOS) -> None:
+    """Apaga as páginas, figuras e notebooks gerados (o cache de execução fica)."""
+    for capitulo in capitulos():
+        md, pasta, ipynb = saida_do_capitulo(capitulo, destino)
+        md.unlink(missing_ok=True)
+        ipynb.unlink(missing_ok=True)
+        shutil.rmtree(pasta, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python scripts/paginas.py",
+        description="Executa os capítulos e escreve as páginas Markdown em docs/capitulos/.",
+    )
+    parser.add_argument("prefixos", nargs="*", help="só os capítulos que começam assim (ex.: 01)")
+    parser.add_argument(
+        "-j",
+        "--trabalhadores",
+        type=int,
+        default=None,
+        help="execuções em paralelo (padrão: núcleos)",
+    )
+    parser.add_argument("--limpar", action="store_true", help="apaga as páginas geradas e sai")
+    args = parser.parse_args(argv)
+    if args.limpar:
+        limpar()
+        return 0
+    try:
+        gerar(capitulos(args.prefixos), args.trabalhadores)
+    except ErroNoCapitulo as erro:
+        print(erro, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

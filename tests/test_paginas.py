@@ -1,0 +1,210 @@
+"""O passo que transforma capítulos em páginas Markdown (``scripts/paginas.py``).
+
+Num capítulo de mentira, pequeno, executado de verdade num kernel: o cache (prosa não executa
+de novo; pacote mudado executa), a mensagem de erro em português com o número da célula, e o
+Markdown (código, saídas, figura com texto alternativo, tabela do pandas, etiquetas). No fim, o
+canário: o mesmo Markdown dos capítulos construído pelo Zensical, com a mesma configuração.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import paginas  # noqa: E402
+
+CAPITULO = """\
+# %% [markdown]
+# # 9. Capítulo de teste
+#
+# Texto com uma fórmula $h_t$ e a sigla RNN.
+
+# %%
+from recorrente.formatting import table
+from recorrente.plotting.style import new_figure
+import pandas as pd
+
+print("olá\\rolá de novo")
+
+# %% tags=["remover"]
+segredo = 1
+
+# %% tags=["esconder-codigo"]
+print("só a saída")
+
+# %%
+fig, ax = new_figure()
+ax.plot([0, 1], [1, 0])
+ax.set_title("Perda por época ($h_t$)")
+fig
+
+# %% legenda="Uma reta que desce"
+fig2, ax2 = new_figure()
+ax2.plot([0, 1], [1, 0])
+fig2
+
+# %%
+table(pd.DataFrame({"modelo": ["GRU"], "perda": [0.5]}), decimals=3)
+"""
+
+
+def _capitulo(pasta: Path, texto: str = CAPITULO, nome: str = "09_teste.py") -> Path:
+    caminho = pasta / nome
+    caminho.write_text(texto, encoding="utf-8")
+    return caminho
+
+
+@pytest.fixture(scope="module")
+def executado(tmp_path_factory):
+    pasta = tmp_path_factory.mktemp("capitulo")
+    capitulo = _capitulo(pasta)
+    cache = pasta / "cache"
+    nb, do_cache = paginas.executado(capitulo, pasta=cache)
+    assert not do_cache
+    return capitulo, cache, nb
+
+
+def test_markdown_tem_codigo_saidas_figuras_e_tabela(executado, tmp_path) -> None:
+    capitulo, _, nb = executado
+    assert paginas.escrever(capitulo, nb, destino=tmp_path)
+    md = (tmp_path / "09_teste.md").read_text(encoding="utf-8")
+    assert md.startswith('---\ntitle: "9. Capítulo de teste"\nnotebook: capitulos/09_teste.ipynb\n')
+    assert "```python\nfrom recorrente.formatting import table" in md
+    assert "``` { .text .no-copy .saida }\nolá de novo\n```" in md  # o \r de progresso some
+    assert "segredo" not in md  # etiqueta remover
+    assert "só a saída" in md and 'print("só a saída")' not in md  # etiqueta esconder-codigo
+    figuras = re.findall(r"!\[([^\]]*)\]\(([^)]+)\)\{ loading=lazy \}", md)
+    assert figuras == [
+        ("Perda por época (h_t)", "09_teste/figura-3-0.png"),
+        ("Uma reta que desce", "09_teste/figura-4-0.png"),
+    ]
+    for _, arquivo in figuras:
+        assert (tmp_path / arquivo).read_bytes()[:4] == b"\x89PNG"
+    tabela = re.search(r"<table>.*?</table>", md, re.DOTALL)[0]
+    assert "0,500" in tabela and "class=" not in tabela and "\n\n" not in tabela
+    assert "<style" not in md
+    assert "$h_t$" in md  # a prosa fica como está, para a arithmatex
+    notebook = json.loads((tmp_path / "09_teste.ipynb").read_text(encoding="utf-8"))
+    assert "pip" in "".join(notebook["cells"][0]["source"])
+    assert any(c.get("outputs") for c in notebook["cells"][1:] if c["cell_type"] == "code")
+    # Escrever de novo a mesma coisa não toca em nenhum arquivo (o serve não recarrega à toa).
+    assert not paginas.escrever(capitulo, nb, destino=tmp_path)
+
+
+def test_prosa_editada_nao_executa_de_novo(executado, tmp_path) -> None:
+    capitulo, cache, _ = executado
+    copia = _capitulo(tmp_path, CAPITULO.replace("Texto com", "Prosa nova com"))
+    shutil.copytree(cache, tmp_path / "cache")
+    (tmp_path / "cache" / "09_teste.ipynb").rename(tmp_path / "cache" / f"{copia.stem}.ipynb")
+    nb, do_cache = paginas.executado(copia, pasta=tmp_path / "cache")
+    assert do_cache
+    assert "Prosa nova com" in nb.cells[0].source
+
+
+def test_pacote_mudado_invalida_so_quem_usa_o_arquivo(executado) -> None:
+    capitulo, cache, _ = executado
+    chave = json.loads((cache / "09_teste.json").read_text(encoding="utf-8"))
+    assert "src/recorrente/formatting.py" in chave["modulos"]
+    assert "src/recorrente/cli/__init__.py" not in chave["modulos"]  # não importado: não conta
+    assert {"torch", "pandas", "matplotlib"} <= set(chave["versoes"])  # as que o kernel carregou
+    fonte = paginas.ler(capitulo)
+    assert paginas.Cache(capitulo, cache).valido(fonte)
+    # Um arquivo do pacote que o capítulo carregou mudou (aqui: o resumo guardado é outro).
+    arquivo = cache / "09_teste.json"
+    for parte, nome, outro in [
+        ("modulos", "src/recorrente/formatting.py", "0" * 64),  # o arquivo mudou
+        ("versoes", "pandas", "0.0.1"),  # outra versão instalada
+    ]:
+        original = chave[parte][nome]
+        chave[parte][nome] = outro
+        arquivo.write_text(json.dumps(chave), encoding="utf-8")
+        try:
+            assert not paginas.Cache(capitulo, cache).valido(fonte), (parte, nome)
+        finally:
+            chave[parte][nome] = original
+            arquivo.write_text(json.dumps(chave), encoding="utf-8")
+    assert paginas.Cache(capitulo, cache).valido(fonte)
+
+
+def test_celula_que_falha_diz_capitulo_celula_e_traceback(tmp_path) -> None:
+    capitulo = _capitulo(
+        tmp_path, "# %% [markdown]\n# # Teste\n\n# %%\nx = 1\n\n# %%\n1 / 0\n", "08_falha.py"
+    )
+    with pytest.raises(paginas.ErroNoCapitulo) as erro:
+        paginas.gerar([capitulo], trabalhadores=1, destino=tmp_path, avisar=lambda m: None)
+    mensagem = str(erro.value)
+    assert "08_falha.py falhou na célula 3" in mensagem
+    assert "1 / 0" in mensagem and "ZeroDivisionError" in mensagem
+    assert "\x1b[" not in mensagem  # sem as cores do terminal
+    assert not (tmp_path / "08_falha.md").exists()
+
+
+def test_tabela_html_e_texto_alternativo() -> None:
+    assert paginas.tabela_html("<p>nada</p>") is None
+    assert paginas.texto_alternativo("A [x]\n$\\alpha$") == "A (x) alpha"
+
+
+# --- o canário: o mesmo Markdown no Zensical ----------------------------------------------------
+
+ZENSICAL = shutil.which("zensical") or str(Path(sys.executable).parent / "zensical")
+CANARIO = ROOT / ".zensical-canario.yml"
+SITE_ZENSICAL = ROOT / "site-zensical"
+
+
+@pytest.fixture(scope="module")
+def zensical_site():
+    capitulos = paginas.capitulos()
+    faltam = [c.name for c in capitulos if not paginas.saida_do_capitulo(c)[0].is_file()]
+    if faltam:
+        pytest.fail(f"páginas não geradas para {faltam}; rode `mkdocs build` antes.")
+    # Mesma configuração (INHERIT), só outro diretório de saída, para não tocar em site/. Sem
+    # --clean: ele apagaria .cache/ inteiro (o Zensical guarda lá o cache dele).
+    shutil.rmtree(SITE_ZENSICAL, ignore_errors=True)
+    CANARIO.write_text(
+        f"INHERIT: mkdocs.yml\nsite_dir: {SITE_ZENSICAL.relative_to(ROOT)}\n", encoding="utf-8"
+    )
+    try:
+        resultado = subprocess.run(
+            [ZENSICAL, "build", "-f", str(CANARIO)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    finally:
+        CANARIO.unlink(missing_ok=True)
+    assert resultado.returncode == 0, resultado.stdout[-3000:] + resultado.stderr[-3000:]
+    return SITE_ZENSICAL
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("capitulo", paginas.capitulos(), ids=lambda p: p.stem)
+def test_zensical_constroi_cada_capitulo(zensical_site: Path, capitulo: Path) -> None:
+    pagina = zensical_site / "capitulos" / capitulo.stem / "index.html"
+    assert pagina.is_file(), f"o Zensical não gerou {pagina.relative_to(zensical_site)}"
+    html = pagina.read_text(encoding="utf-8")
+    assert re.search(r'<span class="kn">import</span>', html), "sem código realçado"
+    assert 'class="no-copy saida' in html or "saida" in html, "sem saídas das células"
+    imagens = re.findall(r'<img[^>]*src="([^"]+\.png)"', html)
+    markdown = paginas.saida_do_capitulo(capitulo)[0].read_text(encoding="utf-8")
+    assert len(imagens) == len(re.findall(r"^!\[", markdown, re.MULTILINE)), "figuras faltando"
+    for src in imagens:
+        assert (pagina.parent / src).is_file(), f"figura {src} não copiada"
+    formulas = re.findall(r'class="arithmatex">(.*?)</', html, re.DOTALL)
+    assert formulas and all(f.startswith(("\\(", "\\[")) for f in formulas), (
+        "fórmulas sem a marcação da arithmatex que o MathJax tipografa"
+    )
+    texto = re.sub(r"<(pre|code|script|style)\b.*?</\1>", " ", html, flags=re.DOTALL)
+    texto = re.sub(r'class="arithmatex">.*?</', "", texto, flags=re.DOTALL)
+    assert not re.search(r"\$[^$\s<>][^$<>]{0,60}\$", re.sub(r"<[^>]+>", " ", texto)), (
+        "TeX cru fora da arithmatex"
+    )
+    assert len(re.findall(r'<details class="success"', html)) >= 3, "soluções recolhíveis"

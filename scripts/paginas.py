@@ -700,13 +700,26 @@ class SegundoPlano:
         self.fila = concurrent.futures.ThreadPoolExecutor(max_workers=self.trabalhadores)
         self.em_andamento: dict[Path, tuple[str, concurrent.futures.Future]] = {}
         self.trava = threading.Lock()
+        # fonte + execução guardada de cada página já escrita a partir do cache: um build do
+        # serve não refaz as páginas que não mudaram (deixa a edição de prosa mais rápida)
+        self.escritas: dict[Path, str] = {}
 
     def atualizar(self, avisar: Callable[[str], None] = print) -> None:
         """Escreve já o que o cache permite e põe na fila o que precisa executar."""
         for capitulo in capitulos():
             fonte = ler(capitulo)
-            if Cache(capitulo).valido(fonte):
-                escrever(capitulo, _com_a_prosa_de(fonte, Cache(capitulo).ler()))
+            cache = Cache(capitulo)
+            if cache.valido(fonte):
+                assinatura = _sha(
+                    capitulo.read_bytes(),
+                    cache.chave.read_bytes(),
+                    str(cache.notebook.stat().st_mtime_ns),
+                )
+                if self.escritas.get(capitulo) != assinatura or not saida_do_capitulo(
+                    capitulo
+                )[0].is_file():
+                    escrever(capitulo, _com_a_prosa_de(fonte, cache.ler()))
+                    self.escritas[capitulo] = assinatura
                 continue
             assinatura = chave_do_codigo(fonte)
             with self.trava:

@@ -82,3 +82,15 @@ def test_vec_and_booleans_in_tables():
     html = table(pd.DataFrame({"igual": [True, False], "erro": [0.5, 0.25]})).to_html()
     assert "True" in html and "False" in html and "0,500" in html
     assert ">1,000<" not in html
+
+
+def test_text_table_follows_the_same_rule_as_table():
+    from recorrente.formatting import text_table
+
+    df = pd.DataFrame(
+        {"RMSE": [1771.25, float("nan")], "acerto": [0.875, 0.5], "ok": [True, False]},
+        index=["media_movel", "ar_linear"],
+    )
+    text = text_table(df, {"RMSE": 2}, percent=["acerto"], labels={"media_movel": "média móvel"})
+    assert "média móvel" in text and "1.771,25" in text and "87,5%" in text
+    assert "True" in text and MISSING in text and "nan" not in text.lower()

@@ -9,7 +9,7 @@ este módulo, que é a única casa dessa regra:
 - :func:`pct` para uma fração mostrada em porcentagem (``87,5%``);
 - :func:`vec` para um vetor (``[0,6291; 0,8989; -0,8216]``: ponto e vírgula separa os números);
 - :func:`mean_range` para o resumo de várias sementes: média e faixa (``0,33 (0,31–0,35)``);
-- :func:`table` para mostrar um ``DataFrame`` com tudo isso;
+- :func:`table` para mostrar um ``DataFrame`` com tudo isso (:func:`text_table`, no terminal);
 - :class:`DecimalCommaFormatter` para os eixos (as figuras do livro já o usam).
 
 Valores ausentes (``None``, ``NaN``) saem como "—", nunca "NaN".
@@ -42,6 +42,7 @@ __all__ = [
     "pct",
     "sci",
     "table",
+    "text_table",
     "vec",
 ]
 
@@ -211,14 +212,64 @@ def table(
         >>> "Persistência" in table(df, labels={"AR": "Persistência"}).to_html()
         True
     """
+    cells, show_label = _formatters(df, decimals, percent, labels)
+    return (
+        df.style.format(cells, na_rep=MISSING)
+        .format_index(show_label, axis=0)
+        .format_index(show_label, axis=1)
+    )
+
+
+def text_table(
+    df: pd.DataFrame,
+    decimals: int | Mapping[str, int] = 3,
+    *,
+    percent: Iterable[str] = (),
+    labels: Mapping[str, str] | Callable[[str], str] | None = None,
+) -> str:
+    """A mesma tabela de :func:`table`, como texto alinhado (para o terminal, na CLI).
+
+    Parâmetros:
+        df: a tabela com números.
+        decimals: casas para todas as colunas, ou um dicionário coluna → casas.
+        percent: colunas de frações a mostrar como porcentagem.
+        labels: como mostrar os rótulos das linhas e colunas (dicionário ou função).
+
+    Retorna:
+        O texto de ``DataFrame.to_string`` com os números já em português.
+
+    Exemplo:
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"RMSE": [1771.25, float("nan")]}, index=["ar_linear", "lstm"])
+        >>> print(text_table(df, 2, labels=str.upper))
+                       RMSE
+        AR_LINEAR  1.771,25
+        LSTM              —
+    """
+    cells, show_label = _formatters(df, decimals, percent, labels)
+    shown = pd.DataFrame(
+        {column: [cells[column](v) for v in df[column]] for column in df.columns},
+        index=df.index,
+    )
+    return shown.rename(index=show_label, columns=show_label).to_string()
+
+
+def _formatters(
+    df: pd.DataFrame,
+    decimals: int | Mapping[str, int],
+    percent: Iterable[str],
+    labels: Mapping[str, str] | Callable[[str], str] | None,
+) -> tuple[dict[Any, Callable[[Any], Any]], Callable[[Any], Any]]:
+    """A regra de :func:`table` e :func:`text_table`: um formatador por coluna e um para rótulos."""
     percent = set(percent)
     places = dict(decimals) if isinstance(decimals, Mapping) else {}
     default = 3 if isinstance(decimals, Mapping) else decimals
 
-    def formatter(column: str):
+    def formatter(column: str) -> Callable[[Any], Any]:
         digits = places.get(column, 1 if column in percent else default)
         if column in percent:
             return lambda v: pct(v, digits)
+
         def show(v: Any) -> Any:
             if isinstance(v, bool):  # bool é um Real para o Python; aqui é texto
                 return str(v)
@@ -238,12 +289,7 @@ def table(
     def show_label(v: Any) -> Any:
         return num(v, default) if isinstance(v, float) else relabel(v)
 
-    formatters = {c: formatter(c) for c in df.columns}
-    return (
-        df.style.format(formatters, na_rep=MISSING)
-        .format_index(show_label, axis=0)
-        .format_index(show_label, axis=1)
-    )
+    return {c: formatter(c) for c in df.columns}, show_label
 
 
 class DecimalCommaFormatter(ScalarFormatter):

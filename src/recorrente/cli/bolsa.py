@@ -79,30 +79,6 @@ def run_evaluate(args: argparse.Namespace) -> int:
         torch.set_num_threads(threads)
 
 
-def _as_text(df, decimals: dict[str, int] | int = 3) -> str:
-    """Uma tabela como texto, com os números no formato brasileiro e "—" no que falta."""
-    from numbers import Real
-
-    from recorrente.formatting import num
-
-    def places(column: str) -> int:
-        return decimals.get(column, 3) if isinstance(decimals, dict) else decimals
-
-    shown = df.copy().astype(object)
-    for column in df.columns:
-        shown[column] = [
-            num(v, places(column)) if isinstance(v, Real) and not isinstance(v, bool) else v
-            for v in df[column]
-        ]
-    return shown.rename(index=_label, columns=_label).to_string()
-
-
-def _label(value):
-    from recorrente.forecasting import model_label
-
-    return model_label(value) if isinstance(value, str) else value
-
-
 def _day(timestamp) -> str:
     """Uma data como se escreve no Brasil (31/12/2018)."""
     return timestamp.strftime("%d/%m/%Y")
@@ -110,8 +86,13 @@ def _day(timestamp) -> str:
 
 def _report(args: argparse.Namespace, prices, source: str, unit: str) -> int:
     """Imprime a divisão, a tabela do teste e, se pedido, o walk-forward."""
-    from recorrente.forecasting import chronological_split, compare_models, walk_forward
-    from recorrente.formatting import num
+    from recorrente.forecasting import (
+        chronological_split,
+        compare_models,
+        model_label,
+        walk_forward,
+    )
+    from recorrente.formatting import num, text_table
 
     split = chronological_split(len(prices), args.janela)
     dates = prices.index
@@ -131,7 +112,7 @@ def _report(args: argparse.Namespace, prices, source: str, unit: str) -> int:
     )
     print(f"\nTeste (RMSE e MAE em {unit}; MAPE, direção e alta em %):")
     decimals = {"RMSE": 2, "MAE": 2, "MAPE_%": 2, "direcao_%": 1, "alta_%": 1}
-    print(_as_text(table, decimals))
+    print(text_table(table, decimals, labels=model_label))
     if args.walk_forward:
         folds = walk_forward(
             prices.to_numpy(),
@@ -147,7 +128,7 @@ def _report(args: argparse.Namespace, prices, source: str, unit: str) -> int:
         )
         summary = folds.drop(columns="inicio_teste").agg(["mean", "std"]).T
         folds["inicio_teste"] = [_day(dates[i]) for i in folds["inicio_teste"]]
-        print(_as_text(folds, 2))
+        print(text_table(folds, 2, labels=model_label))
         summary.columns = ["média", "desvio"]
-        print(_as_text(summary, 2))
+        print(text_table(summary, 2, labels=model_label))
     return 0

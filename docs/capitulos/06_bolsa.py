@@ -374,7 +374,7 @@ table(autocorrelacoes, labels=model_label)
 # O retorno de hoje quase não diz nada sobre o de amanhã: a maior autocorrelação, em módulo,
 # fica abaixo de 0,1 (−0,070 no atraso de um dia; ao quadrado, menos de 1% da variância
 # explicada). O **tamanho** do movimento, ao contrário, tem memória longa: a autocorrelação de
-# $|r_t|$ fica entre 0,24 e 0,35 até 20 dias depois. Dias agitados vêm em grupos: a
+# $|r_t|$ fica entre 0,240 e 0,345 até 20 dias depois. Dias agitados vêm em grupos: a
 # <dfn>volatilidade</dfn> é previsível, e os modelos de volatilidade (como os do pacote
 # `arch`, de onde vêm estes dados) vivem disso. Mas saber que amanhã será agitado não diz se o
 # índice vai subir ou cair. A LSTM foi treinada para o erro quadrático, cujo melhor palpite é

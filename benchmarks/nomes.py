@@ -1,4 +1,4 @@
-"""Benchmark do capítulo 5: vazão de treino de modelos de nomes e NLL num orçamento de tempo.
+"""Benchmark do capítulo 6: vazão de treino de modelos de nomes e NLL num orçamento de tempo.
 
 Mede nomes por segundo (ida + volta + passo do otimizador) para:
 
@@ -168,7 +168,7 @@ def main() -> None:
                          "nomes em lote": len(names), "nomes um a um": args.nomes_um_a_um}}
     (args.saida / "nomes.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n",
                                            encoding="utf-8")
-    lines = ["# Benchmark: nomes (capítulo 5)", "",
+    lines = ["# Benchmark: nomes (capítulo 6)", "",
              "Gerado por `python benchmarks/nomes.py`. Máquina: "
              + ", ".join(f"{k}: {v}" for k, v in machine.items()) + ".", "",
              f"Modelos com estado oculto {HIDDEN}, embedding {EMBEDDING}; vazão = nomes por "

@@ -57,7 +57,7 @@ def test_train_generate_evaluate(tmp_path, names_file, checkpoint, capsys):
 
 
 def test_printed_numbers_are_ptbr(tmp_path, names_file, capsys):
-    """Vírgula decimal, e a perplexidade e os bits ao lado dos nats (como o capítulo 5 mostra)."""
+    """Vírgula decimal, e a perplexidade e os bits ao lado dos nats (como o capítulo 6 mostra)."""
     out = tmp_path / "m.pt"
     assert main(["nomes", "treinar", "--dados", str(names_file), "--tamanho", "8",
                  "--epocas", "1", "--saida", str(out)]) == 0

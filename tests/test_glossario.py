@@ -30,8 +30,8 @@ CHAPTERS = sorted(CAPITULOS.glob("*.py"))
 
 # Palavras em maiúsculas que aparecem nos capítulos e não são siglas.
 NAO_SIGLAS = {
-    "JOÃO": "nome como o censo o escreveria, citado no capítulo 5",
-    "JOAO": "nome como vem da fonte, sem acento, citado no capítulo 5",
+    "JOÃO": "nome como o censo o escreveria, citado no capítulo 6",
+    "JOAO": "nome como vem da fonte, sem acento, citado no capítulo 6",
     "NVIDIA": "nome de empresa",
 }
 

@@ -147,7 +147,7 @@ def test_short_gru_training_beats_bigram(split):
 
 
 def test_letter_by_letter_nll_matches_batched_evaluate(split):
-    """A checagem do capítulo 5: somar a perda nome a nome dá a NLL da avaliação em lote."""
+    """A checagem do capítulo 6: somar a perda nome a nome dá a NLL da avaliação em lote."""
     vocab = CharVocab.from_names(split.train)
     torch.manual_seed(0)
     model = SequenceModel(len(vocab), len(vocab), 32, "lstm", embedding_size=8)

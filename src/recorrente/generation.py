@@ -193,7 +193,7 @@ def sample_quality(
 
 
 def load_name_model(path: str | Path) -> tuple[SequenceModel, CharVocab]:
-    """Carrega um modelo de nomes gravado por ``recorrente nomes treinar`` (ou pelo capítulo 5).
+    """Carrega um modelo de nomes gravado por ``recorrente nomes treinar`` (ou pelo capítulo 6).
 
     Parâmetros:
         path: caminho do checkpoint.

@@ -20,7 +20,7 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "nomes",
         help="gera nomes brasileiros com uma rede recorrente de caracteres",
-        description="Treina, amostra e avalia modelos de nomes (capítulo 5).",
+        description="Treina, amostra e avalia modelos de nomes (capítulo 6).",
     )
     commands = parser.add_subparsers(title="comandos", dest="acao", metavar="AÇÃO")
 

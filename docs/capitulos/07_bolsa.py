@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # 6. Previsão de preços com honestidade
+# # 7. Previsão de preços com honestidade
 #
 # Quase todo tutorial de LSTM para séries temporais termina com o mesmo gráfico: a curva do
 # preço real e, por cima dela, a curva prevista, quase idênticas. O gráfico impressiona, mas

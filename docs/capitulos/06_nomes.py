@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # 5. Gerando nomes brasileiros
+# # 6. Gerando nomes brasileiros
 #
 # Neste capítulo a rede recorrente aprende a escrever nomes próprios, uma letra de cada vez.
 # A tarefa é a mais simples possível de se enunciar: dadas as letras que já saíram, qual é a

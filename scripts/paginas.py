@@ -10,7 +10,9 @@
 3. o nbconvert (``MarkdownExporter`` com o modelo ``scripts/modelos/capitulo.md.j2``) escreve
    ``docs/capitulos/NN_nome.md``: código em blocos ```` ```python ````, saídas de texto em blocos
    sem botão de copiar, figuras como arquivos em ``docs/capitulos/NN_nome/`` com carregamento
-   preguiçoso, tabelas do pandas (``DataFrame`` ou ``Styler``) como tabelas HTML simples;
+   preguiçoso, tabelas do pandas (``DataFrame`` ou ``Styler``) como tabelas HTML simples; os
+   arquivos que uma célula entrega como saída (``recorrente.web.SiteFiles``, o modelo que a
+   página roda no navegador) vão para a mesma pasta das figuras;
 4. o notebook executado, com as saídas e uma célula de instalação no topo, vira
    ``docs/capitulos/NN_nome.ipynb``, o arquivo de "Baixar notebook" e do Colab.
 
@@ -31,6 +33,7 @@ Uso sozinho (sem gerador de site), da raiz do repositório::
 from __future__ import annotations
 
 import argparse
+import base64
 import concurrent.futures
 import copy
 import dataclasses
@@ -64,6 +67,9 @@ MODELO = Path(__file__).resolve().parent / "modelos" / "capitulo.md.j2"
 REMOVER = "remover"  # célula que não vai para a página nem para o notebook
 ESCONDER_CODIGO = "esconder-codigo"  # célula cuja saída aparece, mas o código não
 LEGENDA = "legenda"  # metadado da célula: o texto alternativo da figura que ela mostra
+# Saída de célula que vira arquivos da página (recorrente.web.SiteFiles): nome → base64.
+ARQUIVOS = "application/vnd.recorrente.arquivos+json"
+_NOME_DE_ARQUIVO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _PREPARO = "preparo-do-livro"  # etiqueta das células que o passo acrescenta e depois tira
 TEMPO_POR_CELULA = 900  # segundos
 
@@ -496,9 +502,33 @@ def _exportador() -> MarkdownExporter:
     return exportador
 
 
+def arquivos_das_saidas(nb: nbformat.NotebookNode, pasta: str) -> dict[str, bytes]:
+    """Tira das saídas os arquivos que as células entregam (:data:`ARQUIVOS`) e os devolve.
+
+    Um arquivo que a página carrega (os pesos de um modelo, por exemplo) vem como saída de
+    célula, e não escrito em disco pela célula: assim ele existe também quando a execução vem
+    do cache. Na saída fica só o texto (o tamanho de cada arquivo).
+
+    Exemplo:
+        >>> saida = nbformat.v4.new_output(
+        ...     "display_data", {ARQUIVOS: {"a.bin": "AAE="}, "text/plain": "a.bin: 2 bytes"})
+        >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[saida])])
+        >>> arquivos_das_saidas(nb, "09_teste"), list(saida.data)
+        ({'09_teste/a.bin': b'\\x00\\x01'}, ['text/plain'])
+    """
+    arquivos = {}
+    for celula in nb.cells:
+        for saida in celula.get("outputs", []):
+            for nome, conteudo in saida.get("data", {}).pop(ARQUIVOS, {}).items():
+                if not _NOME_DE_ARQUIVO.match(nome):
+                    raise ValueError(f"nome de arquivo inválido numa saída: {nome!r}")
+                arquivos[f"{pasta}/{nome}"] = base64.b64decode(conteudo)
+    return arquivos
+
+
 @dataclasses.dataclass
 class Pagina:
-    """O Markdown de um capítulo e os arquivos das suas figuras."""
+    """O Markdown de um capítulo e os arquivos das suas figuras (e os de :data:`ARQUIVOS`)."""
 
     markdown: str
     figuras: dict[str, bytes]
@@ -507,9 +537,10 @@ class Pagina:
 def markdown(capitulo: Path, nb: nbformat.NotebookNode) -> Pagina:
     """Escreve a página Markdown do notebook executado (sem tocar em disco)."""
     nb = copy.deepcopy(nb)  # o exportador altera o notebook
+    arquivos = arquivos_das_saidas(nb, capitulo.stem)
     resources = {"output_files_dir": capitulo.stem, "unique_key": capitulo.stem}
     texto, recursos = _exportador().from_notebook_node(nb, resources=resources)
-    figuras = {nome: dados for nome, dados in recursos.get("outputs", {}).items()}
+    figuras = {nome: dados for nome, dados in recursos.get("outputs", {}).items()} | arquivos
     titulo = re.search(r"^# (.+)$", texto, re.MULTILINE)
     cabecalho = (
         "---\n"
@@ -563,6 +594,7 @@ def notebook_para_baixar(
     """
     nb = copy.deepcopy(nb)
     nb.cells = [c for c in nb.cells if REMOVER not in c.metadata.get("tags", [])]
+    arquivos_das_saidas(nb, "")  # os arquivos da página não pesam no notebook do leitor
     package = package or pacote_do_pip()
     nb.cells.insert(0, nbformat.v4.new_code_cell(INSTALL_CELL.format(package=package)))
     nb.metadata.pop("jupytext", None)

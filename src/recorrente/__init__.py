@@ -14,6 +14,7 @@ traz as células e a rede desdobrada (``RNNCell``, ``LSTMCell``, ``GRUCell``,
 - ``recorrente.gradients``: quanto gradiente chega a cada passo (BPTT);
 - ``recorrente.baselines``: linhas de base de contagem (n-gramas) para caracteres;
 - ``recorrente.generation``: amostragem de nomes com temperatura, top-k e prefixo;
+- ``recorrente.web``: o modelo de nomes exportado para rodar no navegador do leitor;
 - ``recorrente.forecasting``: previsão de séries (janelas, divisão cronológica,
   linhas de base, métricas);
 - ``recorrente.errors``: o erro de entrada inválida, com mensagem em português;

@@ -32,7 +32,13 @@ from recorrente.data.names import CharVocab, normalize_name
 from recorrente.errors import InputError
 from recorrente.models import SequenceModel
 
-__all__ = ["check_temperature", "load_name_model", "sample_names", "sample_quality"]
+__all__ = [
+    "check_temperature",
+    "greedy_name",
+    "load_name_model",
+    "sample_names",
+    "sample_quality",
+]
 
 
 def check_temperature(temperature: float) -> float:
@@ -108,13 +114,7 @@ def sample_names(
         raise InputError(f"Peça pelo menos um nome; recebi {count}.")
     if top_k is not None and top_k < 1:
         raise InputError(f"top-k precisa ser pelo menos 1; recebi {top_k}.")
-    prefix = normalize_name(prefix)
-    missing = vocab.unknown(prefix)
-    if missing:
-        raise InputError(
-            f"O prefixo {prefix!r} tem caracteres que o modelo não conhece: "
-            f"{''.join(missing)!r}; use só {''.join(vocab.chars[1:])!r}."
-        )
+    prefix = _checked_prefix(vocab, prefix)
     generator = torch.Generator().manual_seed(seed)
     was_training = model.training
     model.eval()
@@ -137,6 +137,62 @@ def sample_names(
         logits, state = model.step(nxt.unsqueeze(1), state)
     model.train(was_training)
     return [prefix + vocab.decode(ids) for ids in out]
+
+
+def _checked_prefix(vocab: CharVocab, prefix: str) -> str:
+    """O prefixo normalizado, ou um ``InputError`` que diz quais caracteres o modelo não conhece."""
+    prefix = normalize_name(prefix)
+    missing = vocab.unknown(prefix)
+    if missing:
+        raise InputError(
+            f"O prefixo {prefix!r} tem caracteres que o modelo não conhece: "
+            f"{''.join(missing)!r}; use só {''.join(vocab.chars[1:])!r}."
+        )
+    return prefix
+
+
+@torch.no_grad()
+def greedy_name(
+    model: SequenceModel, vocab: CharVocab, prefix: str = "", *, max_length: int = 30
+) -> str:
+    """O nome da decodificação gulosa: a cada passo, o caractere mais provável (sem sorteio).
+
+    É o limite do sorteio de :func:`sample_names` quando a temperatura $\\tau$ vai a zero: a
+    distribuição $\\mathrm{softmax}(z / \\tau)$ se concentra toda no maior logit.
+
+    Parâmetros:
+        model: um :class:`~recorrente.models.SequenceModel` de caracteres.
+        vocab: o vocabulário com que ele foi treinado.
+        prefix: começo fixo do nome (normalizado como os dados: minúsculas).
+        max_length: tamanho máximo do nome, prefixo incluído.
+
+    Retorna:
+        O nome, sem a fronteira ``"."``.
+
+    Levanta:
+        InputError: prefixo com caracteres fora do vocabulário.
+
+    Exemplo:
+        >>> vocab = CharVocab.from_names(["ana", "bia"])
+        >>> _ = torch.manual_seed(0)
+        >>> model = SequenceModel(len(vocab), len(vocab), hidden_size=8)
+        >>> name = greedy_name(model, vocab, "b", max_length=6)
+        >>> name == sample_names(model, vocab, 1, prefix="b", temperature=1e-6, max_length=6)[0]
+        True
+    """
+    prefix = _checked_prefix(vocab, prefix)
+    was_training = model.training
+    model.eval()
+    logits, state = model.step(torch.tensor([[0, *vocab.encode(prefix)]]))
+    out: list[int] = []
+    for _ in range(max(max_length - len(prefix), 0)):
+        nxt = int(logits[0].argmax())
+        if nxt == 0:
+            break
+        out.append(nxt)
+        logits, state = model.step(torch.tensor([[nxt]]), state)
+    model.train(was_training)
+    return prefix + vocab.decode(out)
 
 
 def sample_quality(

@@ -27,6 +27,7 @@ from __future__ import annotations
 import importlib.resources
 import json
 import random
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,7 @@ __all__ = [
     "normalize_name",
     "read_names_file",
     "split_names",
+    "strip_accents",
 ]
 
 BOUNDARY = "."
@@ -74,6 +76,26 @@ def normalize_name(text: str) -> str:
         'joão pedro'
     """
     return " ".join(text.split()).lower()
+
+
+def strip_accents(text: str) -> str:
+    """Tira os acentos e a cedilha, como a fonte do censo fez: "joão" vira "joao".
+
+    Decompõe cada letra (forma NFD do Unicode) e descarta as marcas combinantes; letras sem
+    decomposição (``"ø"``, ``"ß"``) e outros símbolos ficam como estão.
+
+    Parâmetros:
+        text: o texto, com ou sem acentos.
+
+    Retorna:
+        O texto sem as marcas de acento.
+
+    Exemplo:
+        >>> strip_accents("Conceição, Inês e Zoé")
+        'Conceicao, Ines e Zoe'
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def load_census_counts() -> dict[str, int]:

@@ -39,10 +39,11 @@ from recorrente.data.names import (
     load_census_names,
 )
 from recorrente.formatting import mean_range, num, pct, table
-from recorrente.generation import sample_names, sample_quality
+from recorrente.generation import greedy_name, sample_names, sample_quality
 from recorrente.models import SequenceModel
 from recorrente.plotting.names import learning_curves, length_distribution
 from recorrente.training import History, TrainConfig, evaluate, fit
+from recorrente.web import SiteFiles, export_name_model, pack_names, unit_correlations
 
 torch.set_num_threads(1)  # redes pequenas: uma thread basta e não disputa a CPU
 torch.manual_seed(0)
@@ -539,7 +540,8 @@ assert (quality.loc[[f"{n}, τ = 1,0" for n in ngrams], "fora da faixa de tamanh
 # bigrama, 20,8% do trigrama e 6,8% do 4-grama. Um n-grama não sabe quantas letras já
 # escreveu: depois de `el`, ele encerra o nome com a mesma chance, esteja no fim de `gabriel`
 # ou logo no começo, depois de uma letra só. Os tamanhos que a GRU sorteia sugerem que o
-# estado dela guarda essa informação (é uma hipótese: não olhamos o estado por dentro). E a
+# estado dela guarda essa informação (por enquanto, uma hipótese; a seção "O modelo na
+# página" olha o estado por dentro). E a
 # medida mais completa continua sendo a NLL de teste da tabela final, que avalia a
 # probabilidade de **todos** os nomes reais que nenhum modelo viu.
 
@@ -556,6 +558,102 @@ fig
 # média). A do trigrama tem um tamanho médio parecido (7,08), mas se espalha para os dois
 # lados: muitos nomes de duas letras e uma cauda de nomes longos demais. A média sozinha
 # esconderia a diferença.
+#
+# ## O modelo na página
+#
+# Treinada, a GRU é uma lista de números: os pesos que o `fit` ajustou. Com eles e as
+# equações da GRU do capítulo 4 (as de `recorrente.cells.GRUCell`), qualquer programa refaz as
+# contas. Esta página faz isso no seu navegador, em JavaScript, sem servidor nem biblioteca: o
+# mesmo modelo, o mesmo softmax com temperatura, o mesmo top-k. Os testes do livro comparam a
+# página com o PyTorch, prefixo a prefixo.
+#
+# Antes, a pergunta que ficou aberta: o estado guarda quantas letras já foram escritas? Para
+# cada passo da leitura de 3 mil nomes da validação, guardamos as 128 unidades do estado $h_t$
+# e das duas portas, $z_t$ (atualização) e $r_t$ (reinício), e medimos a correlação de cada
+# unidade com quantas letras já foram lidas, com quantas faltam para o fim e com a letra lida
+# ser vogal. A tabela junta as três unidades mais correlacionadas com cada medida.
+
+# %%
+correlations = unit_correlations(final_model, vocab, split.val[:3000])
+strongest = [unit for feature in correlations
+             for unit in correlations[feature].abs().nlargest(3).index]
+table(correlations.loc[list(dict.fromkeys(strongest))], 2)
+
+# %%
+position, vowel = correlations["letras lidas"], correlations["vogal"]
+suggested = []
+for feature in ("letras lidas", "vogal"):
+    column = correlations[feature]
+    # a unidade de h mais correlacionada e a mais correlacionada de todas (h, z ou r)
+    for gate, unit in [("h", column["h"].abs().idxmax()), column.abs().idxmax()]:
+        entry = {"gate": gate, "unit": int(unit), "feature": feature,
+                 "r": round(float(column[gate, unit]), 3)}
+        if entry not in suggested:
+            suggested.append(entry)
+for entry in suggested:
+    print(f"{entry['gate']} {entry['unit']}: correlação {num(entry['r'], 2)} com {entry['feature']}")
+reach = correlations["letras que faltam"].abs()
+print(f"a mais forte com as letras que faltam: {num(reach.max(), 2)}; "
+      f"com as letras lidas: {num(position.abs().max(), 2)}")
+assert position.abs().max() > 0.6 and vowel.abs().max() > 0.4
+assert reach.max() < position.abs().max()
+
+# %% [markdown]
+# Guarda, em boa medida. A unidade 74 do estado tem correlação de −0,77 com o número de letras
+# lidas (ela desce à medida que o nome avança), e a unidade 12 da porta de atualização, de
+# −0,79. Com as letras que **faltam**, a correlação mais forte é menor (0,66) e vem das mesmas
+# unidades: como o que falta é o tamanho menos o que já foi lido, uma unidade que acompanha a
+# posição também se correlaciona com o que falta. Não apareceu uma unidade que saiba mais do
+# fim do nome do que da posição. A informação que falta a um n-grama, quantas letras já foram
+# escritas, está no estado; que a rede a usa para encerrar o nome continua uma hipótese, porque
+# uma correlação não mede o efeito (para isso seria preciso mexer na unidade e ver o que muda
+# nas amostras). Outras unidades separam vogais de consoantes: a 98 do estado tem correlação
+# de −0,65 com a letra lida ser vogal.
+#
+# O modelo vai para a página em dois arquivos, gerados a cada construção do livro e servidos
+# ao lado das figuras: os pesos em `float32` com um cabeçalho pequeno (vocabulário, tamanhos e
+# as unidades sugeridas acima) e a lista do censo com codificação de prefixo (cada nome guarda
+# só o que muda em relação ao anterior, em ordem alfabética), para a página marcar os nomes
+# sorteados que existem.
+
+# %%
+SiteFiles({"nomes-gru.bin": export_name_model(final_model, vocab, units=suggested),
+           "nomes-censo.txt": pack_names(names)})
+
+# %% [markdown]
+# <div class="nomes-widget" data-nomes-widget markdown>
+#
+# Na versão impressa o modelo não roda. No site do livro, aqui fica um gerador de nomes
+# (temperatura, top-k, prefixo e semente) e a ferramenta "O que a rede vê", que pinta cada
+# letra de um nome com a probabilidade que a rede deu a ela ou com a ativação de uma unidade.
+# { .nomes-nota }
+#
+# Os arquivos que a página carrega: [o modelo](06_nomes/nomes-gru.bin){ #nomes-modelo } e
+# [os nomes do censo](06_nomes/nomes-censo.txt){ #nomes-censo }.
+#
+# </div>
+#
+# No gerador, a temperatura, o top-k e o prefixo são os mesmos de `sample_names`; a semente
+# fixa o sorteio (o gerador de números da página não é o do PyTorch, então a mesma semente dá
+# nomes diferentes aqui e no pacote). Os nomes que existem no censo ganham a marca "no censo".
+# O censo não tem acentos, e a página tira os acentos do que você digita: "joão" vira "joao".
+#
+# Em "O que a rede vê", cada letra do nome leva a probabilidade que a rede deu a ela, lendo da
+# esquerda para a direita, e o "fim" é a probabilidade de o nome acabar ali; a média de
+# $-\ln p$ nessas posições é a NLL do nome, a régua da tabela final. Os botões escolhem as
+# unidades da tabela acima: com a unidade 74 de $h$, um nome longo mostra o valor descendo
+# letra a letra.
+
+# %%
+print(f"τ → 0 (sempre a letra mais provável): {greedy_name(final_model, vocab)}; "
+      f"com o prefixo 'jo': {greedy_name(final_model, vocab, 'jo')}")
+
+# %% [markdown]
+# Com $\tau \to 0$, o sorteio vira a <dfn>decodificação gulosa</dfn>: a cada passo, a letra
+# mais provável, e sempre o mesmo nome (`greedy_name` no pacote). Na página, $\tau = 0$ faz
+# essa escolha, e os dez nomes saem iguais ao impresso acima. Os testes do livro conferem isso
+# no navegador e comparam, para mais de vinte prefixos (com e sem acento), a distribuição do
+# próximo caractere calculada pela página com a do PyTorch, com os mesmos pesos.
 #
 # ## Pela linha de comando
 #

@@ -187,6 +187,7 @@ def test_what_the_network_sees(widget, torch_model):
 
 def test_keyboard_only_generation(widget):
     page, _, _ = widget
+    _generate(page, temperature="1", seed="9")  # campos válidos (os testes anteriores mexeram)
     prefix = page.locator("form.nomes-gerador input[name=prefixo]")
     prefix.fill("")
     prefix.focus()

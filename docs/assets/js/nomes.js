@@ -245,6 +245,13 @@ export function pageModel() {
   return loading;
 }
 
+const LEGENDS = {
+  p: "Cor: do vermelho (letra pouco provável para a rede) ao verde (muito provável).",
+  h: "Cor: laranja para valores positivos, azul para negativos; mais forte, mais longe de zero (h vai de −1 a 1).",
+  z: "Cor: mais forte, mais perto de 1 (a porta vai de 0 a 1; z perto de 1 mantém o estado anterior).",
+  r: "Cor: mais forte, mais perto de 1 (a porta vai de 0 a 1; r perto de 0 faz a candidata n ignorar o estado anterior).",
+};
+
 const GATES = {
   h: "estado h",
   z: "porta de atualização z",
@@ -309,6 +316,7 @@ function build(root) {
           </div>
           <div class="nomes-sugestoes" role="group" aria-label="Unidades sugeridas"></div>
           <div class="nomes-letras" role="list" aria-label="Letras do nome, com o valor de cada uma"></div>
+          <p class="nomes-ajuda nomes-legenda"></p>
           <p class="nomes-resumo" role="status" aria-live="polite"></p>
         </fieldset>
       </form>
@@ -401,6 +409,7 @@ function showTrace(ui, model) {
   const kind = f.cor.value;
   const unit = Number(f.unidade.value);
   f.unidade.disabled = kind === "p";
+  form.querySelector(".nomes-legenda").textContent = LEGENDS[kind];
   if (unknown.length) {
     box.replaceChildren();
     summary.textContent = `O nome tem caracteres que o modelo não conhece: ` +

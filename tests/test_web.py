@@ -8,6 +8,7 @@ volta à mesma lista, e ``scripts/paginas.py`` grava os arquivos que uma célula
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from recorrente.web import (
     load_exported_name_model,
     pack_names,
     unit_correlations,
+    unit_profile,
     unpack_names,
 )
 
@@ -115,6 +117,11 @@ def test_unit_correlations_finds_a_unit_that_is_the_position(model_and_vocab) ->
         model.rnn.bias_hh_l0[hidden] = 2.0  # z_0 = sigmoide(2): h_0 sobe devagar até n_0
     table = unit_correlations(model, vocab, NAMES)
     assert table.loc[("h", 0), "letras lidas"] > 0.9
+    profile = unit_profile(model, vocab, NAMES, [("h", 0), ("z", 0)], max_read=4)
+    assert list(profile.index) == ["h 0", "z 0"] and list(profile.columns) == [1, 2, 3, 4]
+    assert profile.loc["h 0"].is_monotonic_increasing
+    z_0 = 1 / (1 + math.exp(-2))  # z_0 = sigmoide(2) em todo passo
+    assert profile.loc["z 0"].sub(z_0).abs().max() < 1e-6
 
 
 def test_site_files_output_becomes_page_files(tmp_path) -> None:

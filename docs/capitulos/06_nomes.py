@@ -43,7 +43,13 @@ from recorrente.generation import greedy_name, sample_names, sample_quality
 from recorrente.models import SequenceModel
 from recorrente.plotting.names import learning_curves, length_distribution
 from recorrente.training import History, TrainConfig, evaluate, fit
-from recorrente.web import SiteFiles, export_name_model, pack_names, unit_correlations
+from recorrente.web import (
+    SiteFiles,
+    export_name_model,
+    pack_names,
+    unit_correlations,
+    unit_profile,
+)
 
 torch.set_num_threads(1)  # redes pequenas: uma thread basta e não disputa a CPU
 torch.manual_seed(0)
@@ -599,9 +605,21 @@ assert position.abs().max() > 0.6 and vowel.abs().max() > 0.4
 assert reach.max() < position.abs().max()
 
 # %% [markdown]
+# Uma correlação resume a relação num número só. Para ver a forma, a média de cada uma das
+# duas unidades mais ligadas à posição depois de 1, 2, ..., 10 letras lidas:
+
+# %%
+profile = unit_profile(final_model, vocab, split.val[:3000],
+                       [(e["gate"], e["unit"]) for e in suggested if e["feature"] == "letras lidas"])
+table(profile, 2)
+
+# %% [markdown]
 # Guarda, em boa medida. A unidade 74 do estado tem correlação de −0,77 com o número de letras
-# lidas (ela desce à medida que o nome avança), e a unidade 12 da porta de atualização, de
-# −0,79. Com as letras que **faltam**, a correlação mais forte é menor (0,66) e vem das mesmas
+# lidas, e a unidade 12 da porta de atualização, de −0,79; o perfil mostra formas diferentes.
+# A unidade 74 de $h$ vale 0,97 depois da primeira letra, troca de sinal na terceira e fica
+# perto de −1 da sexta em diante: marca o começo do nome mais do que conta letras. A 12 de
+# $z$ desce devagar, de 0,96 na segunda letra a 0,03 na décima: é a mais parecida com um
+# contador. Com as letras que **faltam**, a correlação mais forte é menor (0,66) e vem das mesmas
 # unidades: como o que falta é o tamanho menos o que já foi lido, uma unidade que acompanha a
 # posição também se correlaciona com o que falta. Não apareceu uma unidade que saiba mais do
 # fim do nome do que da posição. A informação que falta a um n-grama, quantas letras já foram
@@ -641,7 +659,7 @@ SiteFiles({"nomes-gru.bin": export_name_model(final_model, vocab, units=suggeste
 # Em "O que a rede vê", cada letra do nome leva a probabilidade que a rede deu a ela, lendo da
 # esquerda para a direita, e o "fim" é a probabilidade de o nome acabar ali; a média de
 # $-\ln p$ nessas posições é a NLL do nome, a régua da tabela final. Os botões escolhem as
-# unidades da tabela acima: com a unidade 74 de $h$, um nome longo mostra o valor descendo
+# unidades medidas acima: com a unidade 12 de $z$, um nome longo mostra o valor descendo
 # letra a letra.
 
 # %%

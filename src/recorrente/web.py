@@ -61,6 +61,7 @@ __all__ = [
     "load_exported_name_model",
     "pack_names",
     "unit_correlations",
+    "unit_profile",
     "unpack_names",
 ]
 
@@ -259,7 +260,38 @@ def unpack_names(data: bytes) -> list[str]:
 _VOWELS = frozenset("aeiouáéíóúâêôãõàü")
 
 
+_FEATURES = ["letras lidas", "letras que faltam", "vogal"]
+
+
 @torch.no_grad()
+def _read_names(
+    model: SequenceModel, vocab: CharVocab, names: Sequence[str]
+) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
+    """Ativações ``h``, ``z`` e ``r`` depois de cada letra de cada nome, e as três medidas."""
+    cell = GRUCell(model.config["embedding_size"], model.config["hidden_size"])
+    cell.load_torch_weights(model.rnn)
+    x, _ = vocab.encode_batch(list(names))
+    lengths = torch.tensor([len(n) for n in names])
+    embedded = model.embedding(x)
+    state = cell.initial_state(len(names))
+    values: dict[str, list[torch.Tensor]] = {"h": [], "z": [], "r": []}
+    features: list[torch.Tensor] = []
+    vowel_ids = torch.tensor([ch in _VOWELS for ch in vocab.chars], dtype=torch.float32)
+    for t in range(x.size(1)):
+        gates = cell.gate_values(embedded[:, t], state)
+        state = (gates["h"],)
+        if t == 0:
+            continue  # o passo que lê o "." do começo: ainda nenhuma letra
+        valid = t <= lengths
+        for key in values:
+            values[key].append(gates[key][valid])
+        read = torch.full((int(valid.sum()),), float(t))
+        features.append(
+            torch.stack([read, lengths[valid] - read, vowel_ids[x[valid, t]]], dim=1)
+        )
+    return {key: torch.cat(chunks) for key, chunks in values.items()}, torch.cat(features)
+
+
 def unit_correlations(model: SequenceModel, vocab: CharVocab, names: Sequence[str]) -> pd.DataFrame:
     """Correlação de cada unidade do estado e das portas da GRU com a posição e a letra lida.
 
@@ -287,41 +319,63 @@ def unit_correlations(model: SequenceModel, vocab: CharVocab, names: Sequence[st
         >>> table.shape, table.index[0] == ("h", 0)
         ((12, 3), True)
     """
-    cell = GRUCell(model.config["embedding_size"], model.config["hidden_size"])
-    cell.load_torch_weights(model.rnn)
-    x, y = vocab.encode_batch(list(names))
-    lengths = torch.tensor([len(n) for n in names])
-    embedded = model.embedding(x)
-    state = cell.initial_state(len(names))
-    values: dict[str, list[torch.Tensor]] = {"h": [], "z": [], "r": []}
-    features: list[torch.Tensor] = []
-    vowel_ids = torch.tensor([ch in _VOWELS for ch in vocab.chars], dtype=torch.float32)
-    for t in range(x.size(1)):
-        gates = cell.gate_values(embedded[:, t], state)
-        state = (gates["h"],)
-        if t == 0:
-            continue  # o passo que lê o "." do começo: ainda nenhuma letra
-        valid = t <= lengths
-        for key in values:
-            values[key].append(gates[key][valid])
-        read = torch.full((int(valid.sum()),), float(t))
-        features.append(
-            torch.stack([read, lengths[valid] - read, vowel_ids[x[valid, t]]], dim=1)
-        )
-    feats = torch.cat(features).double()
+    values, features = _read_names(model, vocab, names)
+    feats = features.double()
     feats = (feats - feats.mean(0)) / feats.std(0)
     rows, index = [], []
-    for key, chunks in values.items():
-        acts = torch.cat(chunks).double()
+    for key, acts in values.items():
+        acts = acts.double()
         acts = (acts - acts.mean(0)) / acts.std(0).clamp_min(1e-12)
-        corr = acts.T @ feats / (len(acts) - 1)  # (H, 3)
-        rows.append(corr.numpy())
+        rows.append((acts.T @ feats / (len(acts) - 1)).numpy())  # (H, 3)
         index += [(key, unit) for unit in range(acts.size(1))]
     return pd.DataFrame(
         np.concatenate(rows),
         index=pd.MultiIndex.from_tuples(index, names=["ativação", "unidade"]),
-        columns=["letras lidas", "letras que faltam", "vogal"],
+        columns=_FEATURES,
     )
+
+
+def unit_profile(
+    model: SequenceModel,
+    vocab: CharVocab,
+    names: Sequence[str],
+    units: Sequence[tuple[str, int]],
+    max_read: int = 10,
+) -> pd.DataFrame:
+    """A média de cada unidade escolhida depois de 1, 2, ... letras lidas.
+
+    Uma correlação resume a relação numa conta só; o perfil mostra a forma: se a unidade
+    desce devagar, letra a letra, ou troca de valor logo no começo e depois fica parada. Cada
+    coluna é a média entre os nomes que têm pelo menos aquele tamanho.
+
+    Parâmetros:
+        model: um :class:`~recorrente.models.SequenceModel` GRU de uma camada.
+        vocab: o vocabulário do modelo.
+        names: os nomes lidos.
+        units: pares ``(ativação, unidade)``, com a ativação ``"h"``, ``"z"`` ou ``"r"``.
+        max_read: até quantas letras lidas.
+
+    Retorna:
+        Uma tabela com uma linha por unidade (``"h 74"``) e uma coluna por letras lidas.
+
+    Exemplo:
+        >>> vocab = CharVocab.from_names(["ana", "bia", "caio"])
+        >>> model = SequenceModel(len(vocab), len(vocab), 4, "gru", embedding_size=3)
+        >>> unit_profile(model, vocab, ["ana", "caio"], [("h", 0), ("z", 3)]).shape
+        (2, 4)
+    """
+    values, features = _read_names(model, vocab, names)
+    read = features[:, 0].long()
+    keep = read <= max_read
+    columns = {
+        f"{gate} {unit}": pd.Series(values[gate][keep, unit].numpy())
+        .groupby(read[keep].numpy())
+        .mean()
+        for gate, unit in units
+    }
+    profile = pd.DataFrame(columns).T
+    profile.columns.name = "letras lidas"
+    return profile
 
 
 class SiteFiles:

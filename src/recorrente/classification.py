@@ -211,7 +211,7 @@ def reliability_table(
 
     Retorna:
         Uma linha por faixa com nomes: ``"de"``, ``"até"``, ``"nomes"``,
-        ``"estimativa média"`` e ``"fração no censo"``.
+            ``"estimativa média"`` e ``"fração no censo"``.
 
     Exemplo:
         >>> reliability_table([0.1, 0.15, 0.9], [0.0, 0.5, 1.0], num_bins=2)

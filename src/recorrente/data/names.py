@@ -88,7 +88,7 @@ def load_census_sex_counts() -> dict[str, tuple[int, int]]:
 
     Retorna:
         Nome normalizado (minúsculas, sem acentos) → ``(feminino, masculino)``, em ordem
-        alfabética.
+            alfabética.
 
     Exemplo:
         >>> counts = load_census_sex_counts()

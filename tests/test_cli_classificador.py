@@ -6,6 +6,7 @@ import re
 
 import pytest
 import torch
+from test_cli_nomes import _error  # o mesmo critério: uma linha, código 2, sem traceback
 
 from recorrente.classification import CLASSIFIER_TASK, load_name_classifier
 from recorrente.cli import main
@@ -37,15 +38,6 @@ def one_thread():
     torch.set_num_threads(1)  # rede pequena: uma thread é mais rápida numa CPU disputada
     yield
     torch.set_num_threads(threads)
-
-
-def _error(capsys, argv) -> str:
-    code = main(argv)
-    err = capsys.readouterr().err
-    assert code == 2, err
-    assert "Traceback" not in err
-    assert err.startswith("recorrente: erro: ") and err.count("\n") == 1
-    return err
 
 
 def test_classify_prints_ptbr_shares(classifier, capsys):

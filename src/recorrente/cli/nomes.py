@@ -35,21 +35,7 @@ def register(subparsers) -> None:
                        "(padrão: nomes do Censo 2010 do IBGE)")
     train.add_argument("--modelo", choices=["rnn", "gru", "lstm"], default="gru",
                        help="tipo de rede recorrente (padrão: gru)")
-    train.add_argument("--tamanho", type=positive_int, default=128,
-                       help="tamanho do estado oculto (padrão: 128)")
-    train.add_argument("--epocas", type=positive_int, default=5,
-                       help="número máximo de épocas (padrão: 5)")
-    train.add_argument("--segundos", type=float, default=None,
-                       help="orçamento de tempo; para ao fim da época que o ultrapassar")
-    train.add_argument("--lote", type=positive_int, default=256,
-                       help="nomes por lote (padrão: 256)")
-    train.add_argument("--taxa", type=float, default=3e-3,
-                       help="taxa de aprendizado (padrão: 0.003)")
-    train.add_argument("--saida", type=Path, default=Path("nomes.pt"),
-                       help="onde gravar o checkpoint (padrão: nomes.pt)")
-    train.add_argument("--semente", type=int, default=0, help="semente (padrão: 0)")
-    train.add_argument("--sobrescrever", action="store_true",
-                       help="permite substituir um checkpoint que já existe")
+    _add_training_options(train, size=128, epochs=5, batch=256, lr="0.003", output="nomes.pt")
     train.set_defaults(func=_train)
 
     gen = commands.add_parser("gerar", help="gera nomes com um checkpoint",
@@ -85,21 +71,8 @@ def register(subparsers) -> None:
                          help="tipo de rede recorrente (padrão: gru)")
     fit_cls.add_argument("--bidirecional", action="store_true",
                          help="lê o nome nos dois sentidos")
-    fit_cls.add_argument("--tamanho", type=positive_int, default=32,
-                         help="tamanho do estado oculto (padrão: 32)")
-    fit_cls.add_argument("--epocas", type=positive_int, default=4,
-                         help="número máximo de épocas (padrão: 4)")
-    fit_cls.add_argument("--segundos", type=float, default=None,
-                         help="orçamento de tempo; para ao fim da época que o ultrapassar")
-    fit_cls.add_argument("--lote", type=positive_int, default=512,
-                         help="nomes por lote (padrão: 512)")
-    fit_cls.add_argument("--taxa", type=float, default=1e-2,
-                         help="taxa de aprendizado (padrão: 0.01)")
-    fit_cls.add_argument("--saida", type=Path, default=Path("classificador.pt"),
-                         help="onde gravar o checkpoint (padrão: classificador.pt)")
-    fit_cls.add_argument("--semente", type=int, default=0, help="semente (padrão: 0)")
-    fit_cls.add_argument("--sobrescrever", action="store_true",
-                         help="permite substituir um checkpoint que já existe")
+    _add_training_options(fit_cls, size=32, epochs=4, batch=512, lr="0.01",
+                          output="classificador.pt")
     fit_cls.set_defaults(func=_train_classifier)
 
     cls = commands.add_parser(
@@ -116,6 +89,39 @@ def register(subparsers) -> None:
     parser.set_defaults(func=lambda args: parser.print_help())
 
 
+def _add_training_options(
+    parser: argparse.ArgumentParser, *, size: int, epochs: int, batch: int, lr: str, output: str
+) -> None:
+    """As opções comuns aos dois treinos, com os padrões de cada um."""
+    parser.add_argument("--tamanho", type=positive_int, default=size,
+                        help=f"tamanho do estado oculto (padrão: {size})")
+    parser.add_argument("--epocas", type=positive_int, default=epochs,
+                        help=f"número máximo de épocas (padrão: {epochs})")
+    parser.add_argument("--segundos", type=float, default=None,
+                        help="orçamento de tempo; para ao fim da época que o ultrapassar")
+    parser.add_argument("--lote", type=positive_int, default=batch,
+                        help=f"nomes por lote (padrão: {batch})")
+    parser.add_argument("--taxa", type=float, default=float(lr),
+                        help=f"taxa de aprendizado (padrão: {lr})")
+    parser.add_argument("--saida", type=Path, default=Path(output),
+                        help=f"onde gravar o checkpoint (padrão: {output})")
+    parser.add_argument("--semente", type=int, default=0, help="semente (padrão: 0)")
+    parser.add_argument("--sobrescrever", action="store_true",
+                        help="permite substituir um checkpoint que já existe")
+
+
+def _check_training_options(args: argparse.Namespace) -> None:
+    """Recusa as opções ruins antes de carregar dados ou treinar (nada é gravado)."""
+    if args.saida.exists() and not args.sobrescrever:
+        raise InputError(
+            f"O arquivo {args.saida} já existe; escolha outro --saida ou use --sobrescrever."
+        )
+    if args.segundos is not None and not args.segundos > 0:
+        raise InputError(f"--segundos precisa ser maior que zero; recebi {args.segundos}.")
+    if not args.taxa > 0:
+        raise InputError(f"--taxa precisa ser maior que zero; recebi {args.taxa}.")
+
+
 def _train(args: argparse.Namespace) -> int:
     from recorrente.data.names import (
         SPLIT_SEED,
@@ -128,14 +134,7 @@ def _train(args: argparse.Namespace) -> int:
     from recorrente.models import SequenceModel
     from recorrente.training import TrainConfig, evaluate, fit, save_checkpoint
 
-    if args.saida.exists() and not args.sobrescrever:
-        raise InputError(
-            f"O arquivo {args.saida} já existe; escolha outro --saida ou use --sobrescrever."
-        )
-    if args.segundos is not None and not args.segundos > 0:
-        raise InputError(f"--segundos precisa ser maior que zero; recebi {args.segundos}.")
-    if not args.taxa > 0:
-        raise InputError(f"--taxa precisa ser maior que zero; recebi {args.taxa}.")
+    _check_training_options(args)
     if args.dados is None:
         split, source = census_split(), "censo"
     else:
@@ -202,14 +201,7 @@ def _train_classifier(args: argparse.Namespace) -> int:
     from recorrente.models import NameClassifier
     from recorrente.training import TrainConfig, fit, save_checkpoint
 
-    if args.saida.exists() and not args.sobrescrever:
-        raise InputError(
-            f"O arquivo {args.saida} já existe; escolha outro --saida ou use --sobrescrever."
-        )
-    if args.segundos is not None and not args.segundos > 0:
-        raise InputError(f"--segundos precisa ser maior que zero; recebi {args.segundos}.")
-    if not args.taxa > 0:
-        raise InputError(f"--taxa precisa ser maior que zero; recebi {args.taxa}.")
+    _check_training_options(args)
     split, counts = census_split(), load_census_sex_counts()
     vocab = CharVocab.from_names(split.train + split.val + split.test)
     torch.manual_seed(args.semente)

@@ -113,7 +113,8 @@ people_train, people_test = (census.loc[part, "pessoas"].to_numpy()
                              for part in (split.train, split.test))
 print(f"treino {num(len(split.train), 0)} | validação {num(len(split.val), 0)} | "
       f"teste {num(len(split.test), 0)} nomes")
-print(f"fração feminina média por nome: treino {num(q_train.mean())}, teste {num(q_test.mean())}")
+print(f"fração feminina média por nome: treino {num(q_train.mean())}, "
+      f"teste {num(q_test.mean())}")
 assert not set(split.train) & set(split.test) and not set(split.val) & set(split.test)
 
 # %% [markdown]
@@ -153,8 +154,8 @@ print(f"perda de 3 nomes à mão: {num(by_hand.item(), 6)}; soft_cross_entropy: 
       f"{num(soft_cross_entropy(z, q).item(), 6)}")
 torch.testing.assert_close(soft_cross_entropy(z, q), by_hand)
 torch.testing.assert_close(soft_cross_entropy(z, q), F.binary_cross_entropy_with_logits(z, q))
-torch.testing.assert_close(  # a mesma entropia cruzada de duas classes, logits (z, 0)
-    soft_cross_entropy(z, q), F.cross_entropy(torch.stack([z, 0 * z], 1), torch.stack([q, 1 - q], 1)))
+two_classes = F.cross_entropy(torch.stack([z, 0 * z], 1), torch.stack([q, 1 - q], 1))
+torch.testing.assert_close(soft_cross_entropy(z, q), two_classes)  # logits (z, 0)
 
 # %% [markdown]
 # A perda do pacote (`soft_cross_entropy`) é a fórmula acima, e dá o mesmo que as duas
@@ -183,7 +184,8 @@ def scores(predicted_train, predicted_test):
     """As medidas de um modelo, no treino e no teste."""
     return {"acerto por nome (treino)": name_accuracy(predicted_train, q_train),
             "acerto por nome (teste)": name_accuracy(predicted_test, q_test),
-            "acerto por pessoa (treino)": person_accuracy(predicted_train, q_train, people_train),
+            "acerto por pessoa (treino)":
+                person_accuracy(predicted_train, q_train, people_train),
             "acerto por pessoa (teste)": person_accuracy(predicted_test, q_test, people_test),
             "log-loss (treino)": log_loss(predicted_train, q_train),
             "log-loss (teste)": log_loss(predicted_test, q_test),
@@ -191,8 +193,9 @@ def scores(predicted_train, predicted_test):
 
 
 start = time.process_time()
-baselines = {"maioria": MajorityBaseline(), "última letra": LastLetterRule(),
-             "regressão logística": SuffixLogisticRegression(max_suffix=5, max_prefix=2, C=1.0)}
+baselines = {"maioria": MajorityBaseline(),
+             "última letra": LastLetterRule(),
+             "regressão logística": SuffixLogisticRegression(max_suffix=5, max_prefix=2, C=1)}
 baseline_rows, baseline_test = {}, {}
 for label, model in baselines.items():
     model.fit(split.train, q_train)
@@ -283,10 +286,11 @@ for label, (kind, bidirectional) in NETWORKS.items():
         model = train_classifier(kind, bidirectional, seed)
         networks[label, seed] = model
         predictions[label, seed] = predict_shares(model, split.test, vocab)
+        val_loss = log_loss(predict_shares(model, split.val, vocab), q_val)
+        train_shares = predict_shares(model, split.train, vocab)
         runs.append({"modelo": label, "semente": seed, "parâmetros": model.num_parameters(),
-                     "log-loss (validação)": log_loss(predict_shares(model, split.val, vocab),
-                                                      q_val),
-                     **scores(predict_shares(model, split.train, vocab), predictions[label, seed])})
+                     "log-loss (validação)": val_loss,
+                     **scores(train_shares, predictions[label, seed])})
 runs = pd.DataFrame(runs)
 rnn_seconds = time.process_time() - start
 print(f"{len(NETWORKS)} redes × {len(SEEDS)} sementes, {num(sum(u for _, u in PHASES), 0)} "
@@ -297,7 +301,7 @@ METRICS = list(scores(q_train, q_test))
 
 
 def summary(label):
-    """A linha da tabela de um modelo: média (menor–maior) nas sementes, ou o valor único."""
+    """A linha de um modelo: média (menor–maior) nas sementes, ou o valor único."""
     if label in baseline_rows:
         row = baseline_rows[label]
         return {"parâmetros": None, **{m: pct(row[m]) if "acerto" in m else num(row[m])
@@ -352,7 +356,8 @@ for label in ("GRU", "LSTM"):  # empate no acerto por nome: o sinal muda com a s
 assert logistic_gap > gaps.max() + 0.005
 for direction in ("", " bidirecional"):  # GRU e LSTM: as faixas das sementes se sobrepõem
     for metric in ("acerto por nome (teste)", "log-loss (teste)"):
-        gru, lstm = (runs[runs["modelo"] == f"{kind}{direction}"][metric] for kind in ("GRU", "LSTM"))
+        gru, lstm = (runs[runs["modelo"] == f"{kind}{direction}"][metric]
+                     for kind in ("GRU", "LSTM"))
         assert gru.min() <= lstm.max() and lstm.min() <= gru.max()
 
 # %% [markdown]
@@ -392,7 +397,7 @@ ending = [(n, q) for n, q in zip(split.train, q_train, strict=True) if n.endswit
 print(f"nomes de treino terminados em '{heavy[-4:]}': {len(ending)}, fração feminina média "
       f"{num(np.mean([q for _, q in ending]))}; alguns: "
       + ", ".join(n for n, _ in sorted(ending, key=lambda t: t[1])[:5]))
-assert share > 0.015
+assert heavy == "renata" and share > 0.015
 
 # %% [markdown]
 # É "renata": sozinha, 1,8% das pessoas do teste. Como o acerto por pessoa conta pessoas,
@@ -436,8 +441,10 @@ for label, predicted in {"maioria": baseline_test["maioria"], **curves}.items():
     print(f"{label:30s} ECE no teste {num(expected_calibration_error(predicted, q_test), 4)}; "
           f"estimativas entre 0,1 e 0,9: {pct(np.mean((predicted > 0.1) & (predicted < 0.9)))}")
 bins = reliability_table(best_test, q_test)
-bins.index = [f"{num(a, 1)} a {num(b, 1)}" for a, b in zip(bins["de"], bins["até"], strict=True)]
-assert results["ECE (teste)"].map(lambda text: float(text.split()[0].replace(",", "."))).max() < 0.015
+bins.index = [f"{num(a, 1)} a {num(b, 1)}"
+              for a, b in zip(bins["de"], bins["até"], strict=True)]
+assert runs["ECE (teste)"].max() < 0.015
+assert all(row["ECE (teste)"] < 0.015 for row in baseline_rows.values())
 table(bins.drop(columns=["de", "até"]).rename_axis(f"faixa ({best}, semente 0)"), {"nomes": 0})
 
 # %%
@@ -491,13 +498,19 @@ test["ambíguo"] = np.minimum(test["q"], 1 - test["q"]) > 0.1
 groups = {}
 for ambiguous, part in test.groupby("ambíguo"):
     key = "ambíguos (minoria > 10%)" if ambiguous else "os demais"
+    logistic_error = (part["regressão logística"] - part["q"]).abs().mean()
     groups[key] = {"nomes": len(part),
                    "|p − q| médio, rede": (part["rede"] - part["q"]).abs().mean(),
-                   "|p − q| médio, regressão": (part["regressão logística"] - part["q"]).abs().mean(),
+                   "|p − q| médio, regressão": logistic_error,
                    "acerto por nome, rede": name_accuracy(part["rede"], part["q"]),
                    "estimativa entre 0,1 e 0,9, rede": part["rede"].between(0.1, 0.9).mean()}
 groups = pd.DataFrame(groups).T
-table(groups, {"nomes": 0}, percent=["acerto por nome, rede", "estimativa entre 0,1 e 0,9, rede"])
+hard, easy = groups.loc["ambíguos (minoria > 10%)"], groups.loc["os demais"]
+assert hard["|p − q| médio, rede"] > 2 * easy["|p − q| médio, rede"]
+assert easy["|p − q| médio, rede"] < easy["|p − q| médio, regressão"]
+assert hard["estimativa entre 0,1 e 0,9, rede"] > 0.5
+table(groups, {"nomes": 0},
+      percent=["acerto por nome, rede", "estimativa entre 0,1 e 0,9, rede"])
 
 # %%
 table(test[test["ambíguo"]].nlargest(8, "pessoas").drop(columns="ambíguo"), {"pessoas": 0},
@@ -528,6 +541,10 @@ invented = pd.DataFrame({
     "rede": predict_shares(networks[best, 0], typed, vocab),
     "regressão logística": baselines["regressão logística"].predict(typed),
     "última letra": baselines["última letra"].predict(typed)}, index=typed)
+assert (invented.loc[["ludmilo", "gabriello", "kelvinho"], "rede"] < 0.1).all()
+assert (invented.loc[["cristofina", "mariaclara"], "rede"] > 0.9).all()
+assert invented.loc["recorrente", "última letra"] > 0.5
+assert invented.loc["recorrente", ["rede", "regressão logística"]].max() < 0.1
 table(invented, percent=["rede", "regressão logística", "última letra"],
       labels={"no censo": "fração feminina no censo", "rede": "estimativa da rede"})
 

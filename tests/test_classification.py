@@ -61,8 +61,8 @@ def test_soft_cross_entropy_matches_torch(seed):
     # com rótulos 0/1, é a entropia cruzada comum
     hard = (q > 0.5).double()
     torch.testing.assert_close(
-        soft_cross_entropy(z, hard), F.cross_entropy(torch.stack([torch.zeros_like(z), z], 1),
-                                                     hard.long())
+        soft_cross_entropy(z, hard),
+        F.cross_entropy(torch.stack([torch.zeros_like(z), z], 1), hard.long()),
     )
 
 
@@ -87,8 +87,9 @@ NAMES = ["ana", "bernardo", "li", "maximiliano", "eva", "o"]
 def test_packed_batch_equals_each_name_alone(kind, bidirectional, num_layers):
     vocab = CharVocab.from_names(NAMES)
     torch.manual_seed(0)
-    model = NameClassifier(len(vocab), 6, kind, embedding_size=5, num_layers=num_layers,
-                           bidirectional=bidirectional).eval()
+    model = NameClassifier(
+        len(vocab), 6, kind, embedding_size=5, num_layers=num_layers, bidirectional=bidirectional
+    ).eval()
     with torch.no_grad():
         batched, _ = model(vocab.encode_padded(NAMES))
         alone = torch.cat([model(vocab.encode_padded([n]))[0] for n in NAMES])
@@ -191,8 +192,10 @@ def test_log_loss_by_hand():
     assert math.isfinite(log_loss([0.0, 1.0], [1.0, 0.0]))  # estimativas extremas: finita
     torch.testing.assert_close(
         torch.tensor(log_loss(predicted, shares)),
-        soft_cross_entropy(torch.logit(torch.tensor(predicted, dtype=torch.float64)),
-                           torch.tensor(shares, dtype=torch.float64)).float(),
+        soft_cross_entropy(
+            torch.logit(torch.tensor(predicted, dtype=torch.float64)),
+            torch.tensor(shares, dtype=torch.float64),
+        ).float(),
     )
 
 

@@ -28,8 +28,9 @@ def classifier(tmp_path):
 @pytest.fixture()
 def generator_checkpoint(tmp_path):
     model = SequenceModel(len(ALPHABET), len(ALPHABET), hidden_size=4)
-    return save_checkpoint(tmp_path / "gerador.pt", model,
-                           {"task": "nomes", "vocab": ALPHABET.to_dict()})
+    return save_checkpoint(
+        tmp_path / "gerador.pt", model, {"task": "nomes", "vocab": ALPHABET.to_dict()}
+    )
 
 
 @pytest.fixture()
@@ -41,8 +42,10 @@ def one_thread():
 
 
 def test_classify_prints_ptbr_shares(classifier, capsys):
-    assert main(["nomes", "classificar", "Maria", "João", "xuxo",
-                 "--checkpoint", str(classifier)]) == 0
+    assert (
+        main(["nomes", "classificar", "Maria", "João", "xuxo", "--checkpoint", str(classifier)])
+        == 0
+    )
     out = capsys.readouterr().out
     lines = out.strip().splitlines()
     assert len(lines) == 4  # o cabeçalho e um nome por linha
@@ -61,24 +64,26 @@ def test_classify_errors(tmp_path, classifier, capsys):
     assert "fora do vocabulário" in _error(capsys, [*cls, "R2D2"])
     assert "vazio" in _error(capsys, [*cls, ""])
     assert "vazio" in _error(capsys, [*cls, "ana", "   "])
-    assert "não existe" in _error(capsys, ["nomes", "classificar", "ana", "--checkpoint",
-                                           str(tmp_path / "nada.pt")])
+    assert "não existe" in _error(
+        capsys, ["nomes", "classificar", "ana", "--checkpoint", str(tmp_path / "nada.pt")]
+    )
 
 
 def test_checkpoint_of_the_wrong_kind(tmp_path, classifier, generator_checkpoint, capsys):
-    err = _error(capsys, ["nomes", "classificar", "ana", "--checkpoint",
-                          str(generator_checkpoint)])
+    err = _error(capsys, ["nomes", "classificar", "ana", "--checkpoint", str(generator_checkpoint)])
     assert "não de um classificador de nomes" in err and "treinar-classificador" in err
     for action in (["gerar"], ["avaliar"]):
         err = _error(capsys, ["nomes", *action, "--checkpoint", str(classifier)])
         assert "não de um modelo que gera nomes" in err
     junk = tmp_path / "lixo.pt"
     junk.write_bytes(b"isto nao e um checkpoint")
-    assert "não é um checkpoint" in _error(capsys, ["nomes", "classificar", "ana",
-                                                    "--checkpoint", str(junk)])
+    assert "não é um checkpoint" in _error(
+        capsys, ["nomes", "classificar", "ana", "--checkpoint", str(junk)]
+    )
     other = save_checkpoint(tmp_path / "bolsa.pt", torch.nn.Linear(2, 2), {"task": "bolsa"})
-    assert "classificador" in _error(capsys, ["nomes", "classificar", "ana",
-                                              "--checkpoint", str(other)])
+    assert "classificador" in _error(
+        capsys, ["nomes", "classificar", "ana", "--checkpoint", str(other)]
+    )
 
 
 def test_train_classifier_refuses_bad_options_before_training(tmp_path, classifier, capsys):
@@ -95,8 +100,23 @@ def test_train_classifier_refuses_bad_options_before_training(tmp_path, classifi
 @pytest.mark.slow
 def test_train_then_classify(tmp_path, one_thread, capsys):
     out = tmp_path / "c.pt"
-    assert main(["nomes", "treinar-classificador", "--tamanho", "4", "--epocas", "1",
-                 "--lote", "4096", "--saida", str(out)]) == 0
+    assert (
+        main(
+            [
+                "nomes",
+                "treinar-classificador",
+                "--tamanho",
+                "4",
+                "--epocas",
+                "1",
+                "--lote",
+                "4096",
+                "--saida",
+                str(out),
+            ]
+        )
+        == 0
+    )
     trained = capsys.readouterr().out
     assert re.search(r"acerto por nome \d+,\d%, log-loss \d,\d{3} nats", trained), trained
     model, vocab = load_name_classifier(out)

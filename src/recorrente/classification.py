@@ -110,8 +110,9 @@ def _chosen_share(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     return np.where(p >= 0.5, q, 1.0 - q)
 
 
-def name_accuracy(predicted: Sequence[float] | np.ndarray, shares: Sequence[float] | np.ndarray
-                  ) -> float:
+def name_accuracy(
+    predicted: Sequence[float] | np.ndarray, shares: Sequence[float] | np.ndarray
+) -> float:
     """Fração dos nomes em que a classe escolhida é a da maioria no censo (cada nome vale 1).
 
     A classe escolhida é feminino quando a estimativa é pelo menos 0,5. Num nome com
@@ -162,8 +163,11 @@ def person_accuracy(
     return float(np.sum(w * _chosen_share(p, q)) / np.sum(w))
 
 
-def log_loss(predicted: Sequence[float] | np.ndarray, shares: Sequence[float] | np.ndarray,
-             people: Sequence[float] | np.ndarray | None = None) -> float:
+def log_loss(
+    predicted: Sequence[float] | np.ndarray,
+    shares: Sequence[float] | np.ndarray,
+    people: Sequence[float] | np.ndarray | None = None,
+) -> float:
     """Entropia cruzada média (nats) das estimativas contra as frações do censo.
 
     É :func:`soft_cross_entropy` com as estimativas já em fração; para não dar
@@ -228,9 +232,15 @@ def reliability_table(
     for b in range(num_bins):
         inside = which == b
         if inside.any():
-            rows.append({"de": edges[b], "até": edges[b + 1], "nomes": int(inside.sum()),
-                         "estimativa média": p[inside].mean(),
-                         "fração no censo": q[inside].mean()})
+            rows.append(
+                {
+                    "de": edges[b],
+                    "até": edges[b + 1],
+                    "nomes": int(inside.sum()),
+                    "estimativa média": p[inside].mean(),
+                    "fração no censo": q[inside].mean(),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -373,8 +383,9 @@ class SuffixLogisticRegression:
         q = np.asarray(shares, dtype=np.float64)
         x = self.vectorizer.fit_transform([self.features(n) for n in names])
         self.model = LogisticRegression(C=self.C, max_iter=1000)
-        self.model.fit(vstack([x, x]), np.r_[np.ones(len(q)), np.zeros(len(q))],
-                       sample_weight=np.r_[q, 1 - q])
+        self.model.fit(
+            vstack([x, x]), np.r_[np.ones(len(q)), np.zeros(len(q))], sample_weight=np.r_[q, 1 - q]
+        )
         return self
 
     def predict(self, names: Sequence[str]) -> np.ndarray:
@@ -415,7 +426,7 @@ def predict_shares(
     model.eval()
     out = []
     for start in range(0, len(names), batch_size):
-        logits, _ = model(vocab.encode_padded(list(names[start:start + batch_size])))
+        logits, _ = model(vocab.encode_padded(list(names[start : start + batch_size])))
         out.append(torch.sigmoid(logits))
     model.train(was_training)
     return torch.cat(out).double().numpy() if out else np.zeros(0)

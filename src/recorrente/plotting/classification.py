@@ -44,8 +44,13 @@ def reliability_diagram(tables: Mapping[str, pd.DataFrame], *, title: str | None
     width = 0.8 / max(len(tables), 1)
     for i, (label, bins) in enumerate(tables.items()):
         color, marker = _PALETTE[i % len(_PALETTE)], _MARKERS[i % len(_MARKERS)]
-        ax.plot(bins["estimativa média"], bins["fração no censo"], marker=marker, color=color,
-                label=label)
+        ax.plot(
+            bins["estimativa média"],
+            bins["fração no censo"],
+            marker=marker,
+            color=color,
+            label=label,
+        )
         step = float((bins["até"] - bins["de"]).iloc[0]) if len(bins) else 0.1
         centers = bins["de"] + step * (0.1 + width * (i + 0.5))
         ax_count.bar(centers, bins["nomes"], width=step * width, color=color, label=label)
@@ -59,6 +64,7 @@ def reliability_diagram(tables: Mapping[str, pd.DataFrame], *, title: str | None
     ax_count.set_xlim(0, 1)
     ax_count.set_xlabel("faixa de estimativa")
     ax_count.set_ylabel("nomes na faixa (escala log)")
-    fig.suptitle(title or "Diagrama de confiabilidade: estimativa contra a fração do censo, "
-                 "por faixa")
+    fig.suptitle(
+        title or "Diagrama de confiabilidade: estimativa contra a fração do censo, por faixa"
+    )
     return fig

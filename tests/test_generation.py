@@ -73,5 +73,5 @@ def test_checkpoint_round_trip(model_and_vocab, tmp_path):
     assert loaded_vocab == vocab
     assert sample_names(loaded, vocab, 5, seed=3) == sample_names(model, vocab, 5, seed=3)
     other = save_checkpoint(tmp_path / "outro.pt", model, {"task": "bolsa"})
-    with pytest.raises(InputError, match="não de um modelo de nomes"):
+    with pytest.raises(InputError, match="não de um modelo que gera nomes"):
         load_name_model(other)

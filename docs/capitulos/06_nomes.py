@@ -91,9 +91,9 @@ assert (people >= 20).sum() == len(people) - 1  # o piso do sigilo, com uma exce
 # necessariamente inventado: pode ter menos de 20 portadores.
 #
 # A divisão é fixa e documentada: os nomes únicos são embaralhados com a semente 2010 e
-# separados em 80% para treino, 10% para <dfn title="conjunto de validação">validação</dfn>
+# separados em 80% para treino, 10% para validação
 # (escolher hiperparâmetros e a melhor época) e 10% para
-# <dfn title="conjunto de teste">teste</dfn>. O teste só é usado na tabela final.
+# teste. O teste só é usado na tabela final.
 
 # %%
 split = census_split()
@@ -116,7 +116,7 @@ assert not set(split.train) & set(split.test)
 # sorteou (veja "Sorteando nomes novos").
 #
 # Num lote, os nomes têm tamanhos diferentes; completamos os mais curtos (preenchimento). Na entrada
-# usamos o índice 0, e no alvo o valor especial `-100`, que a <dfn>entropia cruzada</dfn> ignora: as
+# usamos o índice 0, e no alvo o valor especial `-100`, que a entropia cruzada ignora: as
 # posições preenchidas não contam na perda.
 
 # %%

@@ -278,7 +278,7 @@ def load_name_model(path: str | Path) -> tuple[SequenceModel, CharVocab]:
     extra = payload.get("extra") or {}
     if payload.get("model_class") != "SequenceModel" or extra.get("task") != "nomes":
         raise InputError(
-            f"{path} é um checkpoint do Recorrente, mas não de um modelo de nomes; "
+            f"{path} é um checkpoint do Recorrente, mas não de um modelo que gera nomes; "
             "use um arquivo gravado por 'recorrente nomes treinar'."
         )
     vocab = CharVocab.from_dict(extra.get("vocab") or {})

@@ -18,12 +18,18 @@ from __future__ import annotations
 
 from typing import Literal
 
+import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
+from torch.nn.utils.rnn import pack_padded_sequence
+
+from recorrente.classification import soft_cross_entropy
+from recorrente.errors import InputError
 
 __all__ = [
     "IGNORE_INDEX",
     "RECURRENT_KINDS",
+    "NameClassifier",
     "SequenceModel",
     "WindowRegressor",
     "count_targets",
@@ -176,6 +182,95 @@ class SequenceModel(nn.Module):
         """Um passo de geração: logits do último passo ``(N, C)`` e o novo estado."""
         output, state = self.rnn(self.embedding(x), state)
         return self.head(output[:, -1]), state
+
+    def num_parameters(self) -> int:
+        """Número de parâmetros treináveis."""
+        return sum(p.numel() for p in self.parameters() if p.requires_grad)
+
+
+class NameClassifier(nn.Module):
+    """Muitos para um: as letras de um nome → rede recorrente → um logit da fração feminina.
+
+    A entrada são lotes com preenchimento 0 depois de cada nome
+    (:meth:`recorrente.data.names.CharVocab.encode_padded`). O modelo conta o tamanho
+    de cada nome (os índices diferentes de 0), **empacota** o lote com
+    ``pack_padded_sequence`` e lê o último estado de cada nome em ``h_n``: o do seu
+    último caractere, e não o de um passo de preenchimento. Na rede bidirecional, junta
+    o estado final da direção de ida (última letra) com o da volta (primeira letra).
+    A perda é :func:`recorrente.classification.soft_cross_entropy` contra a fração do
+    censo.
+
+    Parâmetros:
+        vocab_size: quantos símbolos de entrada existem (com o 0 do preenchimento).
+        hidden_size: tamanho do estado oculto (em cada direção).
+        kind: ``"rnn"``, ``"gru"`` ou ``"lstm"``.
+        embedding_size: tamanho do embedding (padrão: ``hidden_size``).
+        num_layers: camadas recorrentes empilhadas.
+        bidirectional: lê o nome nos dois sentidos.
+
+    Exemplo:
+        >>> import torch
+        >>> model = NameClassifier(vocab_size=5, hidden_size=8, kind="lstm", bidirectional=True)
+        >>> x = torch.tensor([[1, 2, 3], [4, 1, 0]])  # o 2º nome tem 2 letras e um preenchimento
+        >>> logits, loss = model(x, torch.tensor([1.0, 0.25]))
+        >>> logits.shape, loss.ndim
+        (torch.Size([2]), 0)
+        >>> alone, _ = model(x[1:, :2])  # o mesmo nome sozinho, sem preenchimento
+        >>> torch.testing.assert_close(alone, logits[1:])
+    """
+
+    def __init__(
+        self,
+        vocab_size: int,
+        hidden_size: int = 64,
+        kind: RecurrentKind = "gru",
+        *,
+        embedding_size: int | None = None,
+        num_layers: int = 1,
+        bidirectional: bool = False,
+    ) -> None:
+        super().__init__()
+        embedding_size = embedding_size or hidden_size
+        self.config = {
+            "vocab_size": vocab_size,
+            "hidden_size": hidden_size,
+            "kind": kind,
+            "embedding_size": embedding_size,
+            "num_layers": num_layers,
+            "bidirectional": bidirectional,
+        }
+        self.embedding = nn.Embedding(vocab_size, embedding_size, padding_idx=0)
+        self.rnn = make_recurrent(
+            kind, embedding_size, hidden_size, num_layers, bidirectional=bidirectional
+        )
+        self.head = nn.Linear(hidden_size * (2 if bidirectional else 1), 1)
+
+    def forward(self, x: Tensor, targets: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
+        """Devolve ``(logits, loss)``; ``logits`` tem forma ``(N,)`` (a fração é a sigmoide dele).
+
+        Parâmetros:
+            x: índices ``(N, T)``, cada nome seguido de zeros (preenchimento).
+            targets: a fração feminina de cada nome, ``(N,)``, entre 0 e 1.
+
+        Levanta:
+            InputError: se algum nome do lote não tem nenhuma letra.
+        """
+        lengths = (x != 0).sum(dim=1)
+        if bool((lengths == 0).any()):
+            raise InputError("Há um nome vazio no lote; escreva pelo menos uma letra.")
+        packed = pack_padded_sequence(
+            self.embedding(x), lengths.cpu(), batch_first=True, enforce_sorted=False
+        )
+        _, h_n = self.rnn(packed)
+        if isinstance(h_n, tuple):  # a LSTM devolve (h_n, c_n)
+            h_n = h_n[0]
+        # h_n: (camadas × direções, N, H); as últimas linhas são as da última camada
+        directions = 2 if self.config["bidirectional"] else 1
+        features = torch.cat(list(h_n[-directions:]), dim=-1)
+        logits = self.head(features).squeeze(-1)
+        if targets is None:
+            return logits, None
+        return logits, soft_cross_entropy(logits, targets)
 
     def num_parameters(self) -> int:
         """Número de parâmetros treináveis."""

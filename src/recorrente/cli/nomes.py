@@ -1,4 +1,4 @@
-"""``recorrente nomes``: treinar, gerar e avaliar modelos de nomes por caracteres."""
+"""``recorrente nomes``: modelos que geram nomes (cap. 6) e o classificador de nomes (cap. 5)."""
 
 from __future__ import annotations
 
@@ -10,17 +10,18 @@ import torch
 
 from recorrente.cli import positive_int
 from recorrente.errors import InputError
-from recorrente.formatting import num
+from recorrente.formatting import num, pct
 
 __all__ = ["register"]
 
 
 def register(subparsers) -> None:
-    """Registra ``nomes treinar``, ``nomes gerar`` e ``nomes avaliar``."""
+    """Registra os subcomandos de ``nomes``: os de geração e os do classificador."""
     parser = subparsers.add_parser(
         "nomes",
-        help="gera nomes brasileiros com uma rede recorrente de caracteres",
-        description="Treina, amostra e avalia modelos de nomes (capítulo 6).",
+        help="gera e classifica nomes brasileiros com redes recorrentes de caracteres",
+        description="Treina, amostra e avalia modelos de nomes (capítulo 6) e estima a fração "
+        "feminina e masculina de um nome no Censo 2010 (capítulo 5).",
     )
     commands = parser.add_subparsers(title="comandos", dest="acao", metavar="AÇÃO")
 
@@ -34,21 +35,7 @@ def register(subparsers) -> None:
                        "(padrão: nomes do Censo 2010 do IBGE)")
     train.add_argument("--modelo", choices=["rnn", "gru", "lstm"], default="gru",
                        help="tipo de rede recorrente (padrão: gru)")
-    train.add_argument("--tamanho", type=positive_int, default=128,
-                       help="tamanho do estado oculto (padrão: 128)")
-    train.add_argument("--epocas", type=positive_int, default=5,
-                       help="número máximo de épocas (padrão: 5)")
-    train.add_argument("--segundos", type=float, default=None,
-                       help="orçamento de tempo; para ao fim da época que o ultrapassar")
-    train.add_argument("--lote", type=positive_int, default=256,
-                       help="nomes por lote (padrão: 256)")
-    train.add_argument("--taxa", type=float, default=3e-3,
-                       help="taxa de aprendizado (padrão: 0.003)")
-    train.add_argument("--saida", type=Path, default=Path("nomes.pt"),
-                       help="onde gravar o checkpoint (padrão: nomes.pt)")
-    train.add_argument("--semente", type=int, default=0, help="semente (padrão: 0)")
-    train.add_argument("--sobrescrever", action="store_true",
-                       help="permite substituir um checkpoint que já existe")
+    _add_training_options(train, size=128, epochs=5, batch=256, lr="0.003", output="nomes.pt")
     train.set_defaults(func=_train)
 
     gen = commands.add_parser("gerar", help="gera nomes com um checkpoint",
@@ -72,7 +59,67 @@ def register(subparsers) -> None:
     ev.add_argument("--dados", type=Path, help="arquivo UTF-8 com um nome por linha "
                     "(padrão: a parte de teste do censo)")
     ev.set_defaults(func=_evaluate)
+
+    fit_cls = commands.add_parser(
+        "treinar-classificador",
+        help="treina o classificador de nomes e grava o checkpoint",
+        description="Treina uma rede recorrente que estima, para um primeiro nome, a fração "
+        "das pessoas registradas no sexo feminino e no masculino no Censo 2010 (capítulo 5), "
+        "com a mesma divisão de nomes do capítulo 6.",
+    )
+    fit_cls.add_argument("--modelo", choices=["rnn", "gru", "lstm"], default="gru",
+                         help="tipo de rede recorrente (padrão: gru)")
+    fit_cls.add_argument("--bidirecional", action="store_true",
+                         help="lê o nome nos dois sentidos")
+    _add_training_options(fit_cls, size=32, epochs=4, batch=512, lr="0.01",
+                          output="classificador.pt")
+    fit_cls.set_defaults(func=_train_classifier)
+
+    cls = commands.add_parser(
+        "classificar",
+        help="estima a fração feminina e masculina de nomes",
+        description="Estima, para cada nome, a fração das pessoas com esse nome registradas no "
+        "sexo feminino e no masculino no Censo 2010. É uma estatística sobre o nome, não o "
+        "gênero de uma pessoa.",
+    )
+    cls.add_argument("nomes", nargs="+", metavar="NOME", help="um ou mais primeiros nomes")
+    cls.add_argument("--checkpoint", type=Path, required=True,
+                     help="arquivo gravado por 'treinar-classificador'")
+    cls.set_defaults(func=_classify)
     parser.set_defaults(func=lambda args: parser.print_help())
+
+
+def _add_training_options(
+    parser: argparse.ArgumentParser, *, size: int, epochs: int, batch: int, lr: str, output: str
+) -> None:
+    """As opções comuns aos dois treinos, com os padrões de cada um."""
+    parser.add_argument("--tamanho", type=positive_int, default=size,
+                        help=f"tamanho do estado oculto (padrão: {size})")
+    parser.add_argument("--epocas", type=positive_int, default=epochs,
+                        help=f"número máximo de épocas (padrão: {epochs})")
+    parser.add_argument("--segundos", type=float, default=None,
+                        help="orçamento de tempo; para ao fim da época que o ultrapassar")
+    parser.add_argument("--lote", type=positive_int, default=batch,
+                        help=f"nomes por lote (padrão: {batch})")
+    parser.add_argument("--taxa", type=float, default=float(lr),
+                        help=f"taxa de aprendizado (padrão: {lr})")
+    parser.add_argument("--saida", type=Path, default=Path(output),
+                        help=f"onde gravar o checkpoint (padrão: {output})")
+    parser.add_argument("--semente", type=int, default=0, help="semente (padrão: 0)")
+    parser.add_argument("--sobrescrever", action="store_true",
+                        help="permite substituir um checkpoint que já existe")
+
+
+def _check_training_options(args: argparse.Namespace) -> None:
+    """Recusa as opções ruins antes de carregar dados ou treinar (nada é gravado)."""
+    if args.saida.exists() and not args.sobrescrever:
+        raise InputError(
+            f"O arquivo {args.saida} já existe; escolha outro --saida ou use --sobrescrever."
+        )
+    if args.segundos is not None and not args.segundos > 0:
+        raise InputError(f"--segundos precisa ser maior que zero; recebi {args.segundos}.")
+    if not args.taxa > 0:
+        raise InputError(f"--taxa precisa ser maior que zero; recebi {args.taxa}.")
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -87,14 +134,7 @@ def _train(args: argparse.Namespace) -> int:
     from recorrente.models import SequenceModel
     from recorrente.training import TrainConfig, evaluate, fit, save_checkpoint
 
-    if args.saida.exists() and not args.sobrescrever:
-        raise InputError(
-            f"O arquivo {args.saida} já existe; escolha outro --saida ou use --sobrescrever."
-        )
-    if args.segundos is not None and not args.segundos > 0:
-        raise InputError(f"--segundos precisa ser maior que zero; recebi {args.segundos}.")
-    if not args.taxa > 0:
-        raise InputError(f"--taxa precisa ser maior que zero; recebi {args.taxa}.")
+    _check_training_options(args)
     if args.dados is None:
         split, source = census_split(), "censo"
     else:
@@ -140,4 +180,77 @@ def _evaluate(args: argparse.Namespace) -> int:
     nll = evaluate(model, NameBatches(names, vocab, 2048))
     print(f"NLL em {label} ({num(len(names), 0)} nomes): {num(nll, 4)} nats por caractere "
           f"(perplexidade {num(math.exp(nll), 2)}; {num(nll / math.log(2), 3)} bits por caractere)")
+    return 0
+
+
+def _train_classifier(args: argparse.Namespace) -> int:
+    from recorrente.classification import (
+        CLASSIFIER_TASK,
+        female_shares,
+        log_loss,
+        name_accuracy,
+        predict_shares,
+    )
+    from recorrente.data.names import (
+        SPLIT_SEED,
+        CharVocab,
+        NameBatches,
+        census_split,
+        load_census_sex_counts,
+    )
+    from recorrente.models import NameClassifier
+    from recorrente.training import TrainConfig, fit, save_checkpoint
+
+    _check_training_options(args)
+    split, counts = census_split(), load_census_sex_counts()
+    vocab = CharVocab.from_names(split.train + split.val + split.test)
+    torch.manual_seed(args.semente)
+    model = NameClassifier(len(vocab), args.tamanho, args.modelo, embedding_size=16,
+                           bidirectional=args.bidirecional)
+    train = NameBatches(split.train, vocab, args.lote, shuffle=True, seed=args.semente,
+                        shares=female_shares(split.train, counts))
+    val_shares = female_shares(split.val, counts)
+    val = NameBatches(split.val, vocab, 4096, shares=val_shares)
+    extra = {"task": CLASSIFIER_TASK, "vocab": vocab.to_dict(), "dados": "censo",
+             "split_seed": SPLIT_SEED}
+    label = f"{args.modelo}{' bidirecional' if args.bidirecional else ''} {args.tamanho}"
+    config = TrainConfig(lr=args.taxa, max_epochs=args.epocas, max_seconds=args.segundos,
+                         description=label)
+    print(f"Treinando o classificador {label} ({num(model.num_parameters(), 0)} parâmetros) em "
+          f"{num(len(split.train), 0)} nomes; validação: {num(len(split.val), 0)}.")
+    history = fit(model, train, val, config)
+    save_checkpoint(args.saida, model, extra, overwrite=args.sobrescrever)
+    predicted = predict_shares(model, split.val, vocab)
+    print(f"Melhor época: {history.best_epoch}; na validação, acerto por nome "
+          f"{pct(name_accuracy(predicted, val_shares))}, log-loss "
+          f"{num(log_loss(predicted, val_shares))} nats; {num(history.seconds, 0)} s. "
+          f"Gravado em {args.saida}.")
+    return 0
+
+
+def _classify(args: argparse.Namespace) -> int:
+    from recorrente.classification import load_name_classifier, predict_shares
+    from recorrente.data.names import load_census_sex_counts, normalize_name, strip_accents
+
+    model, vocab = load_name_classifier(args.checkpoint)
+    names = []
+    for text in args.nomes:
+        name = normalize_name(text)
+        if not name:
+            raise InputError("Há um nome vazio; escreva pelo menos uma letra em cada nome.")
+        if vocab.unknown(name) and not vocab.unknown(strip_accents(name)):
+            name = strip_accents(name)  # o censo escreve os nomes sem acento: "joão" → "joao"
+        names.append(name)
+    predicted = predict_shares(model, names, vocab)
+    counts = load_census_sex_counts()
+    width = max(len(name) for name in names)
+    print("Fração estimada das pessoas com o nome registradas em cada sexo (Censo 2010):")
+    for name, p in zip(names, predicted, strict=True):
+        if name in counts:
+            female, male = counts[name]
+            census = f"no censo: {pct(female / (female + male))} feminino, " \
+                     f"{num(female + male, 0)} pessoas"
+        else:
+            census = "fora da lista do censo"
+        print(f"  {name:{width}s}  {pct(p):>6s} feminino  {pct(1 - p):>6s} masculino  ({census})")
     return 0

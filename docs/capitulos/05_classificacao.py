@@ -564,8 +564,9 @@ table(invented, percent=["rede", "regressão logística", "última letra"],
 # O censo registrou o sexo que cada pessoa (ou quem respondeu por ela) declarou ao
 # recenseador em 2010, e só como feminino ou masculino. O modelo estima uma estatística
 # sobre um nome: a fração das pessoas com esse nome que foram registradas em cada sexo
-# naquele ano. Ele não diz nada sobre o gênero de uma pessoa em particular: uma Darcy ou um
-# Darcy são, cada um, quem são, e o nome não muda isso. Por isso o modelo não deve ser usado
+# naquele ano. Ele não diz nada sobre o gênero de uma pessoa em particular: saber que a
+# maioria dos Darcy do censo foi registrada num sexo não diz nada sobre a pessoa chamada
+# Darcy com quem se está falando. Por isso o modelo não deve ser usado
 # para decidir nada sobre uma pessoa (preencher um cadastro, tratar alguém por um pronome,
 # conceder ou negar um serviço), nem para inferir o gênero de pessoas identificáveis. Ele
 # serve ao que os dados permitem: descrever nomes em conjunto, por exemplo estimar a

@@ -272,8 +272,8 @@ function build(root) {
           <legend>Gerar nomes</legend>
           <div class="nomes-campos">
             <label>Temperatura τ
-              <input type="number" name="temperatura" min="0" max="${MAX_TEMPERATURE}"
-                step="0.05" value="0.8" inputmode="decimal" aria-describedby="nomes-ajuda-t">
+              <input type="text" name="temperatura" value="0,8" inputmode="decimal"
+                autocomplete="off" size="5" aria-describedby="nomes-ajuda-t">
             </label>
             <input type="range" name="faixa" min="0" max="2" step="0.05" value="0.8"
               aria-label="Temperatura τ (controle deslizante, de 0 a 2)">
@@ -326,13 +326,19 @@ function build(root) {
   return ui;
 }
 
+/** Lê um número escrito com vírgula decimal (0,8) ou com ponto (0.8); NaN se não for número. */
+function parseDecimal(text) {
+  const normalized = text.replace(",", ".");
+  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(normalized) ? Number(normalized) : NaN;
+}
+
 function readOptions(form, model) {
   const f = form.elements;
   const tText = f.temperatura.value.trim();
   if (tText === "") {
     return { error: "Informe a temperatura: um número de 0 a 5 (0 escolhe sempre a letra mais provável)." };
   }
-  const temperature = Number(tText);
+  const temperature = parseDecimal(tText);
   if (!Number.isFinite(temperature) || temperature < 0 || temperature > MAX_TEMPERATURE) {
     return { error: `Temperatura inválida: ${tText}. Use um número de 0 a 5, como 0,8.` };
   }
@@ -482,9 +488,9 @@ async function start(root) {
   }
   message.textContent = "";
   const f = generator.elements;
-  f.faixa.addEventListener("input", () => (f.temperatura.value = f.faixa.value));
+  f.faixa.addEventListener("input", () => (f.temperatura.value = f.faixa.value.replace(".", ",")));
   f.temperatura.addEventListener("input", () => {
-    const t = Number(f.temperatura.value);
+    const t = parseDecimal(f.temperatura.value.trim());
     if (f.temperatura.value !== "" && Number.isFinite(t)) f.faixa.value = String(Math.min(t, 2));
   });
   f.topk.max = String(model.V);

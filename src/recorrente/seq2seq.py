@@ -51,6 +51,7 @@ __all__ = [
     "beam_search",
     "dot_attention",
     "edit_distance",
+    "exact_match",
     "greedy_search",
     "word_error_rate",
 ]
@@ -137,7 +138,7 @@ class AdditiveAttention(nn.Module):
     def forward(
         self, query: Tensor, keys: Tensor, values: Tensor, mask: Tensor | None = None
     ) -> tuple[Tensor, Tensor]:
-        """Devolve o contexto ``(N, T, d_v)`` e os pesos ``(N, T, S)`` (ver :func:`dot_attention`)."""
+        """O contexto ``(N, T, d_v)`` e os pesos ``(N, T, S)`` (ver :func:`dot_attention`)."""
         hidden = torch.tanh(self.W_q(query).unsqueeze(2) + self.W_k(keys).unsqueeze(1))
         scores = self.v(hidden).squeeze(-1)  # (N, T, S)
         return _softmax_context(scores, values, mask)
@@ -427,8 +428,8 @@ def beam_search(
         candidates = (scores.unsqueeze(-1) + log_probs).view(N, W * V)
         scores, index = candidates.topk(W, dim=-1)
         origin, tokens_nw = index // V, index % V
-        history = torch.cat([history.gather(1, origin.unsqueeze(-1).expand(-1, -1, history.size(2))),
-                             tokens_nw.unsqueeze(-1)], dim=2)
+        kept = history.gather(1, origin.unsqueeze(-1).expand(-1, -1, history.size(2)))
+        history = torch.cat([kept, tokens_nw.unsqueeze(-1)], dim=2)
         done = done.gather(1, origin) | (tokens_nw == eos)
         flat = (origin + torch.arange(N).unsqueeze(1) * W).view(-1)
         state = tuple(t.index_select(0, flat) for t in state)
@@ -463,6 +464,24 @@ def edit_distance(hypothesis: list[str], reference: list[str]) -> int:
                                previous[j - 1] + (word != ref)))
         previous = current
     return previous[-1]
+
+
+def exact_match(hypotheses: list[str], references: list[str]) -> float:
+    """Fração das frases escritas inteiras sem nenhum erro (acerto exato).
+
+    Parâmetros:
+        hypotheses: frases escritas pelo modelo.
+        references: as frases certas, na mesma ordem.
+
+    Retorna:
+        A fração, de 0 a 1.
+
+    Exemplo:
+        >>> exact_match(["dez reais", "um real"], ["dez reais", "dois reais"])
+        0.5
+    """
+    pairs = list(zip(hypotheses, references, strict=True))
+    return sum(h == r for h, r in pairs) / max(1, len(pairs))
 
 
 def word_error_rate(hypotheses: list[str], references: list[str]) -> float:

@@ -37,7 +37,7 @@ def seed_curves(
         >>> fig = seed_curves([100, 200], {"acerto exato": {"com atenção (teste)":
         ...                                [[0.5, 0.9], [0.6, 0.95], [0.55, 0.97]]}},
         ...                   percent=["acerto exato"], title="Curvas")
-        >>> fig.axes[0].get_xlabel(), [round(y, 1) for y in fig.axes[0].lines[0].get_ydata()]
+        >>> fig.axes[0].get_xlabel(), fig.axes[0].lines[0].get_ydata().round(1).tolist()
         ('atualizações', [55.0, 94.0])
     """
     fig, axes = new_figure(1, len(panels), width=5.5 * len(panels), height=4.0, squeeze=False)

@@ -169,7 +169,7 @@ def test_tiny_training_learns_something():
     vocab = AmountVocab()
     split = amount_split(2000, 100, 10)
     model = Seq2Seq(vocab.num_chars, vocab.num_words, hidden_size=32)
-    batches = AmountBatches(split.train, vocab, 128, shuffle=True, num_batches=40)
+    batches = AmountBatches(split.train, vocab, 64, shuffle=True, num_batches=20)
     history = fit(model, batches, None, TrainConfig(lr=1e-2, max_epochs=2, progress=False))
     assert history.train_loss[-1] < history.train_loss[0] < math.log(vocab.num_words) + 0.2
     assert len(spell_amounts(model, split.test[:5], vocab, width=3)) == 5

@@ -101,7 +101,7 @@ assert not set(split.train) & set(split.test)
 examples = pd.DataFrame(
     {"valor": [f"R$ {format_amount(c)}" for c in split.test[:6]], "extenso": refs["teste"][:6]}
 )
-examples
+table(examples)
 
 # %% [markdown]
 # A entrada da rede são os caracteres do valor, com o preenchimento (índice 0) no fim dos
@@ -242,6 +242,8 @@ TRAIN_SECONDS, TRAIN_CPU = time.perf_counter() - start, time.process_time() - st
 print(f"{len(runs)} treinos de {UPDATES} atualizações, medidas incluídas: "
       f"{num(TRAIN_CPU, 0)} s de CPU ({num(TRAIN_CPU / len(runs), 1)} s cada) numa thread; "
       f"{num(TRAIN_SECONDS, 0)} s de relógio")
+for name in MODELS:
+    print(f"{name}: {num(runs[name, 0][0].num_parameters(), 0)} parâmetros")
 
 # %%
 updates = [row["atualizações"] for row in runs["com atenção", 0][1]]
@@ -326,7 +328,7 @@ for seed in SEEDS:
 # ## O comprimento do valor
 #
 # Separando o teste pelo número de caracteres do valor ("0,37" tem 4; "12.345,67" tem 9), em
-# {EARLY} atualizações e no fim:
+# 200 atualizações e no fim:
 
 # %%
 def by_length(name: str, when: int) -> dict[int, list[float]]:
@@ -468,7 +470,7 @@ table(beam_table)
 # A busca em feixe só ajuda onde o modelo ainda tem dúvida. No modelo sem atenção em 200
 # atualizações, ela ganha de 4,5 a 7,0 pontos de acerto exato, em todas as sementes (de 69,5%
 # para 75,6% na média). No modelo com atenção, que já acerta 99% com a busca gulosa, o feixe
-# empata ou perde um pouco (de 0,0 a −0,4 pontos), e em 600 atualizações as duas buscas ficam
+# empata ou perde um pouco (de 0,0 a -0,4 pontos), e em 600 atualizações as duas buscas ficam
 # a no máximo um décimo de ponto uma da outra, na média. Fora da faixa, o feixe não conserta
 # nada (de 1,5% a 3,1% de acerto exato com qualquer das buscas): o modelo está confiante e
 # errado, e a frase errada é também a mais provável para ele. Como a pontuação do

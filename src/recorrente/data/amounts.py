@@ -508,8 +508,7 @@ def load_amount_model(path: str | Path) -> tuple[torch.nn.Module, int]:
         path: caminho do checkpoint.
 
     Retorna:
-        O :class:`~recorrente.seq2seq.Seq2Seq` em modo de avaliação e o maior valor da
-        faixa de treino, em centavos (acima dele, o modelo não foi treinado).
+        O modelo em modo de avaliação e o maior valor da faixa do treino, em centavos.
 
     Levanta:
         InputError: se o arquivo não existe, não é um checkpoint do Recorrente, não é de

@@ -412,7 +412,7 @@ for cents in chosen:
     written = vocab.decode_words(words[0].tolist()).split()
     heat.append((text, [*written, "<fim>"], weights[0].numpy()))
     seen = "no treino" if cents in set(split.train) else "fora do treino"
-    print(f"R$ {text} ({seen}): {' '.join(written)}")
+    print(f"R$ {text} ({seen}):\n  {' '.join(written)}")
 fig = attention_maps(heat)
 fig
 
@@ -423,8 +423,8 @@ fig
 # "1" das dezenas (o dígito que decide que a palavra é um "dez-alguma-coisa") e um pouco para o
 # "7", e "seis", para os dois dígitos dos centavos. Os "e" e as palavras "reais" e "centavos"
 # espalham o peso: são decididos pela posição na frase, não por um dígito. Ninguém ensinou esse
-# alinhamento ao modelo; o único alvo do treino foram as palavras. O alinhamento é uma
-# consequência de que, para errar menos, vale a pena olhar para o dígito certo.
+# alinhamento ao modelo: o único alvo do treino foram as palavras, e os pesos que olham para o
+# dígito certo apareceram sozinhos, porque ajudam a acertar a palavra.
 #
 # ## Busca gulosa e busca em feixe
 #

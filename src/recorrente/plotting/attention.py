@@ -81,21 +81,21 @@ def attention_maps(
         >>> fig.axes[0].get_xlabel(), [t.get_text() for t in fig.axes[0].get_yticklabels()]
         ('caracteres da entrada', ['um', 'real'])
     """
-    heights = [max(2.0, 0.28 * len(words) + 1.0) for _, words, _ in examples]
-    widths = [max(2.5, 0.45 * len(text) + 1.2) for text, _, _ in examples]
-    fig, axes = new_figure(1, len(examples), width=sum(widths) + 1.0, height=max(heights),
+    heights = [max(2.0, 0.3 * len(words) + 1.2) for _, words, _ in examples]
+    widths = [max(1.8, 0.25 * len(text) + 1.0) for text, _, _ in examples]
+    fig, axes = new_figure(1, len(examples), width=sum(widths) + 0.8, height=max(heights),
                            squeeze=False, width_ratios=widths)
     image = None
     for ax, (text, words, weights) in zip(axes[0], examples, strict=True):
         weights = np.asarray(weights, dtype=float)[: len(words), : len(text)]
         image = ax.imshow(weights, cmap="Greens", vmin=0.0, vmax=1.0, aspect="auto")
-        ax.set_xticks(range(len(text)), list(text))
-        ax.set_yticks(range(len(words)), list(words))
+        ax.set_xticks(range(len(text)), list(text), fontsize=9)
+        ax.set_yticks(range(len(words)), list(words), fontsize=9)
         ax.grid(False)
-        ax.set_xlabel("caracteres da entrada")
+        ax.set_xlabel("caracteres da entrada", fontsize=9)
         ax.set_title(f"R$ {text}", fontsize=10)
     axes[0][0].set_ylabel("palavras escritas")
     if image is not None:
-        fig.colorbar(image, ax=list(axes[0]), shrink=0.6, label="peso da atenção")
+        fig.colorbar(image, ax=list(axes[0]), shrink=0.6, label="peso da atenção", pad=0.01)
     fig.suptitle(title)
     return fig

@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # 8. Valor por extenso: sequência para sequência com atenção
+# # 8. Valor por extenso com atenção
 #
 # Todo cheque, nota promissória, contrato ou recibo no Brasil traz o valor duas vezes: em
 # algarismos, "R$ 1.234,50", e **por extenso**, "mil duzentos e trinta e quatro reais e
@@ -78,11 +78,11 @@ for text in ["1234.50", "0.01", "2005", "1110"]:
 # cinco"), e some nos outros casos ("mil cento e dez").
 #
 # Sorteamos os valores de modo que cada quantidade de dígitos nos reais (de 1 a 5) seja
-# igualmente provável; sortear o valor diretamente daria quase só valores de cinco dígitos,
-# porque 90% dos valores até R$ 99.999,99 passam de R$ 10.000. Um quarto dos valores tem
-# centavos redondos (",00"). O **teste** é sorteado primeiro, e o treino é sorteado depois
+# igualmente provável; sorteado diretamente, um valor da faixa do treino (até R$ 99.999,99)
+# teria cinco dígitos nos reais em 90% das vezes. Um quarto dos valores tem centavos redondos
+# (",00"). O **teste** é sorteado primeiro, e o treino é sorteado depois
 # sem nenhum valor do teste. Um terceiro conjunto, **fora da faixa**, tem valores de seis
-# dígitos (de R$ 100.000,00 a R$ 999.999,99), maiores que qualquer valor do treino: todas as
+# dígitos (de 100.000,00 a 999.999,99 reais), maiores que qualquer valor do treino: todas as
 # palavras deles existem no vocabulário, mas nenhum valor de treino é tão longo.
 
 # %%
@@ -672,8 +672,9 @@ print(f"Tempo total do capítulo: {num(time.perf_counter() - CHAPTER_START, 0)} 
 #     assert 0 in split.test and not with_zero
 #     ```
 #
-#     O R$ 0,00 foi sorteado para o teste, e é o único valor até R$ 99.999,99 cujo extenso
-#     usa "zero" (R$ 0,05 é "cinco centavos", sem "zero reais", pela convenção do livro). No
+#     O valor zero foi sorteado para o teste, e é o único da faixa do treino cujo extenso usa
+#     "zero" (cinco centavos se escrevem "cinco centavos", sem "zero reais", pela convenção do
+#     livro). No
 #     treino, a palavra "zero" nunca é alvo; a perda só empurra a probabilidade dela para baixo.
 #     Um modelo não escreve o que nunca precisou escrever, por mais que a atenção olhe para o
 #     dígito certo. Casos especiais raros precisam estar no treino (ou ser tratados por uma

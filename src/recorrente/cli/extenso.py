@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
 
 import torch
@@ -52,7 +53,8 @@ def register(subparsers) -> None:
         "escrever",
         help="escreve um valor por extenso",
         description="Escreve o extenso de um valor com um modelo treinado. Aceita 1.234,50, "
-        "1234,50, 1234,5 e 1234.50; recusa valores acima da faixa do treino do modelo.",
+        "1234,50, 1234,5 e 1234.50; recusa valores acima da faixa do treino do modelo. Se o "
+        "modelo errar (comparado com o num2words), avisa e sai com código 1.",
     )
     write.add_argument("valor", help="o valor em reais, por exemplo 1.234,50")
     write.add_argument("--checkpoint", type=Path, default=Path("extenso.pt"),
@@ -114,6 +116,7 @@ def _train(args: argparse.Namespace) -> int:
 def _write(args: argparse.Namespace) -> int:
     from recorrente.data.amounts import (
         MAX_CENTS,
+        amount_words,
         format_amount,
         load_amount_model,
         parse_amount,
@@ -124,6 +127,9 @@ def _write(args: argparse.Namespace) -> int:
     if cents > MAX_CENTS:
         raise InputError(f"R$ {format_amount(cents)} passa do maior valor aceito, "
                          f"R$ {format_amount(MAX_CENTS)}.")
+    if not args.checkpoint.exists():
+        raise InputError(f"O checkpoint {args.checkpoint} não existe; treine um com "
+                         "'recorrente extenso treinar' ou indique outro com --checkpoint.")
     model, max_cents = load_amount_model(args.checkpoint)
     if cents > max_cents:
         raise InputError(
@@ -131,5 +137,11 @@ def _write(args: argparse.Namespace) -> int:
             f"R$ {format_amount(max_cents)}); fora dela o modelo erra quase sempre (capítulo 8), "
             "então não escrevo."
         )
-    print(spell_amounts(model, [cents], width=args.feixe)[0])
+    written = spell_amounts(model, [cents], width=args.feixe)[0]
+    print(written)
+    right = amount_words(cents)
+    if written != right:  # nunca errado em silêncio
+        print(f"recorrente: aviso: o modelo errou este valor; o extenso certo é: {right}",
+              file=sys.stderr)
+        return 1
     return 0

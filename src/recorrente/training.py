@@ -23,7 +23,7 @@ import math
 import os
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -156,6 +156,7 @@ def fit(
     *,
     checkpoint: str | Path | None = None,
     checkpoint_extra: dict[str, Any] | None = None,
+    on_epoch_end: Callable[[int, nn.Module], None] | None = None,
 ) -> History:
     """Treina com AdamW e corte de gradiente; no fim, o modelo fica com os melhores pesos.
 
@@ -171,6 +172,8 @@ def fit(
         config: hiperparâmetros (:class:`TrainConfig`).
         checkpoint: caminho do arquivo de checkpoint (sobrescrito a cada melhora).
         checkpoint_extra: dados extras gravados junto com os pesos.
+        on_epoch_end: chamada como ``on_epoch_end(época, modelo)`` no fim de cada época,
+            antes da troca pelos melhores pesos (para medir curvas com outras métricas).
 
     Retorna:
         O :class:`History` do treino.
@@ -180,9 +183,11 @@ def fit(
         >>> _ = torch.manual_seed(0)
         >>> x = torch.linspace(0, 1, 40).reshape(8, 5); y = x[:, -1]  # repetir o último valor
         >>> model = WindowRegressor(hidden_size=8)
-        >>> history = fit(model, [(x, y)], config=TrainConfig(max_epochs=20, progress=False))
-        >>> len(history.train_loss), history.train_loss[-1] < history.train_loss[0]
-        (20, True)
+        >>> seen = []
+        >>> history = fit(model, [(x, y)], config=TrainConfig(max_epochs=20, progress=False),
+        ...               on_epoch_end=lambda epoch, model: seen.append(epoch))
+        >>> len(history.train_loss), history.train_loss[-1] < history.train_loss[0], seen[-1]
+        (20, True, 20)
     """
     config = config or TrainConfig()
     optimizer = torch.optim.AdamW(
@@ -217,6 +222,8 @@ def fit(
             if checkpoint is not None:
                 save_checkpoint(checkpoint, model, checkpoint_extra, overwrite=True)
         bar.set_postfix(perda=num(history.train_loss[-1]), val=num(current))
+        if on_epoch_end is not None:
+            on_epoch_end(epoch, model)
         elapsed = time.perf_counter() - start
         if config.max_seconds is not None and elapsed >= config.max_seconds:
             break

@@ -17,7 +17,7 @@ from recorrente import __version__
 from recorrente.errors import InputError
 
 #: Módulos de ``recorrente.cli`` que registram subcomandos.
-COMMAND_MODULES: tuple[str, ...] = ("bolsa", "nomes")
+COMMAND_MODULES: tuple[str, ...] = ("bolsa", "extenso", "nomes")
 
 
 class _PortugueseParser(argparse.ArgumentParser):

@@ -1,0 +1,683 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 8. Valor por extenso com atenção
+#
+# Todo cheque, nota promissória, contrato ou recibo no Brasil traz o valor duas vezes: em
+# algarismos, "R$ 1.234,50", e **por extenso**, "mil duzentos e trinta e quatro reais e
+# cinquenta centavos". Neste capítulo uma rede aprende a escrever o extenso a partir dos
+# algarismos. A tarefa parece fácil, mas tem tudo o que os capítulos anteriores não tinham:
+# a entrada e a saída têm tamanhos diferentes ("1.234,50" tem 8 caracteres; o extenso, 10
+# palavras), e não há uma palavra por caractere. O "1" de "1.234,50" vira "mil", mas o "1"
+# de "100,00" vira "cem", e o de "17,00" junta-se ao "7" para virar "dezessete".
+#
+# Para isso, montamos um modelo de <dfn>sequência para sequência</dfn>: uma rede lê a entrada
+# inteira, outra escreve a saída, uma palavra de cada vez. Primeiro na forma mais simples,
+# em que tudo o que a segunda rede sabe da entrada passa por um único vetor; depois com
+# **atenção**, em que ela pode voltar a olhar para a entrada a cada palavra que escreve. As
+# duas formas são comparadas com o mesmo número de atualizações, em três sementes, no treino
+# e em valores que nenhuma delas viu.
+
+# %%
+import time
+from collections import defaultdict
+
+import pandas as pd
+import torch
+from torch.nn import functional as F
+
+from recorrente.data.amounts import (
+    TRAIN_MAX_CENTS,
+    AmountBatches,
+    AmountVocab,
+    amount_split,
+    amount_words,
+    format_amount,
+    normalize_words,
+    spell_amounts,
+)
+from recorrente.formatting import mean_range, num, table
+from recorrente.plotting.attention import attention_maps, seed_curves
+from recorrente.seq2seq import Seq2Seq, dot_attention, exact_match, word_error_rate
+from recorrente.training import TrainConfig, fit
+
+torch.set_num_threads(1)  # redes pequenas: uma thread basta e não disputa a CPU
+CHAPTER_START = time.perf_counter()
+print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread de CPU")
+
+# %% [markdown]
+# ## Os dados: o extenso gerado pelo `num2words`
+#
+# Não é preciso baixar nada: o pacote `num2words` (versão 0.5.14, fixada nas dependências do
+# livro) escreve o extenso de um valor em reais. Ele tem duas manias que a norma brasileira
+# não tem: põe uma vírgula depois de "mil" ("mil, duzentos…") e escreve "zero reais e um
+# centavo" para R$ 0,01, que num cheque se escreve só "um centavo". A convenção do livro
+# mora numa única função, `normalize_words`, que tira essas duas diferenças e mais nada (os
+# testes do pacote a conferem com casos escritos à mão, a partir da norma):
+
+# %%
+from num2words import num2words  # noqa: E402  (só para mostrar o que a biblioteca escreve)
+
+for text in ["1234.50", "0.01", "2005", "1110"]:
+    raw = num2words(float(text), lang="pt_BR", to="currency")
+    print(f"{raw!r:75} → {normalize_words(raw)!r}")
+
+# %% [markdown]
+# O "e" depois de "mil" continua onde a biblioteca o põe, porque ela já segue a regra: ele só
+# aparece quando a centena seguinte é redonda ou menor que cem ("mil e cem", "dois mil e
+# cinco"), e some nos outros casos ("mil cento e dez").
+#
+# Sorteamos os valores de modo que cada quantidade de dígitos nos reais (de 1 a 5) seja
+# igualmente provável; sorteado diretamente, um valor da faixa do treino (até R$ 99.999,99)
+# teria cinco dígitos nos reais em 90% das vezes. Um quarto dos valores tem centavos redondos
+# (",00"). O **teste** é sorteado primeiro, e o treino é sorteado depois
+# sem nenhum valor do teste. Um terceiro conjunto, **fora da faixa**, tem valores de seis
+# dígitos (de 100.000,00 a 999.999,99 reais), maiores que qualquer valor do treino: todas as
+# palavras deles existem no vocabulário, mas nenhum valor de treino é tão longo.
+
+# %%
+split = amount_split(n_train=40_000, n_test=1_000, n_beyond=500)
+vocab = AmountVocab()
+refs = {
+    "treino": [amount_words(c) for c in split.train[:1_000]],  # uma amostra fixa do treino
+    "teste": [amount_words(c) for c in split.test],
+    "fora da faixa": [amount_words(c) for c in split.beyond],
+}
+print(f"treino: {num(len(split.train), 0)} valores até R$ {format_amount(TRAIN_MAX_CENTS)}; "
+      f"teste: {num(len(split.test), 0)}; fora da faixa: {num(len(split.beyond), 0)}")
+print(f"vocabulário: {vocab.num_chars} símbolos de entrada ({vocab.chars[1:]!r} e o "
+      f"preenchimento), {vocab.num_words} palavras de saída")
+assert not set(split.train) & set(split.test)
+examples = pd.DataFrame(
+    {"valor": [f"R$ {format_amount(c)}" for c in split.test[:6]], "extenso": refs["teste"][:6]}
+)
+table(examples)
+
+# %% [markdown]
+# A entrada da rede são os caracteres do valor, com o preenchimento (índice 0) no fim dos
+# mais curtos; o alvo são os índices das palavras, terminados pela palavra especial `<fim>`,
+# com o preenchimento dos alvos marcado para a perda ignorar (como no capítulo 6):
+
+# %%
+x, y = vocab.encode_batch([123450, 5])
+print("entrada:", x.tolist())
+print("alvo:   ", y.tolist())
+print(vocab.decode_words(y[0].tolist()), "|", vocab.decode_words(y[1].tolist()))
+
+# %% [markdown]
+# ## Codificador e decodificador
+#
+# O modelo tem duas redes recorrentes. O <dfn>codificador</dfn> lê os caracteres
+# $x_1, \dots, x_S$ e produz um estado $s_j$ para cada um; aqui ele é uma GRU bidirecional (o
+# estado $s_j$ junta o que veio antes e o que vem depois do caractere $j$, e assim "sabe" se o
+# dígito é de milhar ou de centena). O <dfn>decodificador</dfn> é outra GRU, que escreve a
+# saída uma palavra por passo: no passo $t$ recebe a palavra anterior $y_{t-1}$ e atualiza o
+# seu estado,
+#
+# $$
+# h_t = \mathrm{GRU}(y_{t-1}, h_{t-1}), \qquad h_0 = c,
+# $$
+#
+# e uma camada linear sobre $\tanh(W_c [c_t; h_t])$ dá as probabilidades da próxima palavra.
+# No modelo sem atenção, $c_t = c$ em todo passo: o <dfn>vetor de contexto</dfn> $c$ é o
+# último estado do codificador nos dois sentidos, um vetor de tamanho fixo que precisa
+# resumir a entrada inteira. Tudo o que o decodificador sabe sobre "1.234,50" passa por ele.
+#
+# No treino, a palavra anterior $y_{t-1}$ que o decodificador recebe é a **certa**, do alvo, e
+# não a que ele mesmo acabou de escrever. Isso se chama <dfn>forçamento do professor</dfn>
+# (*teacher forcing*): com as entradas conhecidas de antemão, a GRU do decodificador roda
+# todos os passos de uma vez, e um erro no começo não contamina o resto da frase durante o
+# treino. O preço é que, na hora de escrever de verdade, o modelo recebe as próprias palavras,
+# e nunca treinou se recuperando de um erro seu.
+
+# %%
+torch.manual_seed(0)
+model = Seq2Seq(vocab.num_chars, vocab.num_words, hidden_size=64, attention="none")
+logits, loss = model(x, y)
+print(f"logits {tuple(logits.shape)} (valores, passos, palavras); perda inicial {num(loss)} "
+      f"(o chute uniforme daria {num(torch.log(torch.tensor(vocab.num_words)).item())})")
+print(f"{num(model.num_parameters(), 0)} parâmetros")
+
+# %% [markdown]
+# ## Atenção
+#
+# A <dfn>atenção</dfn> tira o gargalo do vetor fixo: em cada passo, o decodificador monta um
+# contexto próprio, $c_t$, como uma média dos estados do codificador, ponderada por pesos que
+# ele mesmo escolhe. Com o placar do produto escalar entre o estado do decodificador $h_t$ e
+# cada $s_j$,
+#
+# $$
+# e_{tj} = \frac{h_t \cdot s_j}{\sqrt{d}}, \qquad
+# a_{tj} = \frac{\exp(e_{tj})}{\sum_{k} \exp(e_{tk})}, \qquad
+# c_t = \sum_j a_{tj}\, s_j ,
+# $$
+#
+# em que $d$ é o tamanho dos vetores. Os pesos $a_{tj}$ são positivos e somam 1 em $j$: para
+# escrever "duzentos", o decodificador pode pôr quase todo o peso no dígito das centenas. O
+# preenchimento recebe peso zero (o placar vira $-\infty$ antes da softmax). Esta é a atenção
+# de produto escalar com escala, a mesma dos Transformers; a atenção aditiva de Bahdanau e
+# colegas troca o placar por $v \cdot \tanh(W_q h_t + W_k s_j)$ (está no pacote como
+# `AdditiveAttention`). A função `dot_attention` do pacote é a equação acima, linha por linha;
+# comparamos com a do PyTorch, `scaled_dot_product_attention`, que usa a mesma escala
+# $1/\sqrt{d}$ por padrão:
+
+# %%
+torch.manual_seed(1)
+h_t, s_j = torch.randn(2, 3, 16), torch.randn(2, 5, 16)  # 3 passos do decodificador, 5 caracteres
+mask = torch.tensor([[True] * 5, [True] * 3 + [False] * 2])  # o 2º valor tem 2 de preenchimento
+c_t, a_tj = dot_attention(h_t, s_j, s_j, mask)
+expected = F.scaled_dot_product_attention(h_t, s_j, s_j, attn_mask=mask.unsqueeze(1))
+torch.testing.assert_close(c_t, expected)
+print(f"diferença máxima para o PyTorch: {num((c_t - expected).abs().max().item(), 10)}")
+print("pesos do 2º valor no 1º passo:", [num(a, 3) for a in a_tj[1, 0].tolist()])
+
+# %% [markdown]
+# ## O experimento: com e sem atenção, com o mesmo orçamento
+#
+# Os dois modelos têm o mesmo codificador, o mesmo decodificador e a mesma camada
+# $W_c [c_t; h_t]$ (e, por isso, o mesmo número de parâmetros, porque a atenção de produto
+# escalar não tem pesos próprios); a única diferença é de onde vem $c_t$. Cada um treina por
+# 600 atualizações de lotes de 256 valores (153.600 exemplos, perto de quatro passadas pelos
+# 40 mil valores de treino), com AdamW e taxa 0,005, em três sementes. A cada 50 atualizações
+# medimos, na amostra fixa do treino e no teste:
+#
+# - o **acerto exato**: a fração dos valores com o extenso inteiro certo, sem nenhuma palavra
+#   errada (o que importa num cheque);
+# - a <dfn>taxa de erro de palavras</dfn> (WER, *word error rate*): o número mínimo de
+#   palavras trocadas, inseridas ou removidas para chegar ao extenso certo, dividido pelo
+#   número de palavras certas.
+#
+# Nas duas medidas o modelo escreve sozinho, da palavra inicial até `<fim>`, escolhendo em
+# cada passo a palavra mais provável (a busca gulosa; a busca em feixe vem depois).
+
+# %%
+UPDATES, EVERY, BATCH, HIDDEN, LR = 600, 50, 256, 64, 5e-3
+EARLY = 200  # o ponto da curva em que medimos também o comprimento e a busca em feixe
+SEEDS = (0, 1, 2)
+MODELS = {"sem atenção": "none", "com atenção": "dot"}
+PARTS = {"treino": split.train[:1_000], "teste": split.test}
+
+
+def train_and_measure(kind: str, seed: int) -> tuple[Seq2Seq, list[dict], dict]:
+    """Treina um modelo e mede as curvas; no passo EARLY e no fim, guarda mais detalhes."""
+    torch.manual_seed(seed)
+    model = Seq2Seq(vocab.num_chars, vocab.num_words, HIDDEN, attention=kind)
+    batches = AmountBatches(split.train, vocab, BATCH, shuffle=True, num_batches=EVERY, seed=seed)
+    curve, details = [], {}
+
+    def measure(epoch: int, model: Seq2Seq) -> None:
+        updates = epoch * EVERY
+        row = {"atualizações": updates}
+        for part, amounts in PARTS.items():
+            written = spell_amounts(model, amounts, vocab)
+            row[f"exato {part}"] = exact_match(written, refs[part])
+            row[f"WER {part}"] = word_error_rate(written, refs[part])
+            if part == "teste" and updates in (EARLY, UPDATES):
+                beam = spell_amounts(model, amounts, vocab, width=4)
+                details[updates] = {"gulosa": written, "feixe": beam}
+        if updates == UPDATES:
+            for width, label in ((1, "gulosa"), (4, "feixe")):
+                details[f"fora {label}"] = spell_amounts(model, split.beyond, vocab, width=width)
+        curve.append(row)
+
+    config = TrainConfig(lr=LR, max_epochs=UPDATES // EVERY, progress=False)
+    fit(model, batches, None, config, on_epoch_end=measure)
+    return model, curve, details
+
+
+start, start_cpu = time.perf_counter(), time.process_time()
+runs = {(name, seed): train_and_measure(kind, seed) for name, kind in MODELS.items()
+        for seed in SEEDS}
+TRAIN_SECONDS, TRAIN_CPU = time.perf_counter() - start, time.process_time() - start_cpu
+print(f"{len(runs)} treinos de {UPDATES} atualizações, medidas incluídas: "
+      f"{num(TRAIN_CPU, 0)} s de CPU ({num(TRAIN_CPU / len(runs), 1)} s cada) numa thread; "
+      f"{num(TRAIN_SECONDS, 0)} s de relógio")
+for name in MODELS:
+    print(f"{name}: {num(runs[name, 0][0].num_parameters(), 0)} parâmetros")
+
+# %%
+updates = [row["atualizações"] for row in runs["com atenção", 0][1]]
+panels: dict[str, dict[str, list]] = {"acerto exato": {}, "WER": {}}
+for metric, panel in (("exato", "acerto exato"), ("WER", "WER")):
+    for name in MODELS:
+        for part in ("teste", "treino"):
+            panels[panel][f"{name} ({part})"] = [
+                [row[f"{metric} {part}"] for row in runs[name, seed][1]] for seed in SEEDS
+            ]
+fig = seed_curves(updates, panels, percent=["acerto exato", "WER"],
+                  title="Acerto exato e WER por atualização (linha: média de 3 sementes; "
+                        "faixa: mínimo a máximo)")
+fig
+
+# %%
+def summary(at: int) -> pd.DataFrame:
+    rows = {}
+    for name in MODELS:
+        picked = [next(r for r in runs[name, seed][1] if r["atualizações"] == at) for seed in SEEDS]
+        rows[name] = {
+            col: mean_range([r[col] for r in picked], 1 if col.startswith("exato") else 2,
+                            percent=True)
+            for col in ("exato treino", "exato teste", "WER treino", "WER teste")
+        }
+    return pd.DataFrame(rows).T
+
+
+final = summary(UPDATES)
+early = summary(EARLY)
+both = pd.concat({f"{EARLY} atualizações": early, f"{UPDATES} atualizações": final})
+print("média das 3 sementes (mínimo–máximo)")
+table(both)
+
+# %%
+def at(name: str, col: str, when: int) -> list[float]:
+    return [next(r[col] for r in runs[name, s][1] if r["atualizações"] == when) for s in SEEDS]
+
+
+def first_reaching(name: str, seed: int, level: float) -> int | None:
+    return next((r["atualizações"] for r in runs[name, seed][1] if r["exato teste"] >= level),
+                None)
+
+
+for name in MODELS:
+    reach = [first_reaching(name, s, 0.99) for s in SEEDS]
+    print(f"{name}: teste ≥ 99% pela primeira vez em", reach, "atualizações (sementes 0, 1, 2)")
+assert min(at("com atenção", "exato teste", UPDATES)) >= 0.99  # a meta, em todas as sementes
+assert min(at("com atenção", "exato teste", EARLY)) > max(at("sem atenção", "exato teste", EARLY))
+assert min(at("com atenção", "exato teste", UPDATES)) > max(at("sem atenção", "exato teste",
+                                                               UPDATES))
+print(f"\nerros do modelo com atenção no teste, em {UPDATES} atualizações:")
+for seed in SEEDS:
+    written = runs["com atenção", seed][2][UPDATES]["gulosa"]
+    for cents, w, r in zip(split.test, written, refs["teste"], strict=True):
+        if w != r:
+            print(f"  semente {seed}: R$ {format_amount(cents)} → {w!r} (certo: {r!r})")
+
+# %% [markdown]
+# Com o mesmo orçamento, as duas curvas contam histórias diferentes. Em 200 atualizações, o
+# modelo com atenção já acerta 99,2% do teste (de 99,1% a 99,2% nas três sementes), e o sem
+# atenção, 69,5% (de 64,8% a 74,6%): a pior semente com atenção fica mais de 24 pontos acima
+# da melhor sem ela. O modelo com atenção passa de 99% no teste em 200 atualizações nas três
+# sementes; o sem atenção, em 450, 600 e 500. No fim das 600 atualizações os dois estão acima
+# de 99%, e a diferença encolhe: 99,9% com atenção e 99,3% sem (a WER, 0,02% contra 0,14%),
+# ainda com a pior semente com atenção acima da melhor sem. A lição desta tarefa é,
+# portanto, **velocidade**: a atenção chega a 99% com menos da metade das atualizações (200
+# contra 450 a 600); com orçamento de sobra, o vetor fixo de 64 números também dá conta de
+# valores de até nove caracteres. Cada treino, com as medidas, custou cerca de 17 s de CPU
+# numa thread na máquina em que o livro foi gerado (a célula do treino imprime o tempo).
+#
+# Treino e teste andam juntos nas curvas (as linhas cheias e tracejadas quase se sobrepõem), e
+# a maior diferença entre eles na tabela é de 1,1 ponto, e com o teste acima do treino (69,5%
+# contra 68,4%, sem atenção, em 200 atualizações): com 40 mil valores de treino, os modelos
+# aprenderam a regra, não decoraram os exemplos.
+#
+# Os poucos erros do modelo com atenção no fim são todos o mesmo valor, **R$ 0,00**, que cada
+# semente escreve de um jeito. Não é azar: o único valor cujo extenso usa a palavra "zero" é
+# o R$ 0,00, e ele caiu no teste, então o modelo nunca viu "zero" como alvo no treino. Nenhum
+# modelo escreve uma palavra que nunca precisou escrever (o exercício 4 confere isso).
+#
+# ## O comprimento do valor
+#
+# Separando o teste pelo número de caracteres do valor ("0,37" tem 4; "12.345,67" tem 9), em
+# 200 atualizações e no fim:
+
+# %%
+def by_length(name: str, when: int) -> dict[int, list[float]]:
+    per_seed = defaultdict(list)
+    for seed in SEEDS:
+        written = runs[name, seed][2][when]["gulosa"]
+        groups = defaultdict(list)
+        for cents, w, r in zip(split.test, written, refs["teste"], strict=True):
+            groups[len(format_amount(cents))].append(w == r)
+        for size, hits in groups.items():
+            per_seed[size].append(sum(hits) / len(hits))
+    return per_seed
+
+
+counts = pd.Series([len(format_amount(c)) for c in split.test]).value_counts().sort_index()
+length_table = pd.DataFrame(
+    {f"{name}, {when}": {size: mean_range(v, 1, percent=True)
+                         for size, v in sorted(by_length(name, when).items())}
+     for when in (EARLY, UPDATES) for name in MODELS}
+)
+length_table.insert(0, "valores no teste", counts)
+length_table.index.name = "caracteres"
+table(length_table, 0)
+
+# %% [markdown]
+# Em 200 atualizações, de 5 caracteres em diante, o modelo sem atenção piora com o
+# comprimento: acerta 89,9% dos valores de 5 caracteres ("12,34"), 79,3% dos de 6, 61,0% dos
+# de 8 e 42,9% dos de 9 ("12.345,67"). Com atenção, os valores de 5 a 9 caracteres ficam
+# entre 99,5% e 100%. É o que se espera do gargalo: quanto
+# mais longa a entrada, mais coisa o vetor de contexto precisa guardar, enquanto o decodificador
+# com atenção só precisa achar o dígito certo. (Os valores de 4 caracteres, de "0,00" a
+# "9,99", são um caso à parte nos dois modelos: incluem o R$ 0,00, os singulares "um real" e
+# "um centavo" e os valores só de centavos, e há só mil valores desse tamanho para treinar.)
+# Em 600 atualizações, o modelo sem atenção chega perto do outro também nos valores longos
+# (99,8% nos de 8 caracteres e 99,2% nos de 9, contra 100% com atenção).
+#
+# ## Fora da faixa do treino
+#
+# Os 500 valores de seis dígitos usam as mesmas palavras, mas são mais longos que qualquer
+# valor do treino. O que os modelos escrevem, no fim do treino:
+
+# %%
+beyond = pd.DataFrame({
+    name: {
+        "acerto exato": mean_range([exact_match(runs[name, s][2]["fora gulosa"],
+                                                refs["fora da faixa"]) for s in SEEDS],
+                                   1, percent=True),
+        "WER": mean_range([word_error_rate(runs[name, s][2]["fora gulosa"],
+                                           refs["fora da faixa"]) for s in SEEDS],
+                          1, percent=True),
+    }
+    for name in MODELS
+}).T
+for cents, written, right in list(zip(split.beyond, runs["com atenção", 0][2]["fora gulosa"],
+                                      refs["fora da faixa"], strict=True))[:3]:
+    print(f"R$ {format_amount(cents)}\n  escreveu: {written}\n  certo:    {right}")
+table(beyond)
+
+# %% [markdown]
+# Fora da faixa, os dois modelos falham quase sempre, e na mesma medida: 2,7% de acerto exato
+# sem atenção e 2,3% com atenção, com faixas que se sobrepõem (de 0,4% a 4,6% e de 0,4% a
+# 4,8%), e uma WER de um quarto das palavras. É um empate, na derrota. Os exemplos mostram o
+# que eles fazem: escrevem um valor de seis dígitos **como se tivesse cinco**, o único
+# tamanho de milhar que conheceram ("983.654,00" virou "noventa e três mil…"; "150.782,36"
+# perdeu o milhar inteiro). Nada no treino ensinou que uma centena pode vir antes de "mil", e a
+# rede não deduz a regra da numeração; ela aprendeu a faixa que viu. E escreve o extenso errado
+# com a mesma fluência do certo, sem nenhum sinal de dúvida: é por isso que a linha de comando
+# recusa valores acima da faixa do treino.
+#
+# ## Para onde a atenção olha
+#
+# Os pesos $a_{tj}$ de cada palavra escrita (linhas) sobre cada caractere lido (colunas),
+# para três valores, no modelo com atenção da semente 0:
+
+# %%
+model = runs["com atenção", 0][0]
+chosen = [123450, 9081706, 20540]
+heat = []
+for cents in chosen:
+    text = format_amount(cents)
+    words, weights = model.greedy(torch.tensor([vocab.encode_input(text)]))
+    written = vocab.decode_words(words[0].tolist()).split()
+    heat.append((text, [*written, "<fim>"], weights[0].numpy()))
+    seen = "no treino" if cents in set(split.train) else "fora do treino"
+    print(f"R$ {text} ({seen}):\n  {' '.join(written)}")
+fig = attention_maps(heat)
+fig
+
+# %% [markdown]
+# Cada palavra olha para o dígito que a decide. Em R$ 1.234,50, "duzentos" põe quase todo o
+# peso no "2", "trinta" no "3", "quatro" no "4", "cinquenta" no "5" e "centavos" no último
+# "0"; "mil" olha para o "1" e para o ponto de milhar. Em R$ 90.817,06, "dezessete" olha para o
+# "1" das dezenas (o dígito que decide que a palavra é um "dez-alguma-coisa") e um pouco para o
+# "7", e "seis", para os dois dígitos dos centavos. Os "e" e as palavras "reais" e "centavos"
+# espalham o peso: são decididos pela posição na frase, não por um dígito. Ninguém ensinou esse
+# alinhamento ao modelo: o único alvo do treino foram as palavras, e os pesos que olham para o
+# dígito certo apareceram sozinhos, porque ajudam a acertar a palavra.
+#
+# ## Busca gulosa e busca em feixe
+#
+# Até aqui o modelo escreveu com a busca gulosa (a decodificação gulosa do capítulo 6): em
+# cada passo, a palavra mais provável, sem olhar para trás. A frase mais provável, porém, nem sempre começa pela palavra
+# mais provável. A <dfn>busca em feixe</dfn> guarda as $k$ frases parciais de maior
+# probabilidade total a cada passo (aqui $k = 4$), estende cada uma com todas as palavras e
+# fica de novo com as $k$ melhores, até todas terminarem em `<fim>`. Com $k = 1$ ela é a busca
+# gulosa (os testes do pacote conferem isso, e também um caso feito à mão em que o feixe acha
+# uma frase mais provável que a da busca gulosa). Ela custa cerca de $k$ vezes mais. Medimos
+# onde ela pode fazer diferença: no meio do treino, quando o modelo ainda erra, e fora da
+# faixa.
+
+# %%
+def beam_row(name: str) -> dict[str, str]:
+    row = {}
+    for when in (EARLY, UPDATES):
+        for label in ("gulosa", "feixe"):
+            values = [exact_match(runs[name, s][2][when][label], refs["teste"]) for s in SEEDS]
+            row[f"teste, {when}, {label}"] = mean_range(values, 1, percent=True)
+    for label in ("gulosa", "feixe"):
+        values = [exact_match(runs[name, s][2][f"fora {label}"], refs["fora da faixa"])
+                  for s in SEEDS]
+        row[f"fora da faixa, {UPDATES}, {label}"] = mean_range(values, 1, percent=True)
+    return row
+
+
+gains = {
+    name: [exact_match(runs[name, s][2][EARLY]["feixe"], refs["teste"])
+           - exact_match(runs[name, s][2][EARLY]["gulosa"], refs["teste"]) for s in SEEDS]
+    for name in MODELS
+}
+for name, values in gains.items():
+    print(f"{name}, {EARLY} atualizações: feixe menos gulosa, por semente:",
+          ", ".join(f"{num(100 * g, 1)} pontos" for g in values))
+assert min(gains["sem atenção"]) > 0.02  # o feixe ajuda o modelo que ainda erra, em toda semente
+assert max(abs(g) for g in gains["com atenção"]) < 0.01  # e quase não muda o que já acerta
+beam_table = pd.DataFrame({name: beam_row(name) for name in MODELS})
+beam_table.index.name = "acerto exato (conjunto, atualizações, busca)"
+table(beam_table)
+
+# %% [markdown]
+# A busca em feixe só ajuda onde o modelo ainda tem dúvida. No modelo sem atenção em 200
+# atualizações, ela ganha de 4,5 a 7,0 pontos de acerto exato, em todas as sementes (de 69,5%
+# para 75,6% na média). No modelo com atenção, que já acerta 99% com a busca gulosa, o feixe
+# empata ou perde um pouco (de 0,0 a -0,4 pontos), e em 600 atualizações as duas buscas ficam
+# a no máximo um décimo de ponto uma da outra, na média. Fora da faixa, o feixe não conserta
+# nada (de 1,5% a 3,1% de acerto exato com qualquer das buscas): o modelo está confiante e
+# errado, e a frase errada é também a mais provável para ele. Como a pontuação do
+# feixe é a soma das log-probabilidades, sem normalização pelo comprimento, ele tende a preferir
+# frases mais curtas; numa tarefa em que o comprimento é decidido pela entrada isso importa
+# pouco, mas em tradução é um ajuste comum.
+#
+# ## Pela linha de comando
+#
+# O mesmo modelo está na linha de comando, com ajuda em português:
+#
+# ```bash
+# recorrente extenso treinar --atualizacoes 600 --semente 0 --saida extenso.pt
+# recorrente extenso escrever 1.234,50 --checkpoint extenso.pt
+# recorrente extenso escrever 1234.5 --checkpoint extenso.pt --feixe 4
+# ```
+#
+# O `escrever` aceita o valor como se escreve no Brasil ("1.234,50"), sem ponto de milhar
+# ("1234,50", "1234,5") ou com ponto decimal ("1234.50"). Recusa, com uma linha de explicação,
+# o que não é um valor (letras, negativo, mais de duas casas decimais, vazio) e **recusa
+# também um valor acima da faixa do treino**, em vez de escrever um extenso errado com toda a
+# confiança, como a seção anterior mostrou que o modelo faria. Dentro da faixa, o `escrever`
+# compara o que o modelo escreveu com o extenso do `num2words` e, se forem diferentes (como no
+# R$ 0,00), avisa e mostra o certo, saindo com código 1: a ferramenta nunca erra em silêncio.
+# Um checkpoint existente só é substituído com `--sobrescrever`.
+#
+# ## Atenção sem recorrência: o que vem depois
+#
+# A atenção deste capítulo ainda vive entre duas redes recorrentes: o codificador lê os
+# caracteres um depois do outro, e o decodificador escreve uma palavra depois da outra. A
+# recorrência tem um custo que o livro mediu desde o capítulo 3: o passo $t$ espera o passo
+# $t - 1$, e o gradiente precisa atravessar todos os passos do meio. Em 2017, Vaswani e
+# colegas, no artigo "Attention Is All You Need", tiraram a recorrência. No
+# <dfn>Transformer</dfn>, cada posição de uma sequência calcula os seus pesos de atenção sobre
+# todas as posições da **mesma** sequência (a autoatenção), com a mesma conta de
+# `dot_attention`, inclusive a escala $1/\sqrt{d}$; o decodificador soma a isso a atenção sobre
+# o codificador que usamos aqui, e uma máscara impede que uma posição olhe para as seguintes.
+# Como a atenção não sabe a ordem das posições, um vetor de posição é somado a cada entrada.
+# Sem recorrência, todas as posições de uma sequência são calculadas ao mesmo tempo, e o
+# caminho entre duas posições quaisquer tem um passo só. É a base dos modelos de linguagem
+# atuais.
+#
+# Para continuar:
+#
+# - o artigo de Vaswani e colegas (2017), "Attention Is All You Need"; e, para a atenção em
+#   redes recorrentes, os de Bahdanau, Cho e Bengio (2015) e de Luong, Pham e Manning (2015),
+#   que são a origem das duas formas de placar deste capítulo;
+# - o livro *Dive into Deep Learning* (d2l.ai), nos capítulos de codificador–decodificador,
+#   busca em feixe, mecanismos de atenção e Transformer, com código em PyTorch;
+# - *The Annotated Transformer*, do grupo de processamento de linguagem natural de Harvard: o artigo original intercalado com
+#   o código que o implementa, linha por linha;
+# - no PyTorch, `torch.nn.MultiheadAttention` e `torch.nn.Transformer`, e a função
+#   `scaled_dot_product_attention` com que comparamos a nossa atenção.
+
+# %%
+print(f"Tempo total do capítulo: {num(time.perf_counter() - CHAPTER_START, 0)} s "
+      f"em {torch.get_num_threads()} thread de CPU (treinos: {num(TRAIN_SECONDS, 0)} s)")
+
+# %% [markdown]
+# ## Exercícios
+#
+# As soluções treinam com orçamentos minúsculos (algumas centenas de atualizações, numa
+# thread), para rodar em poucos segundos; os números que imprimem são de uma semente só e
+# servem para conferir a ideia, não para concluir uma comparação.
+#
+# **1.** A tarefa inversa: das palavras para os algarismos. Use o mesmo `Seq2Seq`, agora com as
+# palavras do extenso na entrada e os caracteres do valor na saída, e treine por 128
+# atualizações em 4 mil valores. Qual das duas direções parece mais fácil, e por quê?
+#
+# ??? success "Solução"
+#
+#     ```python
+#     import torch
+#
+#     from recorrente.data.amounts import (
+#         INPUT_CHARS,
+#         AmountVocab,
+#         amount_split,
+#         amount_words,
+#         format_amount,
+#     )
+#     from recorrente.formatting import pct
+#     from recorrente.models import IGNORE_INDEX
+#     from recorrente.seq2seq import Seq2Seq, exact_match
+#     from recorrente.training import TrainConfig, fit
+#
+#     torch.set_num_threads(1)
+#     vocab = AmountVocab()
+#     split = amount_split(n_train=4_000, n_test=200, n_beyond=1)
+#     # entrada: cada palavra vira o seu índice + 1 (o 0 fica para o preenchimento);
+#     # saída: os caracteres do valor, depois de <início> (0) e <fim> (1)
+#     OUT = ["<início>", "<fim>", *INPUT_CHARS[1:]]
+#
+#
+#     def encode(amounts):
+#         xs = [[vocab.word_index[w] + 1 for w in amount_words(c).split()] for c in amounts]
+#         ys = [[OUT.index(ch) for ch in format_amount(c)] + [1] for c in amounts]
+#         wx, wy = max(map(len, xs)), max(map(len, ys))
+#         x = torch.tensor([r + [0] * (wx - len(r)) for r in xs])
+#         y = torch.tensor([r + [IGNORE_INDEX] * (wy - len(r)) for r in ys])
+#         return x, y
+#
+#
+#     def decode(row):
+#         chars = [OUT[i] for i in row.tolist()]
+#         return "".join(chars[: chars.index("<fim>")] if "<fim>" in chars else chars)
+#
+#
+#     x, y = encode(split.train)
+#     batches = [(x[i : i + 128], y[i : i + 128]) for i in range(0, len(x), 128)]
+#     torch.manual_seed(0)
+#     model = Seq2Seq(vocab.num_words + 1, len(OUT), hidden_size=64, max_len=12)
+#     fit(model, batches, None, TrainConfig(lr=1e-2, max_epochs=4, progress=False))  # 128 atualizações
+#     written = [decode(row) for row in model.greedy(encode(split.test)[0])[0]]
+#     right = [format_amount(c) for c in split.test]
+#     print(f"acerto exato no teste: {pct(exact_match(written, right))}")
+#     for cents, w, r in list(zip(split.test, written, right))[:3]:
+#         print(f"{amount_words(cents)} → {w} (certo: {r})")
+#     ```
+#
+#     Com só 128 atualizações (quase cinco vezes menos que no capítulo, em lotes de metade do
+#     tamanho), o modelo acerta 99,5% dos 200 valores de teste. A direção inversa é mais fácil:
+#     cada dígito sai de uma ou duas palavras ("trezentos" → "3", "dezessete" → "17") e as
+#     regras da escrita por extenso (os "e", "cento" contra "cem", os singulares) não precisam
+#     ser produzidas, só lidas. O trabalho difícil do capítulo é o de escrever essas regras.
+#
+# **2.** Troque a atenção de produto escalar pela aditiva (`attention="additive"`) e compare
+# as duas com o mesmo orçamento pequeno. Quantos parâmetros a atenção aditiva acrescenta?
+#
+# ??? success "Solução"
+#
+#     ```python
+#     import torch
+#
+#     from recorrente.data.amounts import (
+#         AmountBatches,
+#         AmountVocab,
+#         amount_split,
+#         amount_words,
+#         spell_amounts,
+#     )
+#     from recorrente.formatting import pct
+#     from recorrente.seq2seq import Seq2Seq, exact_match
+#     from recorrente.training import TrainConfig, fit
+#
+#     torch.set_num_threads(1)
+#     vocab = AmountVocab()
+#     split = amount_split(n_train=4_000, n_test=300, n_beyond=1)
+#     right = [amount_words(c) for c in split.test]
+#     for kind in ("dot", "additive"):
+#         torch.manual_seed(0)
+#         model = Seq2Seq(vocab.num_chars, vocab.num_words, hidden_size=32, attention=kind)
+#         batches = AmountBatches(split.train, vocab, 128, shuffle=True, num_batches=150, seed=0)
+#         fit(model, batches, None, TrainConfig(lr=1e-2, max_epochs=1, progress=False))
+#         accuracy = exact_match(spell_amounts(model, split.test, vocab), right)
+#         print(f"{kind:9} {model.num_parameters():6d} parâmetros; acerto exato {pct(accuracy)}")
+#     ```
+#
+#     A atenção de produto escalar não tem pesos próprios; a aditiva acrescenta $W_q$, $W_k$ e
+#     $v$ (2.080 parâmetros com estado de 32). Nesta semente, com 150 atualizações, as duas
+#     ficaram perto (97,0% e 98,0%); para dizer qual é melhor seria preciso o método do
+#     capítulo: mais sementes, a mesma quantidade de atualizações e o treino ao lado do teste.
+#
+# **3.** Calcule à mão a WER de "mil e cem reais" contra o certo "mil cento e dez reais" e
+# confira com `word_error_rate`. A WER pode passar de 100%?
+#
+# ??? success "Solução"
+#
+#     ```python
+#     from recorrente.formatting import pct
+#     from recorrente.seq2seq import edit_distance, word_error_rate
+#
+#     hypothesis, reference = "mil e cem reais", "mil cento e dez reais"
+#     edits = edit_distance(hypothesis.split(), reference.split())
+#     print(f"{edits} edições em {len(reference.split())} palavras: WER "
+#           f"{pct(word_error_rate([hypothesis], [reference]))}")
+#     assert edits == 2
+#     long = word_error_rate(["um real e um centavo e um centavo"], ["um real"])
+#     print(f"WER de uma frase comprida demais: {pct(long)}")
+#     assert long > 1
+#     ```
+#
+#     Duas edições bastam: inserir "cento" depois de "mil" e trocar "cem" por "dez"; o certo
+#     tem 5 palavras, e a WER é 2/5 = 40%. Como as palavras inseridas também contam, uma frase
+#     comprida demais passa de 100%: "um real" escrito com seis palavras a mais tem WER de
+#     6/2 = 300%. Por isso o acerto exato, e não só a WER, é a medida que importa num cheque.
+#
+# **4.** No fim do treino, o único erro do modelo com atenção no teste foi R$ 0,00. Mostre, só
+# com os dados, por que nenhum modelo treinado nesta divisão consegue escrevê-lo.
+#
+# ??? success "Solução"
+#
+#     ```python
+#     from recorrente.data.amounts import amount_split, amount_words
+#
+#     split = amount_split(n_train=40_000, n_test=1_000, n_beyond=500)  # a divisão do capítulo
+#     with_zero = [c for c in split.train if "zero" in amount_words(c).split()]
+#     print("R$ 0,00 no treino?", 0 in split.train, "| no teste?", 0 in split.test)
+#     print("valores de treino com a palavra 'zero':", len(with_zero))
+#     assert 0 in split.test and not with_zero
+#     ```
+#
+#     O valor zero foi sorteado para o teste, e é o único da faixa do treino cujo extenso usa
+#     "zero" (cinco centavos se escrevem "cinco centavos", sem "zero reais", pela convenção do
+#     livro). No
+#     treino, a palavra "zero" nunca é alvo; a perda só empurra a probabilidade dela para baixo.
+#     Um modelo não escreve o que nunca precisou escrever, por mais que a atenção olhe para o
+#     dígito certo. Casos especiais raros precisam estar no treino (ou ser tratados por uma
+#     regra fora do modelo).

@@ -1,0 +1,147 @@
+"""``recorrente extenso``: treinar um modelo e escrever valores em reais por extenso."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import torch
+
+from recorrente.cli import positive_int
+from recorrente.errors import InputError
+from recorrente.formatting import num, pct
+
+__all__ = ["register"]
+
+
+def register(subparsers) -> None:
+    """Registra ``extenso treinar`` e ``extenso escrever``."""
+    parser = subparsers.add_parser(
+        "extenso",
+        help="escreve valores em reais por extenso com sequência para sequência e atenção",
+        description="Treina e usa o modelo do capítulo 8, que escreve o extenso de um valor "
+        "(R$ 1.234,50 → mil duzentos e trinta e quatro reais e cinquenta centavos).",
+    )
+    commands = parser.add_subparsers(title="comandos", dest="acao", metavar="AÇÃO")
+
+    train = commands.add_parser(
+        "treinar",
+        help="treina um modelo e grava o checkpoint",
+        description="Treina o codificador-decodificador em valores até R$ 99.999,99 gerados "
+        "pelo num2words e grava os pesos com a codificação e a faixa do treino.",
+    )
+    train.add_argument("--atualizacoes", type=positive_int, default=600,
+                       help="atualizações (lotes) de treino (padrão: 600)")
+    train.add_argument("--atencao", choices=["dot", "additive", "none"], default="dot",
+                       help="atenção de produto escalar, aditiva ou nenhuma (padrão: dot)")
+    train.add_argument("--tamanho", type=positive_int, default=64,
+                       help="tamanho do estado do decodificador, par (padrão: 64)")
+    train.add_argument("--lote", type=positive_int, default=256,
+                       help="valores por lote (padrão: 256)")
+    train.add_argument("--taxa", type=float, default=5e-3,
+                       help="taxa de aprendizado (padrão: 0.005)")
+    train.add_argument("--saida", type=Path, default=Path("extenso.pt"),
+                       help="onde gravar o checkpoint (padrão: extenso.pt)")
+    train.add_argument("--semente", type=int, default=0, help="semente (padrão: 0)")
+    train.add_argument("--sobrescrever", action="store_true",
+                       help="permite substituir um checkpoint que já existe")
+    train.set_defaults(func=_train)
+
+    write = commands.add_parser(
+        "escrever",
+        help="escreve um valor por extenso",
+        description="Escreve o extenso de um valor com um modelo treinado. Aceita 1.234,50, "
+        "1234,50, 1234,5 e 1234.50; recusa valores acima da faixa do treino do modelo. Se o "
+        "modelo errar (comparado com o num2words), avisa e sai com código 1.",
+    )
+    write.add_argument("valor", help="o valor em reais, por exemplo 1.234,50")
+    write.add_argument("--checkpoint", type=Path, default=Path("extenso.pt"),
+                       help="arquivo gravado por 'treinar' (padrão: extenso.pt)")
+    write.add_argument("--feixe", type=positive_int, default=1,
+                       help="largura da busca em feixe; 1 é a busca gulosa (padrão: 1)")
+    # "-1.234,50" é um valor (negativo, recusado com uma explicação), não uma opção.
+    write._negative_number_matcher = re.compile(r"^-[\d.,]+$")
+    write.set_defaults(func=_write)
+    parser.set_defaults(func=lambda args: parser.print_help())
+
+
+def _train(args: argparse.Namespace) -> int:
+    from recorrente.data.amounts import (
+        INPUT_CHARS,
+        SPLIT_SEED,
+        TRAIN_MAX_CENTS,
+        WORDS,
+        AmountBatches,
+        AmountVocab,
+        amount_split,
+        amount_words,
+        format_amount,
+        spell_amounts,
+    )
+    from recorrente.seq2seq import Seq2Seq, exact_match
+    from recorrente.training import TrainConfig, fit, save_checkpoint
+
+    if args.saida.exists() and not args.sobrescrever:
+        raise InputError(
+            f"O arquivo {args.saida} já existe; escolha outro --saida ou use --sobrescrever."
+        )
+    if not args.taxa > 0:
+        raise InputError(f"--taxa precisa ser maior que zero; recebi {args.taxa}.")
+    if args.tamanho % 2:
+        raise InputError(f"--tamanho precisa ser par (metade para cada sentido); "
+                         f"recebi {args.tamanho}.")
+    split, vocab = amount_split(), AmountVocab()
+    torch.manual_seed(args.semente)
+    model = Seq2Seq(vocab.num_chars, vocab.num_words, args.tamanho, attention=args.atencao)
+    every = min(100, args.atualizacoes)
+    batches = AmountBatches(split.train, vocab, args.lote, shuffle=True, num_batches=every,
+                            seed=args.semente)
+    config = TrainConfig(lr=args.taxa, max_epochs=-(-args.atualizacoes // every),
+                         description=f"extenso ({args.atencao})")
+    print(f"Treinando ({num(model.num_parameters(), 0)} parâmetros) em "
+          f"{num(len(split.train), 0)} valores até R$ {format_amount(TRAIN_MAX_CENTS)}.")
+    history = fit(model, batches, None, config)
+    written = spell_amounts(model, split.test, vocab)
+    accuracy = exact_match(written, [amount_words(c) for c in split.test])
+    extra = {"task": "extenso", "chars": INPUT_CHARS, "words": list(WORDS),
+             "max_cents": TRAIN_MAX_CENTS, "split_seed": SPLIT_SEED}
+    save_checkpoint(args.saida, model, extra, overwrite=args.sobrescrever)
+    print(f"Acerto exato no teste ({num(len(split.test), 0)} valores nunca vistos): "
+          f"{pct(accuracy)}; {num(history.seconds, 0)} s. Gravado em {args.saida}.")
+    return 0
+
+
+def _write(args: argparse.Namespace) -> int:
+    from recorrente.data.amounts import (
+        MAX_CENTS,
+        amount_words,
+        format_amount,
+        load_amount_model,
+        parse_amount,
+        spell_amounts,
+    )
+
+    cents = parse_amount(args.valor)
+    if cents > MAX_CENTS:
+        raise InputError(f"R$ {format_amount(cents)} passa do maior valor aceito, "
+                         f"R$ {format_amount(MAX_CENTS)}.")
+    if not args.checkpoint.exists():
+        raise InputError(f"O checkpoint {args.checkpoint} não existe; treine um com "
+                         "'recorrente extenso treinar' ou indique outro com --checkpoint.")
+    model, max_cents = load_amount_model(args.checkpoint)
+    if cents > max_cents:
+        raise InputError(
+            f"R$ {format_amount(cents)} está acima da faixa do treino deste modelo (até "
+            f"R$ {format_amount(max_cents)}); fora dela o modelo erra quase sempre (capítulo 8), "
+            "então não escrevo."
+        )
+    written = spell_amounts(model, [cents], width=args.feixe)[0]
+    print(written)
+    right = amount_words(cents)
+    if written != right:  # nunca errado em silêncio
+        print(f"recorrente: aviso: o modelo errou este valor; o extenso certo é: {right}",
+              file=sys.stderr)
+        return 1
+    return 0

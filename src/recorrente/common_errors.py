@@ -25,8 +25,6 @@ from contextlib import contextmanager
 
 __all__ = ["MESSAGES", "expect_error"]
 
-#: Chave da caixa → a última linha do *traceback* que o PyTorch fixado imprime
-#: (``Tipo: mensagem``), exatamente como o leitor a vê e a cola na busca.
 MESSAGES: dict[str, str] = {
     "input-size": ("RuntimeError: input.size(-1) must be equal to input_size. Expected 2, got 3"),
     "h0-com-o-lote-primeiro": "RuntimeError: Expected hidden size (2, 3, 4), got [3, 2, 4]",
@@ -65,13 +63,15 @@ MESSAGES: dict[str, str] = {
         "need to access saved tensors after calling backward."
     ),
     "lstm-com-um-tensor-so": "IndexError: index 1 is out of bounds for dimension 0 with size 1",
-    "proj-size": "RuntimeError: Expected hidden[0] size (1, 3, 2), got [1, 3, 4]",
+    "proj-size": "RuntimeError: Expected hidden[0] size (1, 3, 2), got [1, 3, 6]",
     "float64": (
         "ValueError: RNN input dtype (torch.float64) does not match weight dtype "
         "(torch.float32). Convert input: input.to(torch.float32), or convert model: "
         "model.to(torch.float64)"
     ),
 }
+"""Chave da caixa → a última linha do *traceback* que o PyTorch fixado imprime
+(``Tipo: mensagem``), exatamente como o leitor a vê e a cola na busca."""
 
 
 @contextmanager
@@ -100,7 +100,7 @@ def expect_error(key: str) -> Iterator[None]:
     expected = MESSAGES[key]
     try:
         yield
-    except Exception as error:  # noqa: BLE001 (qualquer erro do PyTorch; conferido abaixo)
+    except Exception as error:  # qualquer erro do PyTorch; o texto é conferido abaixo
         got = f"{type(error).__name__}: {error}"
         if got != expected:
             raise AssertionError(

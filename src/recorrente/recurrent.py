@@ -333,8 +333,8 @@ def split_states(
         bidirectional: o ``bidirectional`` do módulo (``D = 2`` se ``True``).
 
     Retorna:
-        Um dicionário ``{(camada, direção): tensor}``, em ordem, cada tensor com forma ``(N, H)``
-        (ou ``(H,)`` sem lote). São vistas de ``h_n``, sem cópia.
+        Um dicionário ``{(camada, direção): tensor}``, em ordem, cada tensor com forma
+            ``(N, H)`` (ou ``(H,)`` sem lote). São vistas de ``h_n``, sem cópia.
 
     Levanta:
         InputError: se a primeira dimensão de ``h_n`` não é ``num_layers * D``.
@@ -391,8 +391,8 @@ def final_states_in_output(
         lengths: o tamanho real de cada sequência, quando o lote tem preenchimento.
 
     Retorna:
-        ``{0: para a frente}`` ou ``{0: para a frente, 1: para trás}``, cada um ``(N, H)``
-        (ou ``(H,)`` sem lote).
+        ``{0: para a frente}`` ou ``{0: para a frente, 1: para trás}``, cada um
+            ``(N, H)`` (ou ``(H,)`` sem lote).
 
     Levanta:
         InputError: se ``output`` não tem 2 ou 3 dimensões, se a última não se divide pelas

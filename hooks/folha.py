@@ -10,6 +10,7 @@ build para em vez de publicar uma folha errada. Roda em menos de um segundo (uma
 from __future__ import annotations
 
 import re
+import warnings
 
 from mkdocs.exceptions import PluginError
 
@@ -49,9 +50,10 @@ def _tables() -> dict[str, str]:
     from recorrente.formatting import num
     from recorrente.shapes import last_state_rows, parameter_count, shape_rows
 
-    threads = torch.get_num_threads()
+    threads, filters = torch.get_num_threads(), list(warnings.filters)
     torch.set_num_threads(1)  # módulos minúsculos: uma thread é mais rápida
     try:
+        warnings.filterwarnings("ignore", "LSTM with projections is not supported with oneDNN")
         shapes = shape_rows()
         last = last_state_rows()
         counts = []
@@ -71,6 +73,7 @@ def _tables() -> dict[str, str]:
             )
     finally:
         torch.set_num_threads(threads)
+        warnings.filters[:] = filters
     return {
         "formas": markdown_table(
             shapes, code={"entrada x", "h_0 e h_n", "c_0 e c_n (LSTM)", "output"}

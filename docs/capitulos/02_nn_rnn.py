@@ -324,7 +324,7 @@ output_bf, h_n_bf = rnn_bf(x_bf, torch.zeros(2, 3, 4))
 
 # %% [markdown]
 #     Quando $N = L D$ (por exemplo, lote de 2 numa rede de 2 camadas), as duas formas
-#     coincidem e **não há erro**: o estado de cada camada vai para a sequência errada, em
+#     coincidem e **não há erro**: camadas e sequências trocam de lugar no estado inicial, em
 #     silêncio. Crie o estado com os nomes das dimensões, `torch.zeros(L * D, N, H)`.
 #
 # !!! warning "Erro comum: `h_0` sem a dimensão das camadas"

@@ -1,12 +1,13 @@
-"""Dá a cada caixa "Erro comum" um título com âncora, que a busca do Material acha sozinho.
+"""Dá a cada caixa "Erro comum" um título com âncora e a mensagem, que a busca acha primeiro.
 
 A busca do Material divide cada página em seções, uma por título (``h1`` a ``h6``) com ``id``; um
-título dentro de uma caixa abre uma seção só com o conteúdo da caixa, que termina com ela. Sem
-isso, a mensagem de erro colada na busca cairia na seção inteira do capítulo, longa demais para
-ficar entre os primeiros resultados (o lunr desconta o tamanho do texto). O título da admonição,
-um ``<p class="admonition-title">``, vira ``<h4 class="admonition-title" id="erro-comum-...">``:
-a mesma aparência (as regras do tema são da classe), fora do sumário da página (que o MkDocs
-monta do Markdown, antes deste passo), e um endereço para citar a caixa.
+título dentro de uma caixa abre uma seção só com o conteúdo da caixa, que termina com ela. O
+título da admonição, um ``<p class="admonition-title">``, vira ``<h4 class="admonition-title"
+id="erro-comum-...">`` (a mesma aparência, porque as regras do tema são da classe; fora do
+sumário, que o MkDocs monta antes, do Markdown) e ganha uma segunda linha com a primeira frase da
+mensagem de erro que a célula da caixa imprimiu. O título vale 1000 vezes o texto no índice:
+sem ele, uma mensagem colada na busca cairia em seções longas, que casam com as palavras curtas
+da mensagem ("to", "be", "a", que o Material busca como prefixos: ``to*`` acha ``torch``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ import unicodedata
 
 from mkdocs.structure.pages import Page
 
-_TITLE = re.compile(r'<p class="admonition-title">(Erro comum: .*?)</p>')
+_BOX = re.compile(
+    r'<p class="admonition-title">(Erro comum: .*?)</p>'
+    r'(.*?)(?=<div class="admonition|<h[1-6][ >]|$)',
+    re.DOTALL,
+)
+_MESSAGE = re.compile(
+    r'<div class="[^"]*\bsaida\b[^"]*"><pre><span></span><code>(\w+(?:Error|Exception): [^\n<]+)'
+)
 
 
 def _slug(title: str, taken: set[str]) -> str:
@@ -31,17 +39,43 @@ def _slug(title: str, taken: set[str]) -> str:
     return unique
 
 
-def anchor_common_errors(content: str) -> str:
-    """Troca o título de cada caixa "Erro comum" por um ``h4`` com ``id``.
+def first_sentence(message: str) -> str:
+    """A mensagem até o fim da primeira frase (a parte que a identifica).
 
     Exemplo:
-        >>> print(anchor_common_errors('<p class="admonition-title">Erro comum: <b>h</b></p>'))
-        <h4 class="admonition-title" id="erro-comum-h">Erro comum: <b>h</b></h4>
+        >>> first_sentence("RuntimeError: Trying to go (or not). Saved values are freed.")
+        'RuntimeError: Trying to go (or not).'
+        >>> first_sentence("ValueError: got total_length=4 and 5")
+        'ValueError: got total_length=4 and 5'
+    """
+    return re.split(r"(?<=\.) (?=[A-Z])", message, maxsplit=1)[0]
+
+
+def anchor_common_errors(content: str) -> str:
+    """Troca o título de cada caixa "Erro comum" por um ``h4`` com ``id`` e a mensagem.
+
+    Exemplo:
+        >>> box = ('<p class="admonition-title">Erro comum: <b>h</b></p><p>x</p>'
+        ...        '<div class="saida"><pre><span></span><code>ValueError: ruim\\n</code></pre>')
+        >>> out = anchor_common_errors(box)
+        >>> for part in out[: out.index("<p>")].split("<br>"):
+        ...     print(part)
+        <h4 class="admonition-title" id="erro-comum-h">Erro comum: <b>h</b>
+        <code class="erro-comum-mensagem">ValueError: ruim</code></h4>
     """
     taken = set(re.findall(r'\sid="([^"]+)"', content))
-    return _TITLE.sub(
-        lambda m: f'<h4 class="admonition-title" id="{_slug(m[1], taken)}">{m[1]}</h4>', content
-    )
+
+    def title(match: re.Match[str]) -> str:
+        message = _MESSAGE.search(match[2])
+        extra = (
+            f'<br><code class="erro-comum-mensagem">{first_sentence(message[1])}</code>'
+            if message
+            else ""
+        )
+        slug = _slug(match[1], taken)
+        return f'<h4 class="admonition-title" id="{slug}">{match[1]}{extra}</h4>{match[2]}'
+
+    return _BOX.sub(title, content)
 
 
 def on_page_content(html_content: str, page: Page, **kwargs) -> str:

@@ -19,12 +19,12 @@ import io
 import json
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import jupytext
 import pytest
 
 from recorrente.common_errors import MESSAGES, expect_error
-from test_site import browser  # noqa: F401  (o Chromium dos testes do site)
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "docs" / "capitulos").glob("[0-9]*.py"))
@@ -143,46 +143,49 @@ def _plain(text: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
 
 
+def _box_section(key: str) -> dict:
+    """O documento do índice de busca da caixa do erro ``key`` (a seção do título da caixa)."""
+    chapter = _keys()[key][0]
+    message = " ".join(MESSAGES[key].split())
+    found = [
+        d
+        for d in _search_docs()
+        if message in _plain(d["text"]) and not d["location"].startswith("referencia/api/")
+    ]
+    assert [d["location"].split("#")[0] for d in found] == [f"capitulos/{chapter}/"], (
+        f"{key}: a mensagem deveria estar só na caixa do capítulo {chapter}; está em "
+        f"{[d['location'] for d in found]}"
+    )
+    return found[0]
+
+
 @pytest.mark.site
 @pytest.mark.parametrize("key", sorted(MESSAGES))
 def test_search_index_has_the_message_in_the_box_section(key: str) -> None:
-    chapter = _keys()[key][0]
-    message = " ".join(MESSAGES[key].split())
-    sections = [
-        d
-        for d in _search_docs()
-        if "#" in d["location"]
-        and message in _plain(d["text"])
-        and not d["location"].startswith("referencia/api/")  # o exemplo da docstring
-    ]
-    assert [d["location"].split("/#")[0] for d in sections] == [f"capitulos/{chapter}"], (
-        key,
-        [d["location"] for d in sections],
-    )
-    assert "Erro comum" in _plain(sections[0]["text"])
+    """A caixa é uma seção própria do índice, com a mensagem no título (que pesa mais)."""
+    box = _box_section(key)
+    assert "#erro-comum-" in box["location"], box["location"]
+    title = _plain(box["title"])
+    assert title.startswith("Erro comum: "), title
+    first_sentence = re.split(r"(?<=\.) (?=[A-Z])", MESSAGES[key], maxsplit=1)[0]
+    assert first_sentence in title, (title, first_sentence)
 
 
 @pytest.mark.site
 @pytest.mark.parametrize("key", sorted(MESSAGES))
 def test_pasting_the_message_in_the_search_box_finds_the_box(key: str, server, browser) -> None:
-    chapter = _keys()[key][0]
-    section = next(
-        d["location"]
-        for d in _search_docs()
-        if d["location"].startswith(f"capitulos/{chapter}/#")
-        and " ".join(MESSAGES[key].split()) in _plain(d["text"])
-    )
-    page = browser.new_page()
+    """No Chromium, a mensagem inteira colada na busca: o primeiro resultado é a caixa."""
+    section = _box_section(key)["location"]
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
     page.goto(server, wait_until="load")
-    page.click("label.md-search__icon, label[for='__search']")
     page.fill("input.md-search__input", MESSAGES[key])
     page.wait_for_selector(".md-search-result__item", timeout=15000)
     page.wait_for_timeout(300)  # a lista termina de se desenhar
-    links = page.eval_on_selector_all(
-        ".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))"
-    )
+    links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
     page.close()
-    anchors = [re.sub(r"^(\.\./|\./)+", "", h) for h in links]
-    assert anchors and anchors[0].endswith(section), (
-        f"{key}: o primeiro resultado não é a seção da caixa, {section}: {anchors[:5]}"
+    # Sem o servidor e sem o ?h=... do realce: "capitulos/02_nn_rnn/#erro-comum-...".
+    found = [unquote(re.sub(r"\?h=[^#]*", "", h.removeprefix(server))) for h in links]
+    page_url = section.split("#")[0]
+    assert found[:2] == [page_url, section], (
+        f"{key}: esperava a página {page_url} e a caixa {section} primeiro; vieram {found[:4]}"
     )

@@ -327,7 +327,7 @@ output_bf, h_n_bf = rnn_bf(x_bf, torch.zeros(2, 3, 4))
 #     coincidem e **não há erro**: camadas e sequências trocam de lugar no estado inicial, em
 #     silêncio. Crie o estado com os nomes das dimensões, `torch.zeros(L * D, N, H)`.
 #
-# !!! warning "Erro comum: `h_0` sem a dimensão das camadas"
+# !!! warning "Erro comum: `h_0` como (N, H) numa entrada com lote"
 #
 #     Um estado inicial $(N, H)$, com um vetor por sequência, parece suficiente numa rede de
 #     uma camada. Mas a dimensão $L D$ é obrigatória, mesmo quando vale 1:

@@ -58,8 +58,8 @@ def test_hook_fills_every_marker_of_the_page() -> None:
     page = SimpleNamespace(file=SimpleNamespace(src_uri=folha.PAGE))
     filled = folha.on_page_markdown(source, page, None, None)
     assert "<!-- folha:" not in filled
-    assert "| com lote, batch_first=True | `(N, T, I)` | `(L·D, N, H)` |" in filled
-    assert "| LSTM com proj_size=P, sem lote | `(T, I)` | `(L·D, P)` | `(L·D, H)` |" in filled
+    assert "| lote, batch_first=True | `(N, T, I)` | `(L·D, N, H)` |" in filled
+    assert "| proj_size=P, sem lote | `(T, I)` | `(L·D, P)` | `(L·D, H)` |" in filled
     assert "`torch.cat([h_n[-2], h_n[-1]], dim=-1)`" in filled
     assert "5.840" in filled  # a LSTM com projeção da tabela de contagem, com ponto de milhar
     other = SimpleNamespace(file=SimpleNamespace(src_uri="index.md"))

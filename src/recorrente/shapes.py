@@ -39,8 +39,8 @@ _SIZES = {"T": 11, "N": 5, "I": 13, "H": 7, "P": 3}
 
 #: Os layouts da entrada: nome na folha, ``batch_first`` e se há lote.
 _LAYOUTS = [
-    ("com lote, batch_first=False", False, True),
-    ("com lote, batch_first=True", True, True),
+    ("lote, batch_first=False", False, True),
+    ("lote, batch_first=True", True, True),
     ("sem lote", False, False),
 ]
 
@@ -139,7 +139,7 @@ def shape_rows() -> list[dict[str, str]]:
 
     Exemplo:
         >>> [row["caso"] for row in shape_rows()][-1]
-        'LSTM com proj_size=P, sem lote'
+        'proj_size=P, sem lote'
     """
     rows = []
     generator = torch.Generator().manual_seed(0)
@@ -151,7 +151,7 @@ def shape_rows() -> list[dict[str, str]]:
                 for layers in (1, 2, 3):
                     for directions in (1, 2):
                         _check(mode, layers, directions, batch_first, proj, templates, generator)
-            case = f"LSTM com proj_size=P, {name}" if proj else name
+            case = f"proj_size=P, {name}" if proj else name
             rows.append({"caso": case, **templates})
     return rows
 
@@ -187,18 +187,9 @@ def _check(
 #: dentro de ``output``. ``h_n`` é o ``h_n`` da LSTM (nunca ``c_n``). As expressões são
 #: executadas por :func:`last_state_rows` e comparadas entre si.
 _LAST_STATE = [
-    ("unidirecional, batch_first=False", False, False, False, "h_n[-1]", "output[-1]"),
-    ("unidirecional, batch_first=True", False, True, False, "h_n[-1]", "output[:, -1]"),
+    ("unidirecional", False, True, False, "h_n[-1]", "output[:, -1]"),
     (
-        "bidirecional, batch_first=False",
-        True,
-        False,
-        False,
-        "torch.cat([h_n[-2], h_n[-1]], dim=-1)",
-        "torch.cat([output[-1, :, :H], output[0, :, H:]], dim=-1)",
-    ),
-    (
-        "bidirecional, batch_first=True",
+        "bidirecional",
         True,
         True,
         False,
@@ -206,7 +197,7 @@ _LAST_STATE = [
         "torch.cat([output[:, -1, :H], output[:, 0, H:]], dim=-1)",
     ),
     (
-        "unidirecional, empacotada (batch_first=True)",
+        "unidirecional, empacotada",
         False,
         True,
         True,
@@ -214,7 +205,7 @@ _LAST_STATE = [
         "output[torch.arange(N), lengths - 1]",
     ),
     (
-        "bidirecional, empacotada (batch_first=True)",
+        "bidirecional, empacotada",
         True,
         True,
         True,
@@ -227,7 +218,8 @@ _LAST_STATE = [
 def last_state_rows() -> list[dict[str, str]]:
     """Onde está o último estado para classificar, em ``h_n`` e em ``output``, conferido.
 
-    Para cada caso (uni ou bidirecional, ``batch_first``, empacotada ou não), executa as duas
+    Para cada caso (uni ou bidirecional, empacotada ou não, com ``batch_first=True``; sem ele,
+    ``output[:, t]`` vira ``output[t]``), executa as duas
     expressões da tabela numa GRU e numa LSTM (com e sem ``proj_size``) de 1 e 3 camadas e
     compara os resultados entre si e com :func:`~recorrente.recurrent.split_states` e
     :func:`~recorrente.recurrent.final_states_in_output`. Com sequências empacotadas,
@@ -241,7 +233,7 @@ def last_state_rows() -> list[dict[str, str]]:
 
     Exemplo:
         >>> last_state_rows()[0]
-        {'caso': 'unidirecional, batch_first=False', 'em h_n': 'h_n[-1]', 'em output': 'output[-1]'}
+        {'caso': 'unidirecional', 'em h_n': 'h_n[-1]', 'em output': 'output[:, -1]'}
     """
     generator = torch.Generator().manual_seed(0)
     sizes = _SIZES

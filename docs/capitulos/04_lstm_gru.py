@@ -643,9 +643,9 @@ with expect_error("lstm-com-um-tensor-so"):
 saida_1, (h_n_1, c_n_1) = lstm_1(x_1, (torch.zeros(1, 3, 6), torch.zeros(1, 3, 6)))
 
 # %% [markdown]
-#     Com duas camadas ou mais, o mesmo engano dá outra mensagem, `For batched 3-D input, hx
-#     and cx should also be 3-D but got (2-D, 2-D) tensors`: `h_0[0]` e `h_0[1]` existem, mas
-#     são matrizes $(N, H)$.
+#     Com duas camadas ou mais, o mesmo engano dá outra mensagem, que reclama de `hx` e `cx`
+#     com 2 dimensões em vez de 3: `h_0[0]` e `h_0[1]` existem, mas são matrizes $(N, H)$. A
+#     correção é a mesma.
 #
 # Uma opção que só a LSTM tem é `proj_size=P`: cada $h_t$ passa por uma projeção linear
 # (`weight_hr_l{l}`, de forma $(P, H)$) e fica com $P < H$ números, enquanto a memória $c_t$

@@ -44,6 +44,7 @@ import os
 import re
 import shutil
 import sys
+import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -66,6 +67,7 @@ MODELO = Path(__file__).resolve().parent / "modelos" / "capitulo.md.j2"
 
 REMOVER = "remover"  # célula que não vai para a página nem para o notebook
 ESCONDER_CODIGO = "esconder-codigo"  # célula cuja saída aparece, mas o código não
+CAIXA = "caixa"  # célula (código e saída) dentro da admonição aberta pelo texto anterior
 LEGENDA = "legenda"  # metadado da célula: o texto alternativo da figura que ela mostra
 # Saída de célula que vira arquivos da página (recorrente.web.SiteFiles): nome → base64.
 ARQUIVOS = "application/vnd.recorrente.arquivos+json"
@@ -424,6 +426,20 @@ def bloco_de_codigo(texto: str) -> str:
     return _cerca(texto, "python")
 
 
+def recuar(texto: str) -> str:
+    """Recua 4 espaços (menos as linhas em branco): o conteúdo de uma célula ``caixa``.
+
+    Exemplo:
+        >>> print(recuar("\\n```python\\nx = 1\\n\\ny = 2\\n```\\n\\n"))
+            ```python
+            x = 1
+        <BLANKLINE>
+            y = 2
+            ```
+    """
+    return textwrap.indent(re.sub(r"\n{3,}", "\n\n", texto).strip("\n"), "    ")
+
+
 _TABELA = re.compile(r"<table\b.*?</table>", re.DOTALL | re.IGNORECASE)
 _ATRIBUTOS_DE_ESTILO = re.compile(r'\s(?:class|id|border|style)="[^"]*"')
 
@@ -499,6 +515,7 @@ def _exportador() -> MarkdownExporter:
     exportador.register_preprocessor(_Saidas, enabled=True)
     exportador.register_filter("bloco_de_codigo", bloco_de_codigo)
     exportador.register_filter("bloco_de_saida", bloco_de_saida)
+    exportador.register_filter("recuar", recuar)
     return exportador
 
 

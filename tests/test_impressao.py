@@ -32,23 +32,28 @@ def _chapter_titles() -> list[str]:
     return titles
 
 
+def print_to_pdf(url: str, folder: Path) -> pypdf.PdfReader:
+    """Imprime ``url`` em PDF com o Chromium headless, usando ``folder`` como rascunho."""
+    output = folder / "impresso.pdf"
+    command = [
+        CHROMIUM,
+        *CHROMIUM_ARGS,
+        f"--user-data-dir={folder}/perfil",
+        "--virtual-time-budget=30000",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={output}",
+        url,
+    ]
+    subprocess.run(command, capture_output=True, timeout=180, check=True)
+    return pypdf.PdfReader(output)
+
+
 @pytest.fixture(scope="module")
 def pdf(server: str) -> pypdf.PdfReader:
     if not PRINT_PAGE.is_file():
         pytest.fail(f"{PRINT_PAGE} não existe; rode `mkdocs build --strict` antes.")
     with tempfile.TemporaryDirectory() as tmp:
-        output = Path(tmp) / "livro.pdf"
-        command = [
-            CHROMIUM,
-            *CHROMIUM_ARGS,
-            f"--user-data-dir={tmp}/perfil",
-            "--virtual-time-budget=30000",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={output}",
-            f"{server}print_page/",
-        ]
-        subprocess.run(command, capture_output=True, timeout=180, check=True)
-        yield pypdf.PdfReader(output)
+        yield print_to_pdf(f"{server}print_page/", Path(tmp))
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -97,6 +98,41 @@ def test_markdown_tem_codigo_saidas_figuras_e_tabela(executado, tmp_path) -> Non
     assert any(c.get("outputs") for c in notebook["cells"][1:] if c["cell_type"] == "code")
     # Escrever de novo a mesma coisa não toca em nenhum arquivo (o serve não recarrega à toa).
     assert not paginas.escrever(capitulo, nb, destino=tmp_path)
+
+
+def test_celula_caixa_fica_dentro_da_admonicao() -> None:
+    """Etiqueta ``caixa``: código e saída recuados, dentro do ``!!! warning`` da prosa anterior."""
+    import markdown as python_markdown
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell(
+                '# 9. Teste\n\n!!! warning "Erro comum: o estado"\n\n    O que dá errado.'
+            ),
+            nbformat.v4.new_code_cell(
+                "x = 1\n\nerrar(x)",
+                metadata={"tags": ["caixa"]},
+                outputs=[
+                    nbformat.v4.new_output(
+                        "stream", name="stdout", text="RuntimeError: got [3, 2, 4]\n"
+                    )
+                ],
+            ),
+            nbformat.v4.new_code_cell("fora = 2"),
+        ]
+    )
+    md = paginas.markdown(Path("09_teste.py"), nb).markdown
+    assert "\n    ```python\n    x = 1\n\n    errar(x)\n    ```\n" in md
+    assert "\n    ``` { .text .no-copy .saida }\n    RuntimeError: got [3, 2, 4]\n    ```" in md
+    assert "\n```python\nfora = 2\n```" in md  # a célula sem etiqueta fica fora
+    html = python_markdown.markdown(
+        md.split("-->", 1)[1], extensions=["admonition", "attr_list", "pymdownx.superfences"]
+    )
+    raiz = ElementTree.fromstring(f"<raiz>{html}</raiz>")
+    caixa = "".join(raiz.find("./div[@class='admonition warning']").itertext())
+    assert "errar(x)" in caixa and "RuntimeError: got [3, 2, 4]" in caixa
+    assert "fora = 2" not in caixa and "fora = 2" in "".join(raiz.itertext())
 
 
 def test_prosa_editada_nao_executa_de_novo(executado, tmp_path) -> None:

@@ -15,7 +15,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from recorrente.cells import GRUCell, LSTMCell, RNNCell
 from recorrente.errors import InputError
-from recorrente.recurrent import Recurrent
+from recorrente.recurrent import Recurrent, final_states_in_output, split_states
 
 I, H, T, N = 3, 4, 5, 3  # noqa: E741 (os nomes das formas no texto)
 KINDS = ["rnn_tanh", "rnn_relu", "lstm", "gru"]
@@ -305,3 +305,72 @@ def test_chapter2_h_n_layout_and_packing():
     _, h_packed = rnn(packed)
     assert not torch.allclose(h_padded[0, 1:], alone[1:])
     torch.testing.assert_close(h_packed[0], alone)
+
+
+@pytest.mark.parametrize(
+    ("kind", "layers", "bidir", "batch_first", "proj"),
+    [
+        (kind, layers, bidir, batch_first, proj)
+        for kind in ("gru", "lstm", "rnn_tanh")
+        for layers, bidir, batch_first in itertools.product((1, 2, 3), (False, True), (False, True))
+        for proj in ((0, 2) if kind == "lstm" else (0,))
+    ],
+)
+def test_split_states_names_each_layer_and_direction(kind, layers, bidir, batch_first, proj):
+    torch.manual_seed(layers * 10 + bidir)
+    extra = {"proj_size": proj} if proj else {}
+    module = make_torch(
+        kind, num_layers=layers, bidirectional=bidir, batch_first=batch_first, **extra
+    )
+    x = torch.randn((N, T, I) if batch_first else (T, N, I))
+    with torch.no_grad():
+        output, state = module(x)
+    states = state if isinstance(state, tuple) else (state,)
+    D = 2 if bidir else 1
+    for s in states:  # h_n e, na LSTM, c_n
+        named = split_states(s, layers, bidir)
+        assert list(named) == [(layer, d) for layer in range(layers) for d in range(D)]
+        torch.testing.assert_close(torch.stack(list(named.values())), s)
+        torch.testing.assert_close(named[layers - 1, 0], s.view(layers, D, N, -1)[-1, 0])
+    # A última camada aparece em output; a camada de baixo, só em h_n.
+    ends = final_states_in_output(output, bidir, batch_first=batch_first)
+    h_named = split_states(states[0], layers, bidir)
+    assert sorted(ends) == list(range(D))
+    for d in range(D):
+        torch.testing.assert_close(ends[d], h_named[layers - 1, d], rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("kind", ["gru", "lstm"])
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_final_states_in_output_with_packed_lengths(kind, batch_first):
+    torch.manual_seed(7)
+    module = make_torch(kind, num_layers=2, bidirectional=True, batch_first=batch_first)
+    lengths = torch.tensor([5, 2, 4])
+    x = torch.randn((N, T, I) if batch_first else (T, N, I))
+    packed = pack_padded_sequence(x, lengths, batch_first=batch_first, enforce_sorted=False)
+    with torch.no_grad():
+        packed_out, state = module(packed)
+    output, _ = pad_packed_sequence(packed_out, batch_first=batch_first)
+    h_n = state[0] if kind == "lstm" else state
+    named = split_states(h_n, 2, True)
+    ends = final_states_in_output(output, True, batch_first=batch_first, lengths=lengths)
+    torch.testing.assert_close(ends[0], named[1, 0], rtol=0, atol=0)
+    torch.testing.assert_close(ends[1], named[1, 1], rtol=0, atol=0)
+    # Sem lengths, output[-1] cai no preenchimento das sequências curtas.
+    wrong = final_states_in_output(output, True, batch_first=batch_first)
+    assert not torch.allclose(wrong[0][1], named[1, 0][1])
+
+
+def test_split_states_unbatched_and_bad_shapes():
+    module = nn.LSTM(I, H, num_layers=2, bidirectional=True)
+    output, (h_n, c_n) = module(torch.randn(T, I))
+    named = split_states(c_n, 2, True)
+    assert named[1, 1].shape == (H,)
+    ends = final_states_in_output(output, True)
+    torch.testing.assert_close(ends[1], split_states(h_n, 2, True)[1, 1])
+    with pytest.raises(InputError, match=r"L\*D = 2 × 1 = 2; recebi \(4, 4\)"):
+        split_states(h_n, 2, False)
+    with pytest.raises(InputError, match="divisível"):
+        final_states_in_output(torch.zeros(T, N, 5), True)
+    with pytest.raises(InputError, match="lengths"):
+        final_states_in_output(torch.zeros(T, N, 4), False, lengths=[T + 1, 1, 1])

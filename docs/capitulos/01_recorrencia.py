@@ -57,6 +57,7 @@ import torch
 from torch import nn
 
 from recorrente import RNNCell
+from recorrente.common_errors import expect_error
 from recorrente.formatting import table, vec
 from recorrente.plotting.diagrams import unrolled_rnn
 
@@ -176,6 +177,27 @@ torch.testing.assert_close(h_n[0, 0], estados[-1])
 # %% [markdown]
 # A saída do `nn.RNN` é a pilha de todos os estados $h_1, h_2, h_3$, e `h_n` é o último deles.
 # (O próximo capítulo explica cada forma desses tensores.)
+#
+# !!! warning "Erro comum: os passos e as características trocados"
+#
+#     Para montar a entrada, empilhamos os 3 vetores $x_t$ na dimensão do tempo. Empilhados na
+#     dimensão errada (`dim=1`), eles formam uma matriz $(I, T) = (2, 3)$ em vez de
+#     $(T, I) = (3, 2)$, e o `nn.RNN` encontra 3 características por passo onde espera
+#     `input_size=2`:
+
+# %% tags=["caixa"]
+rnn_io = nn.RNN(input_size=2, hidden_size=3, batch_first=True)
+x_trocado = torch.stack([torch.randn(2) for _ in range(3)], dim=1).unsqueeze(0)  # (1, I, T)
+with expect_error("input-size"):
+    rnn_io(x_trocado)
+
+# %% tags=["caixa"]
+# A correção: o tempo antes das características, (N, T, I) = (1, 3, 2).
+saida_io, _ = rnn_io(x_trocado.transpose(1, 2))
+
+# %% [markdown]
+#     A mensagem diz quantas características a camada esperava (`Expected 2`) e quantas
+#     encontrou na última dimensão (`got 3`): a última dimensão da entrada é sempre a de $x_t$.
 #
 # Um cuidado ao comparar com outros textos: se você criar o `nn.RNN` **sem** copiar os pesos, ele
 # sorteia pesos próprios, e os números mudam. Com a mesma semente e a mesma ordem de sorteios do

@@ -32,8 +32,9 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from recorrente import RNNCell
+from recorrente.common_errors import expect_error
 from recorrente.formatting import num, sci, table, vec
-from recorrente.recurrent import Recurrent
+from recorrente.recurrent import Recurrent, final_states_in_output, split_states
 
 # %% tags=["remover"]
 # ruff: noqa: E741  (I, a dimensão da entrada, tem o nome da fórmula)
@@ -300,11 +301,91 @@ table(shapes, 0)
 # Sem lote, a entrada $(T, I)$ dá `output` $(T, D H)$ e `h_n` $(L D, H)$: o PyTorch só tira a
 # dimensão do lote.
 #
+# As caixas "Erro comum" deste livro mostram a mensagem exata que o PyTorch dá para cada engano
+# frequente: a célula comete o erro, e a mensagem impressa é a da exceção, capturada na hora
+# (`recorrente.common_errors.expect_error`). Se você colou uma dessas mensagens na busca, a
+# correção vem logo abaixo dela.
+#
+# !!! warning "Erro comum: `h_0` com o lote na frente"
+#
+#     Com `batch_first=True`, é natural criar o estado inicial também com o lote na frente,
+#     $(N, L D, H)$. O PyTorch recusa, e a mensagem compara a forma esperada, $(L D, N, H)$, com a
+#     recebida:
+
+# %% tags=["caixa"]
+rnn_bf = nn.RNN(3, 4, num_layers=2, batch_first=True)
+x_bf = torch.randn(3, 5, 3)  # (N=3, T=5, I=3): batch_first vale para a entrada...
+with expect_error("h0-com-o-lote-primeiro"):
+    rnn_bf(x_bf, torch.zeros(3, 2, 4))  # ...mas não para h_0: (N, L, H) está errado
+
+# %% tags=["caixa"]
+# A correção: h_0 é sempre (L*D, N, H), com ou sem batch_first.
+output_bf, h_n_bf = rnn_bf(x_bf, torch.zeros(2, 3, 4))
+
+# %% [markdown]
+#     Quando $N = L D$ (por exemplo, lote de 2 numa rede de 2 camadas), as duas formas
+#     coincidem e **não há erro**: camadas e sequências trocam de lugar no estado inicial, em
+#     silêncio. Crie o estado com os nomes das dimensões, `torch.zeros(L * D, N, H)`.
+#
+# !!! warning "Erro comum: `h_0` como (N, H) numa entrada com lote"
+#
+#     Um estado inicial $(N, H)$, com um vetor por sequência, parece suficiente numa rede de
+#     uma camada. Mas a dimensão $L D$ é obrigatória, mesmo quando vale 1:
+
+# %% tags=["caixa"]
+rnn_1 = nn.RNN(3, 4, batch_first=True)
+with expect_error("h0-sem-a-dimensao-das-camadas"):
+    rnn_1(torch.randn(3, 5, 3), torch.zeros(3, 4))  # h_0 (N, H): falta L*D
+
+# %% tags=["caixa"]
+# A correção: acrescente a dimensão das camadas, (1, N, H).
+output_1, h_n_1 = rnn_1(torch.randn(3, 5, 3), torch.zeros(3, 4).unsqueeze(0))
+
+# %% [markdown]
+# !!! warning "Erro comum: um lote 2-D lido como uma sequência sem lote"
+#
+#     Um lote de $N = 4$ séries com $T = 7$ valores cada, guardado como uma matriz $(4, 7)$,
+#     parece pronto para uma RNN com `input_size=1`. Mas uma entrada de duas dimensões é lida
+#     como **uma** sequência sem lote, $(T, I)$: 4 passos de 7 características cada. O erro só
+#     aparece porque $7 \ne I$:
+
+# %% tags=["caixa"]
+rnn_series = nn.RNN(input_size=1, hidden_size=4, batch_first=True)
+series = torch.randn(4, 7)  # 4 séries de 7 valores, sem a dimensão das características
+with expect_error("lote-2d-lido-sem-lote"):
+    rnn_series(series)
+
+# %% tags=["caixa"]
+# A correção: a dimensão das características, (N, T, I) = (4, 7, 1).
+output_series, _ = rnn_series(series.unsqueeze(-1))
+
+# %% [markdown]
+#     Com `input_size=7`, a mesma matriz passaria sem erro, como uma sequência de 4 passos, e a
+#     saída teria forma $(4, H)$ em vez de $(4, 7, H)$.
+#
+# !!! warning "Erro comum: uma sequência sem lote com `h_0` de lote"
+#
+#     O contrário: uma sequência só, $(T, I)$, com um estado inicial feito para um lote de 1,
+#     $(L D, 1, H)$. Entrada e estado precisam concordar: os dois com lote ou os dois sem.
+
+# %% tags=["caixa"]
+rnn_one = nn.RNN(3, 4)
+sequence = torch.randn(5, 3)  # (T, I): sem lote
+with expect_error("h0-3d-com-entrada-2d"):
+    rnn_one(sequence, torch.zeros(1, 1, 4))
+
+# %% tags=["caixa"]
+# A correção: um lote de 1 nos dois, (T, 1, I) e (L*D, 1, H); ou nenhum lote: h_0 (L*D, H).
+output_one, h_n_one = rnn_one(sequence.unsqueeze(1), torch.zeros(1, 1, 4))
+
+# %% [markdown]
 # ## Onde está cada estado dentro de h_n
 #
 # As $L D$ linhas de `h_n` estão ordenadas por camada e, dentro de cada camada, por direção:
 # a linha $l D + d$ é a camada $l$, direção $d$ (0 para a frente, 1 para trás). Por isso
-# `h_n.view(num_layers, D, N, H)` separa as duas coisas.
+# `h_n.view(num_layers, D, N, H)` separa as duas coisas. Em vez de fazer essa conta de índices,
+# o pacote dá nome a cada linha: `recorrente.recurrent.split_states(h_n, num_layers,
+# bidirectional)` devolve um dicionário `(camada, direção) → estado`.
 #
 # A ligação com `output` tem um detalhe. A direção para a frente termina no **último** passo,
 # então seu estado final é a primeira metade de `output[-1]`. A direção reversa lê a sequência
@@ -318,9 +399,13 @@ rnn = nn.RNN(I, H, num_layers, bidirectional=True)
 x = torch.randn(T, N, I)
 with torch.no_grad():  # só vamos olhar os números, sem gradientes
     output, h_n = rnn(x)
-layers = h_n.view(num_layers, D, N, H)
-last_forward = layers[-1, 0]
-last_backward = layers[-1, 1]
+states = split_states(h_n, num_layers, bidirectional=True)
+print("chaves (camada, direção):", list(states))
+torch.testing.assert_close(
+    torch.stack(list(states.values())).view(num_layers, D, N, H), h_n.view(num_layers, D, N, H)
+)  # a mesma conta de índices
+last_forward = states[num_layers - 1, 0]
+last_backward = states[num_layers - 1, 1]
 torch.testing.assert_close(last_forward, output[-1][..., :H])
 torch.testing.assert_close(last_backward, output[0][..., H:])
 print("para a frente, fim em output[-1]:", vec(last_forward[0]))
@@ -422,10 +507,61 @@ print("h_n empacotado == cada sequência rodada sozinha")
 # %%
 print("batch_sizes:    ", packed.batch_sizes.tolist())
 print("sorted_indices: ", packed.sorted_indices.tolist())
-try:
-    pack_padded_sequence(padded, lengths, batch_first=True)
-except RuntimeError as error:
-    print("enforce_sorted=True com o lote fora de ordem:", str(error).splitlines()[0])
+
+# %% [markdown]
+# !!! warning "Erro comum: `enforce_sorted` com o lote fora de ordem"
+#
+#     Com o padrão `enforce_sorted=True`, os tamanhos precisam vir em ordem decrescente. O
+#     nosso lote, de tamanhos 5, 2 e 3, não vem:
+
+# %% tags=["caixa"]
+padded_3 = torch.randn(3, 5, 2)  # (N, T, I)
+with expect_error("enforce-sorted"):
+    pack_padded_sequence(padded_3, torch.tensor([5, 2, 3]), batch_first=True)
+
+# %% tags=["caixa"]
+# A correção: deixe o PyTorch ordenar (e desfazer a ordem em h_n).
+packed_3 = pack_padded_sequence(
+    padded_3, torch.tensor([5, 2, 3]), batch_first=True, enforce_sorted=False
+)
+
+# %% [markdown]
+#     A outra saída é ordenar o lote antes (`lengths.sort(descending=True)`) e reordenar as
+#     respostas depois; só é preciso para exportar o modelo em ONNX, como a mensagem diz.
+#
+# !!! warning "Erro comum: `lengths` com duas dimensões (ou na GPU)"
+#
+#     Os tamanhos precisam ser um tensor de uma dimensão, de inteiros, na CPU. Um tamanho por
+#     linha, $(N, 1)$, como sai de `mask.sum(dim=1, keepdim=True)`, não serve:
+
+# %% tags=["caixa"]
+mask_3 = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [1, 1, 0, 0, 0]])
+with expect_error("lengths-2d"):
+    pack_padded_sequence(padded_3, mask_3.sum(dim=1, keepdim=True), batch_first=True)
+
+# %% tags=["caixa"]
+# A correção: uma dimensão só (e, numa GPU, lengths na CPU: lengths.cpu()).
+packed_3 = pack_padded_sequence(padded_3, mask_3.sum(dim=1), batch_first=True)
+
+# %% [markdown]
+#     A mesma mensagem aparece, com `cuda:0` no lugar de `cpu`, quando `lengths` está na GPU.
+#     Tamanhos em `float` ou `int32` o PyTorch converte sozinho para `int64`, sem erro.
+#
+# !!! warning "Erro comum: uma sequência vazia no lote"
+#
+#     Uma linha em branco num arquivo de texto vira uma sequência de tamanho 0, e o
+#     empacotamento não aceita nenhuma:
+
+# %% tags=["caixa"]
+with expect_error("sequencia-vazia"):
+    pack_padded_sequence(padded_3, torch.tensor([5, 0, 3]), batch_first=True, enforce_sorted=False)
+
+# %% tags=["caixa"]
+# A correção: tire as sequências vazias do lote antes de empacotar.
+nonempty = torch.tensor([5, 0, 3]) > 0
+packed_3 = pack_padded_sequence(
+    padded_3[nonempty], torch.tensor([5, 0, 3])[nonempty], batch_first=True
+)
 
 # %% [markdown]
 # Para voltar a um tensor retangular, `pad_packed_sequence` desempacota a saída e preenche com
@@ -440,6 +576,23 @@ for step in unpacked[1]:
 assert (unpacked[1, 2:] == 0).all()
 
 # %% [markdown]
+# Sem mais argumentos, `pad_packed_sequence` preenche até o tamanho da maior sequência do lote,
+# que pode ser menor que o $T$ do tensor original (quando todas as sequências de um lote são
+# curtas). Para voltar sempre ao mesmo $T$, passe `total_length=T`.
+#
+# !!! warning "Erro comum: `total_length` menor que a maior sequência"
+#
+#     `total_length` só pode aumentar o preenchimento, nunca cortar passos reais:
+
+# %% tags=["caixa"]
+with expect_error("total-length"):
+    pad_packed_sequence(packed_3, batch_first=True, total_length=4)  # a maior tem 5 passos
+
+# %% tags=["caixa"]
+# A correção: total_length é o T do tensor original (padded_3.size(1) = 5), nunca menos.
+unpacked_3, _ = pad_packed_sequence(packed_3, batch_first=True, total_length=padded_3.size(1))
+
+# %% [markdown]
 # ## Qual saída usar
 #
 # A camada devolve duas coisas, e cada tarefa pede uma delas.
@@ -447,9 +600,11 @@ assert (unpacked[1, 2:] == 0).all()
 # **<dfn>Muitos para um</dfn>** (classificar uma frase, prever o gênero de um nome): uma resposta
 # por sequência, a partir de um resumo dela. Numa rede unidirecional, o resumo é o estado final da
 # última camada, `h_n[-1]`. Numa bidirecional, concatenam-se os estados finais das duas direções da
-# última camada, `h_n[-2]` (para a frente) e `h_n[-1]` (para trás). Com sequências empacotadas,
-# `h_n` já é o estado no último passo **real** de cada uma, enquanto `output[:, -1]` cairia no
-# preenchimento.
+# última camada, `h_n[-2]` (para a frente) e `h_n[-1]` (para trás), que `split_states` chama de
+# `(L - 1, 0)` e `(L - 1, 1)`. Com sequências empacotadas, `h_n` já é o estado no último passo
+# **real** de cada uma, enquanto `output[:, -1]` cairia no preenchimento;
+# `final_states_in_output(output, bidirectional, batch_first=..., lengths=...)` acha esses mesmos
+# estados dentro de `output`.
 
 # %%
 torch.manual_seed(3)
@@ -461,6 +616,14 @@ _, h_n = rnn(packed)
 summary = torch.cat([h_n[-2], h_n[-1]], dim=-1)  # (N, 2H)
 logits = head(summary)
 print("resumo:", tuple(summary.shape), " logits:", tuple(logits.shape))
+
+states = split_states(h_n, num_layers=2, bidirectional=True)
+torch.testing.assert_close(summary, torch.cat([states[1, 0], states[1, 1]], dim=-1))
+output, _ = pad_packed_sequence(rnn(packed)[0], batch_first=True)
+ends = final_states_in_output(output, bidirectional=True, batch_first=True, lengths=lengths)
+torch.testing.assert_close(ends[0], states[1, 0])  # ida: último passo real de cada sequência
+torch.testing.assert_close(ends[1], states[1, 1])  # volta: primeiro passo
+print("h_n[-2], h_n[-1] = states[1, 0], states[1, 1] = ends[0], ends[1]")
 
 # %% [markdown]
 # **<dfn>Muitos para muitos</dfn>** (etiquetar cada palavra, prever o próximo caractere): uma

@@ -35,6 +35,7 @@ import torch
 from torch import nn
 
 from recorrente.cells import LSTMCell, RNNCell
+from recorrente.common_errors import expect_error
 from recorrente.formatting import mean_range, num, pct, sci, table
 from recorrente.gradients import (
     decay_rate,
@@ -642,6 +643,33 @@ assert passos_com_gradiente == 20
 # que a rede pudesse aprendê-la. Num treino real, cada pedaço tem sua perda, seu `backward` e
 # seu passo do otimizador, e o estado que atravessa os pedaços é sempre desligado com
 # `detach`.
+#
+# !!! warning "Erro comum: esquecer o `detach` entre os pedaços"
+#
+#     Sem o `detach`, o estado que entra no segundo pedaço ainda está ligado ao grafo do
+#     primeiro, que o `backward` anterior já liberou. O segundo `backward` tenta atravessá-lo de
+#     novo:
+
+# %% tags=["caixa"]
+rnn_tb = nn.RNN(2, 8, batch_first=True)
+h_tb = None
+with expect_error("backward-duas-vezes"):
+    for pedaco in torch.randn(1, 40, 2).split(20, dim=1):
+        saida_tb, h_tb = rnn_tb(pedaco, h_tb)  # sem detach: h_tb leva o grafo do pedaço anterior
+        saida_tb.pow(2).mean().backward()
+
+# %% tags=["caixa"]
+# A correção: h_tb = h_tb.detach() depois de cada pedaço (o repackage_hidden do PyTorch).
+h_tb = None
+for pedaco in torch.randn(1, 40, 2).split(20, dim=1):
+    saida_tb, h_tb = rnn_tb(pedaco, h_tb)
+    saida_tb.pow(2).mean().backward()
+    h_tb = h_tb.detach()
+
+# %% [markdown]
+#     A mensagem sugere `retain_graph=True`. Aqui ela cala o erro, mas faz cada `backward`
+#     percorrer de novo todos os pedaços anteriores: a memória e o tempo crescem com a sequência
+#     inteira, justamente o que o BPTT truncado queria evitar.
 
 # %%
 print(f"tempo total do capítulo: {num(time.perf_counter() - inicio_capitulo, 0)} s")

@@ -31,6 +31,7 @@ import torch
 from torch import nn
 
 from recorrente.cells import GRUCell, LSTMCell, RNNCell
+from recorrente.common_errors import expect_error
 from recorrente.formatting import mean_range, num, table
 from recorrente.models import SequenceModel
 from recorrente.plotting.gates import plot_accuracy_vs_distance, plot_gate_heatmaps
@@ -624,6 +625,50 @@ print("Recurrent (células do pacote) = nn.LSTM de 2 camadas bidirecional")
 # estado final. As camadas de baixo também só aparecem em `h_n`/`c_n` (linhas 0 e 1), nunca em
 # `output`. O *dropout* entre camadas só age em `.train()`; por isso a comparação acima usa
 # `.eval()`.
+#
+# !!! warning "Erro comum: uma LSTM com um tensor só como estado"
+#
+#     O estado da LSTM são **dois** tensores, $h$ e $c$. Quem troca uma GRU por uma LSTM e
+#     continua passando só `h_0` recebe uma mensagem que não fala de estado nenhum: a LSTM tenta
+#     ler `h_0[0]` e `h_0[1]` como se fossem $h_0$ e $c_0$, e com uma camada só não há linha 1.
+
+# %% tags=["caixa"]
+lstm_1 = nn.LSTM(4, 6)
+x_1 = torch.randn(7, 3, 4)  # (T, N, I)
+with expect_error("lstm-com-um-tensor-so"):
+    lstm_1(x_1, torch.zeros(1, 3, 6))  # só h_0
+
+# %% tags=["caixa"]
+# A correção: a tupla (h_0, c_0), cada um (L*D, N, H); e a saída traz (h_n, c_n).
+saida_1, (h_n_1, c_n_1) = lstm_1(x_1, (torch.zeros(1, 3, 6), torch.zeros(1, 3, 6)))
+
+# %% [markdown]
+#     Com duas camadas ou mais, o mesmo engano dá outra mensagem, que reclama de `hx` e `cx`
+#     com 2 dimensões em vez de 3: `h_0[0]` e `h_0[1]` existem, mas são matrizes $(N, H)$. A
+#     correção é a mesma.
+#
+# Uma opção que só a LSTM tem é `proj_size=P`: cada $h_t$ passa por uma projeção linear
+# (`weight_hr_l{l}`, de forma $(P, H)$) e fica com $P < H$ números, enquanto a memória $c_t$
+# continua com $H$. Com isso, `output` tem $D P$ colunas, `h_0` e `h_n` têm forma
+# $(L D, N, P)$, e `c_0` e `c_n` continuam $(L D, N, H)$. A
+# [folha de consulta](../referencia/folha.md) reúne essas formas.
+#
+# !!! warning "Erro comum: `h_0` com `hidden_size` numa LSTM com `proj_size`"
+#
+#     Com `proj_size=P`, o `h_0` tem $P$ números por camada e direção, não $H$:
+
+# %% tags=["caixa"]
+lstm_p = nn.LSTM(4, 6, proj_size=2)  # H = 6, P = 2
+with expect_error("proj-size"):
+    lstm_p(x_1, (torch.zeros(1, 3, 6), torch.zeros(1, 3, 6)))  # h_0 com H: errado
+
+# %% tags=["caixa"]
+# A correção: h_0 com P = proj_size, c_0 com H = hidden_size.
+saida_p, (h_n_p, c_n_p) = lstm_p(x_1, (torch.zeros(1, 3, 2), torch.zeros(1, 3, 6)))
+
+# %% [markdown]
+#     A mensagem chama o estado de `hidden[0]` (é `h_0`); um erro só em `c_0` apareceria como
+#     `hidden[1]`.
 
 # %%
 print(

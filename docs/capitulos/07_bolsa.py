@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from recorrente.common_errors import expect_error
 from recorrente.data.prices import load_co2_monthly, load_sp500
 from recorrente.forecasting import (
     baseline_predictions,
@@ -141,6 +142,25 @@ table(comparacao, {"x_min": 0, "x_max": 0}, labels=model_label)
 # Com o normalizador vazado, as entradas de treino nunca chegam perto de $+1$: a faixa de
 # cima fica "reservada" para os preços futuros, uma informação que ninguém teria na época. No
 # honesto, o treino ocupa $[-1, 1]$ e o teste passa muito de $1$.
+#
+# !!! warning "Erro comum: janelas do NumPy em `float64`"
+#
+#     As janelas saem do NumPy, que calcula em `float64`; os pesos de uma camada do PyTorch são
+#     `float32`. `torch.from_numpy` preserva o tipo, e a LSTM recusa a mistura:
+
+# %% tags=["caixa"]
+lstm_np = torch.nn.LSTM(1, 32, batch_first=True)
+janelas_np = np.linspace(-1, 1, 4 * 20).reshape(4, 20, 1)  # 4 janelas de 20 dias, em float64
+with expect_error("float64"):
+    lstm_np(torch.from_numpy(janelas_np))
+
+# %% tags=["caixa"]
+# A correção: a entrada em float32, como os pesos (train_window_model já converte assim).
+saida_np, _ = lstm_np(torch.from_numpy(janelas_np).float())
+
+# %% [markdown]
+#     A outra saída que a mensagem oferece, `model.to(torch.float64)`, também funciona, mas
+#     dobra a memória e deixa cada passo mais lento, sem ganho de precisão que importe aqui.
 #
 # Quanto isso muda o erro relatado? Treinamos a mesma LSTM nos dois pré-processamentos, com as
 # mesmas três sementes e o mesmo máximo de 15 épocas. A parada antecipada decide, pela

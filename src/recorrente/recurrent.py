@@ -46,7 +46,7 @@ from torch.nn import functional as F
 from recorrente.cells import GRUCell, LSTMCell, RecurrentCell, RNNCell, State
 from recorrente.errors import InputError
 
-__all__ = ["Recurrent"]
+__all__ = ["Recurrent", "final_states_in_output", "split_states"]
 
 #: ``module.mode`` do PyTorch → (classe da célula, argumentos extras).
 _TORCH_MODES: dict[str, tuple[type[RecurrentCell], dict[str, Any]]] = {
@@ -315,3 +315,122 @@ class Recurrent(nn.Module):
             f"batch_first={self.batch_first}, dropout={self.dropout}, "
             f"bidirectional={self.bidirectional}"
         )
+
+
+def split_states(
+    h_n: Tensor, num_layers: int, bidirectional: bool
+) -> dict[tuple[int, int], Tensor]:
+    """Dá nome às linhas de ``h_n`` (ou ``c_n``): ``(camada, direção)`` → estado final.
+
+    O PyTorch empilha os estados finais numa só dimensão, ``L*D``, ordenada por camada e, dentro
+    de cada camada, por direção: a linha ``l*D + d`` é a camada ``l`` (0 é a de baixo), direção
+    ``d`` (0 para a frente, 1 para trás). Vale para RNN, LSTM (``h_n`` e ``c_n``, com ou sem
+    ``proj_size``) e GRU, e não depende de ``batch_first``: o estado nunca traz o lote primeiro.
+
+    Parâmetros:
+        h_n: o estado final, ``(L*D, N, H)``, ou ``(L*D, H)`` sem lote.
+        num_layers: o ``num_layers`` do módulo (``L``).
+        bidirectional: o ``bidirectional`` do módulo (``D = 2`` se ``True``).
+
+    Retorna:
+        Um dicionário ``{(camada, direção): tensor}``, em ordem, cada tensor com forma
+            ``(N, H)`` (ou ``(H,)`` sem lote). São vistas de ``h_n``, sem cópia.
+
+    Levanta:
+        InputError: se a primeira dimensão de ``h_n`` não é ``num_layers * D``.
+
+    Exemplo:
+        >>> import torch
+        >>> from torch import nn
+        >>> gru = nn.GRU(3, 4, num_layers=2, bidirectional=True, batch_first=True)
+        >>> output, h_n = gru(torch.randn(5, 7, 3))  # 5 sequências de 7 passos
+        >>> states = split_states(h_n, num_layers=2, bidirectional=True)
+        >>> list(states)
+        [(0, 0), (0, 1), (1, 0), (1, 1)]
+        >>> states[1, 1].shape  # última camada, direção para trás: (N, H)
+        torch.Size([5, 4])
+        >>> summary = torch.cat([states[1, 0], states[1, 1]], dim=-1)  # para classificar
+        >>> summary.shape
+        torch.Size([5, 8])
+    """
+    directions = 2 if bidirectional else 1
+    if h_n.dim() not in (2, 3) or h_n.size(0) != num_layers * directions:
+        raise InputError(
+            f"h_n precisa ter forma (L*D, N, H) ou (L*D, H) com L*D = {num_layers} × "
+            f"{directions} = {num_layers * directions}; recebi {tuple(h_n.shape)}. Confira "
+            "num_layers e bidirectional (e lembre que o estado nunca vem com o lote primeiro)."
+        )
+    return {
+        (layer, direction): h_n[layer * directions + direction]
+        for layer in range(num_layers)
+        for direction in range(directions)
+    }
+
+
+def final_states_in_output(
+    output: Tensor,
+    bidirectional: bool,
+    *,
+    batch_first: bool = False,
+    lengths: Tensor | list[int] | None = None,
+) -> dict[int, Tensor]:
+    """Onde o estado final da última camada aparece em ``output``: direção → tensor.
+
+    A direção para a frente termina no último passo (``output[-1]``, ou no último passo real
+    de cada sequência, com ``lengths``); a direção para trás lê a sequência ao contrário e
+    termina no **primeiro** passo (``output[0]``). Cada direção ocupa uma metade da última
+    dimensão de ``output``. Os tensores devolvidos são iguais a
+    ``split_states(h_n, L, bidirectional)[L - 1, d]``.
+
+    Parâmetros:
+        output: a primeira saída do módulo, ``(T, N, D*H)``, ``(N, T, D*H)`` com
+            ``batch_first=True``, ou ``(T, D*H)`` sem lote. Com sequências empacotadas, a saída
+            de ``pad_packed_sequence``.
+        bidirectional: o ``bidirectional`` do módulo.
+        batch_first: o ``batch_first`` do módulo (só vale para entradas com lote).
+        lengths: o tamanho real de cada sequência, quando o lote tem preenchimento.
+
+    Retorna:
+        ``{0: para a frente}`` ou ``{0: para a frente, 1: para trás}``, cada um
+            ``(N, H)`` (ou ``(H,)`` sem lote).
+
+    Levanta:
+        InputError: se ``output`` não tem 2 ou 3 dimensões, se a última não se divide pelas
+            direções, ou se ``lengths`` não combina com o lote.
+
+    Exemplo:
+        >>> import torch
+        >>> from torch import nn
+        >>> gru = nn.GRU(3, 4, num_layers=2, bidirectional=True, batch_first=True)
+        >>> output, h_n = gru(torch.randn(5, 7, 3))
+        >>> ends = final_states_in_output(output, bidirectional=True, batch_first=True)
+        >>> states = split_states(h_n, num_layers=2, bidirectional=True)
+        >>> torch.equal(ends[0], states[1, 0]), torch.equal(ends[1], states[1, 1])
+        (True, True)
+    """
+    directions = 2 if bidirectional else 1
+    if output.dim() not in (2, 3) or output.size(-1) % directions:
+        raise InputError(
+            f"output precisa ter forma (T, N, D*H), (N, T, D*H) ou (T, D*H), com a última "
+            f"dimensão divisível por D = {directions}; recebi {tuple(output.shape)}."
+        )
+    hidden = output.size(-1) // directions
+    if output.dim() == 3 and batch_first:
+        output = output.transpose(0, 1)  # (T, N, D*H)
+    steps = output.size(0)
+    if lengths is None:
+        last = output[-1]
+    else:
+        if output.dim() == 2:
+            raise InputError("lengths só faz sentido com um lote; output tem 2 dimensões.")
+        lengths = torch.as_tensor(lengths, device=output.device).reshape(-1)
+        if lengths.numel() != output.size(1) or lengths.min() < 1 or lengths.max() > steps:
+            raise InputError(
+                f"lengths precisa de {output.size(1)} tamanhos entre 1 e T={steps}; recebi "
+                f"{lengths.tolist()}."
+            )
+        last = output[lengths - 1, torch.arange(output.size(1), device=output.device)]
+    ends = {0: last[..., :hidden]}
+    if bidirectional:
+        ends[1] = output[0][..., hidden:]
+    return ends

@@ -25,6 +25,7 @@ from torch.nn.utils.rnn import pack_padded_sequence
 
 from recorrente.classification import soft_cross_entropy
 from recorrente.errors import InputError
+from recorrente.recurrent import split_states
 
 __all__ = [
     "IGNORE_INDEX",
@@ -264,9 +265,11 @@ class NameClassifier(nn.Module):
         _, h_n = self.rnn(packed)
         if isinstance(h_n, tuple):  # a LSTM devolve (h_n, c_n)
             h_n = h_n[0]
-        # h_n: (camadas × direções, N, H); as últimas linhas são as da última camada
-        directions = 2 if self.config["bidirectional"] else 1
-        features = torch.cat(list(h_n[-directions:]), dim=-1)
+        # o estado final de cada direção da última camada, lado a lado (para a frente, para trás)
+        layers, bidirectional = self.config["num_layers"], self.config["bidirectional"]
+        states = split_states(h_n, layers, bidirectional)
+        directions = (0, 1) if bidirectional else (0,)
+        features = torch.cat([states[layers - 1, d] for d in directions], dim=-1)
         logits = self.head(features).squeeze(-1)
         if targets is None:
             return logits, None

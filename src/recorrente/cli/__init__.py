@@ -12,6 +12,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from recorrente import __version__
 from recorrente.errors import InputError
@@ -67,6 +68,35 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"precisa ser pelo menos 1 (recebi {value})")
     return value
+
+
+def add_training_output_options(parser: argparse.ArgumentParser, *, lr: str, output: str) -> None:
+    """As opções de todo comando que treina e grava um checkpoint, com os padrões dele.
+
+    ``--taxa``, ``--saida``, ``--semente`` e ``--sobrescrever``; confira-as com
+    :func:`check_training_output_options` antes de carregar dados ou treinar.
+    """
+    parser.add_argument("--taxa", type=float, default=float(lr),
+                        help=f"taxa de aprendizado (padrão: {lr})")
+    parser.add_argument("--saida", type=Path, default=Path(output),
+                        help=f"onde gravar o checkpoint (padrão: {output})")
+    parser.add_argument("--semente", type=int, default=0, help="semente (padrão: 0)")
+    parser.add_argument("--sobrescrever", action="store_true",
+                        help="permite substituir um checkpoint que já existe")
+
+
+def check_training_output_options(args: argparse.Namespace) -> None:
+    """Recusa um ``--saida`` que já existe (sem ``--sobrescrever``) e uma ``--taxa`` não positiva.
+
+    Levanta:
+        InputError: com a opção errada e como corrigi-la; nada foi gravado.
+    """
+    if args.saida.exists() and not args.sobrescrever:
+        raise InputError(
+            f"O arquivo {args.saida} já existe; escolha outro --saida ou use --sobrescrever."
+        )
+    if not args.taxa > 0:
+        raise InputError(f"--taxa precisa ser maior que zero; recebi {args.taxa}.")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,7 +9,11 @@ from pathlib import Path
 
 import torch
 
-from recorrente.cli import positive_int
+from recorrente.cli import (
+    add_training_output_options,
+    check_training_output_options,
+    positive_int,
+)
 from recorrente.errors import InputError
 from recorrente.formatting import num, pct
 
@@ -40,13 +44,7 @@ def register(subparsers) -> None:
                        help="tamanho do estado do decodificador, par (padrão: 64)")
     train.add_argument("--lote", type=positive_int, default=256,
                        help="valores por lote (padrão: 256)")
-    train.add_argument("--taxa", type=float, default=5e-3,
-                       help="taxa de aprendizado (padrão: 0.005)")
-    train.add_argument("--saida", type=Path, default=Path("extenso.pt"),
-                       help="onde gravar o checkpoint (padrão: extenso.pt)")
-    train.add_argument("--semente", type=int, default=0, help="semente (padrão: 0)")
-    train.add_argument("--sobrescrever", action="store_true",
-                       help="permite substituir um checkpoint que já existe")
+    add_training_output_options(train, lr="0.005", output="extenso.pt")
     train.set_defaults(func=_train)
 
     write = commands.add_parser(
@@ -83,12 +81,7 @@ def _train(args: argparse.Namespace) -> int:
     from recorrente.seq2seq import Seq2Seq, exact_match
     from recorrente.training import TrainConfig, fit, save_checkpoint
 
-    if args.saida.exists() and not args.sobrescrever:
-        raise InputError(
-            f"O arquivo {args.saida} já existe; escolha outro --saida ou use --sobrescrever."
-        )
-    if not args.taxa > 0:
-        raise InputError(f"--taxa precisa ser maior que zero; recebi {args.taxa}.")
+    check_training_output_options(args)
     if args.tamanho % 2:
         raise InputError(f"--tamanho precisa ser par (metade para cada sentido); "
                          f"recebi {args.tamanho}.")

@@ -8,7 +8,11 @@ from pathlib import Path
 
 import torch
 
-from recorrente.cli import positive_int
+from recorrente.cli import (
+    add_training_output_options,
+    check_training_output_options,
+    positive_int,
+)
 from recorrente.errors import InputError
 from recorrente.formatting import num, pct
 
@@ -101,25 +105,14 @@ def _add_training_options(
                         help="orçamento de tempo; para ao fim da época que o ultrapassar")
     parser.add_argument("--lote", type=positive_int, default=batch,
                         help=f"nomes por lote (padrão: {batch})")
-    parser.add_argument("--taxa", type=float, default=float(lr),
-                        help=f"taxa de aprendizado (padrão: {lr})")
-    parser.add_argument("--saida", type=Path, default=Path(output),
-                        help=f"onde gravar o checkpoint (padrão: {output})")
-    parser.add_argument("--semente", type=int, default=0, help="semente (padrão: 0)")
-    parser.add_argument("--sobrescrever", action="store_true",
-                        help="permite substituir um checkpoint que já existe")
+    add_training_output_options(parser, lr=lr, output=output)
 
 
 def _check_training_options(args: argparse.Namespace) -> None:
     """Recusa as opções ruins antes de carregar dados ou treinar (nada é gravado)."""
-    if args.saida.exists() and not args.sobrescrever:
-        raise InputError(
-            f"O arquivo {args.saida} já existe; escolha outro --saida ou use --sobrescrever."
-        )
+    check_training_output_options(args)
     if args.segundos is not None and not args.segundos > 0:
         raise InputError(f"--segundos precisa ser maior que zero; recebi {args.segundos}.")
-    if not args.taxa > 0:
-        raise InputError(f"--taxa precisa ser maior que zero; recebi {args.taxa}.")
 
 
 def _train(args: argparse.Namespace) -> int:

@@ -44,6 +44,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -53,6 +54,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 import yaml
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbconvert import MarkdownExporter
@@ -340,19 +342,28 @@ def executar(capitulo: Path, trabalhadores: int = 1, pasta: Path = CACHE) -> nbf
         "MKL_NUM_THREADS": fios,
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }
-    cliente = NotebookClient(
-        nb,
-        timeout=TEMPO_POR_CELULA,
-        kernel_name="python3",
-        allow_errors=False,
-        resources={"metadata": {"path": str(RAIZ)}},
-    )
-    try:
-        cliente.execute(env=ambiente)
-    except CellExecutionError as erro:
-        raise ErroNoCapitulo(_mensagem_de_erro(capitulo, nb, erro)) from None
-    except Exception as erro:  # kernel que morreu, tempo esgotado
-        raise ErroNoCapitulo(_mensagem_de_erro(capitulo, nb, erro)) from None
+    # O kernel conversa com este processo por soquetes locais (IPC), não por TCP: nada fica
+    # aberto na rede, e o ipykernel não enche o log de avisos sobre TCP sem criptografia.
+    with tempfile.TemporaryDirectory(prefix="recorrente-kernel-") as pasta_do_kernel:
+        kernel = KernelManager(
+            kernel_name="python3", transport="ipc", ip=str(Path(pasta_do_kernel) / "k")
+        )
+        cliente = NotebookClient(
+            nb,
+            km=kernel,
+            timeout=TEMPO_POR_CELULA,
+            allow_errors=False,
+            resources={"metadata": {"path": str(RAIZ)}},
+        )
+        try:
+            cliente.execute(env=ambiente)
+        except CellExecutionError as erro:
+            raise ErroNoCapitulo(_mensagem_de_erro(capitulo, nb, erro)) from None
+        except Exception as erro:  # kernel que morreu, tempo esgotado
+            raise ErroNoCapitulo(_mensagem_de_erro(capitulo, nb, erro)) from None
+        finally:
+            if kernel.has_kernel:
+                kernel.shutdown_kernel(now=True)
     ultima = nb.cells.pop()
     carregado = json.loads("".join(o.get("text", "") for o in ultima.outputs))
     nb.cells.pop(0)

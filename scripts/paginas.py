@@ -726,6 +726,9 @@ def gerar(
     Levanta:
         ErroNoCapitulo: algum capítulo falhou (a mensagem junta as de todos os que falharam).
     """
+    if lista is None:
+        for nome in remover_orfaos(destino):
+            avisar(f"{nome}: apagado (o capítulo não existe mais)")
     lista = list(capitulos() if lista is None else lista)
     trabalhadores = trabalhadores or trabalhadores_padrao()
     erros = []
@@ -830,6 +833,36 @@ def limpar(destino: Path = CAPITULOS) -> None:
         md.unlink(missing_ok=True)
         ipynb.unlink(missing_ok=True)
         shutil.rmtree(pasta, ignore_errors=True)
+    remover_orfaos(destino)
+
+
+def remover_orfaos(destino: Path = CAPITULOS) -> list[str]:
+    """Apaga o que foi gerado para um capítulo cujo ``.py`` não existe mais (renomeado, apagado).
+
+    Sem isso, a página velha (``05_nomes.md`` depois de o capítulo virar ``06_nomes.py``)
+    continuaria em ``docs/capitulos/`` e o ``mkdocs build --strict`` pararia com "página fora
+    do nav". Só sai o que o passo gera: a página com o cabeçalho ``notebook:`` que ele escreve,
+    o notebook e a pasta das figuras; um ``.md`` escrito à mão fica.
+
+    Retorna:
+        Os nomes apagados, em ordem.
+    """
+    apagados = []
+    for caminho in sorted(destino.glob("[0-9][0-9]_*")):
+        if (destino / f"{caminho.stem}.py").exists() or caminho.suffix == ".py":
+            continue
+        if caminho.is_dir():
+            shutil.rmtree(caminho)
+        elif caminho.suffix == ".ipynb" or (
+            caminho.suffix == ".md"
+            and f"\nnotebook: capitulos/{caminho.stem}.ipynb\n"
+            in caminho.read_text(encoding="utf-8")[:500]
+        ):
+            caminho.unlink()
+        else:
+            continue
+        apagados.append(caminho.name)
+    return apagados
 
 
 def main(argv: list[str] | None = None) -> int:

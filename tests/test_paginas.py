@@ -183,6 +183,26 @@ def test_celula_que_falha_diz_capitulo_celula_e_traceback(tmp_path) -> None:
     assert not (tmp_path / "08_falha.md").exists()
 
 
+def test_saidas_de_capitulo_renomeado_sao_apagadas(tmp_path) -> None:
+    """Depois de 05_nomes.py virar 06_nomes.py, o 05_nomes.md velho não pode parar o build."""
+    (tmp_path / "06_nomes.py").write_text("# %%\n", encoding="utf-8")
+    (tmp_path / "06_nomes.md").write_text(
+        "---\ntitle: x\nnotebook: capitulos/06_nomes.ipynb\n---\n", encoding="utf-8"
+    )
+    (tmp_path / "05_nomes.md").write_text(
+        "---\ntitle: x\nnotebook: capitulos/05_nomes.ipynb\n---\n", encoding="utf-8"
+    )
+    (tmp_path / "05_nomes.ipynb").write_text("{}", encoding="utf-8")
+    (tmp_path / "05_nomes").mkdir()
+    (tmp_path / "05_nomes" / "figura-1-0.png").write_bytes(b"png")
+    (tmp_path / "09_escrito_a_mao.md").write_text("# Escrito à mão\n", encoding="utf-8")
+
+    assert paginas.remover_orfaos(tmp_path) == ["05_nomes", "05_nomes.ipynb", "05_nomes.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "06_nomes.md", "06_nomes.py", "09_escrito_a_mao.md"
+    ]
+
+
 def test_tabela_html_e_texto_alternativo() -> None:
     assert paginas.tabela_html("<p>nada</p>") is None
     assert paginas.texto_alternativo("A [x]\n$\\alpha$") == "A (x) alpha"

@@ -495,7 +495,7 @@ table(beam_table)
 # também um valor acima da faixa do treino**, em vez de escrever um extenso errado com toda a
 # confiança, como a seção anterior mostrou que o modelo faria. Dentro da faixa, o `escrever`
 # compara o que o modelo escreveu com o extenso do `num2words` e, se forem diferentes (como no
-# R$ 0,00), avisa e mostra o certo, saindo com código 1: a ferramenta nunca erra em silêncio.
+# valor 0,00), avisa e mostra o certo, saindo com código 1: a ferramenta nunca erra em silêncio.
 # Um checkpoint existente só é substituído com `--sobrescrever`.
 #
 # ## Atenção sem recorrência: o que vem depois

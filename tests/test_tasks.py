@@ -95,3 +95,16 @@ def test_fresh_batches_never_repeat_and_are_reproducible():
     assert symbols[0].shape == (5, 6)
     with pytest.raises(ValueError, match="num_batches"):
         FreshBatches(make, 16, num_batches=0)
+
+
+def test_progress_bar_shows_val_only_with_validation(capsys):
+    """Sem validação, a barra mostra só a perda de treino, não um "val" que seria o treino."""
+    torch.manual_seed(0)
+    data = memory_task(64, 3, seed=1)
+    model = SequenceModel(data.vocab_size, data.num_classes, hidden_size=4, kind="gru")
+    fit(model, data.batches(32), None, TrainConfig(lr=1e-2, max_epochs=1))
+    without = capsys.readouterr().err
+    fit(model, data.batches(32), data.batches(32), TrainConfig(lr=1e-2, max_epochs=1))
+    with_val = capsys.readouterr().err
+    assert "perda=" in without and "val=" not in without
+    assert "perda=" in with_val and "val=" in with_val

@@ -221,7 +221,10 @@ def fit(
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
             if checkpoint is not None:
                 save_checkpoint(checkpoint, model, checkpoint_extra, overwrite=True)
-        bar.set_postfix(perda=num(history.train_loss[-1]), val=num(current))
+        postfix = {"perda": num(history.train_loss[-1])}
+        if val_batches is not None:  # sem validação, não há "val" a mostrar
+            postfix["val"] = num(current)
+        bar.set_postfix(postfix)
         if on_epoch_end is not None:
             on_epoch_end(epoch, model)
         elapsed = time.perf_counter() - start

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+from test_cli_nomes import _error  # o mesmo critério: uma linha, código 2, sem traceback
 
 from recorrente.cli import main
 from recorrente.data.amounts import AmountVocab
@@ -19,15 +20,6 @@ def checkpoint(tmp_path_factory):
     assert main(["extenso", "treinar", *TINY, "--saida", str(out)]) == 0
     assert out.is_file()
     return out
-
-
-def _error(capsys, argv) -> str:
-    code = main(argv)
-    err = capsys.readouterr().err
-    assert code == 2, err
-    assert "Traceback" not in err
-    assert err.startswith("recorrente: erro: ") and err.count("\n") == 1
-    return err
 
 
 def test_train_prints_ptbr_summary(tmp_path, capsys):

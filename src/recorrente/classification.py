@@ -461,15 +461,12 @@ def load_name_classifier(path: str | Path) -> tuple[NameClassifier, CharVocab]:
     """
     from recorrente.data.names import CharVocab
     from recorrente.models import NameClassifier
-    from recorrente.training import load_checkpoint
+    from recorrente.training import CheckpointKind, load_checkpoint
 
-    payload = load_checkpoint(path)
+    kind = CheckpointKind("NameClassifier", CLASSIFIER_TASK, "um classificador de nomes",
+                          "recorrente nomes treinar-classificador")
+    payload = load_checkpoint(path, kind)
     extra = payload.get("extra") or {}
-    if payload.get("model_class") != "NameClassifier" or extra.get("task") != CLASSIFIER_TASK:
-        raise InputError(
-            f"{path} é um checkpoint do Recorrente, mas não de um classificador de nomes; "
-            "use um arquivo gravado por 'recorrente nomes treinar-classificador'."
-        )
     vocab = CharVocab.from_dict(extra.get("vocab") or {})
     model = NameClassifier(**payload["config"])
     model.load_state_dict(payload["state_dict"])

@@ -272,15 +272,12 @@ def load_name_model(path: str | Path) -> tuple[SequenceModel, CharVocab]:
         >>> loaded_vocab == vocab, torch.equal(loaded.head.weight, model.head.weight)
         (True, True)
     """
-    from recorrente.training import load_checkpoint
+    from recorrente.training import CheckpointKind, load_checkpoint
 
-    payload = load_checkpoint(path)
+    kind = CheckpointKind("SequenceModel", "nomes", "um modelo que gera nomes",
+                          "recorrente nomes treinar")
+    payload = load_checkpoint(path, kind)
     extra = payload.get("extra") or {}
-    if payload.get("model_class") != "SequenceModel" or extra.get("task") != "nomes":
-        raise InputError(
-            f"{path} é um checkpoint do Recorrente, mas não de um modelo que gera nomes; "
-            "use um arquivo gravado por 'recorrente nomes treinar'."
-        )
     vocab = CharVocab.from_dict(extra.get("vocab") or {})
     config = dict(payload["config"])
     model = SequenceModel(

@@ -38,6 +38,7 @@ from recorrente.models import count_targets
 
 __all__ = [
     "CHECKPOINT_FORMAT",
+    "CheckpointKind",
     "History",
     "TrainConfig",
     "evaluate",
@@ -299,17 +300,42 @@ def save_checkpoint(
     return path
 
 
-def load_checkpoint(path: str | Path) -> dict[str, Any]:
+@dataclass(frozen=True)
+class CheckpointKind:
+    """Que modelo um checkpoint tem de conter, para recusar o de outra tarefa com uma linha clara.
+
+    Atributos:
+        model_class: o nome da classe do modelo gravado (``"SequenceModel"``).
+        task: o ``extra["task"]`` que o treino gravou (``"nomes"``).
+        description: o modelo como a mensagem de erro o nomeia ("um modelo que gera nomes").
+        command: o comando que grava esse checkpoint (``"recorrente nomes treinar"``).
+
+    Exemplo:
+        >>> kind = CheckpointKind("SequenceModel", "nomes", "um modelo que gera nomes",
+        ...                       "recorrente nomes treinar")
+        >>> kind.task
+        'nomes'
+    """
+
+    model_class: str
+    task: str
+    description: str
+    command: str
+
+
+def load_checkpoint(path: str | Path, kind: CheckpointKind | None = None) -> dict[str, Any]:
     """Lê um checkpoint gravado por :func:`save_checkpoint`.
 
     Parâmetros:
         path: caminho do arquivo.
+        kind: se dado, o tipo de modelo esperado; um checkpoint de outra tarefa é recusado.
 
     Retorna:
         Um dicionário com ``model_class``, ``config``, ``state_dict`` e ``extra``.
 
     Levanta:
-        InputError: se o arquivo não existe ou não é um checkpoint do Recorrente.
+        InputError: se o arquivo não existe, não é um checkpoint do Recorrente ou não é do
+            tipo ``kind``.
 
     Exemplo:
         >>> import tempfile
@@ -334,5 +360,13 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
         raise InputError(
             f"{path} não é um checkpoint do Recorrente; use um arquivo gravado por "
             "'recorrente ... treinar'."
+        )
+    if kind is not None and (
+        payload.get("model_class") != kind.model_class
+        or (payload.get("extra") or {}).get("task") != kind.task
+    ):
+        raise InputError(
+            f"{path} é um checkpoint do Recorrente, mas não de {kind.description}; "
+            f"use um arquivo gravado por '{kind.command}'."
         )
     return payload

@@ -529,15 +529,12 @@ def load_amount_model(path: str | Path) -> tuple[torch.nn.Module, int]:
         ('99.999,99', True)
     """
     from recorrente.seq2seq import Seq2Seq
-    from recorrente.training import load_checkpoint
+    from recorrente.training import CheckpointKind, load_checkpoint
 
-    payload = load_checkpoint(path)
+    kind = CheckpointKind("Seq2Seq", "extenso", "um modelo de extenso",
+                          "recorrente extenso treinar")
+    payload = load_checkpoint(path, kind)
     extra = payload.get("extra") or {}
-    if payload.get("model_class") != "Seq2Seq" or extra.get("task") != "extenso":
-        raise InputError(
-            f"{path} é um checkpoint do Recorrente, mas não de um modelo de extenso; "
-            "use um arquivo gravado por 'recorrente extenso treinar'."
-        )
     if extra.get("chars") != INPUT_CHARS or list(extra.get("words") or []) != list(WORDS):
         raise InputError(
             f"{path} foi gravado com outra codificação de valores e palavras; treine de novo "

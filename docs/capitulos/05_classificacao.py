@@ -475,6 +475,10 @@ wrong = test[(test["rede"] >= 0.5) != (test["q"] >= 0.5)]
 print(f"a rede escolhe o sexo minoritário em {num(len(wrong), 0)} dos "
       f"{num(len(test), 0)} nomes de teste ({pct(len(wrong) / len(test))}), "
       f"que somam {pct(wrong['pessoas'].sum() / test['pessoas'].sum())} das pessoas")
+for end in ("nata", "es", "am"):  # para onde os finais de "renata", "agnes" e "viviam" apontam
+    shares = [q for n, q in zip(split.train, q_train, strict=True) if n.endswith(end)]
+    print(f"nomes de treino terminados em '-{end}': {num(len(shares), 0)}, "
+          f"fração feminina média {num(np.mean(shares))}")
 table(wrong.nlargest(10, "pessoas"), {"pessoas": 0},
       percent=["q", "rede", "regressão logística"],
       labels={"q": "fração feminina no censo", "rede": "estimativa da rede"})

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import torch
 
-from recorrente.cells import LSTMCell
+from recorrente.cells import LSTMCell, add_forget_bias
 from recorrente.formatting import mean_range, num
 from recorrente.models import SequenceModel
 from recorrente.tasks import FreshBatches, TaskData, accuracy, memory_task
@@ -45,8 +45,7 @@ def criar(tipo: str, vies_f: float, semente: int) -> SequenceModel:
     torch.manual_seed(semente)
     modelo = SequenceModel(8, 4, hidden_size=TAMANHO, kind=tipo)
     if vies_f:
-        with torch.no_grad():
-            modelo.rnn.bias_hh_l0[TAMANHO : 2 * TAMANHO] += vies_f
+        add_forget_bias(modelo.rnn, vies_f)
     return modelo
 
 

@@ -119,3 +119,29 @@ def test_torch_stores_transposed_weights(ours, _, torch_cls):
     assert module.weight_ih_l0.shape == (gates * H, n_in) == cell.W_xh.T.shape
     assert module.weight_hh_l0.shape == (gates * H, H) == cell.W_hh.T.shape
     assert module.bias_ih_l0.shape == module.bias_hh_l0.shape == cell.b_xh.shape == (gates * H,)
+
+
+def test_add_forget_bias_moves_only_the_f_block_in_every_layer_and_direction():
+    from recorrente.cells import add_forget_bias
+
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(3, 5, num_layers=2, bidirectional=True, proj_size=2)
+    before = {n: p.clone() for n, p in lstm.named_parameters()}
+    add_forget_bias(lstm, 3.0)
+    for name, param in lstm.named_parameters():
+        change = param - before[name]
+        if name.startswith("bias_hh"):
+            torch.testing.assert_close(change[5:10], torch.full((5,), 3.0))
+            assert change[:5].abs().max() < 1e-6 and change[10:].abs().max() < 1e-6
+        else:
+            assert torch.equal(change, torch.zeros_like(change)), name
+    # a célula do pacote: a mesma soma no b_hh, e f começa perto de sigmoide(3)
+    cell = LSTMCell(3, 5)
+    with torch.no_grad():
+        for p in cell.parameters():
+            p.zero_()
+    add_forget_bias(cell, 3.0)
+    f = cell.gate_values(torch.zeros(1, 3), cell.initial_state(1))["f"]
+    torch.testing.assert_close(f, torch.full((1, 5), torch.sigmoid(torch.tensor(3.0)).item()))
+    with pytest.raises(ValueError, match="LSTM com vieses"):
+        add_forget_bias(torch.nn.GRU(3, 5), 3.0)

@@ -34,7 +34,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from recorrente.cells import LSTMCell, RNNCell
+from recorrente.cells import LSTMCell, RNNCell, add_forget_bias
 from recorrente.common_errors import expect_error
 from recorrente.formatting import mean_range, num, pct, sci, table
 from recorrente.gradients import (
@@ -267,8 +267,7 @@ linhas = []
 for vies_f in (0.0, 3.0):
     torch.manual_seed(1)
     lstm_cell = LSTMCell(8, 64)
-    with torch.no_grad():
-        lstm_cell.b_hh[64:128] += vies_f  # bloco da porta de esquecimento
+    add_forget_bias(lstm_cell, vies_f)  # soma ao bloco f do viés, o segundo de i, f, g, o
     nome = f"LSTM, viés de f +{num(vies_f, 0)}"
     normas = state_gradient_norms(lstm_cell, x_longo)
     curvas[nome] = normas

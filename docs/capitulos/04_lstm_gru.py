@@ -30,7 +30,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from recorrente.cells import GRUCell, LSTMCell, RNNCell
+from recorrente.cells import GRUCell, LSTMCell, RNNCell, add_forget_bias
 from recorrente.common_errors import expect_error
 from recorrente.formatting import mean_range, num, table
 from recorrente.models import SequenceModel
@@ -293,8 +293,7 @@ def criar(tipo: str, vies_f: float, semente: int) -> SequenceModel:
     torch.manual_seed(semente)
     modelo = SequenceModel(8, 4, hidden_size=TAMANHO, kind=tipo)  # 4 sinais + 4 distrações
     if vies_f:
-        with torch.no_grad():
-            modelo.rnn.bias_hh_l0[TAMANHO : 2 * TAMANHO] += vies_f  # bloco f
+        add_forget_bias(modelo.rnn, vies_f)  # o bloco f do viés, o segundo de i, f, g, o
     return modelo
 
 

@@ -36,7 +36,7 @@ from torch import Tensor, nn
 State = tuple[Tensor, ...]
 """O estado de uma célula: ``(h,)`` na RNN e na GRU, ``(h, c)`` na LSTM; cada tensor ``(N, H)``."""
 
-__all__ = ["GRUCell", "LSTMCell", "RNNCell", "RecurrentCell", "State"]
+__all__ = ["GRUCell", "LSTMCell", "RNNCell", "RecurrentCell", "State", "add_forget_bias"]
 
 
 class RecurrentCell(nn.Module):
@@ -303,3 +303,38 @@ class GRUCell(RecurrentCell):
 
     def forward(self, x: Tensor, state: State) -> State:
         return (self.gate_values(x, state)["h"],)
+
+
+@torch.no_grad()
+def add_forget_bias(module: LSTMCell | nn.LSTM, value: float) -> None:
+    """Soma ``value`` ao viés da porta de esquecimento de uma LSTM (a do pacote ou a do PyTorch).
+
+    Os vieses fundidos seguem a ordem de portas do PyTorch, ``i, f, g, o``: o bloco de ``f`` é
+    o segundo, ``[H:2H]``. A soma vai no viés recorrente (``b_hh`` da :class:`LSTMCell`,
+    ``bias_hh_l*`` de todas as camadas e direções do ``nn.LSTM``). Com ``value = 3`` e o resto
+    perto de zero, ``f`` começa perto de ``sigmoide(3) ≈ 0,95``: a memória e o gradiente
+    atravessam mais passos no começo do treino.
+
+    Parâmetros:
+        module: a célula :class:`LSTMCell` ou o ``nn.LSTM``, com vieses.
+        value: quanto somar (o livro usa 3).
+
+    Levanta:
+        ValueError: se o módulo não é uma LSTM com vieses.
+
+    Exemplo:
+        >>> lstm = nn.LSTM(2, 3, num_layers=2)
+        >>> _ = nn.init.zeros_(lstm.bias_hh_l1)
+        >>> add_forget_bias(lstm, 3.0)
+        >>> lstm.bias_hh_l1.tolist()  # blocos i, f, g, o
+        [0.0, 0.0, 0.0, 3.0, 3.0, 3.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    """
+    if isinstance(module, LSTMCell) and module.b_hh is not None:
+        biases = [module.b_hh]
+    elif isinstance(module, nn.LSTM) and module.bias:
+        biases = [p for name, p in module.named_parameters() if name.startswith("bias_hh")]
+    else:
+        raise ValueError("add_forget_bias precisa de uma LSTM com vieses (LSTMCell ou nn.LSTM).")
+    size = module.hidden_size
+    for bias in biases:
+        bias[size : 2 * size] += value

@@ -70,7 +70,7 @@ from num2words import num2words  # noqa: E402  (só para mostrar o que a bibliot
 
 for text in ["1234.50", "0.01", "2005", "1110"]:
     raw = num2words(float(text), lang="pt_BR", to="currency")
-    print(f"{raw!r:75} → {normalize_words(raw)!r}")
+    print(f"{raw!r}\n  → {normalize_words(raw)!r}")
 
 # %% [markdown]
 # O "e" depois de "mil" continua onde a biblioteca o põe, porque ela já segue a regra: ele só

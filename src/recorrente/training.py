@@ -61,7 +61,11 @@ class TrainConfig:
         lr: taxa de aprendizado do AdamW.
         weight_decay: decaimento de pesos do AdamW.
         max_epochs: número máximo de épocas.
-        max_seconds: orçamento de tempo; o treino para ao fim da época que o ultrapassar.
+        max_steps: orçamento em atualizações (passos do otimizador); o treino para logo depois
+            da atualização de número ``max_steps``, mesmo no meio de uma época. ``None``: só
+            ``max_epochs`` conta.
+        max_seconds: orçamento de tempo, conferido entre as atualizações: o treino para na
+            primeira atualização que o ultrapassar.
         clip_norm: norma máxima do gradiente (``None`` desliga o corte).
         patience: épocas sem melhora na validação antes de parar (``None``: nunca para cedo).
         progress: mostra uma barra de progresso com a perda.
@@ -76,6 +80,7 @@ class TrainConfig:
     lr: float = 3e-3
     weight_decay: float = 0.01
     max_epochs: int = 10
+    max_steps: int | None = None
     max_seconds: float | None = None
     clip_norm: float | None = 1.0
     patience: int | None = None
@@ -85,13 +90,17 @@ class TrainConfig:
 
 @dataclass
 class History:
-    """O que aconteceu no treino: perdas por época, melhor época e tempo gasto.
+    """O que aconteceu no treino: perdas por época, de onde vêm os pesos finais e o tempo.
 
     Atributos:
-        train_loss: perda média de treino de cada época.
+        train_loss: perda média de treino de cada época (a última pode ser parcial, quando o
+            orçamento de atualizações ou de tempo acaba no meio dela).
         val_loss: perda de validação de cada época (vazia sem validação).
-        best_epoch: a época dos pesos que o modelo guardou no fim, contada a partir de 1.
+        best_epoch: a época dos pesos com que o modelo ficou, contada a partir de 1: a de
+            menor perda de validação, ou a última sem validação.
         best_val: a perda dessa época (de validação, ou de treino sem validação).
+        steps: quantas atualizações o treino fez.
+        best_step: depois de quantas atualizações estavam os pesos com que o modelo ficou.
         seconds: duração do treino, em segundos.
 
     Exemplo:
@@ -105,6 +114,8 @@ class History:
     val_loss: list[float] = field(default_factory=list)
     best_epoch: int = 0
     best_val: float = math.inf
+    steps: int = 0
+    best_step: int = 0
     seconds: float = 0.0
 
 
@@ -159,12 +170,14 @@ def fit(
     checkpoint_extra: dict[str, Any] | None = None,
     on_epoch_end: Callable[[int, nn.Module], None] | None = None,
 ) -> History:
-    """Treina com AdamW e corte de gradiente; no fim, o modelo fica com os melhores pesos.
+    """Treina com AdamW e corte de gradiente, por épocas ou por um orçamento de atualizações.
 
-    A cada época, avalia em ``val_batches`` (se houver) e guarda os pesos da
-    melhor época; sem validação, a "melhor" é a última. Com ``checkpoint``, grava
-    esses pesos (e ``checkpoint_extra``, por exemplo o vocabulário) de forma
-    atômica sempre que a validação melhora.
+    Com ``val_batches``, avalia no fim de cada época e, no fim do treino, devolve ao modelo os
+    pesos da época de menor perda de validação (parada antecipada); ``History.best_step`` diz
+    de que atualização eles são. Sem validação, o modelo fica com os pesos da última
+    atualização: nada é trocado. Com ``checkpoint``, grava os pesos com que o modelo vai ficar
+    (e ``checkpoint_extra``, por exemplo o vocabulário) de forma atômica: sempre que a
+    validação melhora, ou no fim de cada época sem validação.
 
     Parâmetros:
         model: um modelo que obedece ``model(x, targets) -> (output, loss)``.
@@ -201,7 +214,7 @@ def fit(
     bar = tqdm(epochs, desc=config.description, disable=not config.progress, leave=False)
     for epoch in bar:
         model.train()
-        total, count = 0.0, 0
+        total, count, out_of_budget = 0.0, 0, False
         for x, targets in train_batches:
             _, loss = model(x, targets)
             optimizer.zero_grad(set_to_none=True)
@@ -209,17 +222,30 @@ def fit(
             if config.clip_norm is not None:
                 nn.utils.clip_grad_norm_(model.parameters(), config.clip_norm)
             optimizer.step()
+            history.steps += 1
             n = count_targets(targets)
             total += loss.item() * n
             count += n
-        history.train_loss.append(total / max(count, 1))
+            out_of_budget = (
+                config.max_steps is not None and history.steps >= config.max_steps
+            ) or (
+                config.max_seconds is not None
+                and time.perf_counter() - start >= config.max_seconds
+            )
+            if out_of_budget:
+                break
+        if count == 0:  # um orçamento de 0 atualizações, ou lotes vazios
+            break
+        history.train_loss.append(total / count)
         current = history.train_loss[-1]
         if val_batches is not None:
             current = evaluate(model, val_batches)
             history.val_loss.append(current)
-        if current < history.best_val:
+        if val_batches is None or current < history.best_val:
             history.best_val, history.best_epoch = current, epoch
-            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            history.best_step = history.steps
+            if val_batches is not None:
+                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
             if checkpoint is not None:
                 save_checkpoint(checkpoint, model, checkpoint_extra, overwrite=True)
         postfix = {"perda": num(history.train_loss[-1])}
@@ -228,8 +254,7 @@ def fit(
         bar.set_postfix(postfix)
         if on_epoch_end is not None:
             on_epoch_end(epoch, model)
-        elapsed = time.perf_counter() - start
-        if config.max_seconds is not None and elapsed >= config.max_seconds:
+        if out_of_budget:
             break
         if config.patience is not None and epoch - history.best_epoch >= config.patience:
             break

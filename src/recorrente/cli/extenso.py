@@ -92,7 +92,7 @@ def _train(args: argparse.Namespace) -> int:
     batches = AmountBatches(split.train, vocab, args.lote, shuffle=True, num_batches=every,
                             seed=args.semente)
     config = TrainConfig(lr=args.taxa, max_epochs=-(-args.atualizacoes // every),
-                         description=f"extenso ({args.atencao})")
+                         max_steps=args.atualizacoes, description=f"extenso ({args.atencao})")
     print(f"Treinando ({num(model.num_parameters(), 0)} parâmetros) em "
           f"{num(len(split.train), 0)} valores até R$ {format_amount(TRAIN_MAX_CENTS)}.")
     history = fit(model, batches, None, config)
@@ -102,7 +102,8 @@ def _train(args: argparse.Namespace) -> int:
              "max_cents": TRAIN_MAX_CENTS, "split_seed": SPLIT_SEED}
     save_checkpoint(args.saida, model, extra, overwrite=args.sobrescrever)
     print(f"Acerto exato no teste ({num(len(split.test), 0)} valores nunca vistos): "
-          f"{pct(accuracy)}; {num(history.seconds, 0)} s. Gravado em {args.saida}.")
+          f"{pct(accuracy)}; {num(history.steps, 0)} atualizações em {num(history.seconds, 0)} s. "
+          f"Gravado em {args.saida}.")
     return 0
 
 

@@ -144,8 +144,10 @@ def _train(args: argparse.Namespace) -> int:
           f"{num(len(split.train), 0)} nomes; validação: {num(len(split.val), 0)}.")
     history = fit(model, train, val, config)
     save_checkpoint(args.saida, model, extra, overwrite=args.sobrescrever)
-    print(f"Melhor época: {history.best_epoch}; NLL de validação {num(evaluate(model, val))} "
-          f"nats/caractere; {num(history.seconds, 0)} s. Gravado em {args.saida}.")
+    print(f"Modelo da época {history.best_epoch} (atualização {num(history.best_step, 0)} de "
+          f"{num(history.steps, 0)}, a de menor NLL de validação): "
+          f"{num(evaluate(model, val))} nats/caractere; {num(history.seconds, 0)} s. "
+          f"Gravado em {args.saida}.")
     return 0
 
 
@@ -214,7 +216,8 @@ def _train_classifier(args: argparse.Namespace) -> int:
     history = fit(model, train, val, config)
     save_checkpoint(args.saida, model, extra, overwrite=args.sobrescrever)
     predicted = predict_shares(model, split.val, vocab)
-    print(f"Melhor época: {history.best_epoch}; na validação, acerto por nome "
+    print(f"Modelo da época {history.best_epoch} (atualização {num(history.best_step, 0)} de "
+          f"{num(history.steps, 0)}); na validação, acerto por nome "
           f"{pct(name_accuracy(predicted, val_shares))}, log-loss "
           f"{num(log_loss(predicted, val_shares))} nats; {num(history.seconds, 0)} s. "
           f"Gravado em {args.saida}.")

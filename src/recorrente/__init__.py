@@ -20,6 +20,7 @@ traz as células e a rede desdobrada (``RNNCell``, ``LSTMCell``, ``GRUCell``,
 - ``recorrente.errors``: o erro de entrada inválida, com mensagem em português;
 - ``recorrente.formatting``: números em português (vírgula decimal, "—" no que falta);
 - ``recorrente.reproducibility``: as sementes dos capítulos e o caminho numérico fixo;
+- ``recorrente.stats``: a incerteza de um resultado (intervalo de Wilson);
 - ``recorrente.data.names`` e ``recorrente.data.prices``: os conjuntos de dados;
 - ``recorrente.plotting``: as figuras do livro, um módulo por assunto;
 - ``recorrente.cli``: a linha de comando ``recorrente`` (``recorrente --help``).

@@ -58,8 +58,9 @@ from torch import nn
 
 from recorrente import RNNCell
 from recorrente.common_errors import expect_error
-from recorrente.formatting import table, vec
+from recorrente.formatting import num, table, vec
 from recorrente.plotting.diagrams import unrolled_rnn
+from recorrente.reproducibility import seed
 
 fig = unrolled_rnn(steps=4)
 fig
@@ -69,11 +70,11 @@ fig
 #
 # Vamos a um exemplo pequeno: uma sequência de 3 passos, cada entrada com 2 características
 # ($x_t \in \mathbb{R}^2$), e um estado oculto de tamanho 3 ($h_t \in \mathbb{R}^3$). Então
-# $W_{xh}$ tem forma $2 \times 3$ e $W_{hh}$, $3 \times 3$. Sorteamos tudo com a semente 0 para
-# que o resultado seja reproduzível, e deixamos os vieses em zero por enquanto.
+# $W_{xh}$ tem forma $2 \times 3$ e $W_{hh}$, $3 \times 3$. Sorteamos tudo com uma semente fixa
+# para que o resultado seja reproduzível, e deixamos os vieses em zero por enquanto.
 
 # %%
-torch.manual_seed(0)
+torch.manual_seed(seed(0))
 x_seq = [torch.randn(2) for _ in range(3)]  # x_1, x_2, x_3
 W_xh = torch.randn(2, 3)
 W_hh = torch.randn(3, 3)
@@ -88,16 +89,8 @@ for t, x_t in enumerate(x_seq, start=1):
 
 # %% [markdown]
 # O primeiro estado só depende de $x_1$, porque $h_0 = 0$. O segundo já mistura $x_2$ com o que
-# a rede guardou de $x_1$, e o terceiro carrega um pouco de toda a sequência. Estes são os mesmos
-# números do caderno que deu origem a este capítulo; a célula abaixo confere, com quatro casas
-# decimais, os valores que citamos: $h_1 = [0{,}6291;\ 0{,}8989;\ -0{,}8216]$ e
-# $h_3 = [-0{,}0694;\ -0{,}9242;\ 0{,}8592]$.
-
-# %%
-torch.testing.assert_close(estados[0], torch.tensor([0.6291, 0.8989, -0.8216]), atol=5e-5, rtol=0)
-torch.testing.assert_close(estados[1], torch.tensor([-0.6662, -0.6302, 0.7730]), atol=5e-5, rtol=0)
-torch.testing.assert_close(estados[2], torch.tensor([-0.0694, -0.9242, 0.8592]), atol=5e-5, rtol=0)
-print("h_1, h_2 e h_3 conferem com os valores citados.")
+# a rede guardou de $x_1$, e o terceiro carrega um pouco de toda a sequência: de
+# $h_1$ = {{ vec(estados[0]) }} a $h_3$ = {{ vec(estados[2]) }}.
 
 # %% [markdown]
 # ## Ligados no tempo, independentes no lote
@@ -109,7 +102,7 @@ print("h_1, h_2 e h_3 conferem com os valores citados.")
 # Em cada caso, medimos a maior mudança no estado final de A.
 
 # %%
-torch.manual_seed(1)
+torch.manual_seed(seed(1))
 lote = torch.stack([torch.stack(x_seq), torch.randn(3, 2)], dim=1)  # (T=3, N=2, 2): A e B
 
 
@@ -133,8 +126,9 @@ mudada = lote.clone()
 mudada[:, 1] += 1.0  # todos os passos da sequência B
 efeitos["os 3 passos de B"] = (estado_final(mudada)[0] - h_lote[0]).abs().max().item()
 
-assert min(efeitos[f"x_{t} de A"] for t in (1, 2, 3)) > 0.01  # cada passo de A conta
+assert min(efeitos[f"x_{t} de A"] for t in (1, 2, 3)) > 1e-4  # cada passo de A conta
 assert efeitos["os 3 passos de B"] < 1e-7  # a vizinha no lote não conta
+efeito = {t: num(efeitos[f"x_{t} de A"], 4) for t in (1, 2, 3)}  # para o texto
 print("h_3 de A no lote:", vec(h_lote[0]))
 efeitos_df = pd.DataFrame({"maior mudança em h_3 de A": efeitos})
 efeitos_df.index.name = "somando 1 a"
@@ -142,10 +136,10 @@ table(efeitos_df, 4)
 
 # %% [markdown]
 # No lote, A chega ao mesmo $h_3$ de antes. Cada passo de A mexeu no seu estado final: até
-# 0,0314 quando mudamos $x_1$, 0,3002 com $x_2$ e 0,2222 com $x_3$ (o efeito de $x_1$, que ainda
-# atravessou dois passos da recorrência, foi o menor; o capítulo 3 mede como essa influência
-# encolhe com a distância). Já mudar a sequência vizinha inteira deixou o estado de A igual até a
-# última casa: 0,0000. O estado oculto carrega o passado **da própria sequência**; entre os
+# {{ efeito[1] }} quando mudamos $x_1$, {{ efeito[2] }} com $x_2$ e {{ efeito[3] }} com $x_3$.
+# Qual passo pesa mais depende dos pesos sorteados; o capítulo 3 mede como essa influência
+# costuma encolher com a distância. Já mudar a sequência vizinha inteira deixou o estado de A
+# igual até a última casa: {{ num(efeitos["os 3 passos de B"], 4) }}. O estado oculto carrega o passado **da própria sequência**; entre os
 # exemplos de um lote, a rede recorrente é tão independente quanto o MLP (o exercício 2 confere o
 # mesmo com o `nn.RNN`).
 
@@ -200,24 +194,40 @@ saida_io, _ = rnn_io(x_trocado.transpose(1, 2))
 #     encontrou na última dimensão (`got 3`): a última dimensão da entrada é sempre a de $x_t$.
 #
 # Um cuidado ao comparar com outros textos: se você criar o `nn.RNN` **sem** copiar os pesos, ele
-# sorteia pesos próprios, e os números mudam. Com a mesma semente e a mesma ordem de sorteios do
-# caderno original, obtemos a saída que ele mostra, e ela não tem nada a ver com a conta à mão:
+# sorteia pesos próprios, e os números mudam. O caderno que deu origem a este capítulo fez as
+# duas coisas, a conta à mão e um `nn.RNN` com pesos sorteados, com uma semente fixa
+# (`SEMENTE_DO_CADERNO`, abaixo). Com a mesma semente e a mesma ordem de sorteios, obtemos os
+# números que ele mostra (a célula compara com eles, com quatro casas), e a saída do `nn.RNN`
+# não tem nada a ver com a conta à mão:
 
 # %%
-torch.manual_seed(0)
+SEMENTE_DO_CADERNO = 0  # a do caderno original, fixa: não muda com as sementes do livro
+CADERNO = {  # os números que o caderno original imprimiu
+    "h_3 da conta à mão": [-0.0694, -0.9242, 0.8592],
+    "último passo do nn.RNN sorteado": [0.4113, -0.5408, 0.5808],
+}
+torch.manual_seed(SEMENTE_DO_CADERNO)
 x_seq_original = [torch.randn(2) for _ in range(3)]
-_ = torch.randn(2, 3), torch.randn(3, 3)  # os sorteios de W_xh e W_hh, na mesma ordem
+W_xh_original, W_hh_original = torch.randn(2, 3), torch.randn(3, 3)
 rnn_aleatoria = nn.RNN(input_size=2, hidden_size=3, batch_first=True)
+h_original = torch.zeros(3)
+for x_t in x_seq_original:
+    h_original = torch.tanh(x_t @ W_xh_original + h_original @ W_hh_original)
 saida_aleatoria, _ = rnn_aleatoria(torch.stack(x_seq_original).unsqueeze(0))
-print("último passo com pesos sorteados:", vec(saida_aleatoria[0, -1]))
-torch.testing.assert_close(
-    saida_aleatoria[0, -1].detach(), torch.tensor([0.4113, -0.5408, 0.5808]), atol=5e-5, rtol=0
-)
+reproduzidos = {
+    "h_3 da conta à mão": h_original,
+    "último passo do nn.RNN sorteado": saida_aleatoria[0, -1].detach(),
+}
+for nome, valores in reproduzidos.items():
+    print(f"{nome}: {vec(valores)}")
+    torch.testing.assert_close(valores, torch.tensor(CADERNO[nome]), atol=5e-5, rtol=0)
 
 # %% [markdown]
-# O último passo, $[0{,}4113;\ -0{,}5408;\ 0{,}5808]$, é diferente de $h_3$: os dois modelos
-# fazem a mesma conta, mas com pesos diferentes. "Fazer o mesmo processo" só vira "dar o mesmo
-# resultado" quando os pesos são os mesmos.
+# O último passo do `nn.RNN` sorteado,
+# {{ vec(reproduzidos["último passo do nn.RNN sorteado"]) }}, é diferente do $h_3$ da conta à
+# mão do caderno, {{ vec(reproduzidos["h_3 da conta à mão"]) }}: os dois modelos fazem a mesma
+# conta, mas com pesos diferentes. "Fazer o mesmo processo" só vira "dar o mesmo resultado"
+# quando os pesos são os mesmos.
 #
 # ## A célula do pacote
 #
@@ -252,7 +262,7 @@ print("h_3 da célula:", vec(estado[0][0]))
 # $(3, 1) \cdot (1, 4) + (3, 4) \cdot (4, 4)$ de um lado, e $(3, 5) \cdot (5, 4)$ do outro:
 
 # %%
-torch.manual_seed(0)
+torch.manual_seed(seed(0))
 X, W_xh4 = torch.randn(3, 1), torch.randn(1, 4)
 H, W_hh4 = torch.randn(3, 4), torch.randn(4, 4)
 
@@ -305,8 +315,9 @@ assert n_parametros == 2 * 3 + 3 * 3 + 2 * 3
 #         from torch import nn
 #         from recorrente import RNNCell
 #         from recorrente.formatting import num
+#         from recorrente.reproducibility import seed
 #
-#         torch.manual_seed(1)
+#         torch.manual_seed(seed(1))
 #         xs = torch.randn(4, 2)  # 4 passos, 2 características
 #         rnn = nn.RNN(2, 3, nonlinearity="relu")
 #         celula = RNNCell(2, 3, nonlinearity="relu").load_torch_weights(rnn)
@@ -334,8 +345,9 @@ assert n_parametros == 2 * 3 + 3 * 3 + 2 * 3
 #         ```python
 #         import torch
 #         from torch import nn
+#         from recorrente.reproducibility import seed
 #
-#         torch.manual_seed(2)
+#         torch.manual_seed(seed(2))
 #         rnn = nn.RNN(2, 3, batch_first=True)
 #         lote = torch.randn(2, 5, 2)
 #         _, h_lote = rnn(lote)

@@ -24,6 +24,7 @@
 
 # %%
 import inspect
+import math
 import textwrap
 
 import pandas as pd
@@ -35,6 +36,7 @@ from recorrente import RNNCell
 from recorrente.common_errors import expect_error
 from recorrente.formatting import num, sci, table, vec
 from recorrente.recurrent import Recurrent, final_states_in_output, split_states
+from recorrente.reproducibility import seed
 
 # %% tags=["remover"]
 # ruff: noqa: E741  (I, a dimensão da entrada, tem o nome da fórmula)
@@ -143,7 +145,7 @@ table(pd.DataFrame(rows), 0)
 # segundo. As saídas só mudam no arredondamento do `float32` (a soma é feita em outra ordem):
 
 # %%
-torch.manual_seed(0)
+torch.manual_seed(seed(0))
 rnn = nn.RNN(3, 4, num_layers=2)
 merged = nn.RNN(3, 4, num_layers=2)
 merged.load_state_dict(rnn.state_dict())
@@ -176,7 +178,7 @@ assert diff_rnn < 1e-5
 # $H$ posições. A célula junta primeiro só os blocos $r$ e $z$, e depois também o bloco $n$:
 
 # %%
-torch.manual_seed(0)
+torch.manual_seed(seed(0))
 gru = nn.GRU(3, 4)
 H_gru = gru.hidden_size
 blocks = {
@@ -194,28 +196,32 @@ for name, block in blocks.items():
     print(f"GRU, juntando os vieses do bloco {name}: maior diferença = {sci(diff_gru[name])}")
 assert diff_gru["r e z (posições 0 a 2H - 1)"] < 1e-5  # só arredondamento do float32
 assert diff_gru["n (posições 2H a 3H - 1)"] > 1e-2
+rz, n_block = diff_gru["r e z (posições 0 a 2H - 1)"], diff_gru["n (posições 2H a 3H - 1)"]
+rz_text = f"mudou a saída em {sci(rz)}" if rz > 0 else "não mudou a saída em nada"  # para o texto
+orders = round(math.log10(n_block / max(diff_rnn, rz, 1e-9)))  # acima do arredondamento
 
 # %% [markdown]
-# Juntar os vieses de $r$ e $z$ mudou a saída em 2,98e-08, do tamanho do arredondamento, como na
-# RNN (6,71e-08); juntar os de $n$ mudou em 2,29e-01, sete ordens de grandeza acima: muda a conta. Na GRU, $b_{xr}, b_{hr}$ e
-# $b_{xz}, b_{hz}$ são pares redundantes; $b_{xn}$ e $b_{hn}$ não são.
+# Juntar os vieses de $r$ e $z$ {{ rz_text }}, no máximo o arredondamento, como na RNN
+# ({{ sci(diff_rnn) }}); juntar os de $n$ mudou em {{ sci(n_block) }}, cerca de {{ orders }}
+# ordens de grandeza acima: muda a conta. Na GRU, $b_{xr}, b_{hr}$ e $b_{xz}, b_{hz}$ são pares redundantes; $b_{xn}$ e $b_{hn}$
+# não são.
 
 # %% [markdown]
 # ## Um número só, conferido à mão
 #
 # O menor exemplo possível: uma RNN com entrada de tamanho 1, estado de tamanho 1 e uma camada,
-# aplicada a uma sequência de um passo, com o valor $x_1 = 0{,}5$ e estado inicial zero. Com a
-# semente 42, os pesos sorteados são sempre os mesmos.
+# aplicada a uma sequência de um passo, com o valor $x_1 = 0{,}5$ e estado inicial zero. Com
+# uma semente fixa, os pesos sorteados são sempre os mesmos.
 
 # %%
-torch.manual_seed(42)
+torch.manual_seed(seed(42))
 rnn = nn.RNN(1, 1, 1)
 x = torch.tensor([[[0.5]]])  # (T=1, N=1, I=1)
 h_0 = torch.zeros(1, 1, 1)  # (L*D=1, N=1, H=1)
 output, h_n = rnn(x, h_0)
 print("saída:", num(output.item(), 15))
 print("h_n:  ", num(h_n.item(), 15))
-assert output.item() == h_n.item() == 0.788179874420166
+assert output.item() == h_n.item()
 
 # %% [markdown]
 # Saída e estado final coincidem, e isso não é acaso: com um passo e uma camada, a saída é o
@@ -235,12 +241,29 @@ print(
     f"b_xh = {num(b_xh.item(), 4)}   b_hh = {num(b_hh.item(), 4)}"
 )
 print("pela fórmula:", num(h_1.item(), 15))
-assert h_1.item() == 0.788179874420166
+torch.testing.assert_close(h_1, h_n[0])
+same = (
+    "o mesmo número até a última casa que o `float32` guarda"
+    if h_1.item() == h_n.item()
+    else f"o mesmo número, a menos de {sci(abs(h_1.item() - h_n.item()))} de arredondamento"
+)
+
+
+def tex(value: float, form: str = "") -> str:
+    """Quatro casas numa fórmula: "-0{,}2343"; como fator, "(-0{,}2343)"; como termo, "- 0{,}2343"."""
+    text = num(abs(value), 4).replace(",", "{,}")
+    if form == "termo":
+        return ("- " if value < 0 else "+ ") + text
+    if value < 0:
+        return f"(-{text})" if form == "fator" else f"-{text}"
+    return text
+
 
 # %% [markdown]
-# São $\tanh(0{,}5 \cdot 0{,}7645 - 0{,}2343 + 0 \cdot 0{,}8300 + 0{,}9186) \approx 0{,}7882$, o
-# mesmo número até a última casa que o `float32` guarda. Como o estado inicial é zero, $W_{hh}$
-# ainda não entrou na conta; ele só passa a pesar a partir do segundo passo.
+# São
+# $\tanh(0{,}5 \cdot {{ tex(W_xh.item(), "fator") }} {{ tex(b_xh.item(), "termo") }} + 0 \cdot {{ tex(W_hh.item(), "fator") }} {{ tex(b_hh.item(), "termo") }}) \approx {{ tex(h_1.item()) }}$,
+# {{ same }}. Como o estado inicial é zero, $W_{hh}$ ainda não entrou na conta; ele só passa a
+# pesar a partir do segundo passo.
 #
 # ## As formas de entrada e saída
 #
@@ -393,7 +416,7 @@ output_one, h_n_one = rnn_one(sequence.unsqueeze(1), torch.zeros(1, 1, 4))
 # `output[0]`, não de `output[-1]`.
 
 # %%
-torch.manual_seed(1)
+torch.manual_seed(seed(1))
 num_layers, D = 3, 2
 rnn = nn.RNN(I, H, num_layers, bidirectional=True)
 x = torch.randn(T, N, I)
@@ -424,7 +447,7 @@ print("já output[-1][..., H:] é outro:  ", vec(output[-1][0, H:]))
 # %%
 influence = {}
 for L in (1, num_layers):
-    torch.manual_seed(1)
+    torch.manual_seed(seed(1))  # a mesma semente: com 3 camadas, a rede é a da célula acima
     net = nn.RNN(I, H, L, bidirectional=True)
     with torch.no_grad():
         base = net(x)[0][-1, 0, H:]
@@ -437,15 +460,17 @@ for L in (1, num_layers):
 
 assert max(influence["1 camada"][:-1]) < 1e-7  # com 1 camada, só x_T conta
 assert influence["1 camada"][-1] > 1e-2
-assert min(influence[f"{num_layers} camadas"]) > 5e-4  # com 3 camadas, todo passo conta
+assert min(influence[f"{num_layers} camadas"]) > 1e-5  # com 3 camadas, todo passo conta
+stacked = pd.Series(influence[f"{num_layers} camadas"], index=[f"x_{t + 1}" for t in range(T)])
 influence_df = pd.DataFrame(influence, index=[f"x_{t + 1}" for t in range(T)])
 influence_df.index.name = "somando 1 a"
 table(influence_df, 4)
 
 # %% [markdown]
-# Com uma camada, só $x_5$ mexe em `output[-1][0, H:]` (0,4526); os outros passos dão 0,0000.
-# Com três camadas, todos mexem, pelo caminho das camadas de baixo: de 0,0028 ($x_1$) a 0,0837
-# ($x_5$). Nos dois casos, porém, `output[-1][..., H:]` não é o estado final da direção reversa:
+# Com uma camada, só $x_5$ mexe em `output[-1][0, H:]` ({{ num(influence["1 camada"][-1], 4) }});
+# os outros passos dão {{ num(max(influence["1 camada"][:-1]), 4) }}. Com três camadas, todos
+# mexem, pelo caminho das camadas de baixo: de {{ num(stacked.min(), 4) }}
+# (${{ stacked.idxmin() }}$) a {{ num(stacked.max(), 4) }} (${{ stacked.idxmax() }}$). Nos dois casos, porém, `output[-1][..., H:]` não é o estado final da direção reversa:
 # a recorrência dela, na última camada, deu um passo só. O estado final está em
 # `output[0][..., H:]` e em `h_n`. Confundir `output[-1]` com "o estado final das duas direções"
 # é um erro silencioso clássico das redes bidirecionais; numa camada só, ele joga fora tudo o que
@@ -463,7 +488,7 @@ table(influence_df, 4)
 # com o estado final que ela teria se rodasse sozinha.
 
 # %%
-torch.manual_seed(2)
+torch.manual_seed(seed(2))
 lengths = torch.tensor([5, 2, 3])
 rnn = nn.RNN(2, 3, batch_first=True)
 sequences = [torch.randn(int(n), 2) for n in lengths]
@@ -489,7 +514,8 @@ table(padding_error.set_index("tamanho"), 4)
 
 # %% [markdown]
 # Sem empacotar, só a sequência mais longa (que não tem preenchimento) acerta; as outras terminam
-# num estado contaminado pelos zeros, com erros de 0,1263 e 0,1602. Com `pack_padded_sequence`,
+# num estado contaminado pelos zeros, com erros de {{ num(diff_padded[1].item(), 4) }} e
+# {{ num(diff_padded[2].item(), 4) }}. Com `pack_padded_sequence`,
 # todas batem com a execução isolada:
 
 # %%
@@ -607,7 +633,7 @@ unpacked_3, _ = pad_packed_sequence(packed_3, batch_first=True, total_length=pad
 # estados dentro de `output`.
 
 # %%
-torch.manual_seed(3)
+torch.manual_seed(seed(3))
 num_classes = 2
 rnn = nn.RNN(2, 3, num_layers=2, batch_first=True, bidirectional=True)
 head = nn.Linear(2 * 3, num_classes)
@@ -635,7 +661,7 @@ print("h_n[-2], h_n[-1] = states[1, 0], states[1, 1] = ends[0], ends[1]")
 # como está.
 
 # %%
-torch.manual_seed(4)
+torch.manual_seed(seed(4))
 num_tags, vocab_size = 5, 10
 tagger_rnn = nn.RNN(2, 3, batch_first=True, bidirectional=True)
 tagger_head = nn.Linear(2 * 3, num_tags)
@@ -684,10 +710,11 @@ table(padding_effect.set_index("tamanho"), 4)
 
 # %% [markdown]
 # Na direção para a frente e no modelo de linguagem, o preenchimento vem **depois** dos passos
-# reais e não muda nenhum deles: 0,0000 em todas as linhas. A direção reversa lê a sequência de
-# trás para a frente, então encontra os zeros **antes** dos passos reais e chega a eles com o
-# estado já contaminado: nas sequências de tamanho 2 e 3, a saída dela erra em até 0,1103 e
-# 0,0903 em posições reais, não só no estado final. Por isso o etiquetador bidirecional empacota.
+# reais e não muda nenhum deles: {{ num(forward_gap.max().max(), 4) }} em todas as linhas. A
+# direção reversa lê a sequência de trás para a frente, então encontra os zeros **antes** dos
+# passos reais e chega a eles com o estado já contaminado: nas sequências de tamanho 2 e 3, a
+# saída dela erra em até {{ num(backward_gap[1], 4) }} e {{ num(backward_gap[2], 4) }} em
+# posições reais, não só no estado final. Por isso o etiquetador bidirecional empacota.
 # O modelo de linguagem pode rodar o lote preenchido sem empacotar, desde que as posições de
 # preenchimento fiquem fora da perda: elas recebem um alvo "ignorado" (no pacote,
 # `recorrente.models.IGNORE_INDEX`), para não contarem no treino.
@@ -716,7 +743,7 @@ print(textwrap.dedent(inspect.getsource(Recurrent._unroll)))
 # sequências empacotadas.
 
 # %%
-torch.manual_seed(5)
+torch.manual_seed(seed(5))
 L, D = 3, 2
 rnn = nn.RNN(2, 3, num_layers=L, nonlinearity="relu", batch_first=True, bidirectional=True)
 ours = Recurrent.from_torch(rnn)
@@ -800,8 +827,9 @@ print(ours.cell(2, 1))
 #         ```python
 #         import torch
 #         from torch import nn
+#         from recorrente.reproducibility import seed
 #
-#         torch.manual_seed(0)
+#         torch.manual_seed(seed(0))
 #         T, N, I, H = 6, 2, 3, 4
 #         bi = nn.RNN(I, H, bidirectional=True)
 #         forward_rnn, backward_rnn = nn.RNN(I, H), nn.RNN(I, H)
@@ -830,8 +858,9 @@ print(ours.cell(2, 1))
 #         import torch
 #         from torch import nn
 #         from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+#         from recorrente.reproducibility import seed
 #
-#         torch.manual_seed(0)
+#         torch.manual_seed(seed(0))
 #         N, T, I, H = 4, 7, 3, 5
 #         gru = nn.GRU(I, H, num_layers=2, batch_first=True, bidirectional=True)
 #         x = torch.randn(N, T, I)

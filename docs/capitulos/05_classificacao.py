@@ -481,9 +481,9 @@ renata_text = (  # para o texto: quem acerta "renata"
 # ## Calibração: quando a rede diz 80%, são 80%?
 #
 # Um modelo é <dfn title="calibração">calibrado</dfn> quando suas probabilidades querem dizer o
-# que dizem: entre os nomes a que ele dá 0,8, a fração feminina média do censo deve ficar
-# perto de 0,8. O <dfn>diagrama de confiabilidade</dfn> mostra isso: separamos as estimativas
-# em dez faixas iguais (de 0 a 0,1, de 0,1 a 0,2, ...) e, em cada uma, comparamos a
+# que dizem: entre os nomes a que ele dá 80%, a fração feminina média do censo deve ficar
+# perto de 80%. O <dfn>diagrama de confiabilidade</dfn> mostra isso: separamos as estimativas
+# em dez faixas iguais (de 0 a 10%, de 10% a 20%, ...) e, em cada uma, comparamos a
 # estimativa média com a fração média do censo. O
 # <dfn title="erro de calibração esperado">erro de calibração esperado</dfn> (ECE) resume o
 # diagrama num número: a média, pesada pelo número de nomes em cada faixa $b$, da distância
@@ -629,7 +629,7 @@ table(test[test["ambíguo"]].nlargest(8, "pessoas").drop(columns="ambíguo"), {"
 # estimativa e censo sobe de {{ num(easy["|p − q| médio, rede"]) }} para
 # {{ num(hard["|p − q| médio, rede"]) }}. O que se pode dizer a favor dela é que, em
 # {{ pct(hard["estimativa entre 0,1 e 0,9, rede"], 0) }} dos nomes ambíguos, a estimativa fica
-# entre 0,1 e 0,9: ela não finge certeza onde o censo não tem. Nesses nomes, a regressão
+# entre 10% e 90%: ela não finge certeza onde o censo não tem. Nesses nomes, a regressão
 # logística fica {{ ambiguous_text }} ({{ num(hard["|p − q| médio, regressão"]) }}); nos
 # demais, a rede fica mais perto ({{ num(easy["|p − q| médio, rede"]) }} contra
 # {{ num(easy["|p − q| médio, regressão"]) }} da regressão).

@@ -363,7 +363,7 @@ print("alvos (−100 = sem alvo):", exemplo.y.tolist())
 # Treinamos a RNN simples ($H = 32$) com o `fit` do pacote (AdamW, corte em
 # {{ num(TrainConfig().clip_norm, 1) }}) em lotes de 64
 # sequências sorteadas na hora (`FreshBatches`), e medimos o acerto em 4.096 sequências de teste,
-# de outra semente, ao lado do acerto nas 512 sequências da última época do treino. Com $T = 30$
+# de outra semente, ao lado do acerto nas sequências que o treino viu. Com $T = 30$
 # existem $4 \cdot 4^{30}$ sequências diferentes, e nenhuma se repete: a rede não tem como
 # decorar o treino. Com $T = 5$ só existem $4 \cdot 4^5 = 4.096$, e treino e teste se repetem;
 # ali o acerto não separa aprender de decorar, e serve só de contraste. São 96 atualizações
@@ -406,13 +406,16 @@ def treina_memoria(distancia: int, semente: int, marcas: tuple[int, ...]) -> dic
     def medir(epoca: int, modelo: SequenceModel) -> None:
         if epoca not in marcas:
             return
-        ate_aqui, ultima = vistos[: 8 * epoca], vistos[8 * (epoca - 1) : 8 * epoca]
-        def juntar(lotes):
-            return TaskData(torch.cat([xb for xb, _ in lotes]), torch.cat([yb for _, yb in lotes]),
-                            teste.vocab_size, teste.num_classes)
+        ate_aqui = vistos[: 8 * epoca]
+        treino = TaskData(
+            torch.cat([xb for xb, _ in ate_aqui]),
+            torch.cat([yb for _, yb in ate_aqui]),
+            teste.vocab_size,
+            teste.num_classes,
+        )
         medidas[epoca] = {
-            "maioria": majority_accuracy(juntar(ate_aqui), teste),
-            "treino": accuracy(modelo, juntar(ultima)),
+            "maioria": majority_accuracy(treino, teste),
+            "treino": accuracy(modelo, treino),
             "teste": accuracy(modelo, teste),
             "razão no início": razao_inicio,
             "razão no fim": razao_gradiente(modelo, teste),
@@ -458,7 +461,7 @@ resumo = pd.DataFrame(
         {
             "T": d,
             "atualizações": atualizacoes,
-            "sementes": len(corridas),
+            "sementes": str(len(corridas)),
             "maioria do treino": mean_range(coluna(corridas, "maioria")),
             "RNN, treino": mean_range(coluna(corridas, "treino")),
             "RNN, teste": mean_range(coluna(corridas, "teste")),
@@ -474,7 +477,9 @@ table(resumo)
 # %%
 print(f"ruído do acaso (um desvio-padrão): ±{num(desvio, 4)} em 4.096 sequências; "
       f"±{num(ruido(512), 4)} em 512; 'acima do acaso': acerto no teste > {num(fora_do_acaso)}")
-for (d, atualizacoes), corridas in memoria.items():
+print("T = 30, 96 atualizações, acerto no teste por semente:",
+      " ".join(num(a) for a in coluna(longa, "teste")))
+for d, corridas in ((5, curta), (30, longa)):
     inicio = coluna(corridas, "razão no início")
     print(f"T = {d:2d}: ‖∂L/∂h_1‖/‖∂L/∂h_T‖ antes do treino, de {sci(min(inicio), 1)} "
           f"a {sci(max(inicio), 1)}")
@@ -483,9 +488,25 @@ for s, r in sorted(zip(sementes_longas, longa_mais, strict=True), key=lambda p: 
     print(f"  semente {s:4d}: teste {num(r['teste'])}, treino {num(r['treino'])}; razão "
           f"no início {sci(r['razão no início'], 1)}, no fim {sci(r['razão no fim'], 1)}")
 
-assert min(coluna(curta, "teste")) > 0.95 and min(coluna(curta, "treino")) > 0.95
-assert max(coluna(longa, "teste")) < fora_do_acaso  # 96 atualizações: acaso em todas
-assert max(coluna(longa, "treino")) < 0.25 + 4 * ruido(512)  # e nada decorado
+# T = 5: todas as sementes saem bem do acaso, e quase todas resolvem (algumas param num platô,
+# com 2 ou 3 das 4 classes certas)
+assert min(coluna(curta, "teste")) > fora_do_acaso + 0.1
+resolvem_curta = sum(a > limiar_resolve for a in coluna(curta, "teste"))
+assert resolvem_curta >= len(curta) - 2
+quantas_curta = (
+    f"todas as {len(curta)}" if resolvem_curta == len(curta) else f"{resolvem_curta} das {len(curta)}"
+)
+# 96 atualizações: a grande maioria das sementes fica no acaso, e nada é decorado
+acaso_96 = [r for r in longa if r["teste"] <= fora_do_acaso]
+fora_96 = [r for r in longa if r["teste"] > fora_do_acaso]
+assert len(acaso_96) >= 0.75 * len(longa)
+assert all(abs(r["treino"] - 0.25) < 4 * ruido(8 * 12 * 64) for r in acaso_96)
+excecao_96 = (
+    f"; {len(fora_96)} já {'sai' if len(fora_96) == 1 else 'saem'} do acaso, com acerto de "
+    + " e ".join(num(r["teste"]) for r in fora_96)
+    if fora_96
+    else ""
+)
 assert all(abs(c["maioria"] - 0.25) < 4 * desvio for c in curta + longa + longa_mais)
 assert max(coluna(longa, "razão no início")) < 1e-6 < min(coluna(curta, "razão no início"))
 
@@ -515,16 +536,18 @@ excecoes = (
 )
 
 # %% [markdown]
-# Com $T = 5$ a RNN acerta tudo nas {{ len(curta) }} sementes, no treino e no teste (o pior
-# acerto no teste foi {{ num(min(coluna(curta, "teste"))) }}). Com $T = 30$ e as mesmas 96
-# atualizações, ela fica no acaso em todas as {{ len(longa) }}: acerto médio de
-# {{ mean_range(coluna(longa, "teste")) }} no teste, com a diferença para 1/4 dentro do ruído
-# de amostragem (um desvio-padrão é ±{{ num(desvio, 4) }} em 4.096 sequências), e
-# {{ mean_range(coluna(longa, "treino")) }} nas últimas sequências que viu no treino. A linha
+# Com $T = 5$ a RNN resolve a tarefa (acerto acima de {{ num(limiar_resolve, 1) }} no teste)
+# em {{ quantas_curta }} sementes, e todas saem bem do acaso (o pior acerto no teste foi
+# {{ num(min(coluna(curta, "teste"))) }}). Com $T = 30$ e as mesmas 96
+# atualizações, ela fica no acaso em {{ len(acaso_96) }} das {{ len(longa) }} sementes: nelas,
+# o acerto no teste é de {{ mean_range(coluna(acaso_96, "teste")) }}, com a diferença para 1/4
+# dentro do ruído de amostragem (um desvio-padrão é ±{{ num(desvio, 4) }} em 4.096
+# sequências), e de {{ mean_range(coluna(acaso_96, "treino")) }} nas sequências que viu no
+# treino{{ excecao_96 }}. A linha
 # da classe majoritária mostra o que esse ruído faz: como os 4 sinais são igualmente prováveis,
 # a classe mais comum no treino é só a que o sorteio favoreceu, e no teste ela aparece com a
-# frequência de qualquer outra, perto de 1/4, um pouco acima ou abaixo
-# ({{ mean_range(coluna(longa, "maioria")) }}). Num teste de 512 sequências, em que o
+# frequência de qualquer outra, perto de 1/4, um pouco acima ou abaixo: nas redes de
+# $T = 30$, {{ mean_range(coluna(longa + longa_mais, "maioria")) }}. Num teste de 512 sequências, em que o
 # desvio-padrão é {{ num(ruido(512), 4) }}, essa linha de base, ou uma rede que não aprendeu
 # nada, sai com facilidade alguns centésimos abaixo do acaso, sem que isso signifique coisa
 # alguma.
@@ -536,8 +559,8 @@ excecoes = (
 # {{ sci(max(coluna(longa, "razão no início")), 1) }} dele: o gradiente que desaparece, nesta
 # rede. Mas "provável" não é "impossível": com 4 vezes mais atualizações (384),
 # {{ len(acima) }} das {{ n_longas }} sementes saem do acaso (intervalo de 95% para a proporção:
-# {{ pct(baixo_acima, 0) }} a {{ pct(alto_acima, 0) }}), e {{ len(resolvem_memoria) }} delas
-# passam de {{ num(limiar_resolve, 1) }} no teste. Com $T = 30$, a RNN simples aprende devagar, quando
+# {{ pct(baixo_acima, 0) }} a {{ pct(alto_acima, 0) }}); as que passam de
+# {{ num(limiar_resolve, 1) }} no teste são {{ len(resolvem_memoria) }}. Com $T = 30$, a RNN simples aprende devagar, quando
 # aprende, e quem decide é a semente.
 #
 # A razão no fim do treino conta uma história que contraria a intuição. Aprender a tarefa não
@@ -594,7 +617,7 @@ print(*receitas, sep="\n")
 # noutra CPU (que soma os números em outra ordem), pode virar o resultado. Por isso cada receita
 # roda com {{ len(sementes_corte) }} sementes, as mesmas nas três, e a medida principal é a
 # proporção das sementes que resolvem a tarefa (acerto no teste acima de
-# {{ num(limiar_resolve, 1) }}), com o <dfn>intervalo de Wilson</dfn> de 95% (Wilson, 1927):
+# {{ num(limiar_resolve, 1) }}), com o intervalo de Wilson de 95% (Wilson, 1927):
 # a faixa de proporções compatíveis com a contagem, que não sai de 0 a 100% e funciona com
 # poucas tentativas (`recorrente.stats.wilson_interval`).
 #
@@ -693,13 +716,15 @@ ic_sem, ic_com, ic_menor = (wilson_interval(k, n_corte) for k in (k_sem, k_com, 
 assert ic_sem[1] < min(ic_com[0], ic_menor[0])
 so_com = sum(resolve(a) and not resolve(b) for a, b in zip(com, menor, strict=True))
 so_menor = sum(resolve(b) and not resolve(a) for a, b in zip(com, menor, strict=True))
+nao_separa = f"não dá para separar o corte do passo menor com {n_corte} sementes"
 if ic_com[0] <= ic_menor[1] and ic_menor[0] <= ic_com[1]:
-    comparacao = (f"os dois intervalos se sobrepõem: não dá para separar o corte do passo menor "
-                  f"com {n_corte} sementes")
-else:
-    melhor = "o corte" if k_com > k_menor else "o passo menor"
-    comparacao = (f"os intervalos não se sobrepõem: com {n_corte} sementes, {melhor} resolve "
-                  "mais vezes")
+    comparacao = f"os dois intervalos se sobrepõem: {nao_separa}"
+else:  # acontece em algumas rodadas, não em todas: a conclusão que se repete é a mesma
+    comparacao = (
+        "nesta rodada os intervalos não se sobrepõem, mas em outras (com outra base de "
+        "sementes ou outro caminho numérico) se sobrepõem, e a conclusão que se repete é que "
+        + nao_separa
+    )
 print(f"sem corte: resolvem {proporcao(k_sem, n_corte)}")
 print(f"com corte: resolvem {proporcao(k_com, n_corte)}")
 print(f"passo menor: resolvem {proporcao(k_menor, n_corte)}")
@@ -736,12 +761,12 @@ fig = plot_loss_panels(
 fig
 
 # %% [markdown]
-# Sem corte, com taxa {{ num(taxa_grande, 1) }}, {{ k_sem }} das {{ n_corte }} sementes
-# resolvem a tarefa em {{ atualizacoes_corte }} atualizações (intervalo de 95% para a
-# proporção: {{ pct(ic_sem[0], 0) }} a {{ pct(ic_sem[1], 0) }}). Nas outras, a perda não
+# Sem corte, com taxa {{ num(taxa_grande, 1) }}, as sementes que resolvem a tarefa em
+# {{ atualizacoes_corte }} atualizações são {{ k_sem }} em {{ n_corte }} (intervalo de 95% para
+# a proporção: {{ pct(ic_sem[0], 0) }} a {{ pct(ic_sem[1], 0) }}). Nas outras, a perda não
 # diverge (todos os valores são finitos): ela oscila sem se firmar e, nas 8 últimas
-# atualizações, fica entre {{ num(min(perda_falham)) }} e {{ num(max(perda_falham)) }}, perto
-# de $\ln 4 \approx 1{,}39$, o acaso entre 4 classes, ou abaixo dele, mas longe de zero. O
+# atualizações, fica entre {{ num(min(perda_falham)) }} e {{ num(max(perda_falham)) }} (o
+# acaso entre 4 classes dá $\ln 4 \approx 1{,}39$): longe de zero. O
 # acerto no teste dessas sementes depende de onde a última atualização deixou os pesos: vai de
 # {{ num(min(acerto_falham)) }} a {{ num(max(acerto_falham)) }}{{ erro_sistematico }}.
 #
@@ -750,14 +775,14 @@ fig
 # {{ num(mediana_maior[list(receitas)[1]], 1) }} com o corte (a norma de antes do corte) e
 # {{ num(mediana_maior[list(receitas)[2]], 1) }} com o passo menor. O que muda é o passo: com
 # taxa {{ num(taxa_grande, 1) }}, uma norma de 5 desloca os pesos em
-# {{ num(5 * taxa_grande, 1) }} de uma vez. Com o corte em $\tau = 1$, {{ k_com }} das
-# {{ n_corte }} sementes resolvem ({{ pct(ic_com[0], 0) }} a {{ pct(ic_com[1], 0) }}), e o corte
+# {{ num(5 * taxa_grande, 1) }} de uma vez. Com o corte em $\tau = 1$, resolvem {{ k_com }} em
+# {{ n_corte }} sementes ({{ pct(ic_com[0], 0) }} a {{ pct(ic_com[1], 0) }}), e o corte
 # agiu em {{ pct(agiu_media) }} das atualizações, em média (de {{ pct(min(agiu)) }} a
 # {{ pct(max(agiu)) }} por semente). Isso diz o que esta demonstração mede. O corte foi proposto
 # (Pascanu, Mikolov e Bengio, 2013, "On the difficulty of training recurrent neural networks")
 # contra os "penhascos" da superfície de perda, onde um gradiente raro e enorme joga os pesos
-# longe numa atualização só. Aqui não há penhasco: o corte age em boa parte das atualizações e
-# funciona como um passo menor nas de norma maior. O que o experimento mostra é um passo longo
+# longe numa atualização só. Aqui não é disso que se trata: o corte age em boa parte das
+# atualizações, não em algumas raras, e funciona como um passo menor nas de norma maior. O que o experimento mostra é um passo longo
 # demais, e não o penhasco de Pascanu e colegas.
 #
 # A saturação acompanha: no fim, sem corte, {{ pct(saturacoes[0]) }} dos valores de $h_t$ têm
@@ -767,7 +792,7 @@ fig
 # saturada e de perda mais alta; por que o treino não sai dela, estas medidas não dizem.
 #
 # E a alternativa óbvia? Com a taxa {{ num(taxa_grande / taxa_menor, 0) }} vezes menor e sem
-# corte, {{ k_menor }} das {{ n_corte }} sementes resolvem ({{ pct(ic_menor[0], 0) }} a
+# corte, resolvem {{ k_menor }} em {{ n_corte }} sementes ({{ pct(ic_menor[0], 0) }} a
 # {{ pct(ic_menor[1], 0) }}). Os dois remédios resolvem bem mais vezes que o passo longo sem
 # corte: os intervalos não se tocam. Entre eles, {{ comparacao }}. Nas mesmas sementes, só o
 # corte resolve em {{ so_com }} e só o passo menor em {{ so_menor }}; com outra base de
@@ -851,15 +876,15 @@ print(f"tempo total do capítulo: {num(time.perf_counter() - inicio_capitulo, 0)
 #   $\sigma_{\max} < 1$; no resto, é preciso medir (e medir a norma em `float64`).
 # - Na LSTM, a porta de esquecimento $f_t$ controla o caminho direto da memória; com $f_t$ perto
 #   de 1, o gradiente atravessa 100 passos.
-# - Na tarefa de memória, a RNN simples resolve $T = 5$ em 96 atualizações e fica no acaso com
-#   $T = 30$; com 4 vezes mais atualizações, o resultado depende da semente
+# - Na tarefa de memória, a RNN simples sai do acaso com $T = 5$ em 96 atualizações e, com
+#   $T = 30$, fica no acaso na grande maioria das sementes; com 4 vezes mais atualizações, o resultado depende da semente
 #   ({{ len(acima) }} de {{ n_longas }} saem do acaso). Das que aprendem, {{ len(travadas) }}
 #   terminam com ainda menos gradiente chegando ao sinal: guardar o sinal com robustez e deixar
 #   o gradiente sumir andam juntos (Bengio, Simard e Frasconi, 1994).
 # - O corte pela norma limita o tamanho do passo sem mudar sua direção. Num SGD de passo longo
 #   demais (não num penhasco de gradiente), o corte e um passo menor resolvem a tarefa em bem
 #   mais sementes que o passo longo sem corte ({{ k_com }}, {{ k_menor }} e {{ k_sem }} de
-#   {{ n_corte }}); entre os dois, {{ comparacao }}.
+#   {{ n_corte }}); entre os dois, {{ nao_separa }}.
 # - O BPTT truncado corta o grafo com `detach` a cada $k$ passos: economiza memória e perde
 #   dependências mais longas que $k$.
 #

@@ -878,9 +878,10 @@ print(f"tempo total do capítulo: {num(time.perf_counter() - inicio_capitulo, 0)
 #   de 1, o gradiente atravessa 100 passos.
 # - Na tarefa de memória, a RNN simples sai do acaso com $T = 5$ em 96 atualizações e, com
 #   $T = 30$, fica no acaso na grande maioria das sementes; com 4 vezes mais atualizações, o resultado depende da semente
-#   ({{ len(acima) }} de {{ n_longas }} saem do acaso). Das que aprendem, {{ len(travadas) }}
-#   terminam com ainda menos gradiente chegando ao sinal: guardar o sinal com robustez e deixar
-#   o gradiente sumir andam juntos (Bengio, Simard e Frasconi, 1994).
+#   ({{ len(acima) }} de {{ n_longas }} saem do acaso). Destas, {{ len(travadas) }} terminam
+#   com menos gradiente chegando ao sinal do que qualquer rede que ficou no acaso: guardar o
+#   sinal com robustez e deixar o gradiente sumir andam juntos (Bengio, Simard e Frasconi,
+#   1994).
 # - O corte pela norma limita o tamanho do passo sem mudar sua direção. Num SGD de passo longo
 #   demais (não num penhasco de gradiente), o corte e um passo menor resolvem a tarefa em bem
 #   mais sementes que o passo longo sem corte ({{ k_com }}, {{ k_menor }} e {{ k_sem }} de

@@ -240,7 +240,8 @@ fig
 # O que a tabela e o gráfico mostram:
 #
 # - Com raio {{ num(raios[0], 1) }}, o gradiente encolhe a cada passo para trás (taxa
-#   {{ num(taxa[0]) }}) e chega ao primeiro passo com norma {{ sci(medidas[raios[0]]["primeiro"]) }},
+#   {{ num(taxa[0]) }}) e chega ao primeiro passo com norma
+#   {{ sci(medidas[raios[0]]["primeiro"]) }},
 #   {{ medidas[raios[0]]["ordens"] }} ordens de grandeza abaixo da do último passo. Ainda é um
 #   número que o `float32` representa, mas, perto dos sinais que vêm dos passos recentes, é nada.
 #   É o **<dfn>gradiente que desaparece</dfn>** (*vanishing gradient*). Aqui o limite superior
@@ -494,7 +495,9 @@ assert min(coluna(curta, "teste")) > fora_do_acaso + 0.1
 resolvem_curta = sum(a > limiar_resolve for a in coluna(curta, "teste"))
 assert resolvem_curta >= len(curta) - 2
 quantas_curta = (
-    f"todas as {len(curta)}" if resolvem_curta == len(curta) else f"{resolvem_curta} das {len(curta)}"
+    f"todas as {len(curta)}"
+    if resolvem_curta == len(curta)
+    else f"{resolvem_curta} das {len(curta)}"
 )
 # 96 atualizações: a grande maioria das sementes fica no acaso, e nada é decorado
 acaso_96 = [r for r in longa if r["teste"] <= fora_do_acaso]
@@ -523,14 +526,15 @@ assert travadas  # há redes que aprenderam e terminam com menos gradiente que q
 baixo_acima, alto_acima = wilson_interval(len(acima), n_longas)
 print(f"acima do acaso: {proporcao(len(acima), n_longas)}; resolvem (teste > "
       f"{num(limiar_resolve, 1)}): {len(resolvem_memoria)}; abaixo do acaso: {len(abaixo)}")
+maior_razao_acima = max(coluna(acima, "razão no fim"))
 print(f"razão no fim: nas que ficam no acaso, de {sci(menor_razao_no_acaso, 1)} a "
       f"{sci(max(coluna(no_acaso, 'razão no fim')), 1)}; nas que saem dele, de "
-      f"{sci(min(coluna(acima, 'razão no fim')), 1)} a {sci(max(coluna(acima, 'razão no fim')), 1)}")
+      f"{sci(min(coluna(acima, 'razão no fim')), 1)} a {sci(maior_razao_acima, 1)}")
 print(f"das {len(acima)} que saem do acaso, {len(travadas)} terminam com a razão abaixo de "
       f"{sci(menor_razao_no_acaso, 1)}, a menor entre as que ficam no acaso")
-maior_razao_acima = max(coluna(acima, "razão no fim"))
 excecoes = (
-    f"ela não vale para todas: a maior razão entre as que saem do acaso é {sci(maior_razao_acima, 1)}"
+    "ela não vale para todas: a maior razão entre as que saem do acaso é "
+    + sci(maior_razao_acima, 1)
     if len(travadas) < len(acima)
     else "nesta rodada ela vale para todas as que saem do acaso"
 )
@@ -547,10 +551,10 @@ excecoes = (
 # da classe majoritária mostra o que esse ruído faz: como os 4 sinais são igualmente prováveis,
 # a classe mais comum no treino é só a que o sorteio favoreceu, e no teste ela aparece com a
 # frequência de qualquer outra, perto de 1/4, um pouco acima ou abaixo: nas redes de
-# $T = 30$, {{ mean_range(coluna(longa + longa_mais, "maioria")) }}. Num teste de 512 sequências, em que o
-# desvio-padrão é {{ num(ruido(512), 4) }}, essa linha de base, ou uma rede que não aprendeu
-# nada, sai com facilidade alguns centésimos abaixo do acaso, sem que isso signifique coisa
-# alguma.
+# $T = 30$, {{ mean_range(coluna(longa + longa_mais, "maioria")) }}. Num teste de 512
+# sequências, em que o desvio-padrão é {{ num(ruido(512), 4) }}, essa linha de base, ou uma
+# rede que não aprendeu nada, sai com facilidade alguns centésimos abaixo do acaso, sem que
+# isso signifique coisa alguma.
 #
 # A medida do gradiente aponta um motivo provável. Antes do treino, com $T = 5$, o gradiente
 # que chega ao passo do sinal é de {{ pct(min(coluna(curta, "razão no início")), 0) }} a
@@ -560,8 +564,8 @@ excecoes = (
 # rede. Mas "provável" não é "impossível": com 4 vezes mais atualizações (384),
 # {{ len(acima) }} das {{ n_longas }} sementes saem do acaso (intervalo de 95% para a proporção:
 # {{ pct(baixo_acima, 0) }} a {{ pct(alto_acima, 0) }}); as que passam de
-# {{ num(limiar_resolve, 1) }} no teste são {{ len(resolvem_memoria) }}. Com $T = 30$, a RNN simples aprende devagar, quando
-# aprende, e quem decide é a semente.
+# {{ num(limiar_resolve, 1) }} no teste são {{ len(resolvem_memoria) }}. Com $T = 30$, a RNN
+# simples aprende devagar, quando aprende, e quem decide é a semente.
 #
 # A razão no fim do treino conta uma história que contraria a intuição. Aprender a tarefa não
 # exigiu abrir o caminho do gradiente: das {{ len(acima) }} redes que saem do acaso,
@@ -712,8 +716,12 @@ n_corte = len(sementes_corte)
 assert all(math.isfinite(p) for rs in corridas.values() for r in rs for p in r["perdas"])
 k_sem, k_com, k_menor = (sum(map(resolve, rs)) for rs in (sem, com, menor))
 ic_sem, ic_com, ic_menor = (wilson_interval(k, n_corte) for k in (k_sem, k_com, k_menor))
-# o corte e o passo menor resolvem mais que o passo longo sem corte: os intervalos não se tocam
-assert ic_sem[1] < min(ic_com[0], ic_menor[0])
+# o corte e o passo menor resolvem mais que o passo longo sem corte; o corte, com os intervalos
+# bem separados; o passo menor, com uma margem de sementes (os intervalos às vezes se tocam)
+assert ic_sem[1] < ic_com[0] and k_menor >= k_sem + 6
+intervalos_menor = (
+    "também não se tocam" if ic_sem[1] < ic_menor[0] else "se tocam nesta rodada"
+)
 so_com = sum(resolve(a) and not resolve(b) for a, b in zip(com, menor, strict=True))
 so_menor = sum(resolve(b) and not resolve(a) for a, b in zip(com, menor, strict=True))
 nao_separa = f"não dá para separar o corte do passo menor com {n_corte} sementes"
@@ -733,7 +741,7 @@ print(f"nas mesmas sementes: só o corte resolve em {so_com}; só o passo menor,
 falham = [r for r in sem if not resolve(r)]
 perda_falham = [r["perda no treino*"] for r in falham]
 acerto_falham = [r["acerto no teste"] for r in falham]
-assert min(perda_falham) > 0.3  # sem corte, quem não resolve fica longe de perda zero
+assert sum(perda_falham) / len(perda_falham) > 0.7  # quem não resolve fica longe de perda zero
 abaixo_sem = sum(a < 0.25 - 4 * ruido(2048) for a in acerto_falham)
 erro_sistematico = (
     f"; em {abaixo_sem} delas o acerto fica abaixo do acaso, e a rede final erra de modo "
@@ -751,7 +759,7 @@ def media_saturacao(rs: list[dict[str, object]]) -> float:
 
 
 saturacoes = [media_saturacao(rs) for rs in (sem, com, menor)]
-assert saturacoes[0] > 1.5 * max(saturacoes[1:])
+assert saturacoes[0] > 1.2 * max(saturacoes[1:])
 print(f"perda nas 8 últimas atualizações, sem corte, nas que não resolvem: "
       f"{mean_range(perda_falham)}; acerto no teste: {mean_range(acerto_falham)}")
 fig = plot_loss_panels(
@@ -765,8 +773,8 @@ fig
 # {{ atualizacoes_corte }} atualizações são {{ k_sem }} em {{ n_corte }} (intervalo de 95% para
 # a proporção: {{ pct(ic_sem[0], 0) }} a {{ pct(ic_sem[1], 0) }}). Nas outras, a perda não
 # diverge (todos os valores são finitos): ela oscila sem se firmar e, nas 8 últimas
-# atualizações, fica entre {{ num(min(perda_falham)) }} e {{ num(max(perda_falham)) }} (o
-# acaso entre 4 classes dá $\ln 4 \approx 1{,}39$): longe de zero. O
+# atualizações, fica em {{ mean_range(perda_falham) }} (média e faixa das sementes; o acaso
+# entre 4 classes dá $\ln 4 \approx 1{,}39$): em média, longe de zero. O
 # acerto no teste dessas sementes depende de onde a última atualização deixou os pesos: vai de
 # {{ num(min(acerto_falham)) }} a {{ num(max(acerto_falham)) }}{{ erro_sistematico }}.
 #
@@ -782,8 +790,8 @@ fig
 # (Pascanu, Mikolov e Bengio, 2013, "On the difficulty of training recurrent neural networks")
 # contra os "penhascos" da superfície de perda, onde um gradiente raro e enorme joga os pesos
 # longe numa atualização só. Aqui não é disso que se trata: o corte age em boa parte das
-# atualizações, não em algumas raras, e funciona como um passo menor nas de norma maior. O que o experimento mostra é um passo longo
-# demais, e não o penhasco de Pascanu e colegas.
+# atualizações, não em algumas raras, e funciona como um passo menor nas de norma maior. O que
+# o experimento mostra é um passo longo demais, e não o penhasco de Pascanu e colegas.
 #
 # A saturação acompanha: no fim, sem corte, {{ pct(saturacoes[0]) }} dos valores de $h_t$ têm
 # $|h_t| > 0{,}99$ (média das sementes), contra {{ pct(saturacoes[1]) }} com o corte,
@@ -794,9 +802,10 @@ fig
 # E a alternativa óbvia? Com a taxa {{ num(taxa_grande / taxa_menor, 0) }} vezes menor e sem
 # corte, resolvem {{ k_menor }} em {{ n_corte }} sementes ({{ pct(ic_menor[0], 0) }} a
 # {{ pct(ic_menor[1], 0) }}). Os dois remédios resolvem bem mais vezes que o passo longo sem
-# corte: os intervalos não se tocam. Entre eles, {{ comparacao }}. Nas mesmas sementes, só o
-# corte resolve em {{ so_com }} e só o passo menor em {{ so_menor }}; com outra base de
-# sementes e outro caminho de ponto flutuante (a rodada de robustez do livro), as contagens
+# corte: os intervalos do corte e do passo longo não se tocam, e os do passo menor e do passo
+# longo {{ intervalos_menor }}. Entre o corte e o passo menor, {{ comparacao }}. Nas mesmas
+# sementes, só o corte resolve em {{ so_com }} e só o passo menor em {{ so_menor }}; com outra
+# base de sementes e outro caminho de ponto flutuante (a rodada de robustez do livro), as contagens
 # mudam algumas sementes para cada lado. Neste problema, o corte não é a única saída. A
 # diferença entre os dois é onde agem: o passo menor encolhe todas as atualizações; o corte, só
 # as que passam de $\tau$, e deixa as outras com o passo inteiro (em troca, é preciso escolher
@@ -877,11 +886,11 @@ print(f"tempo total do capítulo: {num(time.perf_counter() - inicio_capitulo, 0)
 # - Na LSTM, a porta de esquecimento $f_t$ controla o caminho direto da memória; com $f_t$ perto
 #   de 1, o gradiente atravessa 100 passos.
 # - Na tarefa de memória, a RNN simples sai do acaso com $T = 5$ em 96 atualizações e, com
-#   $T = 30$, fica no acaso na grande maioria das sementes; com 4 vezes mais atualizações, o resultado depende da semente
-#   ({{ len(acima) }} de {{ n_longas }} saem do acaso). Destas, {{ len(travadas) }} terminam
-#   com menos gradiente chegando ao sinal do que qualquer rede que ficou no acaso: guardar o
-#   sinal com robustez e deixar o gradiente sumir andam juntos (Bengio, Simard e Frasconi,
-#   1994).
+#   $T = 30$, fica no acaso na grande maioria das sementes; com 4 vezes mais atualizações, o
+#   resultado depende da semente ({{ len(acima) }} de {{ n_longas }} saem do acaso). Destas,
+#   {{ len(travadas) }} terminam com menos gradiente chegando ao sinal do que qualquer rede que
+#   ficou no acaso: guardar o sinal com robustez e deixar o gradiente sumir andam juntos
+#   (Bengio, Simard e Frasconi, 1994).
 # - O corte pela norma limita o tamanho do passo sem mudar sua direção. Num SGD de passo longo
 #   demais (não num penhasco de gradiente), o corte e um passo menor resolvem a tarefa em bem
 #   mais sementes que o passo longo sem corte ({{ k_com }}, {{ k_menor }} e {{ k_sem }} de

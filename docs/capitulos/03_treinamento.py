@@ -773,8 +773,9 @@ fig
 # {{ atualizacoes_corte }} atualizações são {{ k_sem }} em {{ n_corte }} (intervalo de 95% para
 # a proporção: {{ pct(ic_sem[0], 0) }} a {{ pct(ic_sem[1], 0) }}). Nas outras, a perda não
 # diverge (todos os valores são finitos): ela oscila sem se firmar e, nas 8 últimas
-# atualizações, fica em {{ mean_range(perda_falham) }} (média e faixa das sementes; o acaso
-# entre 4 classes dá $\ln 4 \approx 1{,}39$): em média, longe de zero. O
+# atualizações, tem média de {{ num(sum(perda_falham) / len(perda_falham)) }} e vai de
+# {{ num(min(perda_falham)) }} a {{ num(max(perda_falham)) }} entre as sementes (o acaso entre
+# 4 classes dá $\ln 4 \approx 1{,}39$): em média, longe de zero. O
 # acerto no teste dessas sementes depende de onde a última atualização deixou os pesos: vai de
 # {{ num(min(acerto_falham)) }} a {{ num(max(acerto_falham)) }}{{ erro_sistematico }}.
 #

@@ -332,7 +332,9 @@ for nome, (tipo, vies_f) in redes.items():
     print(f"{nome:<20}{num(modelo.num_parameters(), 0):>7}{num(contar(modelo.rnn), 0):>23}")
 
 # %%
-testes = {d: memory_task(1000, d, seed=seed(1000)) for d in distancias}
+# os conjuntos de teste são fixos (semente 2, como no benchmarks/memoria.py); as sementes do
+# treino vêm de seeds() e mudam com a base
+testes = {d: memory_task(1000, d, seed=2) for d in distancias}
 acertos = {
     (nome, fase): {d: [] for d in distancias} for nome in redes for fase in ("treino", "teste")
 }
@@ -508,13 +510,13 @@ table(
 #
 # ## As portas das LSTMs treinadas
 #
-# Copiamos os pesos de cada LSTM treinada com $T = 10$, 20 e 40 para `LSTMCell` e calculamos as
+# Copiamos os pesos de cada LSTM treinada, de $T = 5$ a $T = 40$, para `LSTMCell` e calculamos as
 # portas passo a passo com `gate_values` em 200 sequências de teste. Para cada rede medimos a
 # porta de esquecimento $f_t$ média nos passos de distração, quantas das 32 unidades mantêm
 # $f_t > 0{,}9$ em **todos** os passos de distração (média nas 200 sequências) e a porta de
 # entrada $i_t$ média no passo do sinal e nas distrações. A tabela junta as redes pelo resultado
 # no teste (mesma rede, mesma distância, mesmo resultado) e mostra a média e a faixa de cada
-# grupo; a primeira linha de cada LSTM é a rede antes do treino, nas três sementes e três
+# grupo; a primeira linha de cada LSTM é a rede antes do treino, nas três sementes e quatro
 # distâncias.
 
 
@@ -550,11 +552,11 @@ def medir(modelo: SequenceModel, distancia: int) -> dict[str, float]:
 linhas = []
 for nome in ("LSTM", "LSTM, viés de f +3"):
     for semente in sementes:
-        for distancia in (10, 20, 40):
+        for distancia in distancias:
             antes = medir(criar(*redes[nome], semente), distancia)
             linhas.append({"rede": nome, "T": "—", "resultado": "antes do treino", **antes})
     for (rede, distancia, _semente), modelo in modelos.items():
-        if rede == nome and distancia in (10, 20, 40):
+        if rede == nome:
             medida = medir(modelo, distancia)
             linhas.append(
                 {
@@ -587,7 +589,7 @@ table(portas_tabela, {"redes": 0})
 
 
 # %%
-def grupo(rede: str, qual: str, em=(10, 20, 40)) -> pd.DataFrame:
+def grupo(rede: str, qual: str, em=distancias) -> pd.DataFrame:
     """As linhas de uma rede com um resultado ("acerta tudo", "antes do treino"...)."""
     escolhidas = por_rede[(por_rede["rede"] == rede) & (por_rede["resultado"] == qual)]
     return escolhidas if qual == "antes do treino" else escolhidas[escolhidas["T"].isin(em)]
@@ -743,7 +745,7 @@ fig
 
 # %%
 tarefa_bi = partial(next_symbol_task, length=20, vocab_size=5)
-teste_bi = next_symbol_task(1000, 20, vocab_size=5, seed=seed(1000))
+teste_bi = next_symbol_task(1000, 20, vocab_size=5, seed=2)  # fixo, como os de cima
 acerto_bi = {(bi, fase): [] for bi in (False, True) for fase in ("treino", "teste")}
 t0 = time.process_time()
 for semente in sementes:

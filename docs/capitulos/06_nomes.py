@@ -659,8 +659,10 @@ def unit_name(entry):
 
 position_units = [e for e in suggested if e["feature"] == "letras lidas"]
 vowel_unit = next(e for e in suggested if e["feature"] == "vogal")
-position_sentence = " e ".join(f"{unit_name(e)} (correlação de {num(e['r'], 2)})"
-                               for e in position_units)
+position_sentence = (
+    ("As unidades mais ligadas ao número de letras lidas são " if len(position_units) > 1
+     else "A unidade mais ligada ao número de letras lidas é ")
+    + " e ".join(f"{unit_name(e)} (correlação de {num(e['r'], 2)})" for e in position_units))
 counter = max(position_units, key=lambda e: abs(e["r"]))  # a mais ligada à posição
 counter_direction = "descendo" if counter["r"] < 0 else "subindo"
 
@@ -678,10 +680,10 @@ profile_sentence = "; ".join(
 table(profile, 2)
 
 # %% [markdown]
-# Guarda, em boa medida. As unidades mais ligadas ao número de letras lidas são
-# {{ position_sentence }}. O perfil mostra a forma: {{ profile_sentence }}; a tabela acima traz
-# os passos do meio, e as formas podem ser diferentes (uma unidade pode marcar o começo do nome
-# mais do que contar letras). Com as letras que **faltam**, a correlação mais forte é menor
+# Guarda, em boa medida. {{ position_sentence }}. O perfil mostra a forma:
+# {{ profile_sentence }}; a tabela acima traz os passos do meio. Uma correlação alta não quer
+# dizer que a unidade conte letras uma a uma: ela pode, por exemplo, marcar o começo do nome e
+# ficar parada depois. Com as letras que **faltam**, a correlação mais forte é menor
 # ({{ num(reach.max(), 2) }}): como o que falta é o tamanho menos o que já foi lido, uma unidade
 # que acompanha a posição também se correlaciona com o que falta. Não apareceu uma unidade que
 # saiba mais do

@@ -667,8 +667,8 @@ counter = max(position_units, key=lambda e: abs(e["r"]))  # a mais ligada à pos
 counter_direction = "descendo" if counter["r"] < 0 else "subindo"
 
 # %% [markdown]
-# Uma correlação resume a relação num número só. Para ver a forma, a média de cada uma das
-# duas unidades mais ligadas à posição depois de 1, 2, ..., 10 letras lidas:
+# Uma correlação resume a relação num número só. Para ver a forma, a média de cada unidade
+# sugerida para a posição (as linhas impressas acima) depois de 1, 2, ..., 10 letras lidas:
 
 # %%
 profile = unit_profile(final_model, vocab, split.val[:3000],

@@ -28,7 +28,8 @@
 # Neste capítulo montamos o caminho honesto com o S&P 500 diário de 1999 a 2018 e medimos o
 # efeito de cada um desses problemas. Depois passamos a uma série com <dfn>sazonalidade</dfn>
 # forte, o CO₂ de Mauna Loa, em que há o que aprender: ali a LSTM ganha com folga das
-# previsões ingênuas, mas de uma regressão linear com a mesma janela ganha só por pouco.
+# previsões ingênuas, mas contra uma regressão linear com a mesma janela a diferença é
+# pequena, e só fica clara quando há pouco treino.
 #
 # Tudo o que usamos mora em `recorrente.forecasting` (janelas, divisão, linhas de base,
 # métricas), `recorrente.data.prices` (as séries) e `recorrente.models.WindowRegressor` (a
@@ -58,7 +59,7 @@ from recorrente.forecasting import (
     train_window_model,
     walk_forward,
 )
-from recorrente.formatting import mean_range, num, pct, table
+from recorrente.formatting import mean_range, num, table
 from recorrente.plotting.forecasting import (
     plot_horizon_errors,
     plot_lagged_copy,
@@ -702,14 +703,20 @@ print(
 )
 assert deriva < 0.3 * ingenua  # a deriva explica quase todo o erro da sazonal ingênua
 assert (lstm_co2["teste"] < 0.9 * deriva).all()  # a LSTM ganha da deriva em toda semente
-assert (lstm_co2["teste"] < ar_teste).all() and (lstm_co2["teste"] > 0.9 * ar_teste).all()
 lstm_sobre_ar = {
     "teste": lstm_co2["teste"] / ar_teste,
     "treino": lstm_co2["treino"] / tabela_co2.loc["ar_linear", "RMSE treino"],
 }
-ganho_sobre_ar = {parte: 1 - razao.mean() for parte, razao in lstm_sobre_ar.items()}
-no_treino = "ainda menor" if ganho_sobre_ar["treino"] < ganho_sobre_ar["teste"] else "maior"
-ganho_em_texto = {parte: pct(ganho) for parte, ganho in ganho_sobre_ar.items()}
+# Empate com o AR: a razão fica perto de 1, e o lado depende da semente (com outra base de
+# sementes, uma LSTM fica acima do AR no teste).
+assert (abs(lstm_sobre_ar["teste"] - 1) < 0.1).all()
+abaixo_do_ar = int((lstm_sobre_ar["teste"] < 1).sum())
+lado_do_ar = (
+    f"abaixo de 1 nas {len(SEMENTES)} sementes, mas por tão pouco que não separa os dois"
+    if abaixo_do_ar == len(SEMENTES)
+    else f"abaixo de 1 em {abaixo_do_ar} das {len(SEMENTES)} sementes: quem ganha depende da "
+    "semente"
+)
 
 # %% [markdown]
 # Três leituras, todas de números impressos acima:
@@ -720,10 +727,9 @@ ganho_em_texto = {parte: pct(ganho) for parte, ganho in ganho_sobre_ar.items()}
 #   da sazonal com deriva em toda semente: a razão entre os erros de teste ficou em
 #   {{ mean_range(lstm_co2["teste"] / deriva, 2) }};
 # - contra o AR linear, que vê a mesma janela de 24 meses e é ajustado nas mesmas janelas de
-#   treino, a LSTM ganha **por pouco**: seu RMSE de teste ficou em
-#   {{ mean_range(lstm_sobre_ar["teste"]) }} do RMSE do AR, conforme a semente (uns
-#   {{ ganho_em_texto["teste"] }} a menos, na média), e no treino a diferença é
-#   {{ no_treino }}, uns {{ ganho_em_texto["treino"] }}.
+#   treino, a LSTM **empata** neste trecho de teste: a razão entre o RMSE de teste dela e o do
+#   AR ficou em {{ mean_range(lstm_sobre_ar["teste"]) }}, {{ lado_do_ar }}; no treino, a
+#   mesma razão fica em {{ mean_range(lstm_sobre_ar["treino"]) }}.
 #
 # Um único trecho de teste pode ter sorte. Repetimos a comparação em três dobras que andam no
 # tempo, com as mesmas três sementes em cada uma.
@@ -792,8 +798,9 @@ fig
 # %% [markdown]
 # No gráfico, a sazonal ingênua corre um ano atrás, abaixo da série; a com deriva e a LSTM
 # quase se confundem com ela. A conclusão honesta deste capítulo é modesta: numa série com
-# estrutura, a LSTM aprende e ganha das previsões ingênuas, mas o ganho sobre uma regressão
-# linear bem escolhida é pequeno e só aparece com folga quando há pouco treino. A lição não é
+# estrutura, a LSTM aprende e ganha das previsões ingênuas, mas contra uma regressão linear
+# bem escolhida ela empata ou ganha por pouco, e só ganha com folga quando há pouco treino.
+# A lição não é
 # "LSTM é ruim" nem "LSTM é melhor", e sim que ela precisa ser comparada com a linha de base
 # certa, no período certo, com o pré-processamento ajustado só no passado e com mais de uma
 # semente.

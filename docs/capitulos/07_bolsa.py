@@ -262,10 +262,13 @@ paradas = {
 }
 if razao_vazamento.min() < 1 < razao_vazamento.max():
     leitura_vazamento = "fica de um lado ou do outro de 1 conforme a semente"
+    o_que_o_vazamento_da = "não garante um número melhor, só um número"
 elif razao_vazamento.max() < 1:
     leitura_vazamento = "ficou abaixo de 1 em toda semente (o honesto errou menos)"
+    o_que_o_vazamento_da = "não garante um número melhor, só um número"
 else:
     leitura_vazamento = "ficou acima de 1 em toda semente (o vazado errou menos)"
+    o_que_o_vazamento_da = "deu aqui um número melhor, mas um número"
 teto_e_treino = (
     "acima do maior valor do treino"
     if (teto > maximo_treino).all()
@@ -286,8 +289,8 @@ limite_e_teste = (
 # tanto: semente a semente, a LSTM honesta parou nas épocas {{ paradas["honesto"] }}, e a
 # vazada nas épocas {{ paradas["vazado"] }}. A razão entre o erro do honesto e o do vazado
 # {{ leitura_vazamento }}: a média e, entre parênteses, a faixa das sementes dão
-# {{ mean_range(razao_vazamento, 2) }}. O vazamento não garante um número melhor, só um número
-# que não vale como estimativa do futuro.
+# {{ mean_range(razao_vazamento, 2) }}. O vazamento {{ o_que_o_vazamento_da }} que não vale
+# como estimativa do futuro: o normalizador viu o teste.
 #
 # O que não muda é o principal: **as seis** LSTMs que recebem preços erram no teste
 # {{ mean_range(teste_sobre_persistencia, 1) }} vezes o erro da persistência, embora no treino

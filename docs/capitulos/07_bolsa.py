@@ -415,7 +415,7 @@ alta_ret = [linha["previu alta (%)"] for linha in por_rede["lstm_retorno"]]
 direcao_ret = [linha["direção (%)"] for linha in por_rede["lstm_retorno"]]
 alta_preco = [linha["previu alta (%)"] for linha in por_rede["lstm_preco"]]
 direcao_preco = [linha["direção (%)"] for linha in por_rede["lstm_preco"]]
-assert min(alta_ret) > 90  # a LSTM de retornos prevê alta quase todo dia, em toda semente
+assert min(alta_ret) > 75  # a LSTM de retornos prevê alta na grande maioria dos dias
 assert max(abs(d - alta_teste) for d in direcao_ret) < 2  # e acerta quase só as altas
 assert max(alta_preco) == 0 and max(abs(d - (100 - alta_teste)) for d in direcao_preco) < 1
 em_porcentagem = {  # para a prosa: média e faixa das sementes, como porcentagens
@@ -430,7 +430,8 @@ em_porcentagem = {  # para a prosa: média e faixa das sementes, como porcentage
 # persistência ({{ num(ar_treino, 2) }} contra {{ num(persistencia_rmse["treino"], 2) }}
 # pontos), uma vantagem que não sobrevive ao teste. O acerto de direção deve ser comparado com
 # a fração de dias de alta do teste ({{ num(alta_teste, 1) }}%), e não com 50%: a LSTM de
-# retornos previu alta em {{ em_porcentagem["alta"] }} dos dias (média e faixa das sementes),
+# retornos previu alta na grande maioria dos dias, em {{ em_porcentagem["alta"] }} deles (média
+# e faixa das sementes),
 # ou seja, aprendeu pouco mais que "o mercado costuma subir", e por isso acerta a direção em
 # {{ em_porcentagem["direção"] }} dos dias, quase a mesma fração em que o mercado sobe. A
 # LSTM de preços faz o espelho disso: presa abaixo do nível do teste, nunca prevê alta e acerta

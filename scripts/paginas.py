@@ -40,6 +40,7 @@ import dataclasses
 import hashlib
 import importlib.metadata
 import json
+import math
 import os
 import re
 import shutil
@@ -393,6 +394,7 @@ def executar(
         ErroNoCapitulo: uma célula falhou; a mensagem traz o capítulo, o número da célula e o
             traceback.
     """
+    inicio = time.monotonic()
     nb = preparado(capitulo)
     nb.cells.insert(0, nbformat.v4.new_code_cell(PREPARO, metadata={"tags": [_PREPARO]}))
     nb.cells.append(nbformat.v4.new_code_cell(MODULOS, metadata={"tags": [_PREPARO]}))
@@ -432,6 +434,7 @@ def executar(
     nb.cells.pop(0)
     nb.metadata.pop("jupytext", None)
     Cache(capitulo, pasta, ambiente).guardar(nb, carregado)
+    _guardar_duracao(capitulo, time.monotonic() - inicio)
     return nb
 
 
@@ -725,9 +728,15 @@ def saida_do_capitulo(capitulo: Path, destino: Path = CAPITULOS) -> tuple[Path, 
 def escrever_registro(
     capitulo: Path, nb: nbformat.NotebookNode, pasta: Path = REGISTROS_GERADOS
 ) -> Path:
-    """Escreve o registro dos números do capítulo (:mod:`registros`) em ``pasta``."""
+    """Escreve o registro dos números do capítulo (:mod:`registros`) em ``pasta``.
+
+    Ao lado, ``NN_nome.citados.json``: os textos citados na prosa, sem máscara (o teste da
+    prosa os usa para saber que número da página veio de uma citação).
+    """
     caminho = pasta / f"{capitulo.stem}.txt"
     _escrever(caminho, registros.registro(capitulo, nb))
+    valores = [valor for _, _, valor in citacoes.citados(nb)]
+    _escrever(pasta / f"{capitulo.stem}.citados.json", json.dumps(valores, ensure_ascii=False))
     return caminho
 
 
@@ -801,6 +810,45 @@ def trabalhadores_padrao() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+DURACOES = CACHE / "duracoes.json"  # quanto cada capítulo levou na última execução
+
+
+def _na_ordem_de_custo(lista: list[Path]) -> list[Path]:
+    """Os capítulos mais demorados primeiro (pela última execução; sem ela, os últimos
+    capítulos primeiro, que são os de treino mais longo): com um trabalhador por núcleo, o
+    mais longo não fica para o fim sozinho."""
+    try:
+        duracoes = json.loads(DURACOES.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        duracoes = {}
+    if not isinstance(duracoes, dict):
+        duracoes = {}
+
+    def custo(capitulo: Path) -> float:
+        valor = duracoes.get(capitulo.stem)
+        return -valor if isinstance(valor, (int, float)) else -math.inf  # sem medida: antes
+
+    return sorted(sorted(lista, reverse=True), key=custo)
+
+
+def _guardar_duracao(capitulo: Path, segundos: float) -> None:
+    with _trava_das_duracoes:
+        try:
+            duracoes = json.loads(DURACOES.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            duracoes = {}
+        if not isinstance(duracoes, dict):
+            duracoes = {}
+        duracoes[capitulo.stem] = round(segundos, 1)
+        try:
+            _escrever(DURACOES, json.dumps(duracoes, indent=1, sort_keys=True))
+        except OSError:
+            pass  # só serve para ordenar a próxima execução
+
+
+_trava_das_duracoes = threading.Lock()
+
+
 def gerar(
     lista: Iterable[Path] | None = None,
     trabalhadores: int | None = None,
@@ -820,7 +868,9 @@ def gerar(
     erros = []
     inicio = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=trabalhadores) as fila:
-        futuros = {fila.submit(executado, c, trabalhadores): c for c in lista}
+        futuros = {
+            fila.submit(executado, c, trabalhadores): c for c in _na_ordem_de_custo(lista)
+        }
         for futuro in concurrent.futures.as_completed(futuros):
             capitulo = futuros[futuro]
             try:
@@ -957,7 +1007,8 @@ def _em_paralelo(
     feitos, erros = {}, []
     with concurrent.futures.ThreadPoolExecutor(max_workers=trabalhadores) as fila:
         futuros = {
-            fila.submit(executado, c, trabalhadores, pasta, ambiente): c for c in lista
+            fila.submit(executado, c, trabalhadores, pasta, ambiente): c
+            for c in _na_ordem_de_custo(lista)
         }
         for futuro in concurrent.futures.as_completed(futuros):
             try:

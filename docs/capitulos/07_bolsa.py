@@ -429,13 +429,13 @@ em_porcentagem = {  # para a prosa: média e faixa das sementes, como porcentage
 # pior, porque anda atrasada vários dias. No treino, o AR linear fica um pouco abaixo da
 # persistência ({{ num(ar_treino, 2) }} contra {{ num(persistencia_rmse["treino"], 2) }}
 # pontos), uma vantagem que não sobrevive ao teste. O acerto de direção deve ser comparado com
-# a fração de dias de alta do teste ({{ num(alta_teste, 1) }}%), e não com 50%: a LSTM de
+# a fração de dias de alta do teste ({{ num(alta_teste, 1) + "%" }}), e não com 50%: a LSTM de
 # retornos previu alta na grande maioria dos dias, em {{ em_porcentagem["alta"] }} deles (média
 # e faixa das sementes),
 # ou seja, aprendeu pouco mais que "o mercado costuma subir", e por isso acerta a direção em
 # {{ em_porcentagem["direção"] }} dos dias, quase a mesma fração em que o mercado sobe. A
 # LSTM de preços faz o espelho disso: presa abaixo do nível do teste, nunca prevê alta e acerta
-# a direção só nos dias de queda ({{ num(direcao_preco[0], 1) }}%).
+# a direção só nos dias de queda ({{ num(direcao_preco[0], 1) + "%" }}).
 #
 # ## O que os retornos passados dizem
 #
@@ -476,9 +476,9 @@ table(autocorrelacoes, labels=model_label)
 # `arch`, de onde vêm estes dados) vivem disso. Mas saber que amanhã será agitado não diz se o
 # índice vai subir ou cair. A LSTM foi treinada para o erro quadrático, cujo melhor palpite é
 # a **média** do próximo retorno, e essa média é praticamente zero: a linha impressa acima
-# mostra um retorno médio de {{ num(100 * r.mean(), 3) }}% ao dia,
+# mostra um retorno médio de {{ num(100 * r.mean(), 3) + "%" }} ao dia,
 # {{ num(media_sobre_desvio, 0) }} vezes menor que o desvio padrão, de
-# {{ num(100 * r.std(), 2) }}%. Por isso ela acaba na persistência.
+# {{ num(100 * r.std(), 2) + "%" }}. Por isso ela acaba na persistência.
 #
 # ## A cópia defasada
 #

@@ -42,6 +42,7 @@ from recorrente.formatting import mean_range, num, pct, table
 from recorrente.generation import greedy_name, sample_names, sample_quality
 from recorrente.models import SequenceModel
 from recorrente.plotting.names import learning_curves, length_distribution
+from recorrente.reproducibility import seed, seeds
 from recorrente.training import History, TrainConfig, evaluate, fit
 from recorrente.web import (
     SiteFiles,
@@ -52,8 +53,9 @@ from recorrente.web import (
 )
 
 torch.set_num_threads(1)  # redes pequenas: uma thread basta e não disputa a CPU
-torch.manual_seed(0)
+torch.manual_seed(seed(0))
 CHAPTER_START = time.perf_counter()
+GOAL_NLL = 1.80  # a meta do capítulo: NLL de teste, em nats por caractere
 print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread de CPU")
 
 # %% [markdown]
@@ -83,8 +85,9 @@ print(f"pessoas por nome: as duas menores contagens são {num(rarest.iloc[0], 0)
 assert (people >= 20).sum() == len(people) - 1  # o piso do sigilo, com uma exceção na fonte
 
 # %% [markdown]
-# O piso aparece nos dados: fora uma exceção da própria fonte (um nome com 10 registros), a
-# menor contagem é 20, e metade dos nomes da lista tem no máximo 67 portadores. Cada nome
+# O piso aparece nos dados: fora uma exceção da própria fonte (um nome com
+# {{ int(rarest.iloc[0]) }} registros), a menor contagem é {{ int(rarest.iloc[1]) }}, e metade
+# dos nomes da lista tem no máximo {{ int(people.median()) }} portadores. Cada nome
 # aparece uma vez só na lista, por mais comum que seja: "maria" e um nome registrado por 20
 # pessoas pesam igual. Isso define o que o modelo aprende — a "forma" dos nomes brasileiros, e
 # não a frequência com que cada um é dado. E um nome que não está na lista não é
@@ -144,7 +147,7 @@ assert vocab.decode(vocab.encode("caio")) == "caio"
 # - a <dfn>perplexidade</dfn> $e^{\mathrm{NLL}}$ é o número de símbolos entre os quais o modelo
 #   "hesita", em média: o chute uniforme tem perplexidade 27;
 # - em <dfn title="bits por caractere">bits por caractere</dfn>, com o logaritmo na base 2:
-#   $\mathrm{NLL} / \ln 2$, ou 4,75 bits para o chute uniforme.
+#   $\mathrm{NLL} / \ln 2$, ou {{ num(math.log2(len(vocab)), 2) }} bits para o chute uniforme.
 #
 # Antes de qualquer rede, as referências de contagem:
 #
@@ -166,20 +169,22 @@ k_table = pd.DataFrame(k_scores).rename_axis("k")
 table(k_table, 4)
 
 # %%
+k_spread = k_table.max() - k_table.min()  # do melhor ao pior k, para cada ordem
 for label, model_ in ngrams.items():
-    spread = k_table[label].max() - k_table[label].min()
     print(f"{label:9s} k escolhido {num(model_.k, 1)}: NLL de validação "
-          f"{num(k_table[label].min(), 4)}; do melhor ao pior k, {num(spread, 4)} nats")
-assert k_table["bigrama"].max() - k_table["bigrama"].min() < 0.01
-assert k_table["4-grama"].max() - k_table["4-grama"].min() > 0.05
+          f"{num(k_table[label].min(), 4)}; do melhor ao pior k, {num(k_spread[label], 4)} nats")
+assert k_spread["bigrama"] < 0.01 and k_spread["4-grama"] > 0.05
+assert k_spread["bigrama"] < k_spread["trigrama"] < k_spread["4-grama"]
 
 # %% [markdown]
-# Para o bigrama, o $k$ quase não importa: de $k = 0{,}001$ a $k = 3$ a NLL muda menos de um
-# milésimo de nat. Com 80 mil nomes, cada letra aparece centenas ou milhares de vezes como
+# Para o bigrama, o $k$ quase não importa: de $k = 0{,}001$ a $k = 3$ a NLL muda
+# {{ num(k_spread["bigrama"], 4) }} nat. Com 80 mil nomes, cada letra aparece centenas ou milhares
+# de vezes como
 # contexto, e somar $k$ às 27 contagens da sua linha quase não muda as proporções. Quanto
 # maior o contexto, mais contextos aparecem poucas vezes (ou nenhuma) no treino, e mais a
-# suavização pesa: no 4-grama a escolha do $k$ vale mais de um décimo
-# de nat. E cada letra a mais de contexto ajuda: o bigrama, o trigrama e o 4-grama descem
+# suavização pesa: no trigrama a escolha do $k$ vale {{ num(k_spread["trigrama"], 4) }} nat, e
+# no 4-grama, {{ num(k_spread["4-grama"], 4) }}. E cada letra a mais de contexto ajuda: o bigrama,
+# o trigrama e o 4-grama descem
 # de patamar a cada ordem.
 #
 # ## Por que treinar em lotes: um nome de cada vez contra muitos de uma vez
@@ -211,7 +216,7 @@ def train_one_name_at_a_time(model, names, vocab, optimizer):
 
 # %%
 probe = split.train[:100]
-torch.manual_seed(0)
+torch.manual_seed(seed(0))
 model = SequenceModel(len(vocab), len(vocab), 128, "gru", embedding_size=32)
 with torch.no_grad():
     manual, count = 0.0, 0
@@ -232,14 +237,14 @@ assert abs(manual / count - batched) < 1e-5
 # com mais nomes e lotes maiores.)
 
 # %%
-torch.manual_seed(0)
+torch.manual_seed(seed(0))
 slow_model = SequenceModel(len(vocab), len(vocab), 128, "gru", embedding_size=32)
 optimizer = torch.optim.AdamW(slow_model.parameters(), lr=3e-3)
 start = time.perf_counter()
 train_one_name_at_a_time(slow_model, probe, vocab, optimizer)
 slow = len(probe) / (time.perf_counter() - start)
 
-torch.manual_seed(0)
+torch.manual_seed(seed(0))
 fast_model = SequenceModel(len(vocab), len(vocab), 128, "gru", embedding_size=32)
 fast_batches = NameBatches(probe, vocab, 50, shuffle=True)
 fit(fast_model, [next(iter(fast_batches))], None, TrainConfig(max_epochs=1, progress=False))
@@ -262,9 +267,10 @@ assert fast > 2 * slow
 # Qual rede recorrente escolher? Para a pergunta ser justa, as três recebem o **mesmo
 # orçamento**: o mesmo número de atualizações (passos do otimizador), com os mesmos nomes na
 # mesma ordem, e não o mesmo tempo, que depende da máquina. Todas usam o `fit` do pacote, com
-# AdamW e corte de gradiente: 400 atualizações com lotes de 256 nomes e taxa de aprendizado
-# 0,01, depois 200 com taxa 0,002 (uma taxa alta aprende rápido no começo; a menor, no fim,
-# assenta os pesos). Ao todo, cada rede vê 153.600 nomes, quase duas passadas pelo treino, e
+# AdamW e corte de gradiente: 400 atualizações com lotes de 256 nomes e uma taxa de
+# aprendizado alta, depois 200 com uma taxa cinco vezes menor (os valores estão em `PHASES`,
+# na célula abaixo; uma taxa alta aprende rápido no começo, e a menor, no fim, assenta os
+# pesos). Ao todo, cada rede vê 153.600 nomes, quase duas passadas pelo treino, e
 # termina com os pesos da última atualização, sem escolha de época.
 #
 # Para caber três sementes no orçamento do livro, a comparação usa redes **menores** (estado de
@@ -274,7 +280,7 @@ assert fast > 2 * slow
 # numa amostra fixa de 5 mil nomes do treino) e a de validação ficam lado a lado.
 
 # %%
-SEEDS = (0, 1, 2)
+SEEDS = tuple(seeds(3))
 PHASES = [(0.01, 400), (0.002, 200)]  # (taxa de aprendizado, atualizações)
 BATCH = 256
 CANDIDATES = {"RNN simples 64": ("rnn", 64), "GRU 64": ("gru", 64),
@@ -284,13 +290,13 @@ train_sample = NameBatches(split.train[:5000], vocab, 2048)
 val_batches = NameBatches(split.val, vocab, 2048)
 
 
-def train_in_phases(model, phases, seed, val=None, updates_per_epoch=None):
+def train_in_phases(model, phases, semente, val=None, updates_per_epoch=None):
     """Uma chamada a fit por fase (taxa, atualizações); a semente fixa a sequência de nomes.
 
     Com validação, cada "época" tem updates_per_epoch atualizações e o fit fica com os pesos
     da melhor; sem ela, as épocas são as maiores que cabem numa passada pelo treino.
     """
-    batches = NameBatches(split.train, vocab, BATCH, shuffle=True, seed=seed)
+    batches = NameBatches(split.train, vocab, BATCH, shuffle=True, seed=semente)
     histories = []
     for lr, updates in phases:
         per_epoch = updates_per_epoch or updates // -(-updates * BATCH // len(split.train))
@@ -303,12 +309,12 @@ def train_in_phases(model, phases, seed, val=None, updates_per_epoch=None):
 
 rows = []
 for label, (kind, hidden) in CANDIDATES.items():
-    for seed in SEEDS:
-        torch.manual_seed(seed)
+    for semente in SEEDS:
+        torch.manual_seed(semente)
         model = SequenceModel(len(vocab), len(vocab), hidden, kind, embedding_size=32)
-        parts = train_in_phases(model, PHASES, seed)
+        parts = train_in_phases(model, PHASES, semente)
         assert all(h.best_epoch == len(h.train_loss) for h in parts)  # os pesos do fim
-        rows.append({"rede": label, "semente": seed, "parâmetros": model.num_parameters(),
+        rows.append({"rede": label, "semente": semente, "parâmetros": model.num_parameters(),
                      "NLL treino": evaluate(model, train_sample),
                      "NLL validação": evaluate(model, val_batches)})
 runs = pd.DataFrame(rows)
@@ -334,6 +340,13 @@ for label, d in differences.items():
     print(f"  {label:48s}", "  ".join(num(round(v, 3) + 0.0) for v in d))
 gap = (runs["NLL validação"] - runs["NLL treino"]).abs().max()
 print(f"maior distância entre treino e validação: {num(gap)}")
+rnn_gap = differences["RNN simples 64 menos a pior de GRU 64 e LSTM 64"]
+gru_lstm = differences["GRU 64 menos LSTM 64"]
+rnn128 = pd.concat([differences["RNN simples 128 menos GRU 64"],
+                    differences["RNN simples 128 menos LSTM 64"]])
+gru_lstm_sign = ("o sinal dela muda com a semente" if gru_lstm.min() < 0 < gru_lstm.max()
+                 else "o sinal dela é o mesmo nas três sementes, mas ela é pequena demais para "
+                      "ordenar as duas")
 assert differences["RNN simples 64 menos a pior de GRU 64 e LSTM 64"].min() > 0.03
 for label in list(differences)[1:]:  # empates: abaixo de um centésimo e meio, em toda semente
     assert differences[label].abs().max() < 0.015, label
@@ -343,11 +356,12 @@ assert gap < 0.05
 # O que vale nas três sementes:
 #
 # - com o **mesmo estado** de 64, a RNN simples fica atrás da GRU e da LSTM em todas as
-#   sementes, por cerca de 0,05 nat (de 0,049 a 0,056);
-# - GRU e LSTM **empatam**: a diferença entre elas muda de sinal com a semente e fica abaixo de
-#   um centésimo de nat;
+#   sementes, por {{ mean_range(rnn_gap) }} nat (a média e a faixa das sementes);
+# - GRU e LSTM **empatam**: a diferença entre elas fica, em módulo, em no máximo
+#   {{ num(gru_lstm.abs().max()) }} nat, e {{ gru_lstm_sign }};
 # - a RNN simples de estado 128, com um número de parâmetros parecido com o da GRU 64 e o da
-#   LSTM 64, **empata** com as duas, também abaixo de um centésimo.
+#   LSTM 64, **empata** com as duas: a maior diferença, em módulo, é de
+#   {{ num(rnn128.abs().max()) }} nat.
 #
 # Portanto, nesta tabela, a vantagem das portas aparece quando elas trazem mais parâmetros e
 # some quando a RNN simples recebe um número parecido. Uma explicação plausível, que não
@@ -360,9 +374,10 @@ assert gap < 0.05
 #
 # ## O modelo final
 #
-# Para a meta do livro (NLL de teste de no máximo 1,80 nat por caractere) usamos uma rede
-# maior e um treino mais longo: uma GRU com estado de 128, 1.000 atualizações com taxa 0,01 e
-# mais 400 com taxa 0,002 (358.400 nomes, cerca de quatro passadas e meia pelo treino). A
+# Para a meta do livro (NLL de teste de no máximo {{ num(GOAL_NLL, 2) }} nat por caractere)
+# usamos uma rede maior e um treino mais longo: uma GRU com estado de 128, 1.000 atualizações
+# com a taxa alta e mais 400 com a menor (358.400 nomes, cerca de quatro passadas e meia pelo
+# treino). A
 # escolha da GRU não vem da tabela acima, onde ela empata; é uma escolha comum para gerar texto
 # e cabe no orçamento de tempo. Aqui, sim, a validação escolhe pesos: a cada fatia de 100
 # atualizações, o `fit` avalia em 4 mil nomes da validação e, no fim de cada fase, fica com os
@@ -372,9 +387,9 @@ assert gap < 0.05
 FINAL_PHASES = [(0.01, 1000), (0.002, 400)]
 UPDATES_PER_SLICE = 100
 val_during_training = NameBatches(split.val[:4000], vocab, 2048)
-torch.manual_seed(0)
+torch.manual_seed(seed(0))
 final_model = SequenceModel(len(vocab), len(vocab), 128, "gru", embedding_size=32)
-parts = train_in_phases(final_model, FINAL_PHASES, seed=0, val=val_during_training,
+parts = train_in_phases(final_model, FINAL_PHASES, seed(0), val=val_during_training,
                         updates_per_epoch=UPDATES_PER_SLICE)
 print(f"GRU 128: {num(final_model.num_parameters(), 0)} parâmetros")
 done = 0
@@ -392,14 +407,24 @@ references = {f"{label} ({num(model_.nll(split.val[:4000]), 2)})": model_.nll(sp
               for label, model_ in ngrams.items()}
 fig = learning_curves({"GRU 128": final_history}, references,
                       updates_per_epoch=UPDATES_PER_SLICE)
+fourgram_val = ngrams["4-grama"].nll(split.val[:4000])
+below_fourgram = [v < fourgram_val for v in final_history.val_loss]
+assert any(below_fourgram)
+passes_fourgram = UPDATES_PER_SLICE * (below_fourgram.index(True) + 1)
+first_phase = parts[0]
+first_phase_best = first_phase.best_epoch * UPDATES_PER_SLICE
+first_phase_ending = (
+    f"os pesos da melhor fatia, a que termina na atualização {num(first_phase_best, 0)}, e não "
+    f"com os da última" if first_phase.best_epoch < len(first_phase.val_loss)
+    else "os pesos da última fatia, que foi também a melhor")
 fig
 
 # %% [markdown]
-# As linhas horizontais são os n-gramas na mesma fatia da validação; a GRU passa o 4-grama em
-# poucas centenas de atualizações. Com a taxa 0,01, a validação oscila de uma fatia para a
-# outra, e o `fit` termina a primeira fase com os pesos da melhor fatia (impressa acima), não
-# com os da última. Com a taxa menor, a curva desce e oscila menos: cada passo mexe menos nos
-# pesos.
+# As linhas horizontais são os n-gramas na mesma fatia da validação; a GRU passa o 4-grama na
+# fatia que termina na atualização {{ num(passes_fourgram, 0) }}. Com a taxa alta, a validação
+# oscila de uma fatia para a outra, e o `fit` termina a primeira fase com
+# {{ first_phase_ending }}. Com a taxa menor, a curva desce e oscila menos: cada passo mexe
+# menos nos pesos.
 #
 # ## A tabela final
 #
@@ -431,30 +456,37 @@ best_count = results["NLL teste"].iloc[:-1].min()
 print(f"GRU 128 no teste: {num(final_nll)} nats por caractere, perplexidade "
       f"{num(math.exp(final_nll), 2)}, {num(final_nll / math.log(2))} bits por caractere; "
       f"{num(best_count - final_nll)} nat abaixo do melhor modelo de contagem.")
-print(f"Meta do capítulo (NLL de teste ≤ 1,80): atingida, com {num(final_nll)}.")
-assert final_nll <= 1.80
+print(f"Meta do capítulo (NLL de teste ≤ {num(GOAL_NLL, 2)}): atingida, com {num(final_nll)}.")
+assert final_nll <= GOAL_NLL
 assert final_nll < best_count - 0.05
 assert list(results["NLL teste"].iloc[:-1]) == sorted(results["NLL teste"].iloc[:-1],
                                                       reverse=True)
 gaps = results["NLL validação"] - results["NLL treino"]
 print(f"validação menos treino: 4-grama {num(gaps['4-grama'])}, GRU 128 {num(gaps['GRU 128'])}")
 assert 0 < gaps["GRU 128"] < gaps["4-grama"]
+test_nll = results["NLL teste"]
+steps = -test_nll[["bigrama", "trigrama", "4-grama"]].diff().dropna()  # o ganho de cada ordem
+assert (steps > 0).all() and steps.is_monotonic_decreasing  # cada degrau, menor que o anterior
 
 # %% [markdown]
 # Algumas leituras da tabela. O unigrama já ganha muito do chute uniforme: saber que `a` é bem
 # mais comum que `q` vale bastante. Cada letra a mais de contexto ganha de novo (depois de `q`
-# vem `u`): no teste, o bigrama fica em 2,335, o trigrama em 2,066 e o 4-grama em 1,898, e cada
-# degrau é menor que o anterior. A GRU vai além, com 1,775, ou 0,123 nat abaixo do 4-grama. Uma
+# vem `u`): no teste, o bigrama fica em {{ num(test_nll["bigrama"]) }}, o trigrama em
+# {{ num(test_nll["trigrama"]) }} e o 4-grama em {{ num(test_nll["4-grama"]) }}, e cada degrau
+# é menor que o anterior. A GRU vai além, com {{ num(final_nll) }}, ou
+# {{ num(best_count - final_nll) }} nat abaixo do 4-grama. Uma
 # explicação plausível é que o estado carrega o nome inteiro lido até ali, e não só as três
 # últimas letras; esta tabela mede o resultado, não o mecanismo (a seção das amostras mostra
-# um sinal dele). Em perplexidade, a GRU "hesita" entre 5,90 símbolos por passo, contra 27 do
-# chute uniforme; em bits, são 2,560 por caractere, contra 4,755.
+# um sinal dele). Em perplexidade, a GRU "hesita" entre {{ num(math.exp(final_nll), 2) }}
+# símbolos por passo, contra 27 do chute uniforme; em bits, são
+# {{ num(final_nll / math.log(2)) }} por caractere, contra {{ num(math.log2(len(vocab))) }}.
 #
 # Os números de parâmetros são de naturezas diferentes: o 4-grama guarda uma tabela
 # $27 \times 27 \times 27 \times 27$ de probabilidades, a maior parte delas de contextos que
 # nunca apareceram no treino (veja o exercício 1); a GRU tem pesos. A coluna de treino ao lado
-# da de validação mostra outra diferença: o 4-grama se ajusta ao treino duas vezes mais que a
-# GRU (a distância entre validação e treino é 0,068 nele e 0,034 nela).
+# da de validação mostra outra diferença: o 4-grama se ajusta mais ao treino que a GRU (a
+# distância entre validação e treino é {{ num(gaps["4-grama"]) }} nele e
+# {{ num(gaps["GRU 128"]) }} nela).
 #
 # ## Sorteando nomes novos
 #
@@ -473,10 +505,10 @@ assert 0 < gaps["GRU 128"] < gaps["4-grama"]
 
 # %%
 for temperature in (0.5, 1.0, 1.5):
-    sample = sample_names(final_model, vocab, 10, temperature=temperature, seed=42)
+    sample = sample_names(final_model, vocab, 10, temperature=temperature, seed=seed(42))
     print(f"τ = {num(temperature, 1)}: {', '.join(sample)}")
 print("prefixo 'jo', top-k 5:", ", ".join(
-    sample_names(final_model, vocab, 8, prefix="jo", top_k=5, seed=42)))
+    sample_names(final_model, vocab, 8, prefix="jo", top_k=5, seed=seed(42))))
 
 # %% [markdown]
 # Quão bons são esses nomes? Para cada temperatura sorteamos 1.000 nomes com cada uma de três
@@ -490,20 +522,20 @@ print("prefixo 'jo', top-k 5:", ", ".join(
 # probabilidades do contexto.
 
 # %%
-SAMPLE_SEEDS = (1, 2, 3)
+SAMPLE_SEEDS = tuple(seeds(3, start=1))
 TEMPERATURES = (0.5, 0.8, 1.0, 1.2, 1.5)
 
 
-def draw(seed):
+def draw(semente):
     """Amostras da GRU em cada temperatura e dos n-gramas com τ = 1, com uma semente."""
     out = {f"GRU 128, τ = {num(t, 1)}": sample_names(final_model, vocab, 1000, temperature=t,
-                                                       seed=seed) for t in TEMPERATURES}
-    out |= {f"{label}, τ = 1,0": model_.sample(1000, seed=seed)  # τ = 1: a própria tabela
+                                                       seed=semente) for t in TEMPERATURES}
+    out |= {f"{label}, τ = 1,0": model_.sample(1000, seed=semente)  # τ = 1: a própria tabela
             for label, model_ in ngrams.items()}
     return out
 
 
-draws = [draw(seed) for seed in SAMPLE_SEEDS]
+draws = [draw(semente) for semente in SAMPLE_SEEDS]
 per_seed = [sample_quality(d, split.train, names, index_name="amostras") for d in draws]
 quality = pd.concat(per_seed).groupby(level=0, sort=False).mean()
 unseen = pd.DataFrame({q: [t.loc[q, "reais fora do treino"] for t in per_seed]
@@ -529,21 +561,32 @@ assert unseen["trigrama, τ = 1,0"].min() > 0.02  # o trigrama também acerta no
 assert unseen["4-grama, τ = 1,0"].mean() > unseen[gru_1].mean() - 0.02  # sem vantagem da GRU
 assert (quality.loc[[f"{n}, τ = 1,0" for n in ngrams], "fora da faixa de tamanho"]
         > 5 * quality.loc[gru_1, "fora da faixa de tamanho"]).all()
+out_of_range = quality["fora da faixa de tamanho"]
+fourgram_vs_gru = (
+    "mais que a GRU em toda semente" if unseen["4-grama, τ = 1,0"].min() > unseen[gru_1].max()
+    else "mais que a GRU, na média" if unseen["4-grama, τ = 1,0"].mean() > unseen[gru_1].mean()
+    else "perto da GRU")
 
 # %% [markdown]
-# Com temperatura baixa, a rede fica conservadora: com $\tau = 0{,}5$, 71,3% dos nomes
-# sorteados são iguais a nomes do treino, e a variedade cai (86,9% distintos); com
-# $\tau = 1{,}5$, só 11,7% repetem o treino, e a fração de inéditos sobe para 85,9%.
+# Com temperatura baixa, a rede fica conservadora: com $\tau = 0{,}5$,
+# {{ pct(cold["no treino"]) }} dos nomes sorteados são iguais a nomes do treino, e a variedade
+# cai ({{ pct(cold["distintos"]) }} distintos); com $\tau = 1{,}5$, só
+# {{ pct(hot["no treino"]) }} repetem o treino, e a fração de inéditos sobe para
+# {{ pct(hot["inéditos"]) }}.
 #
 # A coluna dos nomes **reais fora do treino** é tentadora: a GRU "inventou" nomes que existem
-# no censo sem nunca tê-los visto (6,6% com $\tau = 1$, de 5,1% a 7,6% conforme a semente de
-# sorteio). Mas as linhas dos n-gramas mostram que isso, sozinho, prova pouco: uma tabela de
-# contagens de trigramas chega a 4,9% (de 4,3% a 5,6%), e a do 4-grama a 8,0% (de 6,5% a
-# 9,2%), mais que a GRU. Acertar nomes reais mostra que as letras se combinam de forma
+# no censo sem nunca tê-los visto: {{ mean_range(unseen[gru_1], 1, percent=True) }} com
+# $\tau = 1$ (a média e, entre parênteses, a faixa das sementes de sorteio). Mas as linhas dos
+# n-gramas mostram que isso, sozinho, prova pouco: uma tabela de contagens de trigramas chega a
+# {{ mean_range(unseen["trigrama, τ = 1,0"], 1, percent=True) }}, e a do 4-grama a
+# {{ mean_range(unseen["4-grama, τ = 1,0"], 1, percent=True) }}, {{ fourgram_vs_gru }}. Acertar
+# nomes reais mostra que as letras se combinam de forma
 # plausível, e contagens de poucas letras já fazem isso. Nas medidas desta seção, o que separa
-# a rede das tabelas é o **tamanho** dos nomes: a GRU com $\tau = 1$ sorteia 0,2% de nomes
-# com um tamanho que nenhum nome real tem (menos de 3 ou mais de 14 letras), contra 36,4% do
-# bigrama, 20,8% do trigrama e 6,8% do 4-grama. Um n-grama não sabe quantas letras já
+# a rede das tabelas é o **tamanho** dos nomes: a GRU com $\tau = 1$ sorteia
+# {{ pct(out_of_range[gru_1]) }} de nomes com um tamanho que nenhum nome real tem (menos de 3
+# ou mais de 14 letras), contra {{ pct(out_of_range["bigrama, τ = 1,0"]) }} do bigrama,
+# {{ pct(out_of_range["trigrama, τ = 1,0"]) }} do trigrama e
+# {{ pct(out_of_range["4-grama, τ = 1,0"]) }} do 4-grama. Um n-grama não sabe quantas letras já
 # escreveu: depois de `el`, ele encerra o nome com a mesma chance, esteja no fim de `gabriel`
 # ou logo no começo, depois de uma letra só. Os tamanhos que a GRU sorteia sugerem que o
 # estado dela guarda essa informação (por enquanto, uma hipótese; a seção "O modelo na
@@ -556,12 +599,15 @@ pooled = {label: [s for d in draws for s in d[label]] for label in draws[0]}
 curves = {f"GRU, τ = {num(t, 1)}": pooled[f"GRU 128, τ = {num(t, 1)}"] for t in (0.5, 1.0, 1.5)}
 curves["trigrama, τ = 1,0"] = pooled["trigrama, τ = 1,0"]
 fig = length_distribution(names, curves)
+mean_length = quality["tamanho médio"]
 fig
 
 # %% [markdown]
-# Com $\tau = 1$, a curva da GRU acompanha a dos nomes reais (tamanho médio 6,77 letras,
-# contra 7,02); com $\tau = 0{,}5$, ela se concentra nos tamanhos mais comuns (7,38 letras em
-# média). A do trigrama tem um tamanho médio parecido (7,08), mas se espalha para os dois
+# Com $\tau = 1$, a curva da GRU acompanha a dos nomes reais (tamanho médio
+# {{ num(mean_length[gru_1], 2) }} letras, contra {{ num(lengths.mean(), 2) }}); com
+# $\tau = 0{,}5$, ela se concentra nos tamanhos mais comuns
+# ({{ num(mean_length["GRU 128, τ = 0,5"], 2) }} letras em média). A do trigrama tem um tamanho
+# médio parecido ({{ num(mean_length["trigrama, τ = 1,0"], 2) }}), mas se espalha para os dois
 # lados: muitos nomes de duas letras e uma cauda de nomes longos demais. A média sozinha
 # esconderia a diferença.
 #
@@ -603,30 +649,49 @@ print(f"a mais forte com as letras que faltam: {num(reach.max(), 2)}; "
       f"com as letras lidas: {num(position.abs().max(), 2)}")
 assert position.abs().max() > 0.6 and vowel.abs().max() > 0.4
 assert reach.max() < position.abs().max()
+WHERE = {"h": "do estado", "z": "da porta de atualização", "r": "da porta de reinício"}
+
+
+def unit_name(entry):
+    """'a unidade 74 do estado', para a prosa."""
+    return f"a unidade {entry['unit']} {WHERE[entry['gate']]}"
+
+
+position_units = [e for e in suggested if e["feature"] == "letras lidas"]
+vowel_unit = next(e for e in suggested if e["feature"] == "vogal")
+position_sentence = (
+    ("As unidades mais ligadas ao número de letras lidas são " if len(position_units) > 1
+     else "A unidade mais ligada ao número de letras lidas é ")
+    + " e ".join(f"{unit_name(e)} (correlação de {num(e['r'], 2)})" for e in position_units))
+counter = max(position_units, key=lambda e: abs(e["r"]))  # a mais ligada à posição
+counter_direction = "descendo" if counter["r"] < 0 else "subindo"
 
 # %% [markdown]
-# Uma correlação resume a relação num número só. Para ver a forma, a média de cada uma das
-# duas unidades mais ligadas à posição depois de 1, 2, ..., 10 letras lidas:
+# Uma correlação resume a relação num número só. Para ver a forma, a média de cada unidade
+# sugerida para a posição (as linhas impressas acima) depois de 1, 2, ..., 10 letras lidas:
 
 # %%
 profile = unit_profile(final_model, vocab, split.val[:3000],
                        [(e["gate"], e["unit"]) for e in suggested if e["feature"] == "letras lidas"])
+profile_sentence = "; ".join(
+    f"{unit_name(e)} vale {num(profile.iloc[i, 0], 2)} depois da primeira letra e "
+    f"{num(profile.iloc[i, -1], 2)} depois da décima"
+    for i, e in enumerate(position_units))
 table(profile, 2)
 
 # %% [markdown]
-# Guarda, em boa medida. A unidade 74 do estado tem correlação de −0,77 com o número de letras
-# lidas, e a unidade 12 da porta de atualização, de −0,79; o perfil mostra formas diferentes.
-# A unidade 74 de $h$ vale 0,97 depois da primeira letra, troca de sinal na terceira e fica
-# perto de −1 da sexta em diante: marca o começo do nome mais do que conta letras. A 12 de
-# $z$ desce devagar, de 0,96 na segunda letra a 0,03 na décima: é a mais parecida com um
-# contador. Com as letras que **faltam**, a correlação mais forte é menor (0,66) e vem das mesmas
-# unidades: como o que falta é o tamanho menos o que já foi lido, uma unidade que acompanha a
-# posição também se correlaciona com o que falta. Não apareceu uma unidade que saiba mais do
+# Guarda, em boa medida. {{ position_sentence }}. O perfil mostra a forma:
+# {{ profile_sentence }}; a tabela acima traz os passos do meio. Uma correlação alta não quer
+# dizer que a unidade conte letras uma a uma: ela pode, por exemplo, marcar o começo do nome e
+# ficar parada depois. Com as letras que **faltam**, a correlação mais forte é menor
+# ({{ num(reach.max(), 2) }}): como o que falta é o tamanho menos o que já foi lido, uma unidade
+# que acompanha a posição também se correlaciona com o que falta. Não apareceu uma unidade que
+# saiba mais do
 # fim do nome do que da posição. A informação que falta a um n-grama, quantas letras já foram
 # escritas, está no estado; que a rede a usa para encerrar o nome continua uma hipótese, porque
 # uma correlação não mede o efeito (para isso seria preciso mexer na unidade e ver o que muda
-# nas amostras). Outras unidades separam vogais de consoantes: a 98 do estado tem correlação
-# de −0,65 com a letra lida ser vogal.
+# nas amostras). Outras unidades separam vogais de consoantes: {{ unit_name(vowel_unit) }} tem
+# correlação de {{ num(vowel_unit["r"], 2) }} com a letra lida ser vogal.
 #
 # O modelo vai para a página em dois arquivos, gerados a cada construção do livro e servidos
 # ao lado das figuras: os pesos em `float32` com um cabeçalho pequeno (vocabulário, tamanhos e
@@ -659,8 +724,8 @@ SiteFiles({"nomes-gru.bin": export_name_model(final_model, vocab, units=suggeste
 # Em "O que a rede vê", cada letra do nome leva a probabilidade que a rede deu a ela, lendo da
 # esquerda para a direita, e o "fim" é a probabilidade de o nome acabar ali; a média de
 # $-\ln p$ nessas posições é a NLL do nome, a régua da tabela final. Os botões escolhem as
-# unidades medidas acima: com a unidade 12 de $z$, um nome longo mostra o valor descendo
-# letra a letra.
+# unidades medidas acima: com {{ unit_name(counter) }}, um nome longo mostra o valor
+# {{ counter_direction }} letra a letra.
 
 # %%
 print(f"τ → 0 (sempre a letra mais provável): {greedy_name(final_model, vocab)}; "
@@ -718,9 +783,10 @@ print(f"Tempo total do capítulo: {num(time.perf_counter() - CHAPTER_START, 0)} 
 #     nll = -fourgram.log_probs()[never][vocab.index["a"]]
 #     print(f"depois de 'qqq', a NLL de qualquer letra é {num(nll, 4)}")
 #     assert not seen[never] and abs(nll - math.log(27)) < 1e-9
+#     assert seen.mean() < 1 / 3
 #     ```
 #
-#     Menos de um terço dos contextos (28,3%) aparece no treino. Num contexto nunca visto, todas as
+#     Menos de um terço dos contextos aparece no treino. Num contexto nunca visto, todas as
 #     contagens são zero, e a suavização *add-k* dá a mesma probabilidade a todos os símbolos: o
 #     4-grama volta a ser o chute uniforme, com NLL $\ln 27 \approx 3{,}30$. Na tabela final, o
 #     ganho de cada letra a mais de contexto já encolhe (do bigrama ao trigrama, e do trigrama ao

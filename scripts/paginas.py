@@ -40,6 +40,7 @@ import dataclasses
 import hashlib
 import importlib.metadata
 import json
+import math
 import os
 import re
 import shutil
@@ -61,11 +62,25 @@ from nbconvert import MarkdownExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import citacoes  # noqa: E402  (scripts/citacoes.py)
+import registros  # noqa: E402  (scripts/registros.py)
+
+from recorrente.reproducibility import (  # noqa: E402
+    NUMERIC_PATH,
+    ROBUSTNESS_PATH,
+    SEED_BASE_VARIABLE,
+)
+
 RAIZ = Path(__file__).resolve().parents[1]
 CAPITULOS = RAIZ / "docs" / "capitulos"
 CACHE = RAIZ / ".cache-paginas"  # fora de .cache/, que o Zensical apaga com --clean
 PACOTE = RAIZ / "src" / "recorrente"
 MODELO = Path(__file__).resolve().parent / "modelos" / "capitulo.md.j2"
+REGISTROS = RAIZ / "registros"  # os registros aceitos, no git
+REGISTROS_GERADOS = RAIZ / "build" / "registros"  # os do último build (fora do git)
+REGISTROS_ROBUSTEZ = RAIZ / "build" / "registros-robustez"  # os da rodada de robustez
+BASE_DA_ROBUSTEZ = 1000
 
 REMOVER = "remover"  # célula que não vai para a página nem para o notebook
 ESCONDER_CODIGO = "esconder-codigo"  # célula cuja saída aparece, mas o código não
@@ -111,7 +126,7 @@ def _png_com_descricao(fig):
 
 
 get_ipython().display_formatter.formatters["image/png"].for_type(_Figure, _png_com_descricao)
-'''
+''' + "\n\n" + citacoes.NO_KERNEL
 
 MODULOS = """\
 import importlib.metadata as _metadata
@@ -138,6 +153,30 @@ print(_json.dumps({
 """
 
 
+@dataclasses.dataclass(frozen=True)
+class Ambiente:
+    """Em que condições os capítulos executam: o caminho numérico e a base das sementes.
+
+    O livro publicado executa em :data:`PUBLICADO` (o caminho fixo de
+    ``recorrente.reproducibility.NUMERIC_PATH``, base 0); a rodada de robustez, em outro
+    caminho e com outra base (:func:`robustez`).
+    """
+
+    caminho: tuple[tuple[str, str], ...]
+    base: int = 0
+
+    def variaveis(self) -> dict[str, str]:
+        return {**dict(self.caminho), SEED_BASE_VARIABLE: str(self.base)}
+
+
+PUBLICADO = Ambiente(tuple(NUMERIC_PATH.items()))
+
+
+def robustez(base: int = BASE_DA_ROBUSTEZ) -> Ambiente:
+    """O ambiente da rodada de robustez: outro caminho numérico e sementes deslocadas."""
+    return Ambiente(tuple(ROBUSTNESS_PATH.items()), base)
+
+
 class ErroNoCapitulo(RuntimeError):
     """Uma célula do capítulo levantou um erro; a mensagem diz qual e traz o traceback."""
 
@@ -160,6 +199,11 @@ def capitulos(prefixos: Iterable[str] = ()) -> list[Path]:
 def ler(capitulo: Path) -> nbformat.NotebookNode:
     """O capítulo como notebook (nbformat 4), como o jupytext o lê."""
     return jupytext.read(capitulo)
+
+
+def preparado(capitulo: Path) -> nbformat.NotebookNode:
+    """O capítulo pronto para executar: com as células que avaliam os valores citados."""
+    return citacoes.preparar(ler(capitulo))
 
 
 def _sha(*partes: bytes | str) -> str:
@@ -241,6 +285,7 @@ class Cache:
 
     capitulo: Path
     pasta: Path = CACHE
+    ambiente: Ambiente = PUBLICADO
 
     @property
     def notebook(self) -> Path:
@@ -259,8 +304,10 @@ class Cache:
         except json.JSONDecodeError:
             return False
         return (
-            guardada.get("codigo") == chave_do_codigo(nb)
+            isinstance(guardada, dict)
+            and guardada.get("codigo") == chave_do_codigo(nb)
             and guardada.get("ambiente") == chave_do_ambiente()
+            and guardada.get("numerico") == self.ambiente.variaveis()
             and guardada.get("modulos") == _resumo_dos_modulos(guardada.get("modulos", {}))
             and guardada.get("versoes") == versoes(guardada.get("versoes", {}))
         )
@@ -274,6 +321,7 @@ class Cache:
         chave = {
             "codigo": chave_do_codigo(executado),
             "ambiente": chave_do_ambiente(),
+            "numerico": self.ambiente.variaveis(),
             "modulos": _resumo_dos_modulos(carregado["arquivos"]),
             "versoes": versoes(carregado["distribuicoes"]),
         }
@@ -300,18 +348,29 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def _mensagem_de_erro(capitulo: Path, nb: nbformat.NotebookNode, erro: Exception) -> str:
-    numero, codigo, traceback = None, "", str(erro)
+    numero, codigo, traceback, citacao = None, "", str(erro), False
     celulas = [c for c in nb.cells if _PREPARO not in c.metadata.get("tags", [])]
-    for i, celula in enumerate(celulas, start=1):
+    i = 0
+    for celula in celulas:
+        citacao = citacoes.e_citacao(celula)
+        i += 0 if citacao else 1
         if celula.cell_type != "code":
             continue
         saidas_de_erro = [o for o in celula.get("outputs", []) if o.output_type == "error"]
         if saidas_de_erro:
-            numero, codigo = i, celula.source
+            numero, codigo = (i + 1, "") if citacao else (i, celula.source)
             traceback = "\n".join(saidas_de_erro[0].traceback)
+            if citacao:
+                traceback = f"{saidas_de_erro[0].ename}: {saidas_de_erro[0].evalue}"
             break
     traceback = _ANSI.sub("", traceback)
     onde = f"na célula {numero}" if numero else "ao executar"
+    if citacao:
+        return (
+            f"O capítulo {_relativo(capitulo)} falhou num valor citado na célula de texto "
+            f"{numero} (contando todas as células, de texto e de código, a partir de 1):\n"
+            f"{traceback}"
+        )
     return (
         f"O capítulo {_relativo(capitulo)} falhou {onde} (contando todas as células, "
         f"de texto e de código, a partir de 1).\n"
@@ -319,28 +378,34 @@ def _mensagem_de_erro(capitulo: Path, nb: nbformat.NotebookNode, erro: Exception
     )
 
 
-def _fios_por_kernel(trabalhadores: int) -> str:
-    return str(max(1, (os.cpu_count() or 1) // max(1, trabalhadores)))
-
-
-def executar(capitulo: Path, trabalhadores: int = 1, pasta: Path = CACHE) -> nbformat.NotebookNode:
+def executar(
+    capitulo: Path,
+    trabalhadores: int = 1,
+    pasta: Path = CACHE,
+    ambiente: Ambiente = PUBLICADO,
+) -> nbformat.NotebookNode:
     """Executa o capítulo num kernel novo e guarda o resultado no cache (em ``pasta``).
+
+    O kernel roda no caminho numérico de ``ambiente`` (por padrão o fixo do livro, o mesmo em
+    toda máquina x86) e com a base de sementes dele. Devolve o notebook *preparado*: com as
+    células dos valores citados (:mod:`citacoes`), que :func:`escrever` substitui.
 
     Levanta:
         ErroNoCapitulo: uma célula falhou; a mensagem traz o capítulo, o número da célula e o
             traceback.
     """
-    nb = ler(capitulo)
+    inicio = time.monotonic()
+    nb = preparado(capitulo)
     nb.cells.insert(0, nbformat.v4.new_code_cell(PREPARO, metadata={"tags": [_PREPARO]}))
     nb.cells.append(nbformat.v4.new_code_cell(MODULOS, metadata={"tags": [_PREPARO]}))
-    fios = _fios_por_kernel(trabalhadores)
-    ambiente = {
+    # Uma thread por kernel (os capítulos executam em paralelo, um por núcleo): além de não
+    # disputar a CPU, a soma em paralelo mudaria de ordem com o número de núcleos da máquina.
+    variaveis = {
         **os.environ,
         "MPLBACKEND": "Agg",
         "PYTHONHASHSEED": "0",
-        "OMP_NUM_THREADS": fios,
-        "MKL_NUM_THREADS": fios,
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        **ambiente.variaveis(),  # o caminho numérico fixo (uma thread) e a base das sementes
     }
     # O kernel conversa com este processo por soquetes locais (IPC), não por TCP: nada fica
     # aberto na rede, e o ipykernel não enche o log de avisos sobre TCP sem criptografia.
@@ -356,7 +421,7 @@ def executar(capitulo: Path, trabalhadores: int = 1, pasta: Path = CACHE) -> nbf
             resources={"metadata": {"path": str(RAIZ)}},
         )
         try:
-            cliente.execute(env=ambiente)
+            cliente.execute(env=variaveis)
         except CellExecutionError as erro:
             raise ErroNoCapitulo(_mensagem_de_erro(capitulo, nb, erro)) from None
         except Exception as erro:  # kernel que morreu, tempo esgotado
@@ -368,23 +433,30 @@ def executar(capitulo: Path, trabalhadores: int = 1, pasta: Path = CACHE) -> nbf
     carregado = json.loads("".join(o.get("text", "") for o in ultima.outputs))
     nb.cells.pop(0)
     nb.metadata.pop("jupytext", None)
-    Cache(capitulo, pasta).guardar(nb, carregado)
+    Cache(capitulo, pasta, ambiente).guardar(nb, carregado)
+    _guardar_duracao(capitulo, time.monotonic() - inicio)
     return nb
 
 
 def executado(
-    capitulo: Path, trabalhadores: int = 1, pasta: Path = CACHE
+    capitulo: Path,
+    trabalhadores: int = 1,
+    pasta: Path = CACHE,
+    ambiente: Ambiente = PUBLICADO,
 ) -> tuple[nbformat.NotebookNode, bool]:
-    """O notebook executado do capítulo: o do cache, se ainda vale, ou uma execução nova.
+    """O notebook executado (e preparado) do capítulo: o do cache, se ainda vale, ou um novo.
 
     Retorna:
         O notebook com as saídas e ``True`` quando veio do cache.
     """
-    fonte = ler(capitulo)
-    cache = Cache(capitulo, pasta)
+    fonte = preparado(capitulo)
+    cache = Cache(capitulo, pasta, ambiente)
     if cache.valido(fonte):
-        return _com_a_prosa_de(fonte, cache.ler()), True
-    return _com_a_prosa_de(fonte, executar(capitulo, trabalhadores, pasta)), False
+        try:
+            return _com_a_prosa_de(fonte, cache.ler()), True
+        except Exception:  # noqa: BLE001 (execução guardada estragada: executa de novo)
+            pass
+    return _com_a_prosa_de(fonte, executar(capitulo, trabalhadores, pasta, ambiente)), False
 
 
 def _com_a_prosa_de(
@@ -653,8 +725,30 @@ def saida_do_capitulo(capitulo: Path, destino: Path = CAPITULOS) -> tuple[Path, 
     )
 
 
+def escrever_registro(
+    capitulo: Path, nb: nbformat.NotebookNode, pasta: Path = REGISTROS_GERADOS
+) -> Path:
+    """Escreve o registro dos números do capítulo (:mod:`registros`) em ``pasta``.
+
+    Ao lado, ``NN_nome.citados.json``: os textos citados na prosa, sem máscara (o teste da
+    prosa os usa para saber que número da página veio de uma citação).
+    """
+    caminho = pasta / f"{capitulo.stem}.txt"
+    _escrever(caminho, registros.registro(capitulo, nb))
+    valores = [valor for _, _, valor in citacoes.citados(nb)]
+    _escrever(pasta / f"{capitulo.stem}.citados.json", json.dumps(valores, ensure_ascii=False))
+    return caminho
+
+
 def escrever(capitulo: Path, nb: nbformat.NotebookNode, destino: Path = CAPITULOS) -> bool:
-    """Escreve página, figuras e notebook; devolve ``True`` se algum arquivo mudou."""
+    """Escreve página, figuras, notebook e registro; devolve ``True`` se a página mudou.
+
+    ``nb`` é o notebook preparado e executado: os valores citados são substituídos aqui, e a
+    página e o notebook para baixar recebem o texto pronto.
+    """
+    if destino == CAPITULOS:
+        escrever_registro(capitulo, nb)
+    nb = citacoes.substituir(nb)
     pagina = markdown(capitulo, nb)
     md, pasta, ipynb = saida_do_capitulo(capitulo, destino)
     mudou = False
@@ -685,7 +779,8 @@ def escrever_provisoria(capitulo: Path, aviso: str, destino: Path = CAPITULOS) -
     Prosa, títulos (e suas âncoras, que o glossário usa) e código já aparecem; só faltam as
     saídas, as figuras e os botões do notebook.
     """
-    texto = markdown(capitulo, ler(capitulo)).markdown.replace(
+    sem_saidas = citacoes.substituir(preparado(capitulo), sem_valor="…")
+    texto = markdown(capitulo, sem_saidas).markdown.replace(
         f"notebook: capitulos/{capitulo.stem}.ipynb\n", ""
     )
     md, _, _ = saida_do_capitulo(capitulo, destino)
@@ -715,6 +810,45 @@ def trabalhadores_padrao() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+DURACOES = CACHE / "duracoes.json"  # quanto cada capítulo levou na última execução
+
+
+def _na_ordem_de_custo(lista: list[Path]) -> list[Path]:
+    """Os capítulos mais demorados primeiro (pela última execução; sem ela, os últimos
+    capítulos primeiro, que são os de treino mais longo): com um trabalhador por núcleo, o
+    mais longo não fica para o fim sozinho."""
+    try:
+        duracoes = json.loads(DURACOES.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        duracoes = {}
+    if not isinstance(duracoes, dict):
+        duracoes = {}
+
+    def custo(capitulo: Path) -> float:
+        valor = duracoes.get(capitulo.stem)
+        return -valor if isinstance(valor, (int, float)) else -math.inf  # sem medida: antes
+
+    return sorted(sorted(lista, reverse=True), key=custo)
+
+
+def _guardar_duracao(capitulo: Path, segundos: float) -> None:
+    with _trava_das_duracoes:
+        try:
+            duracoes = json.loads(DURACOES.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            duracoes = {}
+        if not isinstance(duracoes, dict):
+            duracoes = {}
+        duracoes[capitulo.stem] = round(segundos, 1)
+        try:
+            _escrever(DURACOES, json.dumps(duracoes, indent=1, sort_keys=True))
+        except OSError:
+            pass  # só serve para ordenar a próxima execução
+
+
+_trava_das_duracoes = threading.Lock()
+
+
 def gerar(
     lista: Iterable[Path] | None = None,
     trabalhadores: int | None = None,
@@ -734,7 +868,9 @@ def gerar(
     erros = []
     inicio = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=trabalhadores) as fila:
-        futuros = {fila.submit(executado, c, trabalhadores): c for c in lista}
+        futuros = {
+            fila.submit(executado, c, trabalhadores): c for c in _na_ordem_de_custo(lista)
+        }
         for futuro in concurrent.futures.as_completed(futuros):
             capitulo = futuros[futuro]
             try:
@@ -770,7 +906,7 @@ class SegundoPlano:
     def atualizar(self, avisar: Callable[[str], None] = print) -> None:
         """Escreve já o que o cache permite e põe na fila o que precisa executar."""
         for capitulo in capitulos():
-            fonte = ler(capitulo)
+            fonte = preparado(capitulo)
             cache = Cache(capitulo)
             if cache.valido(fonte):
                 assinatura = _sha(
@@ -806,7 +942,7 @@ class SegundoPlano:
             avisar(str(erro))
             escrever_provisoria(capitulo, aviso_de_erro(str(erro)))
             return
-        fonte = ler(capitulo)
+        fonte = preparado(capitulo)
         if chave_do_codigo(fonte) != chave_do_codigo(nb):
             return  # o código mudou durante a execução; o próximo build já pôs outra na fila
         escrever(capitulo, _com_a_prosa_de(fonte, nb))
@@ -865,6 +1001,100 @@ def remover_orfaos(destino: Path = CAPITULOS) -> list[str]:
     return apagados
 
 
+def _em_paralelo(
+    lista: list[Path], trabalhadores: int, ambiente: Ambiente, pasta: Path
+) -> tuple[dict[Path, nbformat.NotebookNode], list[str]]:
+    feitos, erros = {}, []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=trabalhadores) as fila:
+        futuros = {
+            fila.submit(executado, c, trabalhadores, pasta, ambiente): c
+            for c in _na_ordem_de_custo(lista)
+        }
+        for futuro in concurrent.futures.as_completed(futuros):
+            try:
+                feitos[futuros[futuro]] = futuro.result()[0]
+            except ErroNoCapitulo as erro:
+                erros.append(str(erro))
+    return feitos, erros
+
+
+def rodada_de_robustez(
+    lista: Iterable[Path] | None = None,
+    trabalhadores: int | None = None,
+    base: int = BASE_DA_ROBUSTEZ,
+    avisar: Callable[[str], None] = print,
+) -> int:
+    """Executa os capítulos de novo com outra base de sementes e outro caminho numérico.
+
+    Todo ``assert`` dos capítulos precisa valer aqui também. O registro de cada capítulo vai
+    para ``build/registros-robustez/`` e é comparado com o do livro (o do último build, ou o
+    aceito): a rodada mostra quantas linhas com números mudaram, com exemplos, para provar
+    que não executou a mesma coisa de novo.
+
+    Retorna:
+        Quantas linhas mudaram, somando todos os capítulos.
+
+    Levanta:
+        ErroNoCapitulo: algum capítulo falhou (um ``assert`` que não vale com outras sementes),
+            ou nenhum número mudou.
+    """
+    lista = list(capitulos() if lista is None else lista)
+    ambiente = robustez(base)
+    variaveis = " ".join(f"{k}={v}" for k, v in ambiente.variaveis().items())
+    avisar(f"Rodada de robustez: {len(lista)} capítulos com {variaveis}")
+    inicio = time.monotonic()
+    feitos, erros = _em_paralelo(
+        lista, trabalhadores or trabalhadores_padrao(), ambiente, CACHE / f"robustez-{base}"
+    )
+    total = 0
+    for capitulo in lista:
+        if capitulo not in feitos:
+            continue
+        novo = escrever_registro(capitulo, feitos[capitulo], REGISTROS_ROBUSTEZ).read_text(
+            encoding="utf-8"
+        )
+        referencia = REGISTROS_GERADOS / f"{capitulo.stem}.txt"
+        if not referencia.is_file():
+            referencia = REGISTROS / f"{capitulo.stem}.txt"
+        if not referencia.is_file():
+            avisar(f"{capitulo.name}: passou (sem registro do livro para comparar)")
+            continue
+        pares = registros.linhas_mudadas(referencia.read_text(encoding="utf-8"), novo)
+        total += len(pares)
+        avisar(f"{capitulo.name}: passou; {len(pares)} linhas com números mudaram")
+        for antes, depois in pares[:2]:
+            avisar(f"    livro:   {antes}\n    robustez: {depois}")
+    avisar(f"Rodada de robustez em {time.monotonic() - inicio:.0f} s.")
+    if erros:
+        raise ErroNoCapitulo("\n\n".join(erros))
+    if total == 0 and feitos:
+        raise ErroNoCapitulo(
+            "A rodada de robustez não mudou nenhum número impresso: as sementes ou o caminho "
+            "numérico não chegaram aos capítulos."
+        )
+    return total
+
+
+def aceitar(lista: Iterable[Path], avisar: Callable[[str], None] = print) -> list[str]:
+    """Copia o registro do último build para ``registros/``: a mudança passa a ser a aceita.
+
+    Retorna:
+        Os nomes dos registros que mudaram.
+    """
+    mudaram = []
+    for capitulo in lista:
+        gerado = REGISTROS_GERADOS / f"{capitulo.stem}.txt"
+        if not gerado.is_file():
+            raise ErroNoCapitulo(
+                f"Não há registro gerado para {capitulo.name}; rode antes "
+                f".venv/bin/python scripts/paginas.py {capitulo.stem[:2]} (ou o mkdocs build)."
+            )
+        if _escrever(REGISTROS / gerado.name, gerado.read_bytes()):
+            mudaram.append(gerado.name)
+            avisar(f"registros/{gerado.name}: aceito")
+    return mudaram
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python scripts/paginas.py",
@@ -879,11 +1109,35 @@ def main(argv: list[str] | None = None) -> int:
         help="execuções em paralelo (padrão: núcleos)",
     )
     parser.add_argument("--limpar", action="store_true", help="apaga as páginas geradas e sai")
+    parser.add_argument(
+        "--aceitar",
+        action="store_true",
+        help="aceita o registro de números do último build (copia build/registros/ para "
+        "registros/) e sai",
+    )
+    parser.add_argument(
+        "--robustez",
+        action="store_true",
+        help="rodada de robustez: executa de novo com outra base de sementes e outro caminho "
+        "numérico; todo assert precisa valer",
+    )
+    parser.add_argument(
+        "--base",
+        type=int,
+        default=BASE_DA_ROBUSTEZ,
+        help=f"base das sementes da rodada de robustez (padrão: {BASE_DA_ROBUSTEZ})",
+    )
     args = parser.parse_args(argv)
     if args.limpar:
         limpar()
         return 0
     try:
+        if args.aceitar:
+            aceitar(capitulos(args.prefixos))
+            return 0
+        if args.robustez:
+            rodada_de_robustez(capitulos(args.prefixos), args.trabalhadores, args.base)
+            return 0
         gerar(capitulos(args.prefixos), args.trabalhadores)
     except ErroNoCapitulo as erro:
         print(erro, file=sys.stderr)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Toda a bateria de testes: lint, build limpo e estrito do livro (gera as páginas dos capítulos),
-# testes do pacote, soluções dos exercícios, verificações do site no Chromium e o canário do
-# Zensical.
+# a rodada de robustez (outras sementes, outro caminho numérico), testes do pacote, registro dos
+# números de cada capítulo, soluções dos exercícios, o site no Chromium e o canário do Zensical.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NO_MKDOCS_2_WARNING=1 MPLBACKEND=Agg PYTHONHASHSEED=0
@@ -28,6 +28,12 @@ python scripts/paginas.py --limpar
 start=$(date +%s)
 mkdocs build --strict
 echo "build em $(( $(date +%s) - start )) s"
+
+# Os mesmos capítulos com outra base de sementes e outro caminho de ponto flutuante: todo assert
+# (toda conclusão) precisa valer aqui também. A saída mostra números que mudaram, para provar
+# que a rodada não repetiu a mesma execução.
+echo "== rodada de robustez"
+python scripts/paginas.py --robustez
 
 echo "== pytest (pacote, exemplos das docstrings, exercícios, site no Chromium, PDF, Zensical)"
 pytest --doctest-modules src hooks scripts tests

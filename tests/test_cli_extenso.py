@@ -30,6 +30,14 @@ def test_train_prints_ptbr_summary(tmp_path, capsys):
     assert "Acerto exato no teste (1.000 valores nunca vistos)" in printed
 
 
+def test_train_does_exactly_the_updates_asked(tmp_path, capsys):
+    """101 atualizações são 101 (antes, arredondava para épocas de 100 e treinava 200)."""
+    out = tmp_path / "e.pt"
+    args = ["--atualizacoes", "101", "--tamanho", "8", "--lote", "16"]
+    assert main(["extenso", "treinar", *args, "--saida", str(out)]) == 0
+    assert "; 101 atualizações em " in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("text", ["1.234,50", "1234.50", "1234,5", "1234,50", "R$ 1.234,50"])
 def test_accepted_formats_give_the_same_words(checkpoint, capsys, text):
     code = main(["extenso", "escrever", "1.234,50", "--checkpoint", str(checkpoint)])

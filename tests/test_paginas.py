@@ -54,6 +54,18 @@ fig2
 
 # %%
 table(pd.DataFrame({"modelo": ["GRU"], "perda": [0.5]}), decimals=3)
+
+# %%
+from recorrente.formatting import num
+perda, passos = 0.123456, 4096
+print(f"perda {num(perda, 4)} em 12,5 s")
+
+# %% [markdown]
+# A perda ficou em {{ num(perda, 2) }} depois de {{ passos }} passos; `{{ literal }}` fica.
+#
+# ```python
+# print(f"{{ 'cercado' }}")
+# ```
 """
 
 
@@ -93,7 +105,14 @@ def test_markdown_tem_codigo_saidas_figuras_e_tabela(executado, tmp_path) -> Non
     assert "0,500" in tabela and "class=" not in tabela and "\n\n" not in tabela
     assert "<style" not in md
     assert "$h_t$" in md  # a prosa fica como está, para a arithmatex
+    # Os valores citados: substituídos na página e no notebook; código fica como está.
+    frase = "A perda ficou em 0,12 depois de 4.096 passos; `{{ literal }}` fica."
+    assert frase in md and "{{ 'cercado' }}" in md
+    assert "valores_citados" not in md
     notebook = json.loads((tmp_path / "09_teste.ipynb").read_text(encoding="utf-8"))
+    texto_do_notebook = json.dumps(notebook, ensure_ascii=False)
+    assert frase.replace("`", "") in texto_do_notebook.replace("`", "")
+    assert "valores_citados" not in texto_do_notebook
     assert "pip" in "".join(notebook["cells"][0]["source"])
     assert any(c.get("outputs") for c in notebook["cells"][1:] if c["cell_type"] == "code")
     # Escrever de novo a mesma coisa não toca em nenhum arquivo (o serve não recarrega à toa).
@@ -151,7 +170,7 @@ def test_pacote_mudado_invalida_so_quem_usa_o_arquivo(executado) -> None:
     assert "src/recorrente/formatting.py" in chave["modulos"]
     assert "src/recorrente/cli/__init__.py" not in chave["modulos"]  # não importado: não conta
     assert {"torch", "pandas", "matplotlib"} <= set(chave["versoes"])  # as que o kernel carregou
-    fonte = paginas.ler(capitulo)
+    fonte = paginas.preparado(capitulo)
     assert paginas.Cache(capitulo, cache).valido(fonte)
     # Um arquivo do pacote que o capítulo carregou mudou (aqui: o resumo guardado é outro).
     arquivo = cache / "09_teste.json"
@@ -181,6 +200,63 @@ def test_celula_que_falha_diz_capitulo_celula_e_traceback(tmp_path) -> None:
     assert "1 / 0" in mensagem and "ZeroDivisionError" in mensagem
     assert "\x1b[" not in mensagem  # sem as cores do terminal
     assert not (tmp_path / "08_falha.md").exists()
+
+
+def test_registro_tem_os_numeros_impressos_e_os_citados(executado) -> None:
+    capitulo, _, nb = executado
+    texto = paginas.registros.registro(capitulo, nb)
+    assert "perda 0,1235 em ‹tempo›" in texto  # o tempo muda a cada execução: fica de fora
+    assert "GRU | 0,500" in texto  # a tabela, linha por linha
+    assert "[célula 8]\nperda 0,1235" in texto  # as células contam como nas mensagens de erro
+    assert "célula 9: {{ num(perda, 2) }} = 0,12" in texto
+    assert "célula 9: {{ passos }} = 4.096" in texto
+    assert "só a saída" not in texto  # linha sem algarismo não é número
+
+
+def test_citacao_com_float_ou_erro_para_o_build_com_a_expressao(tmp_path) -> None:
+    for citacao, esperado in [
+        ("{{ perda }}", "é um float; cite um texto"),
+        ("{{ nao_existe }}", "NameError"),
+    ]:
+        capitulo = _capitulo(
+            tmp_path,
+            f"# %% [markdown]\n# # Teste\n\n# %%\nperda = 0.5\n\n# %% [markdown]\n"
+            f"# A perda foi {citacao}.\n",
+            "08_cita.py",
+        )
+        with pytest.raises(paginas.ErroNoCapitulo) as erro:
+            paginas.executar(capitulo, pasta=tmp_path / "cache")
+        mensagem = str(erro.value)
+        assert "valor citado na célula de texto 3" in mensagem, mensagem
+        assert citacao.replace(" }}", "") in mensagem and esperado in mensagem, mensagem
+        assert "Traceback" not in mensagem
+
+
+def test_pagina_provisoria_nao_mostra_a_citacao_crua(tmp_path) -> None:
+    capitulo = _capitulo(
+        tmp_path, "# %% [markdown]\n# # Teste\n\n# %%\nx = 1\n\n# %% [markdown]\n"
+        "# Vale {{ x }}.\n", "08_prov.py"
+    )
+    paginas.escrever_provisoria(capitulo, paginas.AVISO_EXECUTANDO, destino=tmp_path)
+    md = (tmp_path / "08_prov.md").read_text(encoding="utf-8")
+    assert "Vale ….\n" in md and "{{" not in md
+
+
+def test_ambiente_do_kernel_fixa_o_caminho_e_a_base(tmp_path) -> None:
+    capitulo = _capitulo(
+        tmp_path,
+        "# %%\nimport os\nfrom recorrente.reproducibility import seed\n"
+        "print(os.environ['ATEN_CPU_CAPABILITY'], os.environ['MKL_CBWR'], seed(3))\n",
+        "08_amb.py",
+    )
+    publicado = paginas.executar(capitulo, pasta=tmp_path / "a")
+    assert publicado.cells[0].outputs[0]["text"].split() == ["avx2", "AVX2", "3"]
+    robusto = paginas.executar(capitulo, pasta=tmp_path / "b", ambiente=paginas.robustez(1000))
+    assert robusto.cells[0].outputs[0]["text"].split() == ["default", "AUTO", "1003"]
+    # a chave do cache separa os dois: a execução de um não serve para o outro
+    fonte = paginas.preparado(capitulo)
+    assert paginas.Cache(capitulo, tmp_path / "a").valido(fonte)
+    assert not paginas.Cache(capitulo, tmp_path / "a", paginas.robustez(1000)).valido(fonte)
 
 
 def test_saidas_de_capitulo_renomeado_sao_apagadas(tmp_path) -> None:

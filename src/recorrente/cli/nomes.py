@@ -145,7 +145,7 @@ def _train(args: argparse.Namespace) -> int:
     history = fit(model, train, val, config)
     save_checkpoint(args.saida, model, extra, overwrite=args.sobrescrever)
     print(f"Modelo da época {history.best_epoch} (atualização {num(history.best_step, 0)} de "
-          f"{num(history.steps, 0)}, a de menor NLL de validação): "
+          f"{num(history.steps, 0)}, a de menor perda de validação); NLL de validação "
           f"{num(evaluate(model, val))} nats/caractere; {num(history.seconds, 0)} s. "
           f"Gravado em {args.saida}.")
     return 0

@@ -1,0 +1,111 @@
+"""A prosa de cada página de capítulo: números citados, sem barulho do build.
+
+- Todo número decimal da prosa (``0,995``, ``87,5%``, ``2,1e-14``, e também um ``0.5`` no
+  formato inglês) veio de um valor citado (``{{ expr }}``, :mod:`citacoes`): a página é lida
+  como o build a gerou e, tirados código, saídas, tabelas e figuras, cada número precisa estar
+  entre os textos citados naquele capítulo (o build os guarda em
+  ``build/registros/NN_nome.citados.json``), ou na lista curta :data:`PERMITIDOS` de entradas e
+  constantes que não têm como vir de uma variável.
+- Nenhum aviso (``UserWarning``...) e nenhum caminho absoluto da máquina do build aparece na
+  página.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import paginas  # noqa: E402
+
+# Entradas e constantes escritas na prosa que não têm de onde ser citadas. Cada uma com o
+# motivo; mantenha a lista curta.
+PERMITIDOS: dict[str, list[str]] = {}
+
+NUMERO = re.compile(
+    r"(?<![\w.,])(?:"
+    r"\d+(?:,\d+)?e[-+]?\d+"  # notação científica: 2,1e-14
+    r"|\d{1,3}(?:\.\d{3})*,\d+%?"  # decimal com vírgula (e ponto de milhar): 1.234,5 e 87,5%
+    r"|\d+,\d+%?"
+    r"|\d+\.\d{1,2}(?![\d.])"  # decimal no formato inglês: 0.5 (um milhar seria 4.096)
+    r"|\d\.\d{4,}"
+    r")(?![\w])"
+)
+_FORA_DA_PROSA = [
+    re.compile(r"\A---\n.*?\n---\n", re.DOTALL),  # cabeçalho
+    re.compile(r"<!--.*?-->", re.DOTALL),
+    re.compile(r"^([ \t]*)(`{3,}|~{3,}).*?^\1\2[ \t]*$", re.DOTALL | re.MULTILINE),  # blocos
+    re.compile(r"<table\b.*?</table>", re.DOTALL | re.IGNORECASE),  # tabelas das saídas
+    re.compile(r"!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?"),  # figuras (o texto vem do código)
+    re.compile(r"(`+)(?:(?!\1).)+?\1"),  # código em linha
+    re.compile(r"\]\([^)]*\)"),  # endereços de links
+]
+_AVISO = re.compile(r"\b\w*Warning\b|Traceback \(most recent call last\)")
+_CAMINHO_ABSOLUTO = re.compile(
+    r"(?<![\w.])/(?:home|root|tmp|usr|work|opt|var|Users|mnt|srv)/|site-packages|\.venv/lib"
+)
+
+
+def _prosa(markdown: str) -> str:
+    for padrao in _FORA_DA_PROSA:
+        markdown = padrao.sub(" ", markdown)
+    return markdown
+
+
+def numeros_da_prosa(markdown: str) -> list[str]:
+    """Os números decimais da prosa de uma página, em ordem."""
+    return NUMERO.findall(_prosa(markdown))
+
+
+def _pagina(capitulo: Path) -> str:
+    md = paginas.saida_do_capitulo(capitulo)[0]
+    if not md.is_file():
+        pytest.fail(f"{md.relative_to(ROOT)} não existe; rode `mkdocs build` antes.")
+    return md.read_text(encoding="utf-8")
+
+
+def test_numeros_achados_e_ignorados() -> None:
+    texto = (
+        "Acerto de 0,995 (87,5%), razão 2,1e-14, 1.234,5 reais e 0.5 em inglês; 4.096 "
+        "sequências e T = 30 são inteiros; `0,3` é código.\n\n```python\nx = 0.25\n```\n"
+        "<table><tr><td>0,125</td></tr></table>\n![Perda 0,5](fig.png){ loading=lazy }\n"
+    )
+    assert numeros_da_prosa(texto) == ["0,995", "87,5%", "2,1e-14", "1.234,5", "0.5"]
+
+
+@pytest.mark.parametrize("capitulo", paginas.capitulos(), ids=lambda p: p.stem)
+def test_numero_da_prosa_vem_de_um_valor_citado(capitulo: Path) -> None:
+    citados_json = paginas.REGISTROS_GERADOS / f"{capitulo.stem}.citados.json"
+    if not citados_json.is_file():
+        pytest.fail(f"{citados_json.relative_to(ROOT)} não existe; rode `mkdocs build` antes.")
+    disponiveis = Counter()
+    for valor in json.loads(citados_json.read_text(encoding="utf-8")):
+        disponiveis.update(NUMERO.findall(valor))
+    disponiveis.update(PERMITIDOS.get(capitulo.stem, []))
+    digitados = []
+    for numero in numeros_da_prosa(_pagina(capitulo)):
+        if disponiveis[numero] > 0:
+            disponiveis[numero] -= 1
+        else:
+            digitados.append(numero)
+    assert not digitados, (
+        f"{capitulo.name}: números digitados na prosa, que nenhuma célula calculou: {digitados}. "
+        "Cite o valor com {{ expr }} (veja 'Como citar um valor' no CONTRIBUINDO.md)."
+    )
+
+
+@pytest.mark.parametrize("capitulo", paginas.capitulos(), ids=lambda p: p.stem)
+def test_pagina_sem_avisos_nem_caminhos_da_maquina(capitulo: Path) -> None:
+    texto = _pagina(capitulo)
+    problemas = [
+        linha.strip()[:160]
+        for linha in texto.splitlines()
+        if _AVISO.search(linha) or _CAMINHO_ABSOLUTO.search(linha) or str(ROOT) in linha
+    ]
+    assert not problemas, f"{capitulo.name}: aviso ou caminho da máquina na página: {problemas}"

@@ -202,7 +202,8 @@ passes = UPDATES * BATCH / len(split.train)
 print(f"{UPDATES} atualizações × {BATCH} valores = {num(UPDATES * BATCH, 0)} exemplos "
       f"({num(passes, 1)} passadas pelo treino); taxa {num(LR, 3)}; sementes {SEEDS}")
 
-# %% [markdown] Cada modelo treina por {{ UPDATES }} atualizações de lotes de {{ BATCH }} valores
+# %% [markdown]
+# Cada modelo treina por {{ UPDATES }} atualizações de lotes de {{ BATCH }} valores
 # ({{ UPDATES * BATCH }} exemplos, {{ num(passes, 1) }} passadas pelos {{ len(split.train) }}
 # valores de treino), com AdamW e taxa {{ num(LR, 3) }}, em três sementes. A cada {{ EVERY }}
 # atualizações medimos, na amostra fixa do treino e no teste:
@@ -364,19 +365,19 @@ train_test = max(
 gap_train_test, gap_name, gap_when = train_test
 assert gap_train_test < 0.03  # o treino não fica muito acima do teste: regra, não memória
 
-# %% [markdown] Com o mesmo orçamento, as duas curvas contam histórias diferentes. Em {{ EARLY }}
-# atualizações, o modelo com atenção já acerta {{ pct(mean(test_at["com atenção", EARLY])) }} do
-# teste (de {{ pct(min(test_at["com atenção", EARLY])) }} a
-# {{ pct(max(test_at["com atenção", EARLY])) }} nas três sementes), e o sem atenção,
-# {{ pct(mean(test_at["sem atenção", EARLY])) }} (de {{ pct(min(test_at["sem atenção", EARLY])) }}
-# a {{ pct(max(test_at["sem atenção", EARLY])) }}): a pior semente com atenção fica
-# {{ num(100 * gap_early, 1) }} pontos acima da melhor sem ela. O modelo com atenção passa de 99%
-# no teste em {{ listing(reach["com atenção"]) }} atualizações (uma contagem por semente); o sem
-# atenção, em {{ listing(reach["sem atenção"]) }}. A lição desta tarefa é, portanto,
-# **velocidade**: a semente mais lenta com atenção chega a 99% antes da mais rápida sem ela. O
-# ponto exato em que cada curva cruza 99% depende da semente (e das contas de ponto flutuante da
-# máquina); o que se repete em todas as sementes é a distância entre os dois modelos no começo do
-# treino.
+# %% [markdown]
+# Com o mesmo orçamento, as duas curvas contam histórias diferentes. Em {{ EARLY }} atualizações,
+# o modelo com atenção já acerta {{ pct(mean(test_at["com atenção", EARLY])) }} do teste (de
+# {{ pct(min(test_at["com atenção", EARLY])) }} a {{ pct(max(test_at["com atenção", EARLY])) }}
+# nas três sementes), e o sem atenção, {{ pct(mean(test_at["sem atenção", EARLY])) }} (de
+# {{ pct(min(test_at["sem atenção", EARLY])) }} a {{ pct(max(test_at["sem atenção", EARLY])) }}):
+# a pior semente com atenção fica {{ num(100 * gap_early, 1) }} pontos acima da melhor sem ela. O
+# modelo com atenção passa de 99% no teste em {{ listing(reach["com atenção"]) }} atualizações
+# (uma contagem por semente); o sem atenção, em {{ listing(reach["sem atenção"]) }}. A lição desta
+# tarefa é, portanto, **velocidade**: a semente mais lenta com atenção chega a 99% antes da mais
+# rápida sem ela. O ponto exato em que cada curva cruza 99% depende da semente (e das contas de
+# ponto flutuante da máquina); o que se repete em todas as sementes é a distância entre os dois
+# modelos no começo do treino.
 #
 # No fim das {{ UPDATES }} atualizações a diferença encolhe:
 # {{ pct(mean(test_at["com atenção", UPDATES])) }} com atenção e
@@ -432,8 +433,9 @@ assert all(a > b for a, b in zip(without_early, without_early[1:], strict=False)
 assert min(with_early) > 0.98  # com atenção, os longos quase todos certos
 table(length_table, 0)
 
-# %% [markdown] Em {{ EARLY }} atualizações, de 5 caracteres em diante, o modelo sem atenção piora
-# com o comprimento: acerta {{ pct(without_early[0]) }} dos valores de 5 caracteres ("12,34"),
+# %% [markdown]
+# Em {{ EARLY }} atualizações, de 5 caracteres em diante, o modelo sem atenção piora com o
+# comprimento: acerta {{ pct(without_early[0]) }} dos valores de 5 caracteres ("12,34"),
 # {{ pct(without_early[1]) }} dos de 6, {{ pct(without_early[2]) }} dos de 8 e
 # {{ pct(without_early[3]) }} dos de 9 ("12.345,67"). Com atenção, os valores de 5 a 9 caracteres
 # ficam entre {{ pct(min(with_early)) }} e {{ pct(max(with_early)) }}. É o que se espera do
@@ -508,9 +510,10 @@ else:
     rule = "todos os modelos acertam mais de um décimo deles, mas nenhum chega perto do teste"
 table(beyond)
 
-# %% [markdown] Fora da faixa, os modelos erram a maior parte dos valores: o acerto exato de um
-# modelo vai de {{ pct(min(all_beyond)) }} a {{ pct(max(all_beyond)) }}, conforme a semente, longe
-# dos {{ pct(min(test_at["sem atenção", UPDATES] + test_at["com atenção", UPDATES])) }} ou mais no
+# %% [markdown]
+# Fora da faixa, os modelos erram a maior parte dos valores: o acerto exato de um modelo vai de
+# {{ pct(min(all_beyond)) }} a {{ pct(max(all_beyond)) }}, conforme a semente, longe dos
+# {{ pct(min(test_at["sem atenção", UPDATES] + test_at["com atenção", UPDATES])) }} ou mais no
 # teste, e a WER fica entre {{ pct(min(beyond_wer)) }} e {{ pct(max(beyond_wer)) }} das palavras.
 # As faixas com e sem atenção se sobrepõem: não há vencedor. Nenhum valor de treino tem uma
 # centena antes de "mil" (o maior é R$ {{ format_amount(TRAIN_MAX_CENTS) }}), e todo extenso certo
@@ -564,10 +567,11 @@ assert seventeen > 0.6 and mil > 0.6 and spread < focused
 fig = attention_maps(heat)
 fig
 
-# %% [markdown] Cada palavra olha para o dígito que a decide. Em R$ {{ heat[0][0] }}, o maior peso
-# de "duzentos" está no "2" ({{ pct(top["duzentos"], 0) }}), o de "trinta" no "3"
-# ({{ pct(top["trinta"], 0) }}), o de "quatro" no "4" ({{ pct(top["quatro"], 0) }}), o de
-# "cinquenta" no "5" ({{ pct(top["cinquenta"], 0) }}) e o de "centavos" no último "0"
+# %% [markdown]
+# Cada palavra olha para o dígito que a decide. Em R$ {{ heat[0][0] }}, o maior peso de "duzentos"
+# está no "2" ({{ pct(top["duzentos"], 0) }}), o de "trinta" no "3" ({{ pct(top["trinta"], 0) }}),
+# o de "quatro" no "4" ({{ pct(top["quatro"], 0) }}), o de "cinquenta" no "5"
+# ({{ pct(top["cinquenta"], 0) }}) e o de "centavos" no último "0"
 # ({{ pct(top["centavos"], 0) }}); "mil" põe {{ pct(mil, 0) }} do peso no "1" e no ponto de
 # milhar. Em R$ {{ heat[1][0] }}, "dezessete" põe {{ pct(seventeen, 0) }} do peso no "1" e no "7",
 # os dois dígitos que decidem a palavra. Os "e" e a palavra "reais" espalham mais o peso (o maior
@@ -638,8 +642,9 @@ beam_table = pd.DataFrame({name: beam_row(name) for name in MODELS})
 beam_table.index.name = "acerto exato (conjunto, atualizações, busca)"
 table(beam_table)
 
-# %% [markdown] A busca em feixe só ajuda onde o modelo ainda tem dúvida. No modelo sem atenção em
-# {{ EARLY }} atualizações, ela ganha de {{ num(100 * min(gains["sem atenção"]), 1) }} a
+# %% [markdown]
+# A busca em feixe só ajuda onde o modelo ainda tem dúvida. No modelo sem atenção em {{ EARLY }}
+# atualizações, ela ganha de {{ num(100 * min(gains["sem atenção"]), 1) }} a
 # {{ num(100 * max(gains["sem atenção"]), 1) }} pontos de acerto exato, em todas as sementes (de
 # {{ pct(greedy_early) }} para {{ pct(greedy_early + mean(gains["sem atenção"])) }} na média). No
 # modelo com atenção, que já acerta {{ pct(mean(test_at["com atenção", EARLY])) }} com a busca

@@ -511,8 +511,8 @@ else:
 table(beyond)
 
 # %% [markdown]
-# Fora da faixa, os modelos erram a maior parte dos valores: o acerto exato de um modelo vai de
-# {{ pct(min(all_beyond)) }} a {{ pct(max(all_beyond)) }}, conforme a semente, longe dos
+# Fora da faixa, os modelos erram a maior parte dos valores: o acerto exato, nos seis modelos, vai
+# de {{ pct(min(all_beyond)) }} a {{ pct(max(all_beyond)) }}, longe dos
 # {{ pct(min(test_at["sem atenção", UPDATES] + test_at["com atenção", UPDATES])) }} ou mais no
 # teste, e a WER fica entre {{ pct(min(beyond_wer)) }} e {{ pct(max(beyond_wer)) }} das palavras.
 # As faixas com e sem atenção se sobrepõem: não há vencedor. Nenhum valor de treino tem uma

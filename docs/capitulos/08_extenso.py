@@ -19,7 +19,7 @@
 # algarismos. A tarefa parece fácil, mas tem tudo o que os capítulos anteriores não tinham:
 # a entrada e a saída têm tamanhos diferentes ("1.234,50" tem 8 caracteres; o extenso, 10
 # palavras), e não há uma palavra por caractere. O "1" de "1.234,50" vira "mil", mas o "1"
-# de "100,00" vira "cem", e o de "17,00" junta-se ao "7" para virar "dezessete".
+# de "R$ 100" vira "cem", e o de "R$ 17" junta-se ao "7" para virar "dezessete".
 #
 # Para isso, montamos um modelo de <dfn>sequência para sequência</dfn>: uma rede lê a entrada
 # inteira, outra escreve a saída, uma palavra de cada vez. Primeiro na forma mais simples,
@@ -63,7 +63,7 @@ print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread de CPU")
 # Não é preciso baixar nada: o pacote `num2words` (versão 0.5.14, fixada nas dependências do
 # livro) escreve o extenso de um valor em reais. Ele tem duas manias que a norma brasileira
 # não tem: põe uma vírgula depois de "mil" ("mil, duzentos…") e escreve "zero reais e um
-# centavo" para R$ 0,01, que num cheque se escreve só "um centavo". A convenção do livro
+# centavo" para um único centavo, que num cheque se escreve só "um centavo". A convenção do livro
 # mora numa única função, `normalize_words`, que tira essas duas diferenças e mais nada (os
 # testes do pacote a conferem com casos escritos à mão, a partir da norma):
 
@@ -135,7 +135,7 @@ print(vocab.decode_words(y[0].tolist()), "|", vocab.decode_words(y[1].tolist()))
 # e uma camada linear sobre $\tanh(W_c [c_t; h_t])$ dá as probabilidades da próxima palavra.
 # No modelo sem atenção, $c_t = c$ em todo passo: o <dfn>vetor de contexto</dfn> $c$ é o
 # último estado do codificador nos dois sentidos, um vetor de tamanho fixo que precisa
-# resumir a entrada inteira. Tudo o que o decodificador sabe sobre "1.234,50" passa por ele.
+# resumir a entrada inteira. Tudo o que o decodificador sabe sobre o valor passa por ele.
 #
 # No treino, a palavra anterior $y_{t-1}$ que o decodificador recebe é a **certa**, do alvo, e
 # não a que ele mesmo acabou de escrever. Isso se chama <dfn>forçamento do professor</dfn>
@@ -252,9 +252,10 @@ def train_and_measure(kind: str, run_seed: int) -> tuple[Seq2Seq, list[dict], di
 
 start, start_cpu = time.perf_counter(), time.process_time()
 runs = {(name, s): train_and_measure(kind, s) for name, kind in MODELS.items() for s in SEEDS}
-TRAIN_SECONDS, TRAIN_CPU = time.perf_counter() - start, time.process_time() - start_cpu
+TRAIN_SECONDS = time.perf_counter() - start
+TRAIN_CPU_SECONDS = time.process_time() - start_cpu
 print(f"{len(runs)} treinos de {UPDATES} atualizações, medidas incluídas: "
-      f"{num(TRAIN_CPU, 0)} s de CPU ({num(TRAIN_CPU / len(runs), 1)} s cada) numa thread; "
+      f"{num(TRAIN_CPU_SECONDS, 0)} s de CPU ({num(TRAIN_CPU_SECONDS / len(runs), 1)} s cada) numa thread; "
       f"{num(TRAIN_SECONDS, 0)} s de relógio")
 for name in MODELS:
     print(f"{name}: {num(runs[name, SEEDS[0]][0].num_parameters(), 0)} parâmetros")
@@ -385,7 +386,7 @@ assert gap_train_test < 0.03  # o treino não fica muito acima do teste: regra, 
 # com atenção erra {{ span(errors["com atenção"]) }} dos {{ len(split.test) }} valores de teste em
 # cada semente, e o sem atenção, {{ span(errors["sem atenção"]) }}. {{ final_verdict }}. Com
 # orçamento de sobra, o vetor fixo de {{ HIDDEN }} números também dá conta de valores de até nove
-# caracteres. Cada treino, com as medidas, custou cerca de {{ num(TRAIN_CPU / len(runs), 0) }} s
+# caracteres. Cada treino, com as medidas, custou cerca de {{ num(TRAIN_CPU_SECONDS / len(runs), 0) }} s
 # de CPU numa thread na máquina em que o livro foi gerado (a célula do treino imprime o tempo).
 #
 # Treino e teste andam juntos nas curvas (as linhas cheias e tracejadas quase se sobrepõem), e a
@@ -435,9 +436,9 @@ table(length_table, 0)
 
 # %% [markdown]
 # Em {{ EARLY }} atualizações, de 5 caracteres em diante, o modelo sem atenção piora com o
-# comprimento: acerta {{ pct(without_early[0]) }} dos valores de 5 caracteres ("12,34"),
+# comprimento: acerta {{ pct(without_early[0]) }} dos valores de 5 caracteres,
 # {{ pct(without_early[1]) }} dos de 6, {{ pct(without_early[2]) }} dos de 8 e
-# {{ pct(without_early[3]) }} dos de 9 ("12.345,67"). Com atenção, os valores de 5 a 9 caracteres
+# {{ pct(without_early[3]) }} dos de 9. Com atenção, os valores de 5 a 9 caracteres
 # ficam entre {{ pct(min(with_early)) }} e {{ pct(max(with_early)) }}. É o que se espera do
 # gargalo: quanto mais longa a entrada, mais coisa o vetor de contexto precisa guardar, enquanto o
 # decodificador com atenção só precisa achar o dígito certo. (Os valores de 4 caracteres, de

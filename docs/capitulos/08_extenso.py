@@ -395,14 +395,14 @@ assert gap_train_test < 0.03  # o treino não fica muito acima do teste: regra, 
 # os modelos aprenderam a regra, não decoraram os exemplos.
 #
 # Os poucos erros do modelo com atenção no fim {{ zero_errors }}. Não é azar: o único valor cujo
-# extenso usa a palavra "zero" é o R$ 0,00, e ele caiu no teste, então o modelo nunca viu "zero"
+# extenso usa a palavra "zero" é o próprio zero, e ele caiu no teste, então o modelo nunca viu "zero"
 # como alvo no treino. Nenhum modelo escreve uma palavra que nunca precisou escrever (nenhum dos
 # seis modelos acerta esse valor, e o exercício 4 confere os dados).
 #
 # ## O comprimento do valor
 #
-# Separando o teste pelo número de caracteres do valor ("0,37" tem 4; "12.345,67" tem 9), em
-# 200 atualizações e no fim:
+# Separando o teste pelo número de caracteres do valor (4 abaixo de dez reais, 9 nas dezenas de
+# milhar), em 200 atualizações e no fim:
 
 # %%
 def by_length(name: str, when: int) -> dict[int, list[float]]:
@@ -441,8 +441,8 @@ table(length_table, 0)
 # {{ pct(without_early[3]) }} dos de 9. Com atenção, os valores de 5 a 9 caracteres
 # ficam entre {{ pct(min(with_early)) }} e {{ pct(max(with_early)) }}. É o que se espera do
 # gargalo: quanto mais longa a entrada, mais coisa o vetor de contexto precisa guardar, enquanto o
-# decodificador com atenção só precisa achar o dígito certo. (Os valores de 4 caracteres, de
-# "0,00" a "9,99", são um caso à parte nos dois modelos: incluem o R$ 0,00, os singulares "um
+# decodificador com atenção só precisa achar o dígito certo. (Os valores de 4 caracteres, abaixo
+# de dez reais, são um caso à parte nos dois modelos: incluem o zero, os singulares "um
 # real" e "um centavo" e os valores só de centavos, e há só mil valores desse tamanho para
 # treinar.) Em {{ UPDATES }} atualizações, o modelo sem atenção chega perto do outro também nos
 # valores longos ({{ pct(by_size["sem atenção", UPDATES][8]) }} nos de 8 caracteres e
@@ -674,7 +674,7 @@ table(beam_table)
 # também um valor acima da faixa do treino**, em vez de escrever um extenso errado com toda a
 # confiança, como a seção anterior mostrou que o modelo faria. Dentro da faixa, o `escrever`
 # compara o que o modelo escreveu com o extenso do `num2words` e, se forem diferentes (como no
-# valor 0,00), avisa e mostra o certo, saindo com código 1: a ferramenta nunca erra em silêncio.
+# valor zero), avisa e mostra o certo, saindo com código 1: a ferramenta nunca erra em silêncio.
 # Um checkpoint existente só é substituído com `--sobrescrever`.
 #
 # ## Atenção sem recorrência: o que vem depois
@@ -852,7 +852,7 @@ print(f"Tempo total do capítulo: {num(time.perf_counter() - CHAPTER_START, 0)} 
 #     comprida demais passa de 100%: "um real" escrito com seis palavras a mais tem WER de
 #     6/2 = 300%. Por isso o acerto exato, e não só a WER, é a medida que importa num cheque.
 #
-# **4.** No fim do treino, nenhum dos seis modelos escreveu certo o R$ 0,00 do teste. Mostre,
+# **4.** No fim do treino, nenhum dos seis modelos escreveu certo o valor zero do teste. Mostre,
 # só com os dados, por que nenhum modelo treinado nesta divisão consegue escrevê-lo.
 #
 # ??? success "Solução"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -94,3 +95,23 @@ def test_text_table_follows_the_same_rule_as_table():
     text = text_table(df, {"RMSE": 2}, percent=["acerto"], labels={"media_movel": "média móvel"})
     assert "média móvel" in text and "1.771,25" in text and "87,5%" in text
     assert "True" in text and MISSING in text and "nan" not in text.lower()
+
+
+def test_a_tensor_that_needs_gradients_is_formatted_without_a_warning():
+    """Uma perda recém-calculada (``requires_grad``) vira texto sem o ``UserWarning`` do PyTorch.
+
+    Antes, ``num(loss)`` chamava ``float(loss)``, e o aviso "Converting a tensor with
+    requires_grad=True to a scalar" aparecia na página do capítulo 8.
+    """
+    torch = pytest.importorskip("torch")
+    weight = torch.tensor(0.25, requires_grad=True)
+    loss = 3 * weight  # faz parte do grafo: requires_grad=True e grad_fn
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert loss.requires_grad
+        assert num(loss) == "0,750"
+        assert sci(loss) == "7,50e-01"
+        assert pct(loss) == "75,0%"
+        assert mean_range([loss, 2 * loss], 2) == "1,12 (0,75–1,50)"
+        assert vec(torch.stack([loss, -loss]), 2) == "[0,75; -0,75]"
+        assert num(weight * float("nan")) == MISSING

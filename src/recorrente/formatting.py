@@ -52,11 +52,23 @@ MISSING = "—"
 _SWAP = str.maketrans({".": ",", ",": "."})
 
 
+def _float(value: Any) -> float:
+    """``float(value)``; um tensor é separado do grafo antes (``.detach()``).
+
+    Sem o ``detach``, converter uma perda recém-calculada (``requires_grad=True``) emitia um
+    ``UserWarning`` do PyTorch, que aparecia na página do capítulo.
+    """
+    detach = getattr(value, "detach", None)
+    if callable(detach):
+        value = detach()
+    return float(value)
+
+
 def _missing(value: Any) -> bool:
     if value is None:
         return True
     try:
-        return math.isnan(float(value))
+        return math.isnan(_float(value))
     except (TypeError, ValueError):
         return False
 
@@ -70,7 +82,8 @@ def num(value: Real | None, decimals: int = 3) -> str:
     """Um número com ``decimals`` casas, vírgula decimal e ponto de milhar.
 
     Parâmetros:
-        value: o número (``None`` ou ``NaN`` viram "—").
+        value: o número (``None`` ou ``NaN`` viram "—"); um tensor de um elemento também
+            serve, mesmo com ``requires_grad`` (uma perda), sem aviso do PyTorch.
         decimals: casas depois da vírgula.
 
     Retorna:
@@ -84,9 +97,10 @@ def num(value: Real | None, decimals: int = 3) -> str:
     """
     if _missing(value):
         return MISSING
-    if math.isinf(float(value)):
-        return "∞" if float(value) > 0 else "-∞"
-    return _ptbr(f"{float(value):,.{decimals}f}")
+    value = _float(value)
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    return _ptbr(f"{value:,.{decimals}f}")
 
 
 def sci(value: Real | None, decimals: int = 2) -> str:
@@ -105,7 +119,7 @@ def sci(value: Real | None, decimals: int = 2) -> str:
     """
     if _missing(value):
         return MISSING
-    return _ptbr(f"{float(value):.{decimals}e}")
+    return _ptbr(f"{_float(value):.{decimals}e}")
 
 
 def pct(value: Real | None, decimals: int = 1) -> str:
@@ -124,7 +138,7 @@ def pct(value: Real | None, decimals: int = 1) -> str:
     """
     if _missing(value):
         return MISSING
-    return num(100 * float(value), decimals) + "%"
+    return num(100 * _float(value), decimals) + "%"
 
 
 def vec(values: Iterable[Real] | Any, decimals: int = 4) -> str:
@@ -147,6 +161,8 @@ def vec(values: Iterable[Real] | Any, decimals: int = 4) -> str:
         >>> vec([1, 2.5], 1)
         '[1,0; 2,5]'
     """
+    if hasattr(values, "detach"):
+        values = values.detach()
     if hasattr(values, "tolist"):
         values = values.tolist()
     return "[" + "; ".join(num(v, decimals) for v in values) + "]"
@@ -169,7 +185,7 @@ def mean_range(values: Iterable[Real], decimals: int = 3, *, percent: bool = Fal
         >>> mean_range([0.5, 0.75], 0, percent=True)
         '62% (50%–75%)'
     """
-    present = [float(v) for v in values if not _missing(v)]
+    present = [_float(v) for v in values if not _missing(v)]
     if not present:
         return MISSING
     show = (lambda v: pct(v, decimals)) if percent else (lambda v: num(v, decimals))

@@ -64,8 +64,8 @@ from traitlets.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import citacoes  # noqa: E402  (scripts/citacoes.py)
-import registros  # noqa: E402  (scripts/registros.py)
 
+import registros  # noqa: E402  (scripts/registros.py)
 from recorrente.reproducibility import (  # noqa: E402
     NUMERIC_PATH,
     ROBUSTNESS_PATH,
@@ -1046,7 +1046,7 @@ def rodada_de_robustez(
     feitos, erros = _em_paralelo(
         lista, trabalhadores or trabalhadores_padrao(), ambiente, CACHE / f"robustez-{base}"
     )
-    total = 0
+    total, comparados = 0, 0
     for capitulo in lista:
         if capitulo not in feitos:
             continue
@@ -1061,13 +1061,14 @@ def rodada_de_robustez(
             continue
         pares = registros.linhas_mudadas(referencia.read_text(encoding="utf-8"), novo)
         total += len(pares)
+        comparados += 1
         avisar(f"{capitulo.name}: passou; {len(pares)} linhas com números mudaram")
         for antes, depois in pares[:2]:
             avisar(f"    livro:   {antes}\n    robustez: {depois}")
     avisar(f"Rodada de robustez em {time.monotonic() - inicio:.0f} s.")
     if erros:
         raise ErroNoCapitulo("\n\n".join(erros))
-    if total == 0 and feitos:
+    if total == 0 and comparados:
         raise ErroNoCapitulo(
             "A rodada de robustez não mudou nenhum número impresso: as sementes ou o caminho "
             "numérico não chegaram aos capítulos."

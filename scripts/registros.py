@@ -15,8 +15,8 @@ linhas sem nenhum algarismo.
 Exemplo:
     >>> print(linha_do_registro("18 treinos em 12,3 s; acerto 0,995"))
     18 treinos em ‹tempo›; acerto 0,995
-    >>> print(linha_do_registro("lotes de 50: 2.190 nomes/s (12× mais rápido)"))
-    lotes de 50: ‹tempo› (‹tempo› mais rápido)
+    >>> print(linha_do_registro("lotes de 50: 2.190 nomes/s (12× mais rápido); modelo 3×8"))
+    lotes de 50: ‹tempo› (‹tempo› mais rápido); modelo 3×8
 """
 
 from __future__ import annotations
@@ -32,10 +32,12 @@ import nbformat
 TEMPO = "‹tempo›"
 _TEMPO = re.compile(
     r"\d[\d.,]*\s*(?:ms|min|segundos?|s(?= de CPU| de relógio)|[a-zçãõé]+/s|s)(?![\w/])"
-    r"|\d[\d.,]*×"
+    r"|\d[\d.,]*×(?!\s?\d)"  # 12× mais rápido, mas não uma dimensão como 3×8
 )
 _ENDERECO = re.compile(r"0x[0-9a-fA-F]{6,}")
-_EXPRESSAO_DE_TEMPO = re.compile(r"segundo|second|tempo|time|speed|rapid|lent|SECONDS", re.I)
+_EXPRESSAO_DE_TEMPO = re.compile(
+    r"segundo|second|tempo|(?<![a-z])time|speed|rapid|(?<![a-z])lent", re.IGNORECASE
+)
 _LINHA_DA_TABELA = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
 _CELULA_DA_TABELA = re.compile(r"<t[hd][^>]*>(.*?)</t[hd]>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")

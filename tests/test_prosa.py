@@ -26,7 +26,11 @@ import paginas  # noqa: E402
 
 # Entradas e constantes escritas na prosa que não têm de onde ser citadas. Cada uma com o
 # motivo; mantenha a lista curta.
-PERMITIDOS: dict[str, list[str]] = {}
+PERMITIDOS: dict[str, list[str]] = {
+    # Valores digitados de exemplo: os formatos que o leitor pode escrever na linha de comando
+    # (a introdução vem antes de qualquer célula, e a CLI recebe o texto como o leitor o digita).
+    "08_extenso": ["1.234,50"] * 4 + ["1234,50", "1234,5", "1234.50"],
+}
 
 NUMERO = re.compile(
     r"(?<![\w.,])(?:"

@@ -813,16 +813,19 @@ def trabalhadores_padrao() -> int:
 DURACOES = CACHE / "duracoes.json"  # quanto cada capítulo levou na última execução
 
 
+def _duracoes() -> dict:
+    try:
+        duracoes = json.loads(DURACOES.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return duracoes if isinstance(duracoes, dict) else {}
+
+
 def _na_ordem_de_custo(lista: list[Path]) -> list[Path]:
     """Os capítulos mais demorados primeiro (pela última execução; sem ela, os últimos
     capítulos primeiro, que são os de treino mais longo): com um trabalhador por núcleo, o
     mais longo não fica para o fim sozinho."""
-    try:
-        duracoes = json.loads(DURACOES.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        duracoes = {}
-    if not isinstance(duracoes, dict):
-        duracoes = {}
+    duracoes = _duracoes()
 
     def custo(capitulo: Path) -> float:
         valor = duracoes.get(capitulo.stem)
@@ -833,12 +836,7 @@ def _na_ordem_de_custo(lista: list[Path]) -> list[Path]:
 
 def _guardar_duracao(capitulo: Path, segundos: float) -> None:
     with _trava_das_duracoes:
-        try:
-            duracoes = json.loads(DURACOES.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            duracoes = {}
-        if not isinstance(duracoes, dict):
-            duracoes = {}
+        duracoes = _duracoes()
         duracoes[capitulo.stem] = round(segundos, 1)
         try:
             _escrever(DURACOES, json.dumps(duracoes, indent=1, sort_keys=True))

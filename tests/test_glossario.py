@@ -66,7 +66,9 @@ def _markdown_cells(chapter: Path) -> list[str]:
 
 
 def _prose(markdown: str) -> str:
-    """O texto corrido de uma célula: sem blocos de código, fórmulas nem código em linha."""
+    """O texto corrido de uma célula: sem blocos de código, fórmulas, código em linha nem as
+    expressões dos valores citados (``{{ expr }}``, código Python)."""
+    markdown = re.sub(r"\{\{[^\n{}]*\}\}", " ", markdown)
     return _CODE_SPAN.sub(" ", _MATH.sub(" ", _FENCE.sub(" ", markdown)))
 
 

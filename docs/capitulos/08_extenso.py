@@ -19,7 +19,7 @@
 # algarismos. A tarefa parece fácil, mas tem tudo o que os capítulos anteriores não tinham:
 # a entrada e a saída têm tamanhos diferentes ("1.234,50" tem 8 caracteres; o extenso, 10
 # palavras), e não há uma palavra por caractere. O "1" de "1.234,50" vira "mil", mas o "1"
-# de "R$ 100" vira "cem", e o de "R$ 17" junta-se ao "7" para virar "dezessete".
+# de "100" vira "cem", e o de "17" junta-se ao "7" para virar "dezessete".
 #
 # Para isso, montamos um modelo de <dfn>sequência para sequência</dfn>: uma rede lê a entrada
 # inteira, outra escreve a saída, uma palavra de cada vez. Primeiro na forma mais simples,

@@ -174,9 +174,9 @@ def substituir(
         if e_citacao(celula):
             pendentes = valores(celula)
             continue
-        if celula.cell_type == "markdown" and expressoes(celula.source):
+        esperadas = expressoes(celula.source) if celula.cell_type == "markdown" else []
+        if esperadas:
             textos = list(pendentes or [])
-            esperadas = expressoes(celula.source)
             if len(textos) != len(esperadas):
                 if sem_valor is None:
                     raise ValueError(

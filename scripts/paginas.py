@@ -49,7 +49,7 @@ import tempfile
 import textwrap
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import jupytext
@@ -487,11 +487,6 @@ def _cerca(texto: str, classes: str) -> str:
     return f"{crases}{abre}\n{texto.rstrip()}\n{crases}"
 
 
-def _limpar_progresso(texto: str) -> str:
-    r"""Só o último estado de cada linha reescrita com ``\r`` (barras de progresso)."""
-    return "\n".join(linha.rsplit("\r", 1)[-1] for linha in texto.split("\n"))
-
-
 def bloco_de_saida(texto: str) -> str:
     """Uma saída de texto como bloco sem realce e sem botão de copiar.
 
@@ -501,7 +496,7 @@ def bloco_de_saida(texto: str) -> str:
         h_1 = [0,1]
         ```
     """
-    return _cerca(_ANSI.sub("", _limpar_progresso(texto)), ".text .no-copy .saida")
+    return _cerca(_ANSI.sub("", registros.limpar_progresso(texto)), ".text .no-copy .saida")
 
 
 def bloco_de_codigo(texto: str) -> str:
@@ -865,20 +860,13 @@ def gerar(
     trabalhadores = trabalhadores or trabalhadores_padrao()
     erros = []
     inicio = time.monotonic()
-    with concurrent.futures.ThreadPoolExecutor(max_workers=trabalhadores) as fila:
-        futuros = {
-            fila.submit(executado, c, trabalhadores): c for c in _na_ordem_de_custo(lista)
-        }
-        for futuro in concurrent.futures.as_completed(futuros):
-            capitulo = futuros[futuro]
-            try:
-                nb, do_cache = futuro.result()
-            except ErroNoCapitulo as erro:
-                erros.append(str(erro))
-                continue
-            escrever(capitulo, nb, destino)
-            origem = "do cache" if do_cache else "executado"
-            avisar(f"{capitulo.name}: {origem} ({time.monotonic() - inicio:.0f} s)")
+    for capitulo, nb, do_cache, erro in _em_paralelo(lista, trabalhadores):
+        if nb is None:
+            erros.append(erro)
+            continue
+        escrever(capitulo, nb, destino)
+        origem = "do cache" if do_cache else "executado"
+        avisar(f"{capitulo.name}: {origem} ({time.monotonic() - inicio:.0f} s)")
     if erros:
         raise ErroNoCapitulo("\n\n".join(erros))
 
@@ -1000,9 +988,13 @@ def remover_orfaos(destino: Path = CAPITULOS) -> list[str]:
 
 
 def _em_paralelo(
-    lista: list[Path], trabalhadores: int, ambiente: Ambiente, pasta: Path
-) -> tuple[dict[Path, nbformat.NotebookNode], list[str]]:
-    feitos, erros = {}, []
+    lista: list[Path], trabalhadores: int, ambiente: Ambiente = PUBLICADO, pasta: Path = CACHE
+) -> Iterator[tuple[Path, nbformat.NotebookNode | None, bool, str]]:
+    """Executa (ou tira do cache) os capítulos em paralelo, os mais demorados primeiro.
+
+    Devolve, na ordem em que terminam, ``(capítulo, notebook, veio_do_cache, erro)``: o
+    notebook é ``None`` e ``erro`` traz a mensagem quando o capítulo falhou.
+    """
     with concurrent.futures.ThreadPoolExecutor(max_workers=trabalhadores) as fila:
         futuros = {
             fila.submit(executado, c, trabalhadores, pasta, ambiente): c
@@ -1010,10 +1002,11 @@ def _em_paralelo(
         }
         for futuro in concurrent.futures.as_completed(futuros):
             try:
-                feitos[futuros[futuro]] = futuro.result()[0]
+                nb, do_cache = futuro.result()
             except ErroNoCapitulo as erro:
-                erros.append(str(erro))
-    return feitos, erros
+                yield futuros[futuro], None, False, str(erro)
+                continue
+            yield futuros[futuro], nb, do_cache, ""
 
 
 def rodada_de_robustez(
@@ -1041,9 +1034,14 @@ def rodada_de_robustez(
     variaveis = " ".join(f"{k}={v}" for k, v in ambiente.variaveis().items())
     avisar(f"Rodada de robustez: {len(lista)} capítulos com {variaveis}")
     inicio = time.monotonic()
-    feitos, erros = _em_paralelo(
+    feitos, erros = {}, []
+    for capitulo, nb, _, erro in _em_paralelo(
         lista, trabalhadores or trabalhadores_padrao(), ambiente, CACHE / f"robustez-{base}"
-    )
+    ):
+        if nb is None:
+            erros.append(erro)
+        else:
+            feitos[capitulo] = nb
     total, comparados = 0, 0
     for capitulo in lista:
         if capitulo not in feitos:

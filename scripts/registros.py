@@ -43,6 +43,16 @@ _CELULA_DA_TABELA = re.compile(r"<t[hd][^>]*>(.*?)</t[hd]>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
+def limpar_progresso(texto: str) -> str:
+    r"""Só o último estado de cada linha reescrita com ``\r`` (barras de progresso).
+
+    Exemplo:
+        >>> limpar_progresso("10%\r100%\nfim")
+        '100%\nfim'
+    """
+    return "\n".join(linha.rsplit("\r", 1)[-1] for linha in texto.split("\n"))
+
+
 def linha_do_registro(linha: str) -> str:
     """A linha como entra no registro: tempos e endereços mascarados, espaços finais fora."""
     return _ENDERECO.sub("0x…", _TEMPO.sub(TEMPO, linha)).rstrip()
@@ -65,8 +75,7 @@ def _textos(celula: nbformat.NotebookNode) -> list[str]:
         tipo = saida.get("output_type")
         if tipo == "stream":
             if saida.get("name") == "stdout":
-                texto = "\n".join(t.rsplit("\r", 1)[-1] for t in saida["text"].split("\n"))
-                linhas.extend(texto.splitlines())
+                linhas.extend(limpar_progresso(saida["text"]).splitlines())
         elif tipo in ("execute_result", "display_data"):
             dados = saida.get("data", {})
             if "text/html" in dados and "<table" in dados["text/html"]:

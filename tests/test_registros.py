@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 import paginas  # noqa: E402
+
 import registros  # noqa: E402
 
 

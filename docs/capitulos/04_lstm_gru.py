@@ -292,7 +292,7 @@ for vies, f in f_inicial.items():
 # %% [markdown]
 # A LSTM padrão começa com $f$ perto de {{ num(f_inicial[0], 2) }}, e 40 passos multiplicam a
 # memória por {{ sci(f_inicial[0] ** 40, 1) }}; com +1, por {{ sci(f_inicial[1] ** 40, 1) }};
-# com +3, por {{ sci(f_inicial[3] ** 40, 1) }}. O +1 é uma recomendação geral; o +3 é a escolha
+# com +3, por {{ num(f_inicial[3] ** 40, 2) }}. O +1 é uma recomendação geral; o +3 é a escolha
 # para uma tarefa em que a informação precisa atravessar até 40 passos. É uma conta do começo:
 # as portas aprendem, e a tabela abaixo mede o que fica depois do treino.
 # O bloco da porta de esquecimento é o segundo dos quatro ($i, f, g, o$) no viés `bias_hh_l0`.

@@ -195,6 +195,11 @@ def test_celula_que_falha_diz_capitulo_celula_e_traceback(tmp_path) -> None:
     capitulo = _capitulo(
         tmp_path, "# %% [markdown]\n# # Teste\n\n# %%\nx = 1\n\n# %%\n1 / 0\n", "08_falha.py"
     )
+    # o que uma execução anterior, que deu certo, deixou: não pode ficar como se valesse
+    (tmp_path / "08_falha.md").write_text("---\nnotebook: capitulos/08_falha.ipynb\n---\n")
+    (tmp_path / "08_falha.ipynb").write_text("{}", encoding="utf-8")
+    (tmp_path / "08_falha").mkdir()
+    (tmp_path / "08_falha" / "figura-1-0.png").write_bytes(b"png")
     with pytest.raises(settings.ChapterError) as erro:
         runner.generate(
             [capitulo], workers=1, destination=tmp_path, report=lambda m: None,
@@ -205,6 +210,7 @@ def test_celula_que_falha_diz_capitulo_celula_e_traceback(tmp_path) -> None:
     assert "1 / 0" in mensagem and "ZeroDivisionError" in mensagem
     assert "\x1b[" not in mensagem  # sem as cores do terminal
     assert not (tmp_path / "08_falha.md").exists()
+    assert not (tmp_path / "08_falha.ipynb").exists() and not (tmp_path / "08_falha").exists()
 
 
 def test_registro_tem_os_numeros_impressos_e_os_citados(executado) -> None:

@@ -5,7 +5,7 @@ ambiente pedido e com uma thread; na frente vai uma célula de preparo (o códig
 :mod:`recorrente_build.kernel`: texto alternativo das figuras e os valores citados) e no fim
 uma que conta o que o capítulo carregou, para a chave do cache. As duas saem do notebook.
 
-Ctrl-C (ou SIGTERM, pela linha de comando) chama :func:`stop_all`: os kernels em andamento
+Ctrl-C (ou SIGTERM, pela linha de comando) chama :meth:`Stop.stop`: os kernels em andamento
 morrem, cada execução termina com erro em segundos e apaga a sua pasta temporária.
 """
 
@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 
 from recorrente_build import kernel as kernel_code
@@ -40,32 +41,39 @@ from recorrente_build.settings import (
 from recorrente_build.source import prepared
 
 
-class _Kernels:
-    """Os kernels em andamento neste processo, para que um Ctrl-C os encerre."""
+class Stop:
+    """Um pedido de parada para um grupo de execuções (as de um build, as de um ``serve``).
+
+    Quem pede para parar (Ctrl-C, SIGTERM, o fim do ``serve``) chama :meth:`stop`: os kernels
+    do grupo morrem, e uma execução do grupo que ainda não começou, ou que vai começar outra
+    célula, termina com :class:`ChapterError`. Cada uma apaga a sua pasta temporária.
+    """
 
     def __init__(self) -> None:
+        self.event = threading.Event()
         self.lock = threading.Lock()
-        self.running: set[KernelManager] = set()
-        self.stopping = threading.Event()
+        self.kernels: set[AsyncKernelManager] = set()
 
-    def check(self, **_) -> None:
-        if self.stopping.is_set():
+    def __call__(self, **_) -> None:
+        if self.event.is_set():
             raise ChapterError("Execução interrompida.")
 
+    def stop(self) -> None:
+        self.event.set()
+        with self.lock:
+            kernels = list(self.kernels)
+        for manager in kernels:  # daqui, outra thread: só matar o processo é seguro
+            process = getattr(manager.provisioner, "process", None)
+            if process is not None and process.poll() is None:
+                process.kill()
 
-_KERNELS = _Kernels()
 
-
-def stop_all() -> None:
-    """Encerra os kernels em andamento e não deixa começar outra célula (Ctrl-C, SIGTERM)."""
-    _KERNELS.stopping.set()
-    with _KERNELS.lock:
-        running = list(_KERNELS.running)
-    for manager in running:
-        try:
-            manager.shutdown_kernel(now=True)
-        except Exception:  # noqa: BLE001, S110 (já morreu, ou está morrendo)
-            pass
+def _shutdown(manager: AsyncKernelManager) -> None:
+    try:
+        if manager.has_kernel:
+            run_sync(manager.shutdown_kernel)(now=True)
+    except Exception:  # noqa: BLE001, S110 (já morreu, ou está morrendo)
+        pass
 
 
 def error_message(chapter: Path, nb: nbformat.NotebookNode, error: Exception) -> str:
@@ -108,6 +116,7 @@ def run(
     chapter: Path,
     folder: Path = CACHE,
     environment: Environment = PUBLISHED,
+    stop: Stop | None = None,
 ) -> nbformat.NotebookNode:
     """Executa o capítulo num kernel novo e guarda o resultado no cache (em ``folder``).
 
@@ -119,7 +128,8 @@ def run(
         ChapterError: uma célula falhou; a mensagem traz o capítulo, o número da célula e o
             traceback.
     """
-    _KERNELS.check()
+    stop = stop or Stop()
+    stop()
     start = time.monotonic()
     nb = prepared(chapter)
     setup = kernel_code.source("figures") + "\n\n" + kernel_code.source("quotes")
@@ -137,8 +147,13 @@ def run(
     # O kernel conversa com este processo por soquetes locais (IPC), não por TCP: nada fica
     # aberto na rede, e o ipykernel não enche o log de avisos sobre TCP sem criptografia.
     with tempfile.TemporaryDirectory(prefix="recorrente-kernel-") as kernel_folder:
-        manager = KernelManager(
-            kernel_name="python3", transport="ipc", ip=str(Path(kernel_folder) / "k")
+        # O cliente assíncrono: com ele, a espera pelas saídas não trava a verificação de que o
+        # kernel está vivo, e um kernel morto (Ctrl-C) encerra a execução em um segundo.
+        manager = AsyncKernelManager(
+            kernel_name="python3",
+            transport="ipc",
+            ip=str(Path(kernel_folder) / "k"),
+            connection_file=str(Path(kernel_folder) / "conexao.json"),  # nada fora da pasta
         )
         client = NotebookClient(
             nb,
@@ -146,20 +161,20 @@ def run(
             timeout=CELL_TIMEOUT,
             allow_errors=False,
             resources={"metadata": {"path": str(ROOT)}},
-            on_cell_start=_KERNELS.check,
         )
-        with _KERNELS.lock:
-            _KERNELS.running.add(manager)
+        client.on_cell_start = stop
+        with stop.lock:
+            stop.kernels.add(manager)
         try:
+            stop()  # o pedido pode ter chegado antes de o kernel entrar no grupo
             client.execute(env=variables)
         except Exception as error:  # célula que falhou, kernel que morreu, tempo esgotado
-            _KERNELS.check()
+            stop()
             raise ChapterError(error_message(chapter, nb, error)) from None
         finally:
-            with _KERNELS.lock:
-                _KERNELS.running.discard(manager)
-            if manager.has_kernel:
-                manager.shutdown_kernel(now=True)
+            with stop.lock:
+                stop.kernels.discard(manager)
+            _shutdown(manager)
     loaded = json.loads("".join(o.get("text", "") for o in nb.cells.pop().outputs))
     nb.cells.pop(0)
     nb.metadata.pop("jupytext", None)
@@ -174,6 +189,7 @@ def executed(
     chapter: Path,
     folder: Path = CACHE,
     environment: Environment = PUBLISHED,
+    stop: Stop | None = None,
 ) -> tuple[nbformat.NotebookNode, bool]:
     """O notebook executado (e preparado) do capítulo: o do cache, se ainda vale, ou um novo.
 
@@ -184,7 +200,7 @@ def executed(
     cached = from_cache(chapter, source, folder, environment)
     if cached is not None:
         return cached, True
-    return with_prose_of(source, run(chapter, folder, environment)), False
+    return with_prose_of(source, run(chapter, folder, environment, stop)), False
 
 
 def from_cache(

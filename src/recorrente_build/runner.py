@@ -59,9 +59,10 @@ def in_parallel(
     qualquer exceção aqui) encerra os kernels em andamento e não espera por eles.
     """
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers)
+    stop = execution.Stop()
     try:
         futures = {
-            pool.submit(execution.executed, c, folder, environment): c
+            pool.submit(execution.executed, c, folder, environment, stop): c
             for c in by_cost(found, folder)
         }
         for future in concurrent.futures.as_completed(futures):
@@ -75,7 +76,7 @@ def in_parallel(
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     except BaseException:
-        execution.stop_all()
+        stop.stop()
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()

@@ -61,6 +61,7 @@ class Background:
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers)
         self.lock = threading.Lock()
         self.released = threading.Event()
+        self.stopped = execution.Stop()
         # assinatura das fontes → execução agendada; e a assinatura com que cada um falhou
         self.running: dict[Path, tuple[str, concurrent.futures.Future]] = {}
         self.failed: dict[Path, str] = {}
@@ -74,8 +75,8 @@ class Background:
 
     def stop(self) -> None:
         """Encerra os kernels e esquece a fila (o ``serve`` está saindo)."""
+        self.stopped.stop()
         self.released.set()
-        execution.stop_all()
         self.pool.shutdown(wait=False, cancel_futures=True)
 
     def update(self, report: Report = print) -> None:
@@ -127,9 +128,11 @@ class Background:
 
     def _execute(self, chapter: Path, signature: str, report: Report) -> None:
         self.released.wait()
+        if self.stopped.event.is_set():
+            return
         start = time.monotonic()
         try:
-            nb = execution.run(chapter, self.cache)
+            nb = execution.run(chapter, self.cache, stop=self.stopped)
             source = prepared(chapter)
             if code_key(source) != code_key(nb):
                 return  # o código mudou durante a execução; o próximo build já pôs outra na fila

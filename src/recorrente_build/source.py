@@ -19,6 +19,7 @@ from recorrente_build import quotes
 from recorrente_build.settings import CAPTION, CHAPTERS, TAGS, ChapterError, relative
 
 _HEADER = re.compile(r"^# %%(.*)$", re.MULTILINE)
+_TAGS_HINT = 'as etiquetas são uma lista de textos, como em # %% tags=["caixa"]'
 
 
 def chapters(prefixes: Iterable[str] = (), folder: Path = CHAPTERS) -> list[Path]:
@@ -43,7 +44,7 @@ def _problem(cell: nbformat.NotebookNode) -> str | None:
         )
     tags = metadata.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        return f'tags={tags!r} não é uma lista de textos (escreva tags=["caixa"])'
+        return f"tags={tags!r}: {_TAGS_HINT}"
     unknown = [t for t in tags if t not in TAGS]
     if unknown:
         return f"etiqueta desconhecida {unknown[0]!r}; as que o passo entende: {', '.join(TAGS)}"
@@ -64,7 +65,8 @@ def _unreadable_cell(text: str) -> tuple[int, str] | None:
         try:
             jupytext.reads(f"{header[0]}\npass\n", fmt="py:percent")
         except Exception as error:  # noqa: BLE001 (qualquer erro do leitor serve para apontar)
-            return number, f"{header[0]!r}: {str(error).splitlines()[0]}"
+            detail = str(error).splitlines()[0]
+            return number, f"metadados inválidos em {header[0]!r} ({detail}); {_TAGS_HINT}"
     return None
 
 

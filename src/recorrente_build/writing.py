@@ -149,7 +149,7 @@ def _generated(page: Path) -> bool:
     return any(mark in head for mark in marks)
 
 
-def remove_orphans(destination: Path = CHAPTERS) -> list[str]:
+def remove_orphans(destination: Path = CHAPTERS, source: Path | None = None) -> list[str]:
     """Apaga o que foi gerado para um capítulo cujo ``.py`` não existe mais (renomeado, apagado).
 
     Sem isso, a página velha (``05_nomes.md`` depois de o capítulo virar ``06_nomes.py``)
@@ -161,9 +161,10 @@ def remove_orphans(destination: Path = CHAPTERS) -> list[str]:
     Retorna:
         Os nomes apagados, em ordem.
     """
+    source = source or destination  # a pasta dos .py (a mesma, no livro)
     removed = []
     for path in sorted(destination.glob("[0-9][0-9]_*")):
-        if (destination / f"{path.stem}.py").exists() or path.suffix == ".py":
+        if (source / f"{path.stem}.py").exists() or path.suffix == ".py":
             continue
         if path.is_dir():
             shutil.rmtree(path)

@@ -38,6 +38,11 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
+    if Path(config.docs_dir).resolve() != CHAPTERS.parent.resolve():
+        raise Abort(
+            f"O passo de renderização importado ({CHAPTERS.parents[1]}) é de outra cópia do "
+            f"livro; rode `pip install -e .` nesta (ou PYTHONPATH=src) antes do mkdocs."
+        )
     background = serve.session()
     if background is not None:
         background.update(report=log.info)

@@ -215,7 +215,11 @@ def test_build_without_git_history_falls_back_to_build_date(tmp_path: Path) -> N
         capture_output=True,
         text=True,
         timeout=300,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": f"{mkdocs.parent}:/usr/bin:/bin"},
+        env={  # o pacote e o passo de renderização da cópia, como num pip install -e . nela
+            "NO_MKDOCS_2_WARNING": "1",
+            "PATH": f"{mkdocs.parent}:/usr/bin:/bin",
+            "PYTHONPATH": str(copy / "src"),
+        },
     )
     assert result.returncode == 0, result.stderr[-3000:]
     for chapter in CHAPTERS:

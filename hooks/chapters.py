@@ -25,13 +25,14 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from recorrente_build import runner, serve
+from recorrente_build import cli, runner, serve
 from recorrente_build.settings import CHAPTERS, ChapterError
 
 log = logging.getLogger("mkdocs.hooks.chapters")
 
 
 def on_startup(command: str, dirty: bool) -> None:
+    cli.sigterm_as_interrupt()  # SIGTERM encerra os kernels, como Ctrl-C
     # O hook é recarregado a cada build do serve; a sessão fica em recorrente_build.serve.
     if command == "serve":
         serve.start()

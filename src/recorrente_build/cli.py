@@ -24,12 +24,17 @@ def _terminate(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def run_interruptibly(task: Callable[[], object]) -> int:
-    """Roda ``task`` e traduz o fim em código de saída, com uma linha em português.
+def sigterm_as_interrupt() -> None:
+    """SIGTERM vira o mesmo que Ctrl-C: os kernels morrem e as pastas temporárias não ficam.
 
-    SIGTERM vira o mesmo que Ctrl-C, para que os kernels e as pastas temporárias não fiquem.
+    Sem isso, SIGTERM mata o processo na hora e deixa kernels órfãos e ``recorrente-kernel-*``.
     """
     signal.signal(signal.SIGTERM, _terminate)
+
+
+def run_interruptibly(task: Callable[[], object]) -> int:
+    """Roda ``task`` e traduz o fim em código de saída, com uma linha em português."""
+    sigterm_as_interrupt()
     try:
         task()
     except ChapterError as error:

@@ -11,6 +11,7 @@ morrem, cada execução termina com erro em segundos e apaga a sua pasta tempor�
 
 from __future__ import annotations
 
+import atexit
 import copy
 import json
 import os
@@ -160,6 +161,7 @@ def run(
             km=manager,
             timeout=CELL_TIMEOUT,
             allow_errors=False,
+            shutdown_kernel="immediate",
             resources={"metadata": {"path": str(ROOT)}},
         )
         client.on_cell_start = stop
@@ -167,7 +169,7 @@ def run(
             stop.kernels.add(manager)
         try:
             stop()  # o pedido pode ter chegado antes de o kernel entrar no grupo
-            client.execute(env=variables)
+            client.execute(env=variables, cleanup_kc=True)  # o nbclient fecha kernel e canais
         except Exception as error:  # célula que falhou, kernel que morreu, tempo esgotado
             stop()
             raise ChapterError(error_message(chapter, nb, error)) from None
@@ -175,6 +177,9 @@ def run(
             with stop.lock:
                 stop.kernels.discard(manager)
             _shutdown(manager)
+            # O nbclient esquece de tirar a limpeza do atexit quando o kernel morre ao subir
+            # (Ctrl-C): na saída, ela levantaria um AssertionError com traceback.
+            atexit.unregister(client._cleanup_kernel)
     loaded = json.loads("".join(o.get("text", "") for o in nb.cells.pop().outputs))
     nb.cells.pop(0)
     nb.metadata.pop("jupytext", None)

@@ -3,7 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
-[ -d .venv ] || "$PYTHON" -m venv .venv
+# Um .venv pela metade (um `python -m venv` que falhou, sem o pip dentro) é refeito, não pulado.
+if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+  [ -e .venv ] && echo "O .venv existente está incompleto (sem o pip); refazendo-o."
+  "$PYTHON" -m venv --clear .venv
+fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 # O torch vem antes, fixado: um pedido sem versão baixaria a versão CUDA, de vários GB.
 .venv/bin/python -m pip install --quiet "torch==2.13.0"

@@ -1,7 +1,7 @@
 """Notebooks para baixar e abrir no Colab, link de correção e data da última mudança.
 
-A conversão é testada direto em ``scripts/paginas.py``; os links e o notebook publicado (com as
-saídas da execução), no site construído (``site/`` ou ``RECORRENTE_SITE``); e a data, também
+A conversão é testada direto em ``recorrente_build.notebook``; os links e o notebook publicado
+(com as saídas da execução), no site construído (``site/`` ou ``RECORRENTE_SITE``); e a data, também
 num build feito fora do git, como o de quem baixa o repositório em .tar.gz.
 """
 
@@ -19,12 +19,14 @@ from urllib.parse import urljoin
 import jupytext
 import nbformat
 import pytest
+from configuracao import mkdocs_config
+from test_site import SITE
+
+from recorrente_build.notebook import downloadable
+from recorrente_build.settings import CACHE, REMOVE
+from recorrente_build.source import read
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-import paginas  # noqa: E402  (scripts/paginas.py, o mesmo código que o build usa)
-from configuracao import mkdocs_config  # noqa: E402
-from test_site import SITE  # noqa: E402
 
 CHAPTERS = sorted((ROOT / "docs" / "capitulos").glob("*.py"))
 MONTHS = (
@@ -35,12 +37,12 @@ DATE = re.compile(r"\b\d{1,2} de (?:" + "|".join(MONTHS) + r") de \d{4}\b")
 
 CONFIG = mkdocs_config()
 SETTINGS = CONFIG["extra"]["notebooks"]
-REMOVED_TAGS = [paginas.REMOVER]
+REMOVED_TAGS = [REMOVE]
 
 
 def _notebook(chapter: Path) -> nbformat.NotebookNode:
     """O notebook para baixar, montado do capítulo ainda sem executar."""
-    return paginas.notebook_para_baixar(paginas.ler(chapter), SETTINGS["pacote"])
+    return downloadable(read(chapter), SETTINGS["pacote"])
 
 
 class _Links(HTMLParser):
@@ -187,9 +189,9 @@ def test_pages_show_last_change_and_link_to_their_source() -> None:
 @pytest.mark.site
 def test_build_without_git_history_falls_back_to_build_date(tmp_path: Path) -> None:
     """Um build de um .tar.gz (sem ``.git``) funciona, mostra a data do build e usa o cache."""
-    cache = paginas.CACHE
+    cache = CACHE
     if not any(cache.glob("*.json")):
-        pytest.fail("sem o cache de scripts/paginas.py; rode `mkdocs build --strict` antes.")
+        pytest.fail("sem o cache do passo de renderização; rode `mkdocs build --strict` antes.")
     copy = tmp_path / "recorrente"
     shutil.copytree(
         ROOT,
@@ -213,7 +215,11 @@ def test_build_without_git_history_falls_back_to_build_date(tmp_path: Path) -> N
         capture_output=True,
         text=True,
         timeout=300,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": f"{mkdocs.parent}:/usr/bin:/bin"},
+        env={  # o pacote e o passo de renderização da cópia, como num pip install -e . nela
+            "NO_MKDOCS_2_WARNING": "1",
+            "PATH": f"{mkdocs.parent}:/usr/bin:/bin",
+            "PYTHONPATH": str(copy / "src"),
+        },
     )
     assert result.returncode == 0, result.stderr[-3000:]
     for chapter in CHAPTERS:

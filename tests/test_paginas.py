@@ -1,4 +1,4 @@
-"""O passo que transforma capítulos em páginas Markdown (``scripts/paginas.py``).
+"""O passo que transforma capítulos em páginas Markdown (``src/recorrente_build``).
 
 Num capítulo de mentira, pequeno, executado de verdade num kernel: o cache (prosa não executa
 de novo; pacote mudado executa), a mensagem de erro em português com o número da célula, e o
@@ -18,9 +18,11 @@ from xml.etree import ElementTree
 
 import pytest
 
+from recorrente_build import execution, markdown, runner, settings, source, writing
+from recorrente_build.cache import Cache
+from recorrente_build.records import record
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-import paginas  # noqa: E402
 
 CAPITULO = """\
 # %% [markdown]
@@ -80,14 +82,14 @@ def executado(tmp_path_factory):
     pasta = tmp_path_factory.mktemp("capitulo")
     capitulo = _capitulo(pasta)
     cache = pasta / "cache"
-    nb, do_cache = paginas.executado(capitulo, pasta=cache)
+    nb, do_cache = execution.executed(capitulo, folder=cache)
     assert not do_cache
     return capitulo, cache, nb
 
 
 def test_markdown_tem_codigo_saidas_figuras_e_tabela(executado, tmp_path) -> None:
     capitulo, _, nb = executado
-    assert paginas.escrever(capitulo, nb, destino=tmp_path)
+    assert writing.write(capitulo, nb, destination=tmp_path)
     md = (tmp_path / "09_teste.md").read_text(encoding="utf-8")
     assert md.startswith('---\ntitle: "9. Capítulo de teste"\nnotebook: capitulos/09_teste.ipynb\n')
     assert "```python\nfrom recorrente.formatting import table" in md
@@ -116,7 +118,7 @@ def test_markdown_tem_codigo_saidas_figuras_e_tabela(executado, tmp_path) -> Non
     assert "pip" in "".join(notebook["cells"][0]["source"])
     assert any(c.get("outputs") for c in notebook["cells"][1:] if c["cell_type"] == "code")
     # Escrever de novo a mesma coisa não toca em nenhum arquivo (o serve não recarrega à toa).
-    assert not paginas.escrever(capitulo, nb, destino=tmp_path)
+    assert not writing.write(capitulo, nb, destination=tmp_path)
 
 
 def test_celula_caixa_fica_dentro_da_admonicao() -> None:
@@ -141,7 +143,7 @@ def test_celula_caixa_fica_dentro_da_admonicao() -> None:
             nbformat.v4.new_code_cell("fora = 2"),
         ]
     )
-    md = paginas.markdown(Path("09_teste.py"), nb).markdown
+    md = markdown.markdown(Path("09_teste.py"), nb).markdown
     assert "\n    ```python\n    x = 1\n\n    errar(x)\n    ```\n" in md
     assert "\n    ``` { .text .no-copy .saida }\n    RuntimeError: got [3, 2, 4]\n    ```" in md
     assert "\n```python\nfora = 2\n```" in md  # a célula sem etiqueta fica fora
@@ -159,7 +161,7 @@ def test_prosa_editada_nao_executa_de_novo(executado, tmp_path) -> None:
     copia = _capitulo(tmp_path, CAPITULO.replace("Texto com", "Prosa nova com"))
     shutil.copytree(cache, tmp_path / "cache")
     (tmp_path / "cache" / "09_teste.ipynb").rename(tmp_path / "cache" / f"{copia.stem}.ipynb")
-    nb, do_cache = paginas.executado(copia, pasta=tmp_path / "cache")
+    nb, do_cache = execution.executed(copia, folder=tmp_path / "cache")
     assert do_cache
     assert "Prosa nova com" in nb.cells[0].source
 
@@ -170,8 +172,8 @@ def test_pacote_mudado_invalida_so_quem_usa_o_arquivo(executado) -> None:
     assert "src/recorrente/formatting.py" in chave["modulos"]
     assert "src/recorrente/cli/__init__.py" not in chave["modulos"]  # não importado: não conta
     assert {"torch", "pandas", "matplotlib"} <= set(chave["versoes"])  # as que o kernel carregou
-    fonte = paginas.preparado(capitulo)
-    assert paginas.Cache(capitulo, cache).valido(fonte)
+    fonte = source.prepared(capitulo)
+    assert Cache(capitulo, cache).valid(fonte)
     # Um arquivo do pacote que o capítulo carregou mudou (aqui: o resumo guardado é outro).
     arquivo = cache / "09_teste.json"
     for parte, nome, outro in [
@@ -182,29 +184,38 @@ def test_pacote_mudado_invalida_so_quem_usa_o_arquivo(executado) -> None:
         chave[parte][nome] = outro
         arquivo.write_text(json.dumps(chave), encoding="utf-8")
         try:
-            assert not paginas.Cache(capitulo, cache).valido(fonte), (parte, nome)
+            assert not Cache(capitulo, cache).valid(fonte), (parte, nome)
         finally:
             chave[parte][nome] = original
             arquivo.write_text(json.dumps(chave), encoding="utf-8")
-    assert paginas.Cache(capitulo, cache).valido(fonte)
+    assert Cache(capitulo, cache).valid(fonte)
 
 
 def test_celula_que_falha_diz_capitulo_celula_e_traceback(tmp_path) -> None:
     capitulo = _capitulo(
         tmp_path, "# %% [markdown]\n# # Teste\n\n# %%\nx = 1\n\n# %%\n1 / 0\n", "08_falha.py"
     )
-    with pytest.raises(paginas.ErroNoCapitulo) as erro:
-        paginas.gerar([capitulo], trabalhadores=1, destino=tmp_path, avisar=lambda m: None)
+    # o que uma execução anterior, que deu certo, deixou: não pode ficar como se valesse
+    (tmp_path / "08_falha.md").write_text("---\nnotebook: capitulos/08_falha.ipynb\n---\n")
+    (tmp_path / "08_falha.ipynb").write_text("{}", encoding="utf-8")
+    (tmp_path / "08_falha").mkdir()
+    (tmp_path / "08_falha" / "figura-1-0.png").write_bytes(b"png")
+    with pytest.raises(settings.ChapterError) as erro:
+        runner.generate(
+            [capitulo], workers=1, destination=tmp_path, report=lambda m: None,
+            folder=tmp_path / "cache",
+        )
     mensagem = str(erro.value)
     assert "08_falha.py falhou na célula 3" in mensagem
     assert "1 / 0" in mensagem and "ZeroDivisionError" in mensagem
     assert "\x1b[" not in mensagem  # sem as cores do terminal
     assert not (tmp_path / "08_falha.md").exists()
+    assert not (tmp_path / "08_falha.ipynb").exists() and not (tmp_path / "08_falha").exists()
 
 
 def test_registro_tem_os_numeros_impressos_e_os_citados(executado) -> None:
     capitulo, _, nb = executado
-    texto = paginas.registros.registro(capitulo, nb)
+    texto = record(capitulo, nb)
     assert "perda 0,1235 em ‹tempo›" in texto  # o tempo muda a cada execução: fica de fora
     assert "GRU | 0,500" in texto  # a tabela, linha por linha
     assert "[célula 8]\nperda 0,1235" in texto  # as células contam como nas mensagens de erro
@@ -224,8 +235,8 @@ def test_citacao_com_float_ou_erro_para_o_build_com_a_expressao(tmp_path) -> Non
             f"# A perda foi {citacao}.\n",
             "08_cita.py",
         )
-        with pytest.raises(paginas.ErroNoCapitulo) as erro:
-            paginas.executar(capitulo, pasta=tmp_path / "cache")
+        with pytest.raises(settings.ChapterError) as erro:
+            execution.run(capitulo, folder=tmp_path / "cache")
         mensagem = str(erro.value)
         assert "valor citado na célula de texto 3" in mensagem, mensagem
         assert citacao.replace(" }}", "") in mensagem and esperado in mensagem, mensagem
@@ -237,7 +248,7 @@ def test_pagina_provisoria_nao_mostra_a_citacao_crua(tmp_path) -> None:
         tmp_path, "# %% [markdown]\n# # Teste\n\n# %%\nx = 1\n\n# %% [markdown]\n"
         "# Vale {{ x }}.\n", "08_prov.py"
     )
-    paginas.escrever_provisoria(capitulo, paginas.AVISO_EXECUTANDO, destino=tmp_path)
+    writing.write_provisional(capitulo, writing.RUNNING_NOTICE, destination=tmp_path)
     md = (tmp_path / "08_prov.md").read_text(encoding="utf-8")
     assert "Vale ….\n" in md and "{{" not in md
 
@@ -249,14 +260,14 @@ def test_ambiente_do_kernel_fixa_o_caminho_e_a_base(tmp_path) -> None:
         "print(os.environ['ATEN_CPU_CAPABILITY'], os.environ['MKL_CBWR'], seed(3))\n",
         "08_amb.py",
     )
-    publicado = paginas.executar(capitulo, pasta=tmp_path / "a")
+    publicado = execution.run(capitulo, folder=tmp_path / "a")
     assert publicado.cells[0].outputs[0]["text"].split() == ["avx2", "AVX2", "3"]
-    robusto = paginas.executar(capitulo, pasta=tmp_path / "b", ambiente=paginas.robustez(1000))
+    robusto = execution.run(capitulo, folder=tmp_path / "b", environment=settings.robustness(1000))
     assert robusto.cells[0].outputs[0]["text"].split() == ["default", "AUTO", "1003"]
     # a chave do cache separa os dois: a execução de um não serve para o outro
-    fonte = paginas.preparado(capitulo)
-    assert paginas.Cache(capitulo, tmp_path / "a").valido(fonte)
-    assert not paginas.Cache(capitulo, tmp_path / "a", paginas.robustez(1000)).valido(fonte)
+    fonte = source.prepared(capitulo)
+    assert Cache(capitulo, tmp_path / "a").valid(fonte)
+    assert not Cache(capitulo, tmp_path / "a", settings.robustness(1000)).valid(fonte)
 
 
 def test_saidas_de_capitulo_renomeado_sao_apagadas(tmp_path) -> None:
@@ -273,15 +284,15 @@ def test_saidas_de_capitulo_renomeado_sao_apagadas(tmp_path) -> None:
     (tmp_path / "05_nomes" / "figura-1-0.png").write_bytes(b"png")
     (tmp_path / "09_escrito_a_mao.md").write_text("# Escrito à mão\n", encoding="utf-8")
 
-    assert paginas.remover_orfaos(tmp_path) == ["05_nomes", "05_nomes.ipynb", "05_nomes.md"]
+    assert writing.remove_orphans(tmp_path) == ["05_nomes", "05_nomes.ipynb", "05_nomes.md"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "06_nomes.md", "06_nomes.py", "09_escrito_a_mao.md"
     ]
 
 
 def test_tabela_html_e_texto_alternativo() -> None:
-    assert paginas.tabela_html("<p>nada</p>") is None
-    assert paginas.texto_alternativo("A [x]\n$\\alpha$") == "A (x) alpha"
+    assert markdown.html_table("<p>nada</p>") is None
+    assert markdown.alt_text("A [x]\n$\\alpha$") == "A (x) alpha"
 
 
 # --- o canário: o mesmo Markdown no Zensical ----------------------------------------------------
@@ -293,8 +304,8 @@ SITE_ZENSICAL = ROOT / "site-zensical"
 
 @pytest.fixture(scope="module")
 def zensical_site():
-    capitulos = paginas.capitulos()
-    faltam = [c.name for c in capitulos if not paginas.saida_do_capitulo(c)[0].is_file()]
+    capitulos = source.chapters()
+    faltam = [c.name for c in capitulos if not writing.outputs_of(c)[0].is_file()]
     if faltam:
         pytest.fail(f"páginas não geradas para {faltam}; rode `mkdocs build` antes.")
     # Mesma configuração (INHERIT), só outro diretório de saída, para não tocar em site/. Sem
@@ -318,7 +329,7 @@ def zensical_site():
 
 
 @pytest.mark.site
-@pytest.mark.parametrize("capitulo", paginas.capitulos(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("capitulo", source.chapters(), ids=lambda p: p.stem)
 def test_zensical_constroi_cada_capitulo(zensical_site: Path, capitulo: Path) -> None:
     pagina = zensical_site / "capitulos" / capitulo.stem / "index.html"
     assert pagina.is_file(), f"o Zensical não gerou {pagina.relative_to(zensical_site)}"
@@ -326,7 +337,7 @@ def test_zensical_constroi_cada_capitulo(zensical_site: Path, capitulo: Path) ->
     assert re.search(r'<span class="kn">import</span>', html), "sem código realçado"
     assert 'class="no-copy saida' in html or "saida" in html, "sem saídas das células"
     imagens = re.findall(r'<img[^>]*src="([^"]+\.png)"', html)
-    markdown = paginas.saida_do_capitulo(capitulo)[0].read_text(encoding="utf-8")
+    markdown = writing.outputs_of(capitulo)[0].read_text(encoding="utf-8")
     assert len(imagens) == len(re.findall(r"^!\[", markdown, re.MULTILINE)), "figuras faltando"
     for src in imagens:
         assert (pagina.parent / src).is_file(), f"figura {src} não copiada"

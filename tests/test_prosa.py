@@ -1,9 +1,9 @@
 """A prosa de cada página de capítulo: números citados, sem barulho do build.
 
 - Todo número decimal da prosa (``0,995``, ``87,5%``, ``2,1e-14``, e também um ``0.5`` no
-  formato inglês) veio de um valor citado (``{{ expr }}``, :mod:`citacoes`): a página é lida
-  como o build a gerou e, tirados código, saídas, tabelas e figuras, cada número precisa estar
-  entre os textos citados naquele capítulo (o build os guarda em
+  formato inglês) veio de um valor citado (``{{ expr }}``, :mod:`recorrente_build.quotes`): a
+  página é lida como o build a gerou e, tirados código, saídas, tabelas e figuras, cada número
+  precisa estar entre os textos citados naquele capítulo (o build os guarda em
   ``build/registros/NN_nome.citados.json``), ou na lista curta :data:`PERMITIDOS` de entradas e
   constantes que não têm como vir de uma variável.
 - Nenhum aviso (``UserWarning``...) e nenhum caminho absoluto da máquina do build aparece na
@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from recorrente_build.settings import BUILT_RECORDS
+from recorrente_build.source import chapters
+from recorrente_build.writing import outputs_of
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-import paginas  # noqa: E402
 
 # Entradas e constantes escritas na prosa que não têm de onde ser citadas. Cada uma com o
 # motivo; mantenha a lista curta.
@@ -68,7 +69,7 @@ def numeros_da_prosa(markdown: str) -> list[str]:
 
 
 def _pagina(capitulo: Path) -> str:
-    md = paginas.saida_do_capitulo(capitulo)[0]
+    md = outputs_of(capitulo)[0]
     if not md.is_file():
         pytest.fail(f"{md.relative_to(ROOT)} não existe; rode `mkdocs build` antes.")
     return md.read_text(encoding="utf-8")
@@ -83,9 +84,9 @@ def test_numeros_achados_e_ignorados() -> None:
     assert numeros_da_prosa(texto) == ["0,995", "87,5%", "2,1e-14", "1.234,5", "0.5"]
 
 
-@pytest.mark.parametrize("capitulo", paginas.capitulos(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("capitulo", chapters(), ids=lambda p: p.stem)
 def test_numero_da_prosa_vem_de_um_valor_citado(capitulo: Path) -> None:
-    citados_json = paginas.REGISTROS_GERADOS / f"{capitulo.stem}.citados.json"
+    citados_json = BUILT_RECORDS / f"{capitulo.stem}.citados.json"
     if not citados_json.is_file():
         pytest.fail(f"{citados_json.relative_to(ROOT)} não existe; rode `mkdocs build` antes.")
     disponiveis = Counter()
@@ -104,7 +105,7 @@ def test_numero_da_prosa_vem_de_um_valor_citado(capitulo: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("capitulo", paginas.capitulos(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("capitulo", chapters(), ids=lambda p: p.stem)
 def test_pagina_sem_avisos_nem_caminhos_da_maquina(capitulo: Path) -> None:
     texto = _pagina(capitulo)
     problemas = [

@@ -7,22 +7,21 @@ não muda número nenhum passa; uma mudança de número falha com o diff e o com
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
+from recorrente_build import records
+from recorrente_build.settings import BUILT_RECORDS, RECORDS
+from recorrente_build.source import chapters
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-import paginas  # noqa: E402
-
-import registros  # noqa: E402
 
 
-@pytest.mark.parametrize("capitulo", paginas.capitulos(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("capitulo", chapters(), ids=lambda p: p.stem)
 def test_registro_igual_ao_aceito(capitulo: Path) -> None:
-    gerado = paginas.REGISTROS_GERADOS / f"{capitulo.stem}.txt"
-    aceito = paginas.REGISTROS / f"{capitulo.stem}.txt"
+    gerado = BUILT_RECORDS / f"{capitulo.stem}.txt"
+    aceito = RECORDS / f"{capitulo.stem}.txt"
     aceitar = f".venv/bin/python scripts/paginas.py --aceitar {capitulo.stem[:2]}"
     if not gerado.is_file():
         pytest.fail(f"{gerado.relative_to(ROOT)} não existe; rode `mkdocs build` antes.")
@@ -32,17 +31,17 @@ def test_registro_igual_ao_aceito(capitulo: Path) -> None:
     if novo != velho:
         pytest.fail(
             f"Os números impressos por {capitulo.name} mudaram em relação ao registro aceito:\n"
-            f"{registros.diferenca(velho, novo, aceito.name)}\n\n"
+            f"{records.diff(velho, novo, aceito.name)}\n\n"
             f"Se a mudança é de propósito, aceite-a com: {aceitar}",
             pytrace=False,
         )
 
 
 def test_todo_registro_aceito_tem_capitulo() -> None:
-    nomes = {c.stem for c in paginas.capitulos()}
-    sobras = [p.name for p in paginas.REGISTROS.glob("*.txt") if p.stem not in nomes]
+    nomes = {c.stem for c in chapters()}
+    sobras = [p.name for p in RECORDS.glob("*.txt") if p.stem not in nomes]
     assert not sobras, f"registros de capítulos que não existem mais: {sobras}"
 
 
 def test_linhas_mudadas_acha_o_par() -> None:
-    assert registros.linhas_mudadas("a 1\nb 2\nc 3\n", "a 1\nb 5\nc 3\n") == [("b 2", "b 5")]
+    assert records.changed_lines("a 1\nb 2\nc 3\n", "a 1\nb 5\nc 3\n") == [("b 2", "b 5")]

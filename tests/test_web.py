@@ -2,15 +2,14 @@
 
 A página do capítulo 6 roda o modelo exportado em JavaScript; a comparação com o PyTorch no
 navegador está em ``test_nomes_web.py``. Aqui: o arquivo volta ao mesmo modelo, a lista do censo
-volta à mesma lista, e ``scripts/paginas.py`` grava os arquivos que uma célula entrega.
+volta à mesma lista, e o passo de renderização (``recorrente_build``) grava os arquivos que uma
+célula entrega.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -30,10 +29,7 @@ from recorrente.web import (
     unit_profile,
     unpack_names,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-import paginas  # noqa: E402
+from recorrente_build.writing import write
 
 NAMES = ["ana", "bia", "caio", "davi", "eva", "joao", "maria"]
 
@@ -130,7 +126,6 @@ def test_site_files_output_becomes_page_files(tmp_path) -> None:
     assert bundle["text/plain"] == "modelo.bin: 3 bytes\nnomes.txt: 4 bytes"
     with pytest.raises(InputError, match="Nome de arquivo inválido"):
         SiteFiles({"../fora.bin": b""})
-    assert paginas.ARQUIVOS == FILES_MIME
     capitulo = tmp_path / "09_teste.py"
     capitulo.write_text("# %% [markdown]\n# # 9. Teste\n\n# %%\nx\n", encoding="utf-8")
     output = nbformat.v4.new_output("execute_result", json.loads(json.dumps(bundle)))
@@ -140,7 +135,7 @@ def test_site_files_output_becomes_page_files(tmp_path) -> None:
             nbformat.v4.new_code_cell("x", outputs=[output]),
         ]
     )
-    assert paginas.escrever(capitulo, nb, destino=tmp_path)
+    assert write(capitulo, nb, destination=tmp_path)
     assert (tmp_path / "09_teste" / "modelo.bin").read_bytes() == b"\x00\x01\x02"
     assert (tmp_path / "09_teste" / "nomes.txt").read_text() == "0ana"
     md = (tmp_path / "09_teste.md").read_text(encoding="utf-8")
@@ -148,4 +143,4 @@ def test_site_files_output_becomes_page_files(tmp_path) -> None:
     notebook = (tmp_path / "09_teste.ipynb").read_text(encoding="utf-8")
     assert FILES_MIME not in notebook and "modelo.bin: 3 bytes" in notebook
     assert FILES_MIME in nb.cells[1].outputs[0].data  # o notebook guardado fica intacto
-    assert not paginas.escrever(capitulo, nb, destino=tmp_path)  # nada mudou, nada escrito
+    assert not write(capitulo, nb, destination=tmp_path)  # nada mudou, nada escrito

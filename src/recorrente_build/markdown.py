@@ -1,0 +1,204 @@
+"""O Markdown de um capítulo executado: código, saídas, figuras e tabelas, sem tocar em disco.
+
+O nbconvert (``MarkdownExporter`` com o modelo ``templates/chapter.md.j2``) escreve código em
+blocos ```` ```python ````, saídas de texto em blocos sem botão de copiar, figuras como arquivos
+com texto alternativo e carregamento preguiçoso, tabelas do pandas (``DataFrame`` ou
+``Styler``) como tabelas HTML simples. Os arquivos que uma célula entrega como saída
+(``recorrente.web.SiteFiles``) vão para a pasta das figuras.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import dataclasses
+import json
+import re
+import textwrap
+from pathlib import Path
+
+import nbformat
+from nbconvert import MarkdownExporter
+from nbconvert.preprocessors import Preprocessor
+from traitlets.config import Config
+
+from recorrente.web import FILES_MIME, SiteFiles
+from recorrente_build.records import ANSI, strip_progress
+from recorrente_build.settings import BOX, CAPTION, HIDE_CODE, REMOVE, TEMPLATE
+
+
+def _fenced(text: str, classes: str) -> str:
+    """Um bloco cercado com crases a mais do que qualquer sequência de crases do texto."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    opening = classes if " " not in classes else f" {{ {classes} }}"
+    return f"{ticks}{opening}\n{text.rstrip()}\n{ticks}"
+
+
+def output_block(text: str) -> str:
+    """Uma saída de texto como bloco sem realce e sem botão de copiar.
+
+    Exemplo:
+        >>> print(output_block("h_1 = [0,1]\\n"))
+        ``` { .text .no-copy .saida }
+        h_1 = [0,1]
+        ```
+    """
+    return _fenced(ANSI.sub("", strip_progress(text)), ".text .no-copy .saida")
+
+
+def code_block(text: str) -> str:
+    """O código de uma célula como bloco Python (com o botão de copiar do tema)."""
+    return _fenced(text, "python")
+
+
+def indent(text: str) -> str:
+    """Recua 4 espaços (menos as linhas em branco): o conteúdo de uma célula ``caixa``.
+
+    Exemplo:
+        >>> print(indent("\\n```python\\nx = 1\\n\\ny = 2\\n```\\n\\n"))
+            ```python
+            x = 1
+        <BLANKLINE>
+            y = 2
+            ```
+    """
+    return textwrap.indent(re.sub(r"\n{3,}", "\n\n", text).strip("\n"), "    ")
+
+
+def boxed(cell: nbformat.NotebookNode) -> bool:
+    """A célula vai dentro da admonição aberta pelo texto anterior (etiqueta :data:`BOX`)?"""
+    return BOX in cell.metadata.get("tags", [])
+
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL | re.IGNORECASE)
+_STYLE_ATTRIBUTES = re.compile(r'\s(?:class|id|border|style)="[^"]*"')
+
+
+def html_table(content: str) -> str | None:
+    """A tabela de uma saída HTML do pandas, sem classes, ids nem ``<style>``.
+
+    O tema estiliza as tabelas sem classe; as do pandas (``DataFrame`` e ``Styler``) vêm com
+    classes e ids próprios. Devolve ``None`` quando a saída não é uma tabela.
+
+    Exemplo:
+        >>> html_table('<style>td {}</style><table id="T_1" class="x">'
+        ...            '<tr><td class="data row0">0,5</td></tr></table>')
+        '<table>\\n<tr><td>0,5</td></tr></table>'
+    """
+    found = _TABLE.search(content)
+    if not found:
+        return None
+    table = _STYLE_ATTRIBUTES.sub("", found[0])
+    table = re.sub(r"<table>\s*", "<table>\n", table)
+    # Linhas em branco encerrariam o bloco HTML do Markdown.
+    return re.sub(r"\n\s*\n", "\n", table)
+
+
+def alt_text(text: str) -> str:
+    """O texto alternativo pronto para ``![...]``: sem TeX do matplotlib nem colchetes.
+
+    Exemplo:
+        >>> alt_text("Norma de $h_t$ [log]")
+        'Norma de h_t (log)'
+    """
+    text = re.sub(r"\$([^$]*)\$", r"\1", text).replace("\\", "")
+    text = text.replace("[", "(").replace("]", ")").replace("\n", " ")
+    return " ".join(text.split())
+
+
+class _Outputs(Preprocessor):
+    """Prepara cada saída para o modelo: texto alternativo das figuras e tabelas limpas."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        caption = cell.metadata.get(CAPTION)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" in data:
+                description = caption or output.metadata.get("image/png", {}).get("alt", "")
+                if not description:
+                    description = f"Figura da célula {index + 1} do capítulo"
+                output.metadata["recorrente_alt"] = alt_text(description)
+            if "text/html" in data:
+                table = html_table(data["text/html"])
+                if table:
+                    output.metadata["recorrente_tabela"] = table
+                else:  # HTML que não é tabela: o texto simples basta numa página estática
+                    del data["text/html"]
+        return cell, resources
+
+
+def _exporter() -> MarkdownExporter:
+    config = Config()
+    config.TagRemovePreprocessor.remove_cell_tags = {REMOVE}
+    config.TagRemovePreprocessor.remove_input_tags = {HIDE_CODE}
+    config.TagRemovePreprocessor.enabled = True
+    config.ExtractOutputPreprocessor.enabled = True
+    config.ExtractOutputPreprocessor.extract_output_types = {"image/png", "image/jpeg"}
+    config.ExtractOutputPreprocessor.output_filename_template = (
+        "figura-{cell_index}-{index}{extension}"
+    )
+    exporter = MarkdownExporter(
+        config=config, template_file=str(TEMPLATE), extra_template_basedirs=[str(TEMPLATE.parent)]
+    )
+    exporter.register_preprocessor(_Outputs, enabled=True)
+    exporter.register_filter("code_block", code_block)
+    exporter.register_filter("output_block", output_block)
+    exporter.register_filter("indent_box", indent)
+    exporter.register_filter("boxed", boxed)
+    return exporter
+
+
+def page_files(nb: nbformat.NotebookNode, folder: str) -> dict[str, bytes]:
+    """Tira das saídas os arquivos que as células entregam (``FILES_MIME``) e os devolve.
+
+    Um arquivo que a página carrega (os pesos de um modelo, por exemplo) vem como saída de
+    célula, e não escrito em disco pela célula: assim ele existe também quando a execução vem
+    do cache. Na saída fica só o texto (o tamanho de cada arquivo). Os nomes passam pela mesma
+    conferência de :class:`recorrente.web.SiteFiles`.
+
+    Exemplo:
+        >>> output = nbformat.v4.new_output(
+        ...     "display_data", {FILES_MIME: {"a.bin": "AAE="}, "text/plain": "a.bin: 2 bytes"})
+        >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[output])])
+        >>> page_files(nb, "09_teste"), list(output.data)
+        ({'09_teste/a.bin': b'\\x00\\x01'}, ['text/plain'])
+    """
+    files = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            encoded = output.get("data", {}).pop(FILES_MIME, {})
+            decoded = SiteFiles({n: base64.b64decode(c) for n, c in encoded.items()}).files
+            files |= {f"{folder}/{name}": content for name, content in decoded.items()}
+    return files
+
+
+@dataclasses.dataclass
+class Page:
+    """O Markdown de um capítulo e os arquivos das suas figuras (e os da ``SiteFiles``)."""
+
+    markdown: str
+    figures: dict[str, bytes]
+
+
+def markdown(chapter: Path, nb: nbformat.NotebookNode) -> Page:
+    """Escreve a página Markdown do notebook executado (sem tocar em disco)."""
+    nb = copy.deepcopy(nb)  # o exportador altera o notebook
+    files = page_files(nb, chapter.stem)
+    resources = {"output_files_dir": chapter.stem, "unique_key": chapter.stem}
+    text, produced = _exporter().from_notebook_node(nb, resources=resources)
+    figures = dict(produced.get("outputs", {})) | files
+    title = re.search(r"^# (.+)$", text, re.MULTILINE)
+    header = (
+        "---\n"
+        # O título também no cabeçalho: o sumário da versão para imprimir o lê de lá.
+        f"title: {json.dumps(title[1].strip() if title else chapter.stem, ensure_ascii=False)}\n"
+        f"notebook: capitulos/{chapter.stem}.ipynb\n"
+        f"fonte: capitulos/{chapter.name}\n"
+        "---\n\n"
+        f"<!-- Gerado por scripts/paginas.py a partir de {chapter.name}; edite o .py. -->\n\n"
+    )
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return Page(header + text, figures)

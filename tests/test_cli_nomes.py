@@ -42,13 +42,18 @@ def _run(argv) -> int:
 
 
 def _error(capsys, argv, code: int = 2) -> str:
-    """Roda e confere: o código, e uma linha em ``stderr`` com "erro:", sem traceback."""
+    """Roda e confere: o código, e uma linha em ``stderr`` com "erro:", sem traceback.
+
+    A barra de progresso de um treino (linhas terminadas em ``\\r``, apagadas no fim) fica
+    antes da mensagem, na mesma linha do terminal; só a mensagem é devolvida.
+    """
     got = _run(argv)
     err = capsys.readouterr().err
     assert got == code, err
     assert "Traceback" not in err
-    assert re.match(r"recorrente( [\w-]+)*: erro: ", err) and err.count("\n") == 1, err
-    return err
+    message = err.rsplit("\r", 1)[-1]
+    assert re.match(r"recorrente( [\w-]+)*: erro: ", message) and err.count("\n") == 1, err
+    return message
 
 
 def test_train_generate_evaluate(tmp_path, names_file, checkpoint, capsys):

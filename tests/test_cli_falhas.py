@@ -230,6 +230,11 @@ def test_numeric_options_have_a_documented_range(inputs, capsys, command, option
     assert limits in " ".join(capsys.readouterr().out.split())  # a ajuda quebra linhas
 
 
+def test_a_number_with_thousands_of_digits_is_shown_cut(inputs, capsys):
+    err = _error(capsys, ["nomes", "gerar", "--semente", "9" * 5000])
+    assert "de 0 a 4.294.967.295; recebi '" + "9" * 20 + "…'" in err and len(err) < 300
+
+
 def test_amount_with_too_many_digits(inputs, capsys):
     err = _error(capsys, ["extenso", "escrever", "9" * 5000, "--checkpoint", "nada.pt"])
     assert "5.000 dígitos (no máximo 20)" in err and "R$ 999.999,99" in err

@@ -101,14 +101,15 @@ class NumberRange:
 
     def __call__(self, text: str) -> int | float:
         what = "um número inteiro" if self.kind is int else "um número"
+        shown = repr(text if len(text) <= 30 else f"{text[:20]}…")  # 5.000 dígitos não
+        refusal = argparse.ArgumentTypeError(f"precisa ser {what} {self}; recebi {shown}")
         try:
             value = self.kind(text.strip().replace(",", ".") if self.kind is float else text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"precisa ser {what} {self}; recebi {text!r}") from None
+        except ValueError:  # também um inteiro de mais de 4.300 dígitos
+            raise refusal from None
         above_low = value > self.low if self.open_low else value >= self.low
         if not ((above_low and value <= self.high) or (self.zero and value == 0)):
-            raise argparse.ArgumentTypeError(f"precisa ser {what} {self}; recebi {text!r}")
+            raise refusal
         return value
 
 

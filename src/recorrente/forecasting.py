@@ -55,6 +55,7 @@ __all__ = [
     "seasonal_naive",
     "train_window_model",
     "walk_forward",
+    "walk_forward_splits",
 ]
 
 Mode = Literal["preco", "retorno"]
@@ -657,6 +658,53 @@ def compare_models(
     return pd.DataFrame(rows).T
 
 
+def walk_forward_splits(n: int, window: int, n_splits: int) -> list[Split]:
+    """As divisões de cada dobra de :func:`walk_forward` (``TimeSeriesSplit``), já conferidas.
+
+    Em cada dobra, o treino é tudo o que vem antes do bloco de teste, e os últimos 15% dele
+    viram validação. Serve para recusar dobras demais antes de treinar qualquer coisa.
+
+    Parâmetros:
+        n: tamanho da série.
+        window: passos de cada janela; o treino de cada dobra precisa de 10 alvos além dela.
+        n_splits: número de dobras.
+
+    Retorna:
+        Um :class:`Split` por dobra; o teste da dobra vai de ``val_end`` a ``end``.
+
+    Levanta:
+        InputError: se a série não tem valores para tantas dobras, ou se a primeira dobra é
+            curta demais para a janela.
+
+    Exemplo:
+        >>> walk_forward_splits(150, 5, 2)
+        [Split(train_end=42, val_end=50, end=100), Split(train_end=85, val_end=100, end=150)]
+        >>> walk_forward_splits(300, 20, 1000)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        recorrente.errors.InputError: A série tem 300 valores, poucos para 1000 dobras; ...
+    """
+    if n_splits < 2 or n_splits >= n:
+        raise InputError(
+            f"A série tem {n} valores, poucos para {n_splits} dobras; a validação que avança "
+            "no tempo precisa de 2 dobras ou mais, e de menos dobras que valores."
+        )
+    splits = []
+    for train_idx, test_idx in TimeSeriesSplit(n_splits=n_splits).split(np.arange(n)):
+        n_train = len(train_idx)
+        n_val = max(1, int(round(0.15 * n_train)))
+        split = Split(
+            train_end=n_train - n_val, val_end=int(test_idx[0]), end=int(test_idx[-1]) + 1
+        )
+        if split.train_end - window < 10:
+            raise InputError(
+                f"A primeira dobra da validação em {n_splits} partes tem só {n_train} valores; "
+                "use menos dobras, uma janela menor ou uma série mais longa."
+            )
+        splits.append(split)
+    return splits
+
+
 def walk_forward(
     prices: np.ndarray | pd.Series,
     window: int = 20,
@@ -706,19 +754,8 @@ def walk_forward(
         ['persistencia', 'ar_linear', 'lstm_retorno']
     """
     prices = np.asarray(prices, dtype=float)
-    folds = TimeSeriesSplit(n_splits=n_splits).split(np.arange(len(prices)))
     rows = []
-    for fold, (train_idx, test_idx) in enumerate(folds, start=1):
-        n_train = len(train_idx)
-        n_val = max(1, int(round(0.15 * n_train)))
-        split = Split(
-            train_end=n_train - n_val, val_end=int(test_idx[0]), end=int(test_idx[-1]) + 1
-        )
-        if split.train_end - window < 10:
-            raise InputError(
-                f"A primeira dobra da validação em {n_splits} partes tem só {n_train} valores; "
-                "use menos dobras, uma janela menor ou uma série mais longa."
-            )
+    for fold, split in enumerate(walk_forward_splits(len(prices), window, n_splits), start=1):
         data = prepare_windows(prices, window, split, mode=mode)
         actual, previous = data.actual("teste"), data.previous("teste")
         base = baseline_predictions(data, season=season)
@@ -732,7 +769,7 @@ def walk_forward(
             description=f"dobra {fold}",
         )
         base[f"lstm_{mode}"] = lstm_predictions(model, data)
-        row = {"dobra": fold, "inicio_teste": int(test_idx[0])}
+        row = {"dobra": fold, "inicio_teste": split.val_end}
         for name, pred in base.items():
             row[name] = forecast_metrics(actual, pred, previous)["RMSE"]
         if train:

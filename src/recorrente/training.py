@@ -19,6 +19,7 @@ Exemplo:
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import tempfile
@@ -286,7 +287,10 @@ def save_checkpoint(
         O caminho gravado, como ``Path``.
 
     Levanta:
-        InputError: se o arquivo já existe e ``overwrite`` é ``False``.
+        InputError: se o arquivo já existe e ``overwrite`` é ``False``, ou se ``path`` não é
+            um arquivo comum (uma pasta, um dispositivo), mesmo com ``overwrite``.
+        OSError: se o disco recusa a gravação (cheio, somente leitura...); o temporário é
+            apagado e um arquivo anterior fica intacto.
 
     Exemplo:
         >>> import tempfile
@@ -302,6 +306,8 @@ def save_checkpoint(
         >>> folder.cleanup()
     """
     path = Path(path)
+    if path.exists() and not path.is_file():  # uma pasta, ou um dispositivo como /dev/full
+        raise InputError(f"{path} não é um arquivo comum; escolha o caminho de um arquivo.")
     if path.exists() and not overwrite:
         raise InputError(
             f"O arquivo {path} já existe; escolha outro caminho ou peça para sobrescrever."
@@ -314,10 +320,12 @@ def save_checkpoint(
         "state_dict": model.state_dict(),
         "extra": extra or {},
     }
+    buffer = io.BytesIO()  # serializado antes: uma falha do disco chega como OSError, com errno
+    torch.save(payload, buffer)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            torch.save(payload, handle)
+            handle.write(buffer.getbuffer())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from recorrente import __version__
+from recorrente.cli._io import (
+    WriteError,
+    check_output_path,
+    describe_os_error,
+    readable_streams,
+    write_checkpoint,
+)
 from recorrente.errors import InputError
+from recorrente.formatting import num
 
 #: Módulos de ``recorrente.cli`` que registram subcomandos.
 COMMAND_MODULES: tuple[str, ...] = ("bolsa", "extenso", "nomes")
@@ -38,8 +48,7 @@ class _PortugueseParser(argparse.ArgumentParser):
         return super().format_help().replace("usage:", "uso:", 1)
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: erro: {_translate(message)}\n")
+        self.exit(2, f"{self.prog}: erro: {_translate(message)} (veja '{self.prog} --help')\n")
 
 
 def _translate(message: str) -> str:
@@ -59,15 +68,80 @@ def _translate(message: str) -> str:
     return message
 
 
-def positive_int(text: str) -> int:
-    """Tipo de argumento: um inteiro maior ou igual a 1, com erro em português."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} não é um número inteiro") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"precisa ser pelo menos 1 (recebi {value})")
-    return value
+class NumberRange:
+    """A faixa documentada de uma opção numérica: o tipo do ``argparse`` e o texto da ajuda.
+
+    Um valor fora da faixa (ou ``nan``, ou um inteiro gigante) é recusado ao ler os
+    argumentos, antes de qualquer trabalho, com a faixa na mensagem.
+
+    Parâmetros:
+        low: o menor valor aceito (ou o limite que o valor precisa passar, com ``open_low``).
+        high: o maior valor aceito.
+        kind: ``int`` ou ``float``.
+        open_low: ``low`` não é aceito, só valores maiores que ele.
+        zero: aceita também exatamente 0, fora da faixa (a temperatura 0 é a escolha gulosa).
+
+    Exemplo:
+        >>> str(NumberRange(1, 10_000)), NumberRange(1, 10_000)("20")
+        ('de 1 a 10.000', 20)
+        >>> str(NumberRange(0, 1, kind=float, open_low=True))
+        'maior que 0 e até 1'
+        >>> str(NumberRange(0.01, 100, kind=float, zero=True))
+        '0 ou de 0,01 a 100'
+    """
+
+    def __init__(self, low: float, high: float, *, kind: type = int, open_low: bool = False,
+                 zero: bool = False) -> None:
+        self.low, self.high, self.kind, self.open_low, self.zero = low, high, kind, open_low, zero
+
+    def __str__(self) -> str:
+        low, high = _number_text(self.low), _number_text(self.high)
+        text = f"maior que {low} e até {high}" if self.open_low else f"de {low} a {high}"
+        return f"0 ou {text}" if self.zero else text
+
+    def __call__(self, text: str) -> int | float:
+        what = "um número inteiro" if self.kind is int else "um número"
+        shown = repr(text if len(text) <= 30 else f"{text[:20]}…")  # 5.000 dígitos não
+        refusal = argparse.ArgumentTypeError(f"precisa ser {what} {self}; recebi {shown}")
+        try:
+            value = self.kind(text.strip().replace(",", ".") if self.kind is float else text)
+        except ValueError:  # também um inteiro de mais de 4.300 dígitos
+            raise refusal from None
+        above_low = value > self.low if self.open_low else value >= self.low
+        if not ((above_low and value <= self.high) or (self.zero and value == 0)):
+            raise refusal
+        return value
+
+
+def _number_text(value: float) -> str:
+    """Um limite de faixa como se lê no Brasil: ``10.000``, ``0,01``."""
+    return num(value, 0) if float(value).is_integer() else f"{value:g}".replace(".", ",")
+
+
+def add_number(parser: argparse.ArgumentParser, flag: str, limits: NumberRange, help: str,
+               **kwargs) -> None:
+    """Acrescenta uma opção numérica com a faixa (e o padrão) no fim da ajuda.
+
+    Exemplo:
+        >>> parser = argparse.ArgumentParser()
+        >>> add_number(parser, "--quantos", NumberRange(1, 100), "quantos gerar", default=10)
+        >>> parser._actions[-1].help
+        'quantos gerar (de 1 a 100; padrão: 10)'
+    """
+    default = kwargs.get("default")
+    shown = "" if default is None else f"; padrão: {_number_text(default)}"
+    parser.add_argument(flag, type=limits, help=f"{help} ({limits}{shown})", **kwargs)
+
+
+#: Faixa de ``--semente``: o torch aceita até 2⁶⁴ − 1; 2³² − 1 serve também ao NumPy.
+SEED_RANGE = NumberRange(0, 2**32 - 1)
+#: Faixa de ``--taxa`` (a taxa de aprendizado do AdamW).
+LR_RANGE = NumberRange(0, 1, kind=float, open_low=True)
+
+
+def add_seed(parser: argparse.ArgumentParser, help: str = "semente") -> None:
+    """Acrescenta ``--semente``, com a faixa que o torch aceita."""
+    add_number(parser, "--semente", SEED_RANGE, help, default=0)
 
 
 def add_training_output_options(parser: argparse.ArgumentParser, *, lr: str, output: str) -> None:
@@ -76,27 +150,49 @@ def add_training_output_options(parser: argparse.ArgumentParser, *, lr: str, out
     ``--taxa``, ``--saida``, ``--semente`` e ``--sobrescrever``; confira-as com
     :func:`check_training_output_options` antes de carregar dados ou treinar.
     """
-    parser.add_argument("--taxa", type=float, default=float(lr),
-                        help=f"taxa de aprendizado (padrão: {lr})")
+    add_number(parser, "--taxa", LR_RANGE, "taxa de aprendizado", default=float(lr))
     parser.add_argument("--saida", type=Path, default=Path(output),
                         help=f"onde gravar o checkpoint (padrão: {output})")
-    parser.add_argument("--semente", type=int, default=0, help="semente (padrão: 0)")
+    add_seed(parser)
     parser.add_argument("--sobrescrever", action="store_true",
-                        help="permite substituir um checkpoint que já existe")
+                        help="permite substituir um checkpoint que já existe (nunca uma entrada)")
 
 
-def check_training_output_options(args: argparse.Namespace) -> None:
-    """Recusa um ``--saida`` que já existe (sem ``--sobrescrever``) e uma ``--taxa`` não positiva.
+def check_training_output_options(
+    args: argparse.Namespace, inputs: Sequence[tuple[str, Path | None]] = ()
+) -> None:
+    """Recusa um ``--saida`` que não pode receber o checkpoint, antes de carregar dados ou treinar.
 
     Levanta:
-        InputError: com a opção errada e como corrigi-la; nada foi gravado.
+        InputError: uma saída que é uma das ``inputs``, que não é um arquivo comum, que já
+            existe (sem ``--sobrescrever``) ou que não dá para criar; nada foi gravado.
     """
-    if args.saida.exists() and not args.sobrescrever:
+    check_output_path(args.saida, overwrite=args.sobrescrever, inputs=inputs)
+
+
+def save_trained(args: argparse.Namespace, model, extra: dict, history) -> None:
+    """Grava o checkpoint de um treino (``--saida``), se ele não divergiu.
+
+    Uma taxa grande demais leva a perda e os pesos a ``nan`` ou infinito: esse modelo não é
+    gravado (um checkpoint inútil com código 0 engana quem o usa depois).
+
+    Levanta:
+        InputError: se a perda dos pesos guardados (``history.best_val``) ou algum peso não é
+            um número finito.
+        WriteError: se o disco recusa a gravação.
+    """
+    import torch
+
+    finite = math.isfinite(history.best_val) and all(
+        bool(torch.isfinite(p).all()) for p in model.parameters()
+    )
+    if not finite:
         raise InputError(
-            f"O arquivo {args.saida} já existe; escolha outro --saida ou use --sobrescrever."
+            f"O treino divergiu: a perda ou os pesos deixaram de ser números finitos (nan ou "
+            f"infinito) com --taxa {_number_text(args.taxa)}; nada foi gravado. Use uma --taxa "
+            "menor."
         )
-    if not args.taxa > 0:
-        raise InputError(f"--taxa precisa ser maior que zero; recebi {args.taxa}.")
+    write_checkpoint(args.saida, model, extra, overwrite=args.sobrescrever)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,20 +216,56 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Ponto de entrada do console: devolve o código de saída."""
+    """Ponto de entrada do console: devolve o código de saída.
+
+    Códigos: 0 deu certo; 1 falhou no caminho (gravar, escrever na saída padrão) ou o modelo
+    errou; 2 entrada ou opção recusada antes do trabalho; 130 interrompido com Ctrl-C; 141
+    a saída padrão foi fechada por quem a lia (``recorrente ... | head -1``), sem mensagem.
+    """
+    readable_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):
         parser.print_help()
         return 0
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()
+        return code
     except InputError as error:
-        print(f"recorrente: erro: {error}", file=sys.stderr)
-        return 2
+        return _fail(error, 2)
+    except WriteError as error:
+        return _fail(error, 1)
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141
+    except OSError as error:  # a saída padrão num disco cheio (> /dev/full), por exemplo
+        _silence_stdout()
+        where = "não consegui escrever na saída padrão" if error.filename is None \
+            else str(error.filename)
+        return _fail(f"{where}: {describe_os_error(error)}.", 1)
     except KeyboardInterrupt:
-        print("recorrente: interrompido; nenhum arquivo foi deixado pela metade.", file=sys.stderr)
-        return 130
+        return _fail("interrompido; nenhum arquivo foi deixado pela metade.", 130, prefix="")
+
+
+def _fail(message: object, code: int, *, prefix: str = "erro: ") -> int:
+    """Uma linha em ``stderr`` e o código de saída."""
+    print(f"recorrente: {prefix}{message}", file=sys.stderr)
+    return code
+
+
+def _silence_stdout() -> None:
+    """Aponta a saída padrão para ``/dev/null``: o que ficou no buffer não gera outro erro na saída.
+
+    É o que a documentação do Python recomenda para ``BrokenPipeError``.
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # pytest troca a saída por um objeto sem fd
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 if __name__ == "__main__":  # pragma: no cover

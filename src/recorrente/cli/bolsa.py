@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import argparse
 
-from recorrente.cli import positive_int
-from recorrente.errors import InputError
+from recorrente.cli import NumberRange, add_number, add_seed
 
 __all__ = ["register", "run_evaluate"]
+
+# As faixas das opções numéricas (na ajuda e nas mensagens de erro).
+WINDOW_RANGE = NumberRange(1, 1000)
+EPOCHS_RANGE = NumberRange(1, 1000)
+FOLDS_RANGE = NumberRange(2, 50)
 
 
 def register(subparsers) -> None:
@@ -37,16 +41,11 @@ def register(subparsers) -> None:
     avaliar.add_argument("--csv", help="CSV com uma coluna de datas e uma de preços")
     avaliar.add_argument("--coluna-data", default="data", help="nome da coluna de datas")
     avaliar.add_argument("--coluna-preco", default="preco", help="nome da coluna de preços")
-    avaliar.add_argument("--janela", type=positive_int, default=20, help="dias em cada janela")
-    avaliar.add_argument("--epocas", type=positive_int, default=20, help="épocas máximas de treino")
-    avaliar.add_argument(
-        "--walk-forward",
-        type=positive_int,
-        default=None,
-        metavar="DOBRAS",
-        help="também avalia em DOBRAS blocos que avançam no tempo (pelo menos 2)",
-    )
-    avaliar.add_argument("--semente", type=int, default=0, help="semente dos pesos e dos lotes")
+    add_number(avaliar, "--janela", WINDOW_RANGE, "dias em cada janela", default=20)
+    add_number(avaliar, "--epocas", EPOCHS_RANGE, "épocas máximas de treino", default=20)
+    add_number(avaliar, "--walk-forward", FOLDS_RANGE, "também avalia em DOBRAS blocos que "
+               "avançam no tempo", default=None, metavar="DOBRAS")
+    add_seed(avaliar, "semente dos pesos e dos lotes")
     avaliar.set_defaults(func=run_evaluate)
     bolsa.set_defaults(func=lambda args: bolsa.print_help() or 0)
 
@@ -56,9 +55,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
     import torch
 
     from recorrente.data.prices import load_price_csv, load_sp500
+    from recorrente.forecasting import walk_forward_splits
 
-    if args.walk_forward is not None and args.walk_forward < 2:
-        raise InputError("--walk-forward precisa de pelo menos 2 dobras.")
     if args.csv:
         prices = load_price_csv(
             args.csv,
@@ -70,6 +68,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
     else:
         prices = load_sp500()
         source, unit = "S&P 500 (arch), fechamento ajustado", "pontos do índice"
+    if args.walk_forward:  # antes de treinar: dobras demais para a série são recusadas já
+        walk_forward_splits(len(prices), args.janela, args.walk_forward)
     torch.manual_seed(args.semente)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # rede pequena: uma thread evita a disputa entre núcleos

@@ -10,18 +10,28 @@ from pathlib import Path
 import torch
 
 from recorrente.cli import (
+    NumberRange,
+    add_number,
     add_training_output_options,
     check_training_output_options,
-    positive_int,
+    save_trained,
 )
 from recorrente.errors import InputError
 from recorrente.formatting import num, pct
 
 __all__ = ["register"]
 
+# As faixas das opções numéricas (na ajuda e nas mensagens de erro).
+UPDATES_RANGE = NumberRange(1, 100_000)
+HIDDEN_RANGE = NumberRange(2, 1024)
+BATCH_RANGE = NumberRange(1, 8192)
+BEAM_RANGE = NumberRange(1, 64)
+
 
 def register(subparsers) -> None:
     """Registra ``extenso treinar`` e ``extenso escrever``."""
+    from recorrente.data.amounts import MAX_CENTS, format_amount
+
     parser = subparsers.add_parser(
         "extenso",
         help="escreve valores em reais por extenso com sequência para sequência e atenção",
@@ -36,14 +46,13 @@ def register(subparsers) -> None:
         description="Treina o codificador-decodificador em valores até R$ 99.999,99 gerados "
         "pelo num2words e grava os pesos com a codificação e a faixa do treino.",
     )
-    train.add_argument("--atualizacoes", type=positive_int, default=600,
-                       help="atualizações (lotes) de treino (padrão: 600)")
+    add_number(train, "--atualizacoes", UPDATES_RANGE, "atualizações (lotes) de treino",
+               default=600)
     train.add_argument("--atencao", choices=["dot", "additive", "none"], default="dot",
                        help="atenção de produto escalar, aditiva ou nenhuma (padrão: dot)")
-    train.add_argument("--tamanho", type=positive_int, default=64,
-                       help="tamanho do estado do decodificador, par (padrão: 64)")
-    train.add_argument("--lote", type=positive_int, default=256,
-                       help="valores por lote (padrão: 256)")
+    add_number(train, "--tamanho", HIDDEN_RANGE, "tamanho do estado do decodificador, par",
+               default=64)
+    add_number(train, "--lote", BATCH_RANGE, "valores por lote", default=256)
     add_training_output_options(train, lr="0.005", output="extenso.pt")
     train.set_defaults(func=_train)
 
@@ -54,11 +63,12 @@ def register(subparsers) -> None:
         "1234,50, 1234,5 e 1234.50; recusa valores acima da faixa do treino do modelo. Se o "
         "modelo errar (comparado com o num2words), avisa e sai com código 1.",
     )
-    write.add_argument("valor", help="o valor em reais, por exemplo 1.234,50")
+    write.add_argument("valor", help="o valor em reais, por exemplo 1.234,50 (de 0 a "
+                       f"R$ {format_amount(MAX_CENTS)}; no máximo 20 dígitos)")
     write.add_argument("--checkpoint", type=Path, default=Path("extenso.pt"),
                        help="arquivo gravado por 'treinar' (padrão: extenso.pt)")
-    write.add_argument("--feixe", type=positive_int, default=1,
-                       help="largura da busca em feixe; 1 é a busca gulosa (padrão: 1)")
+    add_number(write, "--feixe", BEAM_RANGE, "largura da busca em feixe; 1 é a busca gulosa",
+               default=1)
     # "-1.234,50" é um valor (negativo, recusado com uma explicação), não uma opção.
     write._negative_number_matcher = re.compile(r"^-[\d.,]+$")
     write.set_defaults(func=_write)
@@ -79,7 +89,7 @@ def _train(args: argparse.Namespace) -> int:
         spell_amounts,
     )
     from recorrente.seq2seq import Seq2Seq, exact_match
-    from recorrente.training import TrainConfig, fit, save_checkpoint
+    from recorrente.training import TrainConfig, fit
 
     check_training_output_options(args)
     if args.tamanho % 2:
@@ -100,7 +110,7 @@ def _train(args: argparse.Namespace) -> int:
     accuracy = exact_match(written, [amount_words(c) for c in split.test])
     extra = {"task": "extenso", "chars": INPUT_CHARS, "words": list(WORDS),
              "max_cents": TRAIN_MAX_CENTS, "split_seed": SPLIT_SEED}
-    save_checkpoint(args.saida, model, extra, overwrite=args.sobrescrever)
+    save_trained(args, model, extra, history)
     print(f"Acerto exato no teste ({num(len(split.test), 0)} valores nunca vistos): "
           f"{pct(accuracy)}; {num(history.steps, 0)} atualizações em {num(history.seconds, 0)} s. "
           f"Gravado em {args.saida}.")

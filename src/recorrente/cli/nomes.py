@@ -9,14 +9,27 @@ from pathlib import Path
 import torch
 
 from recorrente.cli import (
+    NumberRange,
+    add_number,
+    add_seed,
     add_training_output_options,
     check_training_output_options,
-    positive_int,
+    save_trained,
 )
 from recorrente.errors import InputError
 from recorrente.formatting import num, pct
 
 __all__ = ["register"]
+
+# As faixas das opções numéricas (na ajuda e nas mensagens de erro).
+HIDDEN_RANGE = NumberRange(1, 1024)
+EPOCHS_RANGE = NumberRange(1, 10_000)
+SECONDS_RANGE = NumberRange(0, 7 * 24 * 3600, kind=float, open_low=True)  # uma semana
+BATCH_RANGE = NumberRange(1, 8192)
+COUNT_RANGE = NumberRange(1, 100_000)
+TOP_K_RANGE = NumberRange(1, 1000)
+#: Abaixo de 0,01 a divisão dos logits pode estourar o float32; 0 é a escolha gulosa.
+TEMPERATURE_RANGE = NumberRange(0.01, 100, kind=float, zero=True)
 
 
 def register(subparsers) -> None:
@@ -45,14 +58,14 @@ def register(subparsers) -> None:
     gen = commands.add_parser("gerar", help="gera nomes com um checkpoint",
                               description="Sorteia nomes novos com um modelo treinado.")
     gen.add_argument("--checkpoint", type=Path, required=True, help="arquivo gravado por 'treinar'")
-    gen.add_argument("--quantos", type=positive_int, default=10,
-                     help="quantos nomes gerar (padrão: 10)")
-    gen.add_argument("--temperatura", type=float, default=1.0,
-                     help="> 0; menor dá nomes mais comuns, maior mais ousados (padrão: 1.0)")
-    gen.add_argument("--top-k", type=positive_int, default=None, dest="top_k",
-                     help="sorteia só entre os k caracteres mais prováveis")
+    add_number(gen, "--quantos", COUNT_RANGE, "quantos nomes gerar", default=10)
+    add_number(gen, "--temperatura", TEMPERATURE_RANGE, "menor dá nomes mais comuns, maior "
+               "mais ousados; 0 escolhe sempre o caractere mais provável, e todos os nomes saem "
+               "iguais", default=1.0)
+    add_number(gen, "--top-k", TOP_K_RANGE, "sorteia só entre os k caracteres mais prováveis",
+               default=None, dest="top_k")
     gen.add_argument("--prefixo", default="", help="começo fixo dos nomes")
-    gen.add_argument("--semente", type=int, default=0, help="semente do sorteio (padrão: 0)")
+    add_seed(gen, "semente do sorteio")
     gen.set_defaults(func=_generate)
 
     ev = commands.add_parser("avaliar", help="NLL por caractere de um checkpoint",
@@ -97,22 +110,12 @@ def _add_training_options(
     parser: argparse.ArgumentParser, *, size: int, epochs: int, batch: int, lr: str, output: str
 ) -> None:
     """As opções comuns aos dois treinos, com os padrões de cada um."""
-    parser.add_argument("--tamanho", type=positive_int, default=size,
-                        help=f"tamanho do estado oculto (padrão: {size})")
-    parser.add_argument("--epocas", type=positive_int, default=epochs,
-                        help=f"número máximo de épocas (padrão: {epochs})")
-    parser.add_argument("--segundos", type=float, default=None,
-                        help="orçamento de tempo; para ao fim da época que o ultrapassar")
-    parser.add_argument("--lote", type=positive_int, default=batch,
-                        help=f"nomes por lote (padrão: {batch})")
+    add_number(parser, "--tamanho", HIDDEN_RANGE, "tamanho do estado oculto", default=size)
+    add_number(parser, "--epocas", EPOCHS_RANGE, "número máximo de épocas", default=epochs)
+    add_number(parser, "--segundos", SECONDS_RANGE,
+               "orçamento de tempo; para na atualização que o ultrapassar", default=None)
+    add_number(parser, "--lote", BATCH_RANGE, "nomes por lote", default=batch)
     add_training_output_options(parser, lr=lr, output=output)
-
-
-def _check_training_options(args: argparse.Namespace) -> None:
-    """Recusa as opções ruins antes de carregar dados ou treinar (nada é gravado)."""
-    check_training_output_options(args)
-    if args.segundos is not None and not args.segundos > 0:
-        raise InputError(f"--segundos precisa ser maior que zero; recebi {args.segundos}.")
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -125,9 +128,9 @@ def _train(args: argparse.Namespace) -> int:
         split_names,
     )
     from recorrente.models import SequenceModel
-    from recorrente.training import TrainConfig, evaluate, fit, save_checkpoint
+    from recorrente.training import TrainConfig, evaluate, fit
 
-    _check_training_options(args)
+    check_training_output_options(args, [("--dados", args.dados)])
     if args.dados is None:
         split, source = census_split(), "censo"
     else:
@@ -143,7 +146,7 @@ def _train(args: argparse.Namespace) -> int:
     print(f"Treinando {args.modelo.upper()} ({num(model.num_parameters(), 0)} parâmetros) em "
           f"{num(len(split.train), 0)} nomes; validação: {num(len(split.val), 0)}.")
     history = fit(model, train, val, config)
-    save_checkpoint(args.saida, model, extra, overwrite=args.sobrescrever)
+    save_trained(args, model, extra, history)
     print(f"Modelo da época {history.best_epoch} (atualização {num(history.best_step, 0)} de "
           f"{num(history.steps, 0)}, a de menor perda de validação); NLL de validação "
           f"{num(evaluate(model, val))} nats/caractere; {num(history.seconds, 0)} s. "
@@ -152,12 +155,14 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from recorrente.generation import check_temperature, load_name_model, sample_names
+    from recorrente.generation import greedy_name, load_name_model, sample_names
 
-    check_temperature(args.temperatura)
     model, vocab = load_name_model(args.checkpoint)
-    names = sample_names(model, vocab, args.quantos, temperature=args.temperatura,
-                         top_k=args.top_k, prefix=args.prefixo, seed=args.semente)
+    if args.temperatura == 0:  # o limite do sorteio quando a temperatura vai a zero
+        names = [greedy_name(model, vocab, args.prefixo)] * args.quantos
+    else:
+        names = sample_names(model, vocab, args.quantos, temperature=args.temperatura,
+                             top_k=args.top_k, prefix=args.prefixo, seed=args.semente)
     print("\n".join(names))
     return 0
 
@@ -194,9 +199,9 @@ def _train_classifier(args: argparse.Namespace) -> int:
         load_census_sex_counts,
     )
     from recorrente.models import NameClassifier
-    from recorrente.training import TrainConfig, fit, save_checkpoint
+    from recorrente.training import TrainConfig, fit
 
-    _check_training_options(args)
+    check_training_output_options(args)
     split, counts = census_split(), load_census_sex_counts()
     vocab = CharVocab.from_names(split.train + split.val + split.test)
     torch.manual_seed(args.semente)
@@ -214,7 +219,7 @@ def _train_classifier(args: argparse.Namespace) -> int:
     print(f"Treinando o classificador {label} ({num(model.num_parameters(), 0)} parâmetros) em "
           f"{num(len(split.train), 0)} nomes; validação: {num(len(split.val), 0)}.")
     history = fit(model, train, val, config)
-    save_checkpoint(args.saida, model, extra, overwrite=args.sobrescrever)
+    save_trained(args, model, extra, history)
     predicted = predict_shares(model, split.val, vocab)
     print(f"Modelo da época {history.best_epoch} (atualização {num(history.best_step, 0)} de "
           f"{num(history.steps, 0)}); na validação, acerto por nome "

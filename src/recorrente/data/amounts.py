@@ -35,6 +35,7 @@ from num2words import num2words
 from torch import Tensor
 
 from recorrente.errors import InputError
+from recorrente.formatting import num
 from recorrente.models import IGNORE_INDEX
 
 __all__ = [
@@ -167,6 +168,7 @@ def format_amount(cents: int) -> str:
 
 _BRAZILIAN = re.compile(r"\d{1,3}(\.\d{3})*(,\d{1,2})?")
 _PLAIN = re.compile(r"\d+([.,]\d{1,2})?")
+_MAX_DIGITS = 20  # bem acima dos 8 de MAX_CENTS; protege o int() do Python (limite de 4.300)
 
 
 def parse_amount(text: str) -> int:
@@ -185,7 +187,7 @@ def parse_amount(text: str) -> int:
 
     Levanta:
         InputError: se o texto está vazio, tem letras, é negativo, tem mais de
-            duas casas decimais ou não é um número.
+            duas casas decimais, mais de 20 dígitos ou não é um número.
 
     Exemplo:
         >>> parse_amount("R$ 1.234,50"), parse_amount("1234.50"), parse_amount("0,5")
@@ -204,6 +206,12 @@ def parse_amount(text: str) -> int:
     if re.search(r"[^\d.,]", text):
         raise InputError(
             f"{raw!r} não é um valor: use só dígitos, ponto de milhar e vírgula (1.234,50)."
+        )
+    digits = sum(c.isdigit() for c in text)
+    if digits > _MAX_DIGITS:
+        raise InputError(
+            f"O valor tem {num(digits, 0)} dígitos (no máximo {_MAX_DIGITS}); o maior valor "
+            f"aceito é R$ {format_amount(MAX_CENTS)}."
         )
     comma_decimals = re.fullmatch(r"[\d.]*,\d{3,}", text)
     dot_decimals = re.fullmatch(r"\d+\.\d{3,}", text) and not _BRAZILIAN.fullmatch(text)

@@ -98,7 +98,8 @@ def load_price_csv(
 
     Levanta:
         InputError: arquivo ausente ou vazio, coluna ausente, data ou preço
-            inválido, datas repetidas, lacuna grande demais, poucas linhas.
+            inválido, preço infinito, datas com fusos misturados ou fora da faixa de 1678 a
+            2261, datas repetidas, lacuna grande demais, poucas linhas.
 
     Exemplo:
         >>> import tempfile
@@ -128,13 +129,29 @@ def load_price_csv(
                 f"O arquivo {path} não tem a coluna {column!r} (colunas: {available}); "
                 "indique o nome certo com --coluna-data / --coluna-preco."
             )
-    dates = pd.to_datetime(frame[date_column].str.strip(), errors="coerce")
+    try:
+        dates = pd.to_datetime(frame[date_column].str.strip(), errors="coerce")
+    except ValueError as error:  # "Mixed timezones detected"
+        if "timezone" not in str(error).lower():
+            raise
+        raise InputError(
+            f"As datas de {path} misturam fusos horários; use um fuso só em todas as linhas "
+            "ou datas sem fuso (AAAA-MM-DD)."
+        ) from None
     bad_dates = dates.isna()
     if bad_dates.any():
         line = int(np.flatnonzero(bad_dates.to_numpy())[0]) + 2
         raise InputError(
             f"Data inválida na linha {line} de {path}: "
             f"{frame[date_column].iloc[line - 2]!r}; use o formato AAAA-MM-DD."
+        )
+    first, last = pd.Timestamp.min.year + 1, pd.Timestamp.max.year - 1  # o que cabe em ns
+    out_of_range = (dates.dt.year < first) | (dates.dt.year > last)
+    if out_of_range.any():
+        line = int(np.flatnonzero(out_of_range.to_numpy())[0]) + 2
+        raise InputError(
+            f"A data {frame[date_column].iloc[line - 2]!r} na linha {line} de {path} está fora "
+            f"da faixa aceita, de {first} a {last}."
         )
     raw = frame[price_column].str.strip()
     empty = raw.eq("") | raw.str.lower().isin(["nan", "na", "null"])
@@ -145,6 +162,13 @@ def load_price_csv(
         raise InputError(
             f"Valor não numérico na coluna {price_column!r}, linha {line} de {path}: "
             f"{raw.iloc[line - 2]!r}; os preços precisam ser números."
+        )
+    infinite = np.isinf(numbers.to_numpy(dtype=float))
+    if infinite.any():
+        line = int(np.flatnonzero(infinite)[0]) + 2
+        raise InputError(
+            f"Valor infinito na coluna {price_column!r}, linha {line} de {path}: "
+            f"{raw.iloc[line - 2]!r}; os preços precisam ser números finitos."
         )
     series = pd.Series(numbers.to_numpy(dtype=float), index=pd.DatetimeIndex(dates).as_unit("ns"))
     series = series.sort_index()

@@ -26,9 +26,9 @@ from pathlib import Path
 import torch
 
 from recorrente.cells import LSTMCell, add_forget_bias
+from recorrente.data.tasks import FreshBatches, TaskData, accuracy, memory_task
 from recorrente.formatting import mean_range, num
 from recorrente.models import SequenceModel
-from recorrente.tasks import FreshBatches, TaskData, accuracy, memory_task
 from recorrente.training import TrainConfig, fit
 
 DISTANCIAS = (5, 10, 20, 40)

@@ -267,8 +267,8 @@ def _read_names(
     values: dict[str, list[torch.Tensor]] = {"h": [], "z": [], "r": []}
     features: list[torch.Tensor] = []
     vowel_ids = torch.tensor([ch in _VOWELS for ch in vocab.chars], dtype=torch.float32)
-    for t in range(x.size(1)):
-        gates = cell.gate_values(embedded[:, t], state)
+    for t, embedded_t in enumerate(embedded.unbind(1)):
+        gates = cell.gate_values(embedded_t, state)
         state = (gates["h"],)
         if t == 0:
             continue  # o passo que lê o "." do começo: ainda nenhuma letra

@@ -237,12 +237,14 @@ def load_checkpoint(path: str | Path, kind: CheckpointKind | None = None) -> dic
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception:
         payload = None
-    if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
+    if (
+        not isinstance(payload, dict)
+        or payload.get("format") != CHECKPOINT_FORMAT
+        or not isinstance(payload.get("extra"), dict)
+    ):
         raise InputError(corrupt_message(path, kind))
-    extra = payload.get("extra")
     if kind is not None and (
-        payload.get("model_class") != kind.model_class
-        or (extra.get("task") if isinstance(extra, dict) else None) != kind.task
+        payload.get("model_class") != kind.model_class or payload["extra"].get("task") != kind.task
     ):
         raise InputError(
             f"{path} é um checkpoint do Recorrente, mas não de {kind.description}; "
@@ -300,8 +302,6 @@ def load_model(
         if not all(bool(torch.isfinite(t).all()) for t in weights):
             raise ValueError("pesos que não são números finitos")
         extra = payload["extra"]
-        if not isinstance(extra, dict):
-            raise TypeError("os extras não são um dicionário")
         extra = read_extra(extra, model) if read_extra is not None else extra
     except (KeyError, TypeError, ValueError, IndexError, RuntimeError, AttributeError):
         raise InputError(corrupt_message(path, kind)) from None

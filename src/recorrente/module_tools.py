@@ -63,7 +63,7 @@ def count_parameters(model: nn.Module) -> int:
 
     Exemplo:
         >>> from torch import nn
-        >>> count_parameters(nn.RNN(3, 4))  # 4 × 3 + 4 × 4 + 4 + 4
-        40
+        >>> count_parameters(nn.RNN(3, 4))  # W_ih 4 × 3, W_hh 4 × 4 e os dois vieses de 4
+        36
     """
     return sum(p.numel() for p in model.parameters() if p.requires_grad)

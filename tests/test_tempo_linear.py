@@ -22,7 +22,8 @@ SHORT, LONG = 64, 256
 BATCH, FEATURES, HIDDEN = 32, 512, 16  # x largo: a cópia de um x[t] no backward pesaria
 
 
-def _backward_seconds(loop, steps: int, repeats: int = 5) -> float:
+def _seconds_with_backward(loop, steps: int, repeats: int = 5) -> float:
+    """Ida e volta do laço em ``steps`` passos (a ida é linear; o que pode crescer é a volta)."""
     best = float("inf")
     for _ in range(repeats):
         x = torch.randn(steps, BATCH, FEATURES, requires_grad=True)
@@ -33,8 +34,9 @@ def _backward_seconds(loop, steps: int, repeats: int = 5) -> float:
 
 
 def _ratio(loop, repeats: int = 5) -> float:
-    _backward_seconds(loop, SHORT, repeats=1)  # aquece
-    return _backward_seconds(loop, LONG, repeats) / _backward_seconds(loop, SHORT, repeats)
+    _seconds_with_backward(loop, SHORT, repeats=1)  # aquece
+    long = _seconds_with_backward(loop, LONG, repeats)
+    return long / _seconds_with_backward(loop, SHORT, repeats)
 
 
 @pytest.fixture(autouse=True)

@@ -240,22 +240,21 @@ class Recurrent(nn.Module):
     ) -> tuple[Tensor, State]:
         """Aplica ``cell`` a cada passo de ``x`` ``(T, N, I)``; devolve saídas e estado final.
 
-        Os passos saem de ``x.unbind(0)``, não de ``x[t]``: indexar dentro do laço faz o
-        *backward* de cada passo escrever um gradiente do tamanho de ``x`` inteiro, e o
-        custo cresce com ``T²``.
+        Os passos saem de ``x.unbind()``: indexar ``x`` dentro do laço faria o *backward* de
+        cada passo escrever um gradiente do tamanho de ``x`` inteiro, quadrático em ``T``.
         """
-        inputs = x.unbind(0)
-        valid = mask.unbind(0) if mask is not None else [None] * len(inputs)  # (N, 1) por passo
-        steps = range(len(inputs) - 1, -1, -1) if reverse else range(len(inputs))
-        outputs: list[Tensor] = [x.new_empty(0)] * len(inputs)
+        steps = range(x.size(0) - 1, -1, -1) if reverse else range(x.size(0))
+        outputs: list[Tensor] = [x.new_empty(0)] * x.size(0)
+        inputs = x.unbind()  # um tensor por passo, sem indexar x dentro do laço
         for t in steps:
             new = cell(inputs[t], state)
-            if valid[t] is None:
+            if mask is None:
                 state = new
                 outputs[t] = new[0]
-            else:  # True onde o passo t é real
-                state = tuple(torch.where(valid[t], n, s) for n, s in zip(new, state, strict=True))
-                outputs[t] = torch.where(valid[t], new[0], torch.zeros_like(new[0]))
+            else:
+                valid = mask[t]  # (N, 1): True onde o passo t é real
+                state = tuple(torch.where(valid, n, s) for n, s in zip(new, state, strict=True))
+                outputs[t] = torch.where(valid, new[0], torch.zeros_like(new[0]))
         return torch.stack(outputs), state
 
     def _initial_states(

@@ -1,17 +1,17 @@
 """Capítulo 4: a comparação RNN simples × LSTM × GRU na tarefa de memória, com outras sementes.
 
-Repete, fora do livro, o experimento da seção "A comparação na tarefa de memória" com as
-mesmas escolhas (estado 32, lotes novos de 32 sequências, 4 épocas de 100 lotes, AdamW com
-taxa 0,01 e corte em 1,0, teste em 1.000 sequências da semente 2), para as sementes que se
-pedir, e mede as portas das LSTMs treinadas com ``T = 10`` e ``T = 20`` como a seção "As portas
-das LSTMs treinadas". O capítulo usa as sementes 0, 1 e 2; o texto cita esta rodada com 3, 4 e 5
-para dizer quais conclusões se mantêm com outras sementes. Grava
-``benchmarks/resultados/memoria.md``.
+Não copia o experimento: executa o próprio código do capítulo (as células de código de
+``docs/capitulos/04_lstm_gru.py``, lidas pelo jupytext) com outra base de sementes
+(``RECORRENTE_SEMENTE_BASE``) e no caminho numérico do livro, e lê as tabelas das variáveis
+que o capítulo calculou: o acerto de cada rede em cada distância (``acertos``) e as portas das
+LSTMs treinadas (``portas_tabela``). O capítulo usa ``seeds(3)``, as sementes 0, 1 e 2; com a
+base 3, a rodada usa 3, 4 e 5, e o texto do capítulo cita esta rodada para dizer quais
+conclusões se mantêm com outras sementes. Grava ``benchmarks/resultados/memoria.md``.
 
 Uso::
 
-    python benchmarks/memoria.py                    # sementes 3, 4 e 5
-    python benchmarks/memoria.py --sementes 0 1 2   # as do livro (a mesma tabela do capítulo)
+    python benchmarks/memoria.py            # base 3: sementes 3, 4 e 5
+    python benchmarks/memoria.py --base 0   # as do livro (a mesma tabela do capítulo)
 """
 
 from __future__ import annotations
@@ -20,117 +20,75 @@ import argparse
 import datetime as dt
 import os
 import time
-from functools import partial
 from pathlib import Path
 
-import torch
+from recorrente.reproducibility import NUMERIC_PATH, SEED_BASE_VARIABLE
 
-from recorrente.cells import LSTMCell, add_forget_bias
-from recorrente.formatting import mean_range, num
-from recorrente.models import SequenceModel
-from recorrente.tasks import FreshBatches, TaskData, accuracy, memory_task
-from recorrente.training import TrainConfig, fit
+os.environ.update(NUMERIC_PATH)  # antes de o torch carregar, como no passo das páginas
 
-DISTANCIAS = (5, 10, 20, 40)
-TAMANHO, LOTE, LOTES_POR_EPOCA, EPOCAS = 32, 32, 100, 4
-REDES = {
-    "RNN simples": ("rnn", 0.0),
-    "LSTM": ("lstm", 0.0),
-    "LSTM, viés de f +3": ("lstm", 3.0),
-    "GRU": ("gru", 0.0),
-}
+import jupytext  # noqa: E402
+import torch  # noqa: E402
+
+from recorrente.formatting import mean_range, num  # noqa: E402
+
+CHAPTER = Path(__file__).resolve().parents[1] / "docs" / "capitulos" / "04_lstm_gru.py"
 
 
-def criar(tipo: str, vies_f: float, semente: int) -> SequenceModel:
-    torch.manual_seed(semente)
-    modelo = SequenceModel(8, 4, hidden_size=TAMANHO, kind=tipo)
-    if vies_f:
-        add_forget_bias(modelo.rnn, vies_f)
-    return modelo
+def run_chapter(base: int) -> dict:
+    """Executa as células de código do capítulo com a base ``base``; devolve as variáveis dele."""
+    os.environ[SEED_BASE_VARIABLE] = str(base)
+    namespace: dict = {"__name__": "capitulo_04"}
+    for number, cell in enumerate(jupytext.read(CHAPTER).cells, start=1):
+        if cell.cell_type == "code":
+            exec(compile(cell.source, f"{CHAPTER.name}, célula {number}", "exec"), namespace)
+    return namespace
 
 
-def ultimas_do_treino(tarefa, semente: int) -> TaskData:
-    fluxo = FreshBatches(tarefa, LOTE, LOTES_POR_EPOCA * EPOCAS, seed=semente)
-    x, y = (torch.cat(partes[-(512 // LOTE) :]) for partes in zip(*fluxo, strict=True))
-    return TaskData(x, y, 8, 4)
-
-
-@torch.no_grad()
-def portas(modelo: SequenceModel, distancia: int) -> dict[str, float]:
-    """f médio nas distrações, unidades com f > 0,9 em todas elas, i no sinal e nas distrações."""
-    celula = LSTMCell(TAMANHO, TAMANHO).load_torch_weights(modelo.rnn)
-    x = memory_task(200, distancia, seed=7).x
-    entradas, estado, f, i = modelo.embedding(x), celula.initial_state(len(x)), [], []
-    for t in range(x.size(1)):
-        valores = celula.gate_values(entradas[:, t], estado)
-        estado = (valores["h"], valores["c"])
-        f.append(valores["f"])
-        i.append(valores["i"])
-    f_distr, i = torch.stack(f, dim=1)[:, 1:], torch.stack(i, dim=1)
-    return {
-        "f nas distrações": float(f_distr.mean()),
-        "unidades com f > 0,9": float((f_distr > 0.9).all(dim=1).sum(dim=1).float().mean()),
-        "i no sinal": float(i[:, 0].mean()),
-        "i nas distrações": float(i[:, 1:].mean()),
-    }
+def markdown(chapter: dict, base: int, seconds: float) -> str:
+    """As duas tabelas do capítulo em Markdown, com a máquina, a data e o comando."""
+    distances, networks, accuracies = chapter["distancias"], chapter["redes"], chapter["acertos"]
+    lines = [
+        "# Benchmark: tarefa de memória (capítulo 4)",
+        "",
+        f"Gerado por `python benchmarks/memoria.py --base {base}` (sementes "
+        f"{', '.join(map(str, chapter['sementes']))}) em {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}"
+        f" UTC, torch {torch.__version__}, {os.cpu_count()} núcleos, 1 thread; "
+        f"{num(seconds, 0)} s de CPU para o capítulo inteiro.",
+        "",
+        "Acerto: média (menor–maior) nas sementes; treino = as últimas 512 sequências vistas.",
+        "",
+        "| rede | acerto | " + " | ".join(f"T = {d}" for d in distances) + " |",
+        "|---|---|" + "---:|" * len(distances),
+    ]
+    for name in networks:
+        for phase in ("treino", "teste"):
+            cells = [mean_range(accuracies[name, phase][d], 2) for d in distances]
+            lines.append(f"| {name} | {phase} | " + " | ".join(cells) + " |")
+    gates = chapter["portas_tabela"]
+    lines += [
+        "",
+        "Portas das LSTMs, em 200 sequências de teste (a tabela do capítulo, agrupada pelo "
+        "resultado):",
+        "",
+        "| " + " | ".join([*gates.index.names, *gates.columns]) + " |",
+        "|---|---|---|" + "---:|" * len(gates.columns),
+    ]
+    for key, row in gates.iterrows():
+        lines.append("| " + " | ".join(str(v) for v in [*key, *row]) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sementes", type=int, nargs="+", default=[3, 4, 5])
+    parser.add_argument("--base", type=int, default=3, help="base das sementes (padrão: 3)")
     parser.add_argument("--saida", type=Path, default=Path(__file__).parent / "resultados")
     args = parser.parse_args()
-    torch.set_num_threads(1)
-    acertos = {(n, f, d): [] for n in REDES for f in ("treino", "teste") for d in DISTANCIAS}
-    linhas_portas = []
-    inicio = time.process_time()
-    for d in DISTANCIAS:
-        teste = memory_task(1000, d, seed=2)
-        tarefa = partial(memory_task, distance=d)
-        for semente in args.sementes:
-            visto = ultimas_do_treino(tarefa, 100 + semente)
-            for nome, (tipo, vies_f) in REDES.items():
-                modelo = criar(tipo, vies_f, semente)
-                lotes = FreshBatches(tarefa, LOTE, LOTES_POR_EPOCA, seed=100 + semente)
-                fit(modelo, lotes, None, TrainConfig(lr=1e-2, max_epochs=EPOCAS, progress=False))
-                acertos[nome, "treino", d].append(accuracy(modelo, visto))
-                acertos[nome, "teste", d].append(accuracy(modelo, teste))
-                if tipo == "lstm" and d in (10, 20):
-                    medidas = portas(modelo, d)
-                    celulas = [num(acertos[nome, "teste", d][-1], 3)]
-                    celulas += [num(v, 1 if "unidades" in k else 2) for k, v in medidas.items()]
-                    celulas = [nome, str(d), str(semente), *celulas]
-                    linhas_portas.append("| " + " | ".join(celulas) + " |")
-    segundos = time.process_time() - inicio
-    linhas = [
-        "# Benchmark: tarefa de memória (capítulo 4)",
-        "",
-        f"Gerado por `python benchmarks/memoria.py --sementes {' '.join(map(str, args.sementes))}`"
-        f" em {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, torch {torch.__version__}, "
-        f"{os.cpu_count()} núcleos, 1 thread; {num(segundos, 0)} s de CPU.",
-        "",
-        "Acerto: média (menor–maior) nas sementes; treino = as últimas 512 sequências vistas.",
-        "",
-        "| rede | acerto | " + " | ".join(f"T = {d}" for d in DISTANCIAS) + " |",
-        "|---|---|" + "---:|" * len(DISTANCIAS),
-    ]
-    for nome in REDES:
-        for fase in ("treino", "teste"):
-            celulas = [mean_range(acertos[nome, fase, d], 2) for d in DISTANCIAS]
-            linhas.append(f"| {nome} | {fase} | " + " | ".join(celulas) + " |")
-    linhas += [
-        "",
-        "Portas das LSTMs treinadas, em 200 sequências de teste (como no capítulo):",
-        "",
-        "| rede | T | semente | acerto no teste | f nas distrações | unidades com f > 0,9 "
-        "| i no sinal | i nas distrações |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-        *linhas_portas,
-    ]
-    texto = "\n".join(linhas) + "\n"
+    start = time.process_time()
+    chapter = run_chapter(args.base)
+    text = markdown(chapter, args.base, time.process_time() - start)
     args.saida.mkdir(parents=True, exist_ok=True)
-    (args.saida / "memoria.md").write_text(texto, encoding="utf-8")
-    print(texto)
+    (args.saida / "memoria.md").write_text(text, encoding="utf-8")
+    print(text)
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ from recorrente.data.amounts import (
     parse_amount,
     sample_amounts,
 )
+from recorrente.data.batching import IGNORE_INDEX
 from recorrente.errors import InputError
-from recorrente.models import IGNORE_INDEX
 
 # Escritos à mão a partir da norma brasileira (sem vírgula depois de "mil"; "e" entre
 # milhar e centena só quando a centena é redonda ou menor que cem; só centavos sem

@@ -20,7 +20,6 @@ from recorrente.classification import (
     person_accuracy,
     predict_shares,
     reliability_table,
-    soft_cross_entropy,
 )
 from recorrente.data.names import (
     CharVocab,
@@ -31,7 +30,7 @@ from recorrente.data.names import (
     strip_accents,
 )
 from recorrente.errors import InputError
-from recorrente.models import NameClassifier
+from recorrente.models import NameClassifier, soft_cross_entropy
 from recorrente.training import TrainConfig, evaluate, fit
 
 # --- a perda com alvo suave --------------------------------------------------------------------

@@ -8,11 +8,11 @@ import pytest
 import torch
 from test_cli_nomes import _error  # o mesmo critério: uma linha, código 2, sem traceback
 
-from recorrente.classification import CLASSIFIER_TASK, load_name_classifier
+from recorrente.checkpoints import save_checkpoint
+from recorrente.classification import load_name_classifier, save_name_classifier
 from recorrente.cli import main
 from recorrente.data.names import CharVocab
 from recorrente.models import NameClassifier, SequenceModel
-from recorrente.training import save_checkpoint
 
 ALPHABET = CharVocab([".", *"abcdefghijklmnopqrstuvwxyz"])
 
@@ -21,8 +21,7 @@ ALPHABET = CharVocab([".", *"abcdefghijklmnopqrstuvwxyz"])
 def classifier(tmp_path):
     torch.manual_seed(0)
     model = NameClassifier(len(ALPHABET), 4, "gru", embedding_size=3, bidirectional=True)
-    extra = {"task": CLASSIFIER_TASK, "vocab": ALPHABET.to_dict()}
-    return save_checkpoint(tmp_path / "classificador.pt", model, extra)
+    return save_name_classifier(tmp_path / "classificador.pt", model, ALPHABET)
 
 
 @pytest.fixture()
@@ -77,7 +76,7 @@ def test_checkpoint_of_the_wrong_kind(tmp_path, classifier, generator_checkpoint
         assert "não de um modelo que gera nomes" in err
     junk = tmp_path / "lixo.pt"
     junk.write_bytes(b"isto nao e um checkpoint")
-    assert "não é um checkpoint" in _error(
+    assert "está corrompido ou não foi gravado por este programa" in _error(
         capsys, ["nomes", "classificar", "ana", "--checkpoint", str(junk)]
     )
     other = save_checkpoint(tmp_path / "bolsa.pt", torch.nn.Linear(2, 2), {"task": "bolsa"})

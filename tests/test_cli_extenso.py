@@ -6,10 +6,10 @@ import pytest
 import torch
 from test_cli_nomes import _error  # o mesmo critério: uma linha, código 2, sem traceback
 
+from recorrente.checkpoints import save_checkpoint
 from recorrente.cli import main
 from recorrente.data.amounts import AmountVocab
 from recorrente.seq2seq import Seq2Seq
-from recorrente.training import save_checkpoint
 
 TINY = ["--atualizacoes", "2", "--tamanho", "8", "--lote", "16"]
 
@@ -59,11 +59,12 @@ def test_a_wrong_answer_is_flagged(checkpoint, capsys):
 def test_a_right_answer_exits_zero(tmp_path, capsys, monkeypatch):
     """Com um modelo que acerta (aqui, trocado por um que devolve o certo), nada de aviso."""
     import recorrente.data.amounts as amounts
+    import recorrente.spelling as spelling
 
     out = tmp_path / "e.pt"
     assert main(["extenso", "treinar", *TINY, "--saida", str(out)]) == 0
     capsys.readouterr()
-    monkeypatch.setattr(amounts, "spell_amounts",
+    monkeypatch.setattr(spelling, "spell_amounts",
                         lambda model, cents, **kw: [amounts.amount_words(c) for c in cents])
     assert main(["extenso", "escrever", "205,40", "--checkpoint", str(out)]) == 0
     captured = capsys.readouterr()
@@ -110,11 +111,11 @@ def test_foreign_checkpoints(tmp_path, capsys):
     assert "extenso treinar" in _error(capsys, [*write, str(tmp_path / "nada.pt")])
     junk = tmp_path / "lixo.pt"
     junk.write_bytes(b"isto nao e um checkpoint")
-    assert "não é um checkpoint" in _error(capsys, [*write, str(junk)])
+    assert "está corrompido" in _error(capsys, [*write, str(junk)])
     names = save_checkpoint(tmp_path / "nomes.pt", torch.nn.Linear(2, 2), {"task": "nomes"})
     assert "extenso" in _error(capsys, [*write, str(names)])
     vocab = AmountVocab()
     model = Seq2Seq(vocab.num_chars, vocab.num_words, hidden_size=8)
     other = save_checkpoint(tmp_path / "outro.pt", model,
                             {"task": "extenso", "chars": "_01", "words": ["a"]})
-    assert "codificação" in _error(capsys, [*write, str(other)])
+    assert "está corrompido" in _error(capsys, [*write, str(other)])

@@ -20,6 +20,7 @@ import pytest
 import torch
 from test_cli_nomes import NAMES, _error, _run
 
+import recorrente.checkpoints as checkpoints
 import recorrente.training as training
 from recorrente.cli import main
 from recorrente.cli.bolsa import EPOCHS_RANGE as BOLSA_EPOCHS
@@ -140,7 +141,7 @@ def test_write_failure_keeps_the_previous_file(inputs, tmp_path, capsys, monkeyp
         return FailingFile(real_fdopen(fd, "wb", buffering=0)) if "w" in mode else \
             real_fdopen(fd, mode, *args, **kwargs)
 
-    monkeypatch.setattr(training.os, "fdopen", failing_fdopen)
+    monkeypatch.setattr(checkpoints.os, "fdopen", failing_fdopen)
     err = _error(capsys, ["nomes", "treinar", "--dados", str(inputs / "nomes.txt"), *TINY_NAMES,
                           "--saida", str(output), "--sobrescrever"], code=1)
     assert str(output) in err and cause in err

@@ -8,8 +8,8 @@ import re
 import pytest
 import torch
 
+from recorrente.checkpoints import save_checkpoint
 from recorrente.cli import main
-from recorrente.training import save_checkpoint
 
 NAMES = "\n".join(
     ["ana", "bia", "caio", "davi", "elisa", "fábio", "gabriel", "helena", "íris", "joão",
@@ -123,7 +123,7 @@ def test_generate_errors(tmp_path, checkpoint, capsys):
 def test_foreign_checkpoints(tmp_path, capsys):
     junk = tmp_path / "lixo.pt"
     junk.write_bytes(b"isto nao e um checkpoint")
-    assert "não é um checkpoint" in _error(capsys, ["nomes", "gerar", "--checkpoint", str(junk)])
+    assert "está corrompido" in _error(capsys, ["nomes", "gerar", "--checkpoint", str(junk)])
     other = save_checkpoint(tmp_path / "bolsa.pt", torch.nn.Linear(2, 2), {"task": "bolsa"})
     assert "nomes" in _error(capsys, ["nomes", "avaliar", "--checkpoint", str(other)])
 

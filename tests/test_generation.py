@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 import torch
 
+from recorrente.checkpoints import save_checkpoint
 from recorrente.data.names import CharVocab
 from recorrente.errors import InputError
 from recorrente.generation import load_name_model, sample_names, sample_quality
 from recorrente.models import SequenceModel
-from recorrente.training import save_checkpoint
 
 
 @pytest.fixture()

@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from recorrente.baselines import NGramModel, choose_k
+from recorrente.data.batching import IGNORE_INDEX
 from recorrente.data.names import (
     CharVocab,
     NameBatches,
@@ -16,7 +17,7 @@ from recorrente.data.names import (
     split_names,
 )
 from recorrente.errors import InputError
-from recorrente.models import IGNORE_INDEX, SequenceModel
+from recorrente.models import SequenceModel
 from recorrente.training import TrainConfig, evaluate, fit
 
 

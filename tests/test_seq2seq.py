@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from recorrente.data.amounts import AmountBatches, AmountVocab, amount_split, spell_amounts
+from recorrente.data.amounts import AmountBatches, AmountVocab, amount_split
 from recorrente.seq2seq import (
     AdditiveAttention,
     Seq2Seq,
@@ -19,6 +19,7 @@ from recorrente.seq2seq import (
     greedy_search,
     word_error_rate,
 )
+from recorrente.spelling import spell_amounts
 from recorrente.training import TrainConfig, fit
 
 

@@ -3,14 +3,15 @@
 import pytest
 import torch
 
-from recorrente.models import IGNORE_INDEX, SequenceModel
-from recorrente.tasks import (
+from recorrente.data.batching import IGNORE_INDEX
+from recorrente.data.tasks import (
     Batches,
     accuracy,
     majority_accuracy,
     memory_task,
     next_symbol_task,
 )
+from recorrente.models import SequenceModel
 from recorrente.training import TrainConfig, fit
 
 
@@ -78,7 +79,7 @@ def test_short_training_on_memory_task_beats_baseline():
 def test_fresh_batches_never_repeat_and_are_reproducible():
     from functools import partial
 
-    from recorrente.tasks import FreshBatches, memory_task, next_symbol_task
+    from recorrente.data.tasks import FreshBatches, memory_task, next_symbol_task
 
     make = partial(memory_task, distance=12)
     stream = FreshBatches(make, 16, num_batches=4, seed=3)

@@ -19,9 +19,8 @@ from recorrente.data.names import CharVocab, load_census_names, strip_accents
 from recorrente.errors import InputError
 from recorrente.generation import greedy_name, sample_names
 from recorrente.models import SequenceModel
+from recorrente.pages import FILES_MIME, SiteFiles
 from recorrente.web import (
-    FILES_MIME,
-    SiteFiles,
     export_name_model,
     load_exported_name_model,
     pack_names,

@@ -717,7 +717,7 @@ table(padding_effect.set_index("tamanho"), 4)
 # posições reais, não só no estado final. Por isso o etiquetador bidirecional empacota.
 # O modelo de linguagem pode rodar o lote preenchido sem empacotar, desde que as posições de
 # preenchimento fiquem fora da perda: elas recebem um alvo "ignorado" (no pacote,
-# `recorrente.models.IGNORE_INDEX`), para não contarem no treino.
+# `recorrente.data.batching.IGNORE_INDEX`), para não contarem no treino.
 #
 # ## Do zero: o módulo Recurrent do pacote
 #

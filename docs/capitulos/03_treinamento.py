@@ -36,6 +36,8 @@ from torch import nn
 
 from recorrente.cells import LSTMCell, RNNCell, add_forget_bias
 from recorrente.common_errors import expect_error
+from recorrente.data.batching import IGNORE_INDEX
+from recorrente.data.tasks import FreshBatches, TaskData, accuracy, majority_accuracy, memory_task
 from recorrente.formatting import mean_range, num, pct, sci, table
 from recorrente.gradients import (
     decay_rate,
@@ -45,11 +47,10 @@ from recorrente.gradients import (
     unroll_states,
     vector_norm,
 )
-from recorrente.models import IGNORE_INDEX, SequenceModel
+from recorrente.models import SequenceModel
 from recorrente.plotting.gradients import plot_gradient_norms, plot_loss_panels
 from recorrente.reproducibility import seed, seeds
 from recorrente.stats import wilson_interval
-from recorrente.tasks import FreshBatches, TaskData, accuracy, majority_accuracy, memory_task
 from recorrente.training import TrainConfig, fit
 
 torch.set_num_threads(1)  # modelos pequenos: uma thread basta e não disputa a CPU

@@ -32,19 +32,19 @@ from torch import nn
 
 from recorrente.cells import GRUCell, LSTMCell, RNNCell, add_forget_bias
 from recorrente.common_errors import expect_error
-from recorrente.formatting import mean_range, num, pct, sci, table
-from recorrente.models import SequenceModel
-from recorrente.plotting.gates import plot_accuracy_vs_distance, plot_gate_heatmaps
-from recorrente.recurrent import Recurrent
-from recorrente.reproducibility import seed, seeds
-from recorrente.stats import wilson_interval
-from recorrente.tasks import (
+from recorrente.data.tasks import (
     FreshBatches,
     TaskData,
     accuracy,
     memory_task,
     next_symbol_task,
 )
+from recorrente.formatting import mean_range, num, pct, sci, table
+from recorrente.models import SequenceModel
+from recorrente.plotting.gates import plot_accuracy_vs_distance, plot_gate_heatmaps
+from recorrente.recurrent import Recurrent
+from recorrente.reproducibility import seed, seeds
+from recorrente.stats import wilson_interval
 from recorrente.training import TrainConfig, fit
 
 torch.set_num_threads(1)  # modelos pequenos: uma thread basta e não disputa a CPU

@@ -46,7 +46,6 @@ from recorrente.classification import (
     person_accuracy,
     predict_shares,
     reliability_table,
-    soft_cross_entropy,
 )
 from recorrente.data.names import (
     CharVocab,
@@ -56,7 +55,7 @@ from recorrente.data.names import (
     strip_accents,
 )
 from recorrente.formatting import mean_range, num, pct, table
-from recorrente.models import NameClassifier
+from recorrente.models import NameClassifier, soft_cross_entropy
 from recorrente.plotting.classification import reliability_diagram
 from recorrente.reproducibility import seed, seeds
 from recorrente.training import TrainConfig, fit

@@ -41,11 +41,11 @@ from recorrente.data.names import (
 from recorrente.formatting import mean_range, num, pct, table
 from recorrente.generation import greedy_name, sample_names, sample_quality
 from recorrente.models import SequenceModel
+from recorrente.pages import SiteFiles
 from recorrente.plotting.names import learning_curves, length_distribution
 from recorrente.reproducibility import seed, seeds
 from recorrente.training import History, TrainConfig, evaluate, fit
 from recorrente.web import (
-    SiteFiles,
     export_name_model,
     pack_names,
     unit_correlations,

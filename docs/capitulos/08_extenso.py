@@ -45,12 +45,12 @@ from recorrente.data.amounts import (
     amount_words,
     format_amount,
     normalize_words,
-    spell_amounts,
 )
 from recorrente.formatting import mean_range, num, pct, table
 from recorrente.plotting.attention import attention_maps, seed_curves
 from recorrente.reproducibility import seed, seeds
 from recorrente.seq2seq import Seq2Seq, dot_attention, exact_match, word_error_rate
+from recorrente.spelling import spell_amounts
 from recorrente.training import TrainConfig, fit
 
 torch.set_num_threads(1)  # redes pequenas: uma thread basta e não disputa a CPU
@@ -735,7 +735,7 @@ print(f"Tempo total do capítulo: {num(time.perf_counter() - CHAPTER_START, 0)} 
 #         format_amount,
 #     )
 #     from recorrente.formatting import pct
-#     from recorrente.models import IGNORE_INDEX
+#     from recorrente.data.batching import IGNORE_INDEX
 #     from recorrente.reproducibility import seed
 #     from recorrente.seq2seq import Seq2Seq, exact_match
 #     from recorrente.training import TrainConfig, fit
@@ -797,11 +797,11 @@ print(f"Tempo total do capítulo: {num(time.perf_counter() - CHAPTER_START, 0)} 
 #         AmountVocab,
 #         amount_split,
 #         amount_words,
-#         spell_amounts,
 #     )
 #     from recorrente.formatting import num, pct
 #     from recorrente.reproducibility import seed
 #     from recorrente.seq2seq import Seq2Seq, exact_match
+#     from recorrente.spelling import spell_amounts
 #     from recorrente.training import TrainConfig, fit
 #
 #     torch.set_num_threads(1)

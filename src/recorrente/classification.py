@@ -37,22 +37,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import torch
-from torch import Tensor
-from torch.nn import functional as F
 
+from recorrente.checkpoints import CheckpointKind, load_model, save_model
+from recorrente.data.names import SPLIT_SEED, CharVocab
 from recorrente.errors import InputError
-
-if TYPE_CHECKING:
-    from recorrente.data.names import CharVocab
-    from recorrente.models import NameClassifier
+from recorrente.models import NameClassifier
+from recorrente.module_tools import evaluating
 
 __all__ = [
-    "CLASSIFIER_TASK",
+    "NAME_CLASSIFIER",
     "LastLetterRule",
     "MajorityBaseline",
     "SuffixLogisticRegression",
@@ -64,35 +61,14 @@ __all__ = [
     "person_accuracy",
     "predict_shares",
     "reliability_table",
-    "soft_cross_entropy",
+    "save_name_classifier",
 ]
 
-CLASSIFIER_TASK = "classificar-nomes"
-"""A marca ``extra["task"]`` dos checkpoints de classificador de nomes."""
+NAME_CLASSIFIER = CheckpointKind("NameClassifier", "classificar-nomes", "um classificador de nomes",
+                                 "recorrente nomes treinar-classificador")
+"""O tipo do checkpoint de um classificador de nomes."""
 
 _EPS = 1e-7  # estimativas 0 e 1 exatas dariam log-loss infinita
-
-
-def soft_cross_entropy(logits: Tensor, shares: Tensor) -> Tensor:
-    """Entropia cruzada de um logit por nome contra a fração ``shares`` (alvo suave), média.
-
-    Parâmetros:
-        logits: ``(N,)``, o logit $z$ do feminino; $p = \\sigma(z)$.
-        shares: ``(N,)``, a fração feminina $q$ de cada nome, entre 0 e 1.
-
-    Retorna:
-        A média de $-q \\ln \\sigma(z) - (1 - q) \\ln \\sigma(-z)$, um escalar.
-
-    Exemplo:
-        >>> z = torch.tensor([0.0, 2.0])
-        >>> q = torch.tensor([0.5, 1.0])
-        >>> loss = soft_cross_entropy(z, q)   # (ln 2 + ln(1 + e^-2)) / 2
-        >>> round(loss.item(), 4)
-        0.41
-        >>> torch.testing.assert_close(loss, F.binary_cross_entropy_with_logits(z, q))
-    """
-    shares = shares.to(logits.dtype)
-    return -(shares * F.logsigmoid(logits) + (1 - shares) * F.logsigmoid(-logits)).mean()
 
 
 def _arrays(predicted, shares) -> tuple[np.ndarray, np.ndarray]:
@@ -396,7 +372,6 @@ class SuffixLogisticRegression:
         return self.model.predict_proba(x)[:, 1]
 
 
-@torch.no_grad()
 def predict_shares(
     model: NameClassifier, names: Sequence[str], vocab: CharVocab, batch_size: int = 4096
 ) -> np.ndarray:
@@ -422,14 +397,45 @@ def predict_shares(
         >>> predict_shares(model, ["ana", "bo", "ana"], vocab, batch_size=2).shape
         (3,)
     """
-    was_training = model.training
-    model.eval()
     out = []
-    for start in range(0, len(names), batch_size):
-        logits, _ = model(vocab.encode_padded(list(names[start : start + batch_size])))
-        out.append(torch.sigmoid(logits))
-    model.train(was_training)
+    with evaluating(model):
+        for start in range(0, len(names), batch_size):
+            logits, _ = model(vocab.encode_padded(list(names[start : start + batch_size])))
+            out.append(torch.sigmoid(logits))
     return torch.cat(out).double().numpy() if out else np.zeros(0)
+
+
+def save_name_classifier(
+    path: str | Path, model: NameClassifier, vocab: CharVocab, *, overwrite: bool = False
+) -> Path:
+    """Grava um classificador de nomes com o vocabulário e a divisão do censo.
+
+    Parâmetros:
+        path: caminho do arquivo.
+        model: o :class:`~recorrente.models.NameClassifier` treinado.
+        vocab: o vocabulário com que ele foi treinado.
+        overwrite: se ``True``, substitui um arquivo que já existe.
+
+    Retorna:
+        O caminho gravado.
+
+    Exemplo:
+        >>> import tempfile
+        >>> vocab = CharVocab.from_names(["ana", "bia"])
+        >>> model = NameClassifier(len(vocab), hidden_size=4, bidirectional=True)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = save_name_classifier(Path(folder) / "c.pt", model, vocab)
+        ...     loaded, loaded_vocab = load_name_classifier(path)
+        >>> loaded_vocab == vocab, torch.equal(loaded.head.weight, model.head.weight)
+        (True, True)
+    """
+    extra = {"vocab": vocab.to_dict(), "dados": "censo", "split_seed": SPLIT_SEED}
+    return save_model(path, model, NAME_CLASSIFIER, extra, overwrite=overwrite)
+
+
+def _read_vocab(extra: dict, model: NameClassifier) -> CharVocab:
+    """O vocabulário gravado, do tamanho que o embedding do modelo espera."""
+    return CharVocab.from_dict(extra["vocab"], size=model.config["vocab_size"])
 
 
 def load_name_classifier(path: str | Path) -> tuple[NameClassifier, CharVocab]:
@@ -442,33 +448,17 @@ def load_name_classifier(path: str | Path) -> tuple[NameClassifier, CharVocab]:
         O modelo, em modo de avaliação, e o vocabulário com que foi treinado.
 
     Levanta:
-        InputError: se o arquivo não existe, não é do Recorrente ou não é de um classificador
-            de nomes (um modelo que gera nomes, por exemplo).
+        InputError: se o arquivo não existe, não é de um classificador de nomes (um modelo
+            que gera nomes, por exemplo) ou não passa na validação de
+            :func:`recorrente.checkpoints.load_model`.
 
     Exemplo:
         >>> import tempfile
-        >>> from recorrente.data.names import CharVocab
-        >>> from recorrente.models import NameClassifier
-        >>> from recorrente.training import save_checkpoint
         >>> vocab = CharVocab.from_names(["ana", "bia"])
-        >>> model = NameClassifier(len(vocab), hidden_size=4, bidirectional=True)
-        >>> extra = {"task": CLASSIFIER_TASK, "vocab": vocab.to_dict()}
         >>> with tempfile.TemporaryDirectory() as folder:
-        ...     path = save_checkpoint(Path(folder) / "c.pt", model, extra)
+        ...     path = save_name_classifier(Path(folder) / "c.pt", NameClassifier(5), vocab)
         ...     loaded, loaded_vocab = load_name_classifier(path)
-        >>> loaded_vocab == vocab, torch.equal(loaded.head.weight, model.head.weight)
-        (True, True)
+        >>> loaded.training, len(loaded_vocab)
+        (False, 5)
     """
-    from recorrente.data.names import CharVocab
-    from recorrente.models import NameClassifier
-    from recorrente.training import CheckpointKind, load_checkpoint
-
-    kind = CheckpointKind("NameClassifier", CLASSIFIER_TASK, "um classificador de nomes",
-                          "recorrente nomes treinar-classificador")
-    payload = load_checkpoint(path, kind)
-    extra = payload.get("extra") or {}
-    vocab = CharVocab.from_dict(extra.get("vocab") or {})
-    model = NameClassifier(**payload["config"])
-    model.load_state_dict(payload["state_dict"])
-    model.eval()
-    return model, vocab
+    return load_model(path, NAME_CLASSIFIER, _read_vocab)

@@ -28,16 +28,20 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from recorrente.data.names import CharVocab, normalize_name
+from recorrente.checkpoints import CheckpointKind, load_model, save_model
+from recorrente.data.names import SPLIT_SEED, CharVocab, normalize_name
 from recorrente.errors import InputError
 from recorrente.models import SequenceModel
+from recorrente.module_tools import evaluating
 
 __all__ = [
+    "NAME_MODEL",
     "check_temperature",
     "greedy_name",
     "load_name_model",
     "sample_names",
     "sample_quality",
+    "save_name_model",
 ]
 
 
@@ -69,7 +73,6 @@ def check_temperature(temperature: float) -> float:
     return float(temperature)
 
 
-@torch.no_grad()
 def sample_names(
     model: SequenceModel,
     vocab: CharVocab,
@@ -116,26 +119,24 @@ def sample_names(
         raise InputError(f"top-k precisa ser pelo menos 1; recebi {top_k}.")
     prefix = _checked_prefix(vocab, prefix)
     generator = torch.Generator().manual_seed(seed)
-    was_training = model.training
-    model.eval()
-    start = torch.tensor([[0, *vocab.encode(prefix)]]).repeat(count, 1)
-    logits, state = model.step(start)
     out: list[list[int]] = [[] for _ in range(count)]
-    alive = torch.ones(count, dtype=torch.bool)
-    for _ in range(max(max_length - len(prefix), 0)):
-        logits = logits / temperature
-        if top_k is not None and top_k < logits.size(-1):
-            kth = torch.topk(logits, top_k, dim=-1).values[:, -1:]
-            logits = logits.masked_fill(logits < kth, -math.inf)
-        probs = torch.softmax(logits, dim=-1)
-        nxt = torch.multinomial(probs, 1, generator=generator).squeeze(1)
-        for row in torch.nonzero(alive & (nxt != 0)).flatten().tolist():
-            out[row].append(int(nxt[row]))
-        alive &= nxt != 0
-        if not alive.any():
-            break
-        logits, state = model.step(nxt.unsqueeze(1), state)
-    model.train(was_training)
+    with evaluating(model):
+        start = torch.tensor([[0, *vocab.encode(prefix)]]).repeat(count, 1)
+        logits, state = model.step(start)
+        alive = torch.ones(count, dtype=torch.bool)
+        for _ in range(max(max_length - len(prefix), 0)):
+            logits = logits / temperature
+            if top_k is not None and top_k < logits.size(-1):
+                kth = torch.topk(logits, top_k, dim=-1).values[:, -1:]
+                logits = logits.masked_fill(logits < kth, -math.inf)
+            probs = torch.softmax(logits, dim=-1)
+            nxt = torch.multinomial(probs, 1, generator=generator).squeeze(1)
+            for row in torch.nonzero(alive & (nxt != 0)).flatten().tolist():
+                out[row].append(int(nxt[row]))
+            alive &= nxt != 0
+            if not alive.any():
+                break
+            logits, state = model.step(nxt.unsqueeze(1), state)
     return [prefix + vocab.decode(ids) for ids in out]
 
 
@@ -151,7 +152,6 @@ def _checked_prefix(vocab: CharVocab, prefix: str) -> str:
     return prefix
 
 
-@torch.no_grad()
 def greedy_name(
     model: SequenceModel, vocab: CharVocab, prefix: str = "", *, max_length: int = 30
 ) -> str:
@@ -181,17 +181,15 @@ def greedy_name(
         True
     """
     prefix = _checked_prefix(vocab, prefix)
-    was_training = model.training
-    model.eval()
-    logits, state = model.step(torch.tensor([[0, *vocab.encode(prefix)]]))
     out: list[int] = []
-    for _ in range(max(max_length - len(prefix), 0)):
-        nxt = int(logits[0].argmax())
-        if nxt == 0:
-            break
-        out.append(nxt)
-        logits, state = model.step(torch.tensor([[nxt]]), state)
-    model.train(was_training)
+    with evaluating(model):
+        logits, state = model.step(torch.tensor([[0, *vocab.encode(prefix)]]))
+        for _ in range(max(max_length - len(prefix), 0)):
+            nxt = int(logits[0].argmax())
+            if nxt == 0:
+                break
+            out.append(nxt)
+            logits, state = model.step(torch.tensor([[nxt]]), state)
     return prefix + vocab.decode(out)
 
 
@@ -248,6 +246,52 @@ def sample_quality(
     return table
 
 
+NAME_MODEL = CheckpointKind("SequenceModel", "nomes", "um modelo que gera nomes",
+                            "recorrente nomes treinar")
+"""O tipo do checkpoint de um modelo que gera nomes."""
+
+
+def save_name_model(
+    path: str | Path,
+    model: SequenceModel,
+    vocab: CharVocab,
+    source: str = "censo",
+    *,
+    overwrite: bool = False,
+) -> Path:
+    """Grava um modelo que gera nomes com o vocabulário, a fonte dos nomes e a divisão.
+
+    Parâmetros:
+        path: caminho do arquivo.
+        model: o :class:`~recorrente.models.SequenceModel` de caracteres.
+        vocab: o vocabulário com que ele foi treinado.
+        source: de onde vieram os nomes (``"censo"`` ou o arquivo do usuário).
+        overwrite: se ``True``, substitui um arquivo que já existe.
+
+    Retorna:
+        O caminho gravado.
+
+    Exemplo:
+        >>> import tempfile
+        >>> vocab = CharVocab.from_names(["ana", "bia"])
+        >>> model = SequenceModel(len(vocab), len(vocab), hidden_size=8)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = save_name_model(Path(folder) / "nomes.pt", model, vocab)
+        ...     loaded, loaded_vocab = load_name_model(path)
+        >>> loaded_vocab == vocab, torch.equal(loaded.head.weight, model.head.weight)
+        (True, True)
+    """
+    extra = {"vocab": vocab.to_dict(), "dados": source, "split_seed": SPLIT_SEED}
+    return save_model(path, model, NAME_MODEL, extra, overwrite=overwrite)
+
+
+def _read_vocab(extra: dict, model: SequenceModel) -> CharVocab:
+    """O vocabulário gravado, do tamanho que os pesos esperam na entrada e na saída."""
+    if model.config["num_classes"] != model.config["vocab_size"]:
+        raise ValueError("um modelo de nomes prevê um símbolo do próprio vocabulário")
+    return CharVocab.from_dict(extra["vocab"], size=model.config["vocab_size"])
+
+
 def load_name_model(path: str | Path) -> tuple[SequenceModel, CharVocab]:
     """Carrega um modelo de nomes gravado por ``recorrente nomes treinar`` (ou pelo capítulo 6).
 
@@ -258,32 +302,20 @@ def load_name_model(path: str | Path) -> tuple[SequenceModel, CharVocab]:
         O modelo, já em modo de avaliação, e o vocabulário com que foi treinado.
 
     Levanta:
-        InputError: se o arquivo não existe, não é um checkpoint do Recorrente ou não é de nomes.
+        InputError: se o arquivo não existe, não é de nomes ou não passa na validação de
+            :func:`recorrente.checkpoints.load_model`.
 
     Exemplo:
         >>> import tempfile
-        >>> from recorrente.training import save_checkpoint
+        >>> from recorrente.checkpoints import save_checkpoint
         >>> vocab = CharVocab.from_names(["ana", "bia"])
         >>> model = SequenceModel(len(vocab), len(vocab), hidden_size=8)
-        >>> extra = {"task": "nomes", "vocab": vocab.to_dict()}
+        >>> small = {"task": "nomes", "vocab": CharVocab.from_names(["ana"]).to_dict()}
         >>> with tempfile.TemporaryDirectory() as folder:
-        ...     path = save_checkpoint(Path(folder) / "nomes.pt", model, extra)
-        ...     loaded, loaded_vocab = load_name_model(path)
-        >>> loaded_vocab == vocab, torch.equal(loaded.head.weight, model.head.weight)
-        (True, True)
+        ...     path = save_checkpoint(Path(folder) / "nomes.pt", model, small)
+        ...     load_name_model(path)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        recorrente.errors.InputError: O checkpoint ... está corrompido ou não foi gravado ...
     """
-    from recorrente.training import CheckpointKind, load_checkpoint
-
-    kind = CheckpointKind("SequenceModel", "nomes", "um modelo que gera nomes",
-                          "recorrente nomes treinar")
-    payload = load_checkpoint(path, kind)
-    extra = payload.get("extra") or {}
-    vocab = CharVocab.from_dict(extra.get("vocab") or {})
-    config = dict(payload["config"])
-    model = SequenceModel(
-        config.pop("vocab_size"), config.pop("num_classes"), config.pop("hidden_size"),
-        config.pop("kind"), **config,
-    )
-    model.load_state_dict(payload["state_dict"])
-    model.eval()
-    return model, vocab
+    return load_model(path, NAME_MODEL, _read_vocab)

@@ -99,8 +99,8 @@ def unroll_states(cell: RecurrentCell, x: Tensor, state: State | None = None) ->
         raise ValueError(f"x deve ter forma (N, T, I); recebi {tuple(x.shape)}.")
     state = cell.initial_state(x.size(0), dtype=x.dtype) if state is None else state
     states = []
-    for t in range(x.size(1)):
-        state = cell(x[:, t], state)
+    for x_t in x.unbind(1):  # não x[:, t]: indexar no laço deixa o backward O(T²)
+        state = cell(x_t, state)
         states.append(state)
     return states
 

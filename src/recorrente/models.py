@@ -23,26 +23,72 @@ from torch import Tensor, nn
 from torch.nn import functional as F
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from recorrente.classification import soft_cross_entropy
+from recorrente.data.batching import IGNORE_INDEX
 from recorrente.errors import InputError
+from recorrente.module_tools import count_parameters
 from recorrente.recurrent import split_states
 
 __all__ = [
-    "IGNORE_INDEX",
     "RECURRENT_KINDS",
+    "BookModel",
     "NameClassifier",
     "SequenceModel",
     "WindowRegressor",
-    "count_targets",
     "make_recurrent",
+    "soft_cross_entropy",
 ]
-
-IGNORE_INDEX = -100
-"""Alvo que a perda ignora (preenchimento, posições sem rótulo)."""
 
 RecurrentKind = Literal["rnn", "gru", "lstm"]
 RECURRENT_KINDS: dict[str, type[nn.RNNBase]] = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 """O módulo do PyTorch de cada tipo de rede aceito por :func:`make_recurrent`."""
+
+
+class BookModel(nn.Module):
+    """A base dos modelos do livro: a configuração que reconstrói o modelo e a contagem de pesos.
+
+    Cada modelo guarda em ``self.config`` os argumentos do seu ``__init__``; um checkpoint
+    grava esse dicionário e :func:`recorrente.checkpoints.load_model` reconstrói o modelo
+    com ``cls(**config)``.
+
+    Atributos:
+        config: os argumentos com que o modelo foi criado.
+
+    Exemplo:
+        >>> model = WindowRegressor(hidden_size=4)
+        >>> WindowRegressor(**model.config).num_parameters() == model.num_parameters()
+        True
+    """
+
+    config: dict
+
+    def num_parameters(self) -> int:
+        """Número de parâmetros treináveis (:func:`recorrente.module_tools.count_parameters`)."""
+        return count_parameters(self)
+
+
+def soft_cross_entropy(logits: Tensor, shares: Tensor) -> Tensor:
+    """Entropia cruzada de um logit por nome contra a fração ``shares`` (alvo suave), média.
+
+    É a perda do :class:`NameClassifier` (capítulo 5): o alvo de cada nome é a fração
+    feminina $q$ do censo, não um rótulo.
+
+    Parâmetros:
+        logits: ``(N,)``, o logit $z$ do feminino; $p = \\sigma(z)$.
+        shares: ``(N,)``, a fração feminina $q$ de cada nome, entre 0 e 1.
+
+    Retorna:
+        A média de $-q \\ln \\sigma(z) - (1 - q) \\ln \\sigma(-z)$, um escalar.
+
+    Exemplo:
+        >>> z = torch.tensor([0.0, 2.0])
+        >>> q = torch.tensor([0.5, 1.0])
+        >>> loss = soft_cross_entropy(z, q)   # (ln 2 + ln(1 + e^-2)) / 2
+        >>> round(loss.item(), 4)
+        0.41
+        >>> torch.testing.assert_close(loss, F.binary_cross_entropy_with_logits(z, q))
+    """
+    shares = shares.to(logits.dtype)
+    return -(shares * F.logsigmoid(logits) + (1 - shares) * F.logsigmoid(-logits)).mean()
 
 
 def make_recurrent(
@@ -92,12 +138,12 @@ def make_recurrent(
     )
 
 
-class SequenceModel(nn.Module):
+class SequenceModel(BookModel):
     """Símbolos de entrada → embedding → rede recorrente → uma classe por passo.
 
     Serve ao modelo de linguagem de caracteres (o alvo de cada passo é o
     próximo símbolo) e às tarefas de classificação de sequências (o alvo só
-    existe no último passo; os demais valem :data:`IGNORE_INDEX`).
+    existe no último passo; os demais valem :data:`~recorrente.data.batching.IGNORE_INDEX`).
 
     Parâmetros:
         vocab_size: quantos símbolos de entrada existem.
@@ -167,7 +213,8 @@ class SequenceModel(nn.Module):
 
         Parâmetros:
             x: índices ``(N, T)``.
-            targets: classes ``(N, T)``, com :data:`IGNORE_INDEX` onde não há alvo.
+            targets: classes ``(N, T)``, com
+                :data:`~recorrente.data.batching.IGNORE_INDEX` onde não há alvo.
             state: estado inicial opcional da rede recorrente.
         """
         output, _ = self.rnn(self.embedding(x), state)
@@ -184,12 +231,9 @@ class SequenceModel(nn.Module):
         output, state = self.rnn(self.embedding(x), state)
         return self.head(output[:, -1]), state
 
-    def num_parameters(self) -> int:
-        """Número de parâmetros treináveis."""
-        return sum(p.numel() for p in self.parameters() if p.requires_grad)
 
 
-class NameClassifier(nn.Module):
+class NameClassifier(BookModel):
     """Muitos para um: as letras de um nome → rede recorrente → um logit da fração feminina.
 
     A entrada são lotes com preenchimento 0 depois de cada nome
@@ -198,7 +242,7 @@ class NameClassifier(nn.Module):
     ``pack_padded_sequence`` e lê o último estado de cada nome em ``h_n``: o do seu
     último caractere, e não o de um passo de preenchimento. Na rede bidirecional, junta
     o estado final da direção de ida (última letra) com o da volta (primeira letra).
-    A perda é :func:`recorrente.classification.soft_cross_entropy` contra a fração do
+    A perda é :func:`soft_cross_entropy` contra a fração do
     censo.
 
     Parâmetros:
@@ -275,33 +319,9 @@ class NameClassifier(nn.Module):
             return logits, None
         return logits, soft_cross_entropy(logits, targets)
 
-    def num_parameters(self) -> int:
-        """Número de parâmetros treináveis."""
-        return sum(p.numel() for p in self.parameters() if p.requires_grad)
 
 
-def count_targets(targets: Tensor) -> int:
-    """Quantos alvos valem numa perda média: inteiros ≠ :data:`IGNORE_INDEX`, ou todos.
-
-    Parâmetros:
-        targets: alvos de um lote; inteiros (classes) ou reais (regressão).
-
-    Retorna:
-        O número de alvos válidos: todos, se ``targets`` é real.
-
-    Exemplo:
-        >>> import torch
-        >>> count_targets(torch.tensor([[1, -100], [2, 3]]))
-        3
-        >>> count_targets(torch.zeros(4, 1))
-        4
-    """
-    if targets.dtype.is_floating_point:
-        return targets.numel()
-    return int((targets != IGNORE_INDEX).sum())
-
-
-class WindowRegressor(nn.Module):
+class WindowRegressor(BookModel):
     """Janela de ``T`` passos → rede recorrente → o próximo valor (regressão).
 
     A rede lê a janela inteira e uma camada linear transforma o estado oculto do

@@ -238,11 +238,16 @@ class Recurrent(nn.Module):
     def _unroll(
         cell: RecurrentCell, x: Tensor, state: State, mask: Tensor | None, reverse: bool
     ) -> tuple[Tensor, State]:
-        """Aplica ``cell`` a cada passo de ``x`` ``(T, N, I)``; devolve saídas e estado final."""
+        """Aplica ``cell`` a cada passo de ``x`` ``(T, N, I)``; devolve saídas e estado final.
+
+        Os passos saem de ``x.unbind()``: indexar ``x`` dentro do laço faria o *backward* de
+        cada passo escrever um gradiente do tamanho de ``x`` inteiro, quadrático em ``T``.
+        """
         steps = range(x.size(0) - 1, -1, -1) if reverse else range(x.size(0))
         outputs: list[Tensor] = [x.new_empty(0)] * x.size(0)
+        inputs = x.unbind()  # um tensor por passo, sem indexar x dentro do laço
         for t in steps:
-            new = cell(x[t], state)
+            new = cell(inputs[t], state)
             if mask is None:
                 state = new
                 outputs[t] = new[0]

@@ -42,7 +42,8 @@ from torch import Tensor, nn
 from torch.nn import functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from recorrente.models import IGNORE_INDEX
+from recorrente.data.batching import IGNORE_INDEX
+from recorrente.models import BookModel
 
 __all__ = [
     "ATTENTION_KINDS",
@@ -144,7 +145,7 @@ class AdditiveAttention(nn.Module):
         return _softmax_context(scores, values, mask)
 
 
-class Seq2Seq(nn.Module):
+class Seq2Seq(BookModel):
     """Codificador GRU bidirecional e decodificador GRU, com ou sem atenção.
 
     Parâmetros:
@@ -205,10 +206,6 @@ class Seq2Seq(nn.Module):
         self.W_c = nn.Linear(2 * hidden_size, hidden_size)
         self.head = nn.Linear(hidden_size, num_words)
 
-    def num_parameters(self) -> int:
-        """Número de parâmetros treináveis."""
-        return sum(p.numel() for p in self.parameters() if p.requires_grad)
-
     def encode(self, x: Tensor) -> State:
         """Estados do codificador ``(N, S, H)``, máscara ``(N, S)`` e estado inicial ``(N, H)``.
 
@@ -239,7 +236,7 @@ class Seq2Seq(nn.Module):
         """Devolve ``(logits, loss)``; com alvos, ``logits`` é ``(N, T, num_words)``.
 
         Com ``targets`` (índices ``(N, T)`` terminados pelo fim, com
-        :data:`~recorrente.models.IGNORE_INDEX` no preenchimento), o decodificador
+        :data:`~recorrente.data.batching.IGNORE_INDEX` no preenchimento), o decodificador
         recebe a palavra certa do passo anterior (forçamento do professor). Sem
         alvos, decodifica de forma gulosa por ``max_len`` passos e devolve os logits
         de cada passo, com ``loss = None``.

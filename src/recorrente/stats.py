@@ -112,6 +112,11 @@ class BootstrapInterval:
         high: o limite de cima.
         confidence: o nível de confiança.
         resamples: quantas reamostragens.
+
+    Exemplo:
+        >>> r = BootstrapInterval(0.02, -0.01, 0.05, 0.95, 2000)
+        >>> r.separates   # o intervalo contém 0: o teste não separa os dois modelos
+        False
     """
 
     difference: float
@@ -191,6 +196,10 @@ class McNemar:
         only_a: exemplos que só A acerta.
         only_b: exemplos que só B acerta.
         p_value: o p-valor bilateral exato (binomial com p = 1/2 nos discordantes).
+
+    Exemplo:
+        >>> mcnemar([1, 1, 0], [1, 0, 0])
+        McNemar(only_a=1, only_b=0, p_value=1.0)
     """
 
     only_a: int
@@ -237,6 +246,11 @@ class DieboldMariano:
         mean_difference: a média de ``perda(erro A) − perda(erro B)``; negativa favorece A.
         statistic: a estatística corrigida, comparada a uma t de Student com n − 1 graus.
         p_value: o p-valor bilateral.
+
+    Exemplo:
+        >>> r = diebold_mariano([1.0, -2.0, 1.5, -1.0], [1.0, -2.0, 1.5, -1.0])
+        >>> r.mean_difference, r.p_value   # previsores idênticos: nada a separar
+        (0.0, 1.0)
     """
 
     mean_difference: float
@@ -266,8 +280,8 @@ def diebold_mariano(
             absoluto).
 
     Retorna:
-        Um :class:`DieboldMariano`; se ``d`` é constante, a estatística é 0 e o p-valor 1
-        quando a média é 0.
+        Um :class:`DieboldMariano`. Se ``d`` é constante (variância 0), a estatística é 0 e o
+            p-valor 1 quando a média é 0.
 
     Exemplo:
         >>> import numpy as np

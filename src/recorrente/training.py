@@ -1,4 +1,4 @@
-"""Um laço de treino para todos os modelos do livro, e checkpoints seguros.
+"""Um laço de treino para todos os modelos do livro (os checkpoints moram em ``checkpoints``).
 
 Os modelos obedecem ao contrato de :mod:`recorrente.models`:
 ``model(x, targets) -> (output, loss)``. Os lotes são pares ``(x, targets)``
@@ -19,10 +19,7 @@ Exemplo:
 
 from __future__ import annotations
 
-import io
 import math
-import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -33,25 +30,15 @@ import torch
 from torch import Tensor, nn
 from tqdm import tqdm
 
+from recorrente.checkpoints import save_checkpoint
+from recorrente.data.batching import count_targets
 from recorrente.errors import InputError
 from recorrente.formatting import num
-from recorrente.models import count_targets
+from recorrente.module_tools import evaluating
 
-__all__ = [
-    "CHECKPOINT_FORMAT",
-    "CheckpointKind",
-    "History",
-    "TrainConfig",
-    "evaluate",
-    "fit",
-    "load_checkpoint",
-    "save_checkpoint",
-]
+__all__ = ["History", "TrainConfig", "evaluate", "fit"]
 
 Batch = tuple[Tensor, Tensor]
-
-CHECKPOINT_FORMAT = "recorrente-checkpoint-v1"
-"""Marca gravada em todo checkpoint do pacote, para recusar arquivos alheios."""
 
 
 @dataclass
@@ -124,7 +111,7 @@ class History:
 def evaluate(model: nn.Module, batches: Iterable[Batch]) -> float:
     """Perda média ponderada pelo número de alvos válidos de cada lote.
 
-    Com alvos inteiros, ignora :data:`recorrente.models.IGNORE_INDEX`: para um
+    Com alvos inteiros, ignora :data:`recorrente.data.batching.IGNORE_INDEX`: para um
     modelo de linguagem, o resultado é a NLL média por símbolo. O modelo volta ao
     modo (treino ou avaliação) em que estava.
 
@@ -147,15 +134,13 @@ def evaluate(model: nn.Module, batches: Iterable[Batch]) -> float:
         >>> round(evaluate(model, [(x, y)]), 5) == round(math.log(4), 5)  # logits iguais
         True
     """
-    was_training = model.training
-    model.eval()
     total, count = 0.0, 0
-    for x, targets in batches:
-        _, loss = model(x, targets)
-        n = count_targets(targets)
-        total += loss.item() * n
-        count += n
-    model.train(was_training)
+    with evaluating(model):
+        for x, targets in batches:
+            _, loss = model(x, targets)
+            n = count_targets(targets)
+            total += loss.item() * n
+            count += n
     if count == 0:
         raise InputError("Não há nenhum alvo válido para avaliar; o conjunto está vazio?")
     return total / count
@@ -263,143 +248,3 @@ def fit(
     if best_state is not None:
         model.load_state_dict(best_state)
     return history
-
-
-def save_checkpoint(
-    path: str | Path,
-    model: nn.Module,
-    extra: dict[str, Any] | None = None,
-    *,
-    overwrite: bool = False,
-) -> Path:
-    """Grava pesos, configuração (``model.config``, se houver) e ``extra`` de forma atômica.
-
-    O arquivo é escrito num temporário da mesma pasta e renomeado no fim: uma
-    interrupção nunca deixa um checkpoint pela metade.
-
-    Parâmetros:
-        path: caminho do arquivo; a pasta é criada se não existir.
-        model: o modelo cujos pesos (``state_dict``) serão gravados.
-        extra: dados extras gravados junto, por exemplo o vocabulário.
-        overwrite: se ``True``, substitui um arquivo que já existe.
-
-    Retorna:
-        O caminho gravado, como ``Path``.
-
-    Levanta:
-        InputError: se o arquivo já existe e ``overwrite`` é ``False``, ou se ``path`` não é
-            um arquivo comum (uma pasta, um dispositivo), mesmo com ``overwrite``.
-        OSError: se o disco recusa a gravação (cheio, somente leitura...); o temporário é
-            apagado e um arquivo anterior fica intacto.
-
-    Exemplo:
-        >>> import tempfile
-        >>> from recorrente.models import WindowRegressor
-        >>> folder = tempfile.TemporaryDirectory()
-        >>> path = save_checkpoint(Path(folder.name) / "modelo.pt", WindowRegressor(hidden_size=4))
-        >>> [p.name for p in path.parent.iterdir()]  # nenhum temporário sobrou
-        ['modelo.pt']
-        >>> save_checkpoint(path, WindowRegressor(hidden_size=4))  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        ...
-        recorrente.errors.InputError: O arquivo ... já existe; escolha outro caminho ou ...
-        >>> folder.cleanup()
-    """
-    path = Path(path)
-    if path.exists() and not path.is_file():  # uma pasta, ou um dispositivo como /dev/full
-        raise InputError(f"{path} não é um arquivo comum; escolha o caminho de um arquivo.")
-    if path.exists() and not overwrite:
-        raise InputError(
-            f"O arquivo {path} já existe; escolha outro caminho ou peça para sobrescrever."
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {
-        "format": CHECKPOINT_FORMAT,
-        "model_class": type(model).__name__,
-        "config": getattr(model, "config", None),
-        "state_dict": model.state_dict(),
-        "extra": extra or {},
-    }
-    buffer = io.BytesIO()  # serializado antes: uma falha do disco chega como OSError, com errno
-    torch.save(payload, buffer)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(buffer.getbuffer())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-@dataclass(frozen=True)
-class CheckpointKind:
-    """Que modelo um checkpoint tem de conter, para recusar o de outra tarefa com uma linha clara.
-
-    Atributos:
-        model_class: o nome da classe do modelo gravado (``"SequenceModel"``).
-        task: o ``extra["task"]`` que o treino gravou (``"nomes"``).
-        description: o modelo como a mensagem de erro o nomeia ("um modelo que gera nomes").
-        command: o comando que grava esse checkpoint (``"recorrente nomes treinar"``).
-
-    Exemplo:
-        >>> kind = CheckpointKind("SequenceModel", "nomes", "um modelo que gera nomes",
-        ...                       "recorrente nomes treinar")
-        >>> kind.task
-        'nomes'
-    """
-
-    model_class: str
-    task: str
-    description: str
-    command: str
-
-
-def load_checkpoint(path: str | Path, kind: CheckpointKind | None = None) -> dict[str, Any]:
-    """Lê um checkpoint gravado por :func:`save_checkpoint`.
-
-    Parâmetros:
-        path: caminho do arquivo.
-        kind: se dado, o tipo de modelo esperado; um checkpoint de outra tarefa é recusado.
-
-    Retorna:
-        Um dicionário com ``model_class``, ``config``, ``state_dict`` e ``extra``.
-
-    Levanta:
-        InputError: se o arquivo não existe, não é um checkpoint do Recorrente ou não é do
-            tipo ``kind``.
-
-    Exemplo:
-        >>> import tempfile
-        >>> from recorrente.models import WindowRegressor
-        >>> model = WindowRegressor(hidden_size=4)
-        >>> with tempfile.TemporaryDirectory() as folder:
-        ...     path = save_checkpoint(Path(folder) / "modelo.pt", model, {"janela": 20})
-        ...     payload = load_checkpoint(path)
-        >>> payload["model_class"], payload["config"]["hidden_size"], payload["extra"]
-        ('WindowRegressor', 4, {'janela': 20})
-        >>> torch.equal(payload["state_dict"]["head.weight"], model.head.weight)
-        True
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"O checkpoint {path} não existe.")
-    try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception:
-        payload = None
-    if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
-        raise InputError(
-            f"{path} não é um checkpoint do Recorrente; use um arquivo gravado por "
-            "'recorrente ... treinar'."
-        )
-    if kind is not None and (
-        payload.get("model_class") != kind.model_class
-        or (payload.get("extra") or {}).get("task") != kind.task
-    ):
-        raise InputError(
-            f"{path} é um checkpoint do Recorrente, mas não de {kind.description}; "
-            f"use um arquivo gravado por '{kind.command}'."
-        )
-    return payload

@@ -1,4 +1,4 @@
-"""O modelo de nomes no navegador do leitor: a exportação compacta e os arquivos da página.
+"""O modelo de nomes no navegador do leitor: a exportação compacta, a lista do censo e as unidades.
 
 O capítulo de geração treina uma GRU de caracteres; a página do capítulo roda essa mesma rede
 em JavaScript (``docs/assets/js/nomes.js``), sem servidor e sem biblioteca. Este módulo
@@ -14,9 +14,7 @@ prepara o que a página carrega:
 - :func:`unit_correlations` mede, num conjunto de nomes, a correlação de cada unidade do
   estado (e de cada porta) com a posição no nome e com a letra lida, para a página sugerir
   unidades ao leitor;
-- :class:`SiteFiles` é a saída de uma célula que vira arquivos ao lado das figuras do capítulo
-  (``scripts/paginas.py`` os escreve), então o arquivo existe também quando a execução vem do
-  cache.
+- a célula do capítulo entrega esses arquivos à página com :class:`recorrente.pages.SiteFiles`.
 
 O formato do arquivo do modelo: 4 bytes ``b"RNOM"``, o tamanho do cabeçalho (``uint32``
 *little-endian*), o cabeçalho JSON em UTF-8 (completado com espaços até um múltiplo de 4) e
@@ -37,9 +35,7 @@ Exemplo:
 
 from __future__ import annotations
 
-import base64
 import json
-import re
 import struct
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -50,13 +46,10 @@ import torch
 from recorrente.cells import GRUCell
 from recorrente.data.names import CharVocab
 from recorrente.errors import InputError
-from recorrente.formatting import num
 from recorrente.models import SequenceModel
 
 __all__ = [
-    "FILES_MIME",
     "MODEL_FORMAT",
-    "SiteFiles",
     "export_name_model",
     "load_exported_name_model",
     "pack_names",
@@ -67,8 +60,6 @@ __all__ = [
 
 MODEL_FORMAT = "recorrente-nomes/1"
 """Versão do formato do arquivo do modelo; a página recusa outra."""
-FILES_MIME = "application/vnd.recorrente.arquivos+json"
-"""Tipo da saída de célula que ``scripts/paginas.py`` transforma em arquivos da página."""
 
 _MAGIC = b"RNOM"
 _TENSORS = (
@@ -80,7 +71,6 @@ _TENSORS = (
     "head.weight",
     "head.bias",
 )
-_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _FIRST_PREFIX_CODE = ord("0")  # comprimento do prefixo comum k vira o caractere chr(48 + k)
 _MAX_PREFIX = ord("_") - _FIRST_PREFIX_CODE  # 47: os marcadores vão de "0" a "_"
 
@@ -277,8 +267,8 @@ def _read_names(
     values: dict[str, list[torch.Tensor]] = {"h": [], "z": [], "r": []}
     features: list[torch.Tensor] = []
     vowel_ids = torch.tensor([ch in _VOWELS for ch in vocab.chars], dtype=torch.float32)
-    for t in range(x.size(1)):
-        gates = cell.gate_values(embedded[:, t], state)
+    for t, embedded_t in enumerate(embedded.unbind(1)):
+        gates = cell.gate_values(embedded_t, state)
         state = (gates["h"],)
         if t == 0:
             continue  # o passo que lê o "." do começo: ainda nenhuma letra
@@ -376,41 +366,3 @@ def unit_profile(
     profile = pd.DataFrame(columns).T
     profile.columns.name = "letras lidas"
     return profile
-
-
-class SiteFiles:
-    """Arquivos que a página do capítulo serve ao lado das figuras, vindos de uma célula.
-
-    Como última expressão de uma célula, mostra o tamanho de cada arquivo e leva o conteúdo
-    na saída (tipo :data:`FILES_MIME`, em base64); ``scripts/paginas.py`` grava cada um em
-    ``docs/capitulos/NN_nome/``. Assim o arquivo vem junto com a execução guardada no cache.
-
-    Parâmetros:
-        files: nome do arquivo (letras, dígitos, ``.``, ``_`` e ``-``) → conteúdo.
-
-    Levanta:
-        InputError: se um nome tem outros caracteres (barras, por exemplo).
-
-    Exemplo:
-        >>> files = SiteFiles({"pesos.bin": b"1234"})
-        >>> files
-        pesos.bin: 4 bytes
-        >>> files._repr_mimebundle_()[FILES_MIME]
-        {'pesos.bin': 'MTIzNA=='}
-    """
-
-    def __init__(self, files: Mapping[str, bytes]) -> None:
-        for name in files:
-            if not _FILE_NAME.match(name):
-                raise InputError(
-                    f"Nome de arquivo inválido para a página: {name!r}; use só letras, dígitos, "
-                    "'.', '_' e '-', sem pastas."
-                )
-        self.files = dict(files)
-
-    def __repr__(self) -> str:
-        return "\n".join(f"{name}: {num(len(data), 0)} bytes" for name, data in self.files.items())
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        encoded = {name: base64.b64encode(data).decode() for name, data in self.files.items()}
-        return {FILES_MIME: encoded, "text/plain": repr(self)}

@@ -22,7 +22,7 @@ from nbconvert import MarkdownExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
-from recorrente.web import FILES_MIME, SiteFiles
+from recorrente.pages import FILES_MIME, SiteFiles
 from recorrente_build.records import ANSI, strip_progress
 from recorrente_build.settings import BOX, CAPTION, HIDE_CODE, REMOVE, TEMPLATE
 

@@ -13,7 +13,7 @@ import importlib
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from recorrente import __version__
@@ -170,8 +170,11 @@ def check_training_output_options(
     check_output_path(args.saida, overwrite=args.sobrescrever, inputs=inputs)
 
 
-def save_trained(args: argparse.Namespace, model, extra: dict, history) -> None:
-    """Grava o checkpoint de um treino (``--saida``), se ele não divergiu.
+def save_trained(args: argparse.Namespace, model, history, save: Callable[[], Path]) -> None:
+    """Grava o checkpoint de um treino com ``save()``, se ele não divergiu.
+
+    ``save`` é a gravação do módulo da tarefa (``save_name_model``, ``save_amount_model``...),
+    dono dos dados extras do checkpoint; a CLI só decide se grava.
 
     Uma taxa grande demais leva a perda e os pesos a ``nan`` ou infinito: esse modelo não é
     gravado (um checkpoint inútil com código 0 engana quem o usa depois).
@@ -192,7 +195,7 @@ def save_trained(args: argparse.Namespace, model, extra: dict, history) -> None:
             f"infinito) com --taxa {_number_text(args.taxa)}; nada foi gravado. Use uma --taxa "
             "menor."
         )
-    write_checkpoint(args.saida, model, extra, overwrite=args.sobrescrever)
+    write_checkpoint(args.saida, save)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -2,7 +2,8 @@
 
 - :func:`check_output_path` recusa, antes de qualquer trabalho, uma saída que é uma das
   entradas, que não é um arquivo comum ou que não dá para criar;
-- :func:`write_checkpoint` grava com :func:`recorrente.training.save_checkpoint` (atômica) e
+- :func:`write_checkpoint` roda a gravação do módulo da tarefa (atômica, em
+  :mod:`recorrente.checkpoints`) e
   troca um erro do sistema de arquivos por :class:`WriteError`, que nomeia o caminho e a causa;
 - :func:`readable_streams` faz a saída padrão aguentar um terminal sem acentos.
 """
@@ -14,9 +15,8 @@ import errno
 import os
 import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
 from recorrente.errors import InputError
 
@@ -144,19 +144,15 @@ def _read_only(folder: Path) -> bool:
         return False
 
 
-def write_checkpoint(
-    path: Path, model: Any, extra: dict[str, Any], *, overwrite: bool
-) -> Path:
-    """Grava o checkpoint (de forma atômica) e troca uma falha do disco por :class:`WriteError`.
+def write_checkpoint(path: Path, save: Callable[[], Path]) -> Path:
+    """Roda ``save()`` (uma gravação atômica) e troca uma falha do disco por :class:`WriteError`.
 
     Levanta:
         WriteError: com o caminho e a causa; o temporário foi apagado e o arquivo anterior, se
             havia um, ficou intacto.
     """
-    from recorrente.training import save_checkpoint
-
     try:
-        return save_checkpoint(path, model, extra, overwrite=overwrite)
+        return save()
     except OSError as error:
         raise WriteError(f"Não consegui gravar {path}: {describe_os_error(error)}; nada foi "
                          "alterado (um arquivo anterior continua como estava).") from None

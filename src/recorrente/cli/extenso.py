@@ -77,18 +77,15 @@ def register(subparsers) -> None:
 
 def _train(args: argparse.Namespace) -> int:
     from recorrente.data.amounts import (
-        INPUT_CHARS,
-        SPLIT_SEED,
         TRAIN_MAX_CENTS,
-        WORDS,
         AmountBatches,
         AmountVocab,
         amount_split,
         amount_words,
         format_amount,
-        spell_amounts,
     )
     from recorrente.seq2seq import Seq2Seq, exact_match
+    from recorrente.spelling import save_amount_model, spell_amounts
     from recorrente.training import TrainConfig, fit
 
     check_training_output_options(args)
@@ -108,9 +105,8 @@ def _train(args: argparse.Namespace) -> int:
     history = fit(model, batches, None, config)
     written = spell_amounts(model, split.test, vocab)
     accuracy = exact_match(written, [amount_words(c) for c in split.test])
-    extra = {"task": "extenso", "chars": INPUT_CHARS, "words": list(WORDS),
-             "max_cents": TRAIN_MAX_CENTS, "split_seed": SPLIT_SEED}
-    save_trained(args, model, extra, history)
+    save_trained(args, model, history, lambda: save_amount_model(
+        args.saida, model, TRAIN_MAX_CENTS, overwrite=args.sobrescrever))
     print(f"Acerto exato no teste ({num(len(split.test), 0)} valores nunca vistos): "
           f"{pct(accuracy)}; {num(history.steps, 0)} atualizações em {num(history.seconds, 0)} s. "
           f"Gravado em {args.saida}.")
@@ -118,14 +114,8 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _write(args: argparse.Namespace) -> int:
-    from recorrente.data.amounts import (
-        MAX_CENTS,
-        amount_words,
-        format_amount,
-        load_amount_model,
-        parse_amount,
-        spell_amounts,
-    )
+    from recorrente.data.amounts import MAX_CENTS, amount_words, format_amount, parse_amount
+    from recorrente.spelling import load_amount_model, spell_amounts
 
     cents = parse_amount(args.valor)
     if cents > MAX_CENTS:

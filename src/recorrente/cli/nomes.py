@@ -120,13 +120,13 @@ def _add_training_options(
 
 def _train(args: argparse.Namespace) -> int:
     from recorrente.data.names import (
-        SPLIT_SEED,
         CharVocab,
         NameBatches,
         census_split,
         read_names_file,
         split_names,
     )
+    from recorrente.generation import save_name_model
     from recorrente.models import SequenceModel
     from recorrente.training import TrainConfig, evaluate, fit
 
@@ -140,13 +140,13 @@ def _train(args: argparse.Namespace) -> int:
     model = SequenceModel(len(vocab), len(vocab), args.tamanho, args.modelo, embedding_size=32)
     train = NameBatches(split.train, vocab, args.lote, shuffle=True, seed=args.semente)
     val = NameBatches(split.val, vocab, 2048)
-    extra = {"task": "nomes", "vocab": vocab.to_dict(), "dados": source, "split_seed": SPLIT_SEED}
     config = TrainConfig(lr=args.taxa, max_epochs=args.epocas, max_seconds=args.segundos,
                          description=f"{args.modelo} {args.tamanho}")
     print(f"Treinando {args.modelo.upper()} ({num(model.num_parameters(), 0)} parâmetros) em "
           f"{num(len(split.train), 0)} nomes; validação: {num(len(split.val), 0)}.")
     history = fit(model, train, val, config)
-    save_trained(args, model, extra, history)
+    save_trained(args, model, history, lambda: save_name_model(
+        args.saida, model, vocab, source, overwrite=args.sobrescrever))
     print(f"Modelo da época {history.best_epoch} (atualização {num(history.best_step, 0)} de "
           f"{num(history.steps, 0)}, a de menor perda de validação); NLL de validação "
           f"{num(evaluate(model, val))} nats/caractere; {num(history.seconds, 0)} s. "
@@ -185,14 +185,13 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _train_classifier(args: argparse.Namespace) -> int:
     from recorrente.classification import (
-        CLASSIFIER_TASK,
         female_shares,
         log_loss,
         name_accuracy,
         predict_shares,
+        save_name_classifier,
     )
     from recorrente.data.names import (
-        SPLIT_SEED,
         CharVocab,
         NameBatches,
         census_split,
@@ -211,15 +210,14 @@ def _train_classifier(args: argparse.Namespace) -> int:
                         shares=female_shares(split.train, counts))
     val_shares = female_shares(split.val, counts)
     val = NameBatches(split.val, vocab, 4096, shares=val_shares)
-    extra = {"task": CLASSIFIER_TASK, "vocab": vocab.to_dict(), "dados": "censo",
-             "split_seed": SPLIT_SEED}
     label = f"{args.modelo}{' bidirecional' if args.bidirecional else ''} {args.tamanho}"
     config = TrainConfig(lr=args.taxa, max_epochs=args.epocas, max_seconds=args.segundos,
                          description=label)
     print(f"Treinando o classificador {label} ({num(model.num_parameters(), 0)} parâmetros) em "
           f"{num(len(split.train), 0)} nomes; validação: {num(len(split.val), 0)}.")
     history = fit(model, train, val, config)
-    save_trained(args, model, extra, history)
+    save_trained(args, model, history, lambda: save_name_classifier(
+        args.saida, model, vocab, overwrite=args.sobrescrever))
     predicted = predict_shares(model, split.val, vocab)
     print(f"Modelo da época {history.best_epoch} (atualização {num(history.best_step, 0)} de "
           f"{num(history.steps, 0)}); na validação, acerto por nome "

@@ -10,7 +10,7 @@ como no Brasil (``"1.234,50"``); a saída são as palavras do extenso.
 O conjunto é dono da sua codificação: :class:`AmountVocab` guarda os
 caracteres de entrada, as palavras de saída (todas as que aparecem até
 R$ 999.999,99, com o início e o fim da frase) e monta os lotes com
-preenchimento e a máscara dos alvos (:data:`recorrente.models.IGNORE_INDEX`).
+preenchimento e a máscara dos alvos (:data:`recorrente.data.batching.IGNORE_INDEX`).
 
 Exemplo:
     >>> format_amount(123450)
@@ -28,15 +28,14 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 import torch
 from num2words import num2words
 from torch import Tensor
 
+from recorrente.data.batching import IGNORE_INDEX, PermutationQueue
 from recorrente.errors import InputError
 from recorrente.formatting import num
-from recorrente.models import IGNORE_INDEX
 
 __all__ = [
     "BOS",
@@ -53,11 +52,9 @@ __all__ = [
     "amount_split",
     "amount_words",
     "format_amount",
-    "load_amount_model",
     "normalize_words",
     "parse_amount",
     "sample_amounts",
-    "spell_amounts",
 ]
 
 MAX_CENTS = 99_999_999
@@ -442,8 +439,7 @@ class AmountBatches:
         self.y_len = (self.y != IGNORE_INDEX).sum(dim=1)
         self.batch_size, self.shuffle = batch_size, shuffle
         self.num_batches = num_batches or -(-len(self.x) // batch_size)
-        self.generator = torch.Generator().manual_seed(seed)
-        self._pending = torch.empty(0, dtype=torch.long)
+        self.queue = PermutationQueue(len(self.x), seed=seed)
 
     def __len__(self) -> int:
         return self.num_batches if self.shuffle else -(-len(self.x) // self.batch_size)
@@ -451,105 +447,9 @@ class AmountBatches:
     def _chunks(self) -> list[Tensor]:
         if not self.shuffle:
             return list(torch.arange(len(self.x)).split(self.batch_size))
-        chunks = []
-        for _ in range(self.num_batches):
-            if len(self._pending) < self.batch_size:
-                fresh = torch.randperm(len(self.x), generator=self.generator)
-                self._pending = torch.cat([self._pending, fresh])
-            chunks.append(self._pending[: self.batch_size])
-            self._pending = self._pending[self.batch_size :]
-        return chunks
+        return [self.queue.take(self.batch_size) for _ in range(self.num_batches)]
 
     def __iter__(self) -> Iterator[tuple[Tensor, Tensor]]:
         for idx in self._chunks():
             yield (self.x[idx, : int(self.x_len[idx].max())],
                    self.y[idx, : int(self.y_len[idx].max())])
-
-
-@torch.no_grad()
-def spell_amounts(
-    model: torch.nn.Module,
-    amounts: Sequence[int],
-    vocab: AmountVocab | None = None,
-    *,
-    width: int = 1,
-    batch_size: int = 1024,
-) -> list[str]:
-    """O extenso que um :class:`~recorrente.seq2seq.Seq2Seq` escreve para cada valor.
-
-    Parâmetros:
-        model: o modelo treinado (com os métodos ``greedy`` e ``beam``).
-        amounts: os valores, em centavos.
-        vocab: a codificação (padrão: :class:`AmountVocab`).
-        width: largura da busca em feixe; 1 é a busca gulosa.
-        batch_size: valores decodificados de uma vez.
-
-    Retorna:
-        Uma frase por valor, na ordem dada.
-
-    Exemplo:
-        >>> from recorrente.seq2seq import Seq2Seq
-        >>> vocab = AmountVocab()
-        >>> model = Seq2Seq(vocab.num_chars, vocab.num_words, hidden_size=8, max_len=3)
-        >>> len(spell_amounts(model, [1, 100, 12345], vocab))   # sem treino: palavras ao acaso
-        3
-    """
-    vocab = vocab or AmountVocab()
-    was_training = model.training
-    model.eval()
-    out: list[str] = []
-    for start in range(0, len(amounts), batch_size):
-        chunk = amounts[start : start + batch_size]
-        rows = [vocab.encode_input(format_amount(c)) for c in chunk]
-        width_x = max(map(len, rows))
-        x = torch.tensor([row + [0] * (width_x - len(row)) for row in rows], dtype=torch.long)
-        words = model.greedy(x)[0] if width == 1 else model.beam(x, width=width)
-        out.extend(vocab.decode_words(row.tolist()) for row in words)
-    model.train(was_training)
-    return out
-
-
-def load_amount_model(path: str | Path) -> tuple[torch.nn.Module, int]:
-    """Carrega um modelo de extenso gravado por ``recorrente extenso treinar``.
-
-    Parâmetros:
-        path: caminho do checkpoint.
-
-    Retorna:
-        O modelo em modo de avaliação e o maior valor da faixa do treino, em centavos.
-
-    Levanta:
-        InputError: se o arquivo não existe, não é um checkpoint do Recorrente, não é de
-            extenso ou usa outra codificação.
-
-    Exemplo:
-        >>> import tempfile
-        >>> from recorrente.seq2seq import Seq2Seq
-        >>> from recorrente.training import save_checkpoint
-        >>> vocab = AmountVocab()
-        >>> model = Seq2Seq(vocab.num_chars, vocab.num_words, hidden_size=8)
-        >>> extra = {"task": "extenso", "chars": INPUT_CHARS, "words": list(WORDS),
-        ...          "max_cents": TRAIN_MAX_CENTS}
-        >>> with tempfile.TemporaryDirectory() as folder:
-        ...     path = save_checkpoint(Path(folder) / "extenso.pt", model, extra)
-        ...     loaded, max_cents = load_amount_model(path)
-        >>> format_amount(max_cents), torch.equal(loaded.head.weight, model.head.weight)
-        ('99.999,99', True)
-    """
-    from recorrente.seq2seq import Seq2Seq
-    from recorrente.training import CheckpointKind, load_checkpoint
-
-    kind = CheckpointKind("Seq2Seq", "extenso", "um modelo de extenso",
-                          "recorrente extenso treinar")
-    payload = load_checkpoint(path, kind)
-    extra = payload.get("extra") or {}
-    if extra.get("chars") != INPUT_CHARS or list(extra.get("words") or []) != list(WORDS):
-        raise InputError(
-            f"{path} foi gravado com outra codificação de valores e palavras; treine de novo "
-            "com 'recorrente extenso treinar'."
-        )
-    config = dict(payload["config"])
-    model = Seq2Seq(config.pop("num_chars"), config.pop("num_words"), **config)
-    model.load_state_dict(payload["state_dict"])
-    model.eval()
-    return model, int(extra.get("max_cents", TRAIN_MAX_CENTS))

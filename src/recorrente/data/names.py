@@ -10,7 +10,7 @@ um arquivo de texto UTF-8 do usuário, um nome por linha, com acentos.
 A codificação fica junto com os dados: o :class:`CharVocab` guarda os
 caracteres, o símbolo de fronteira ``"."`` (índice 0, marca o início e o fim
 de cada nome, como no makemore) e sabe montar lotes com preenchimento e a
-máscara dos alvos (:data:`recorrente.models.IGNORE_INDEX`).
+máscara dos alvos (:data:`recorrente.data.batching.IGNORE_INDEX`).
 
 Exemplo:
     >>> vocab = CharVocab.from_names(["ana", "bia"])
@@ -35,8 +35,8 @@ from pathlib import Path
 import torch
 from torch import Tensor
 
+from recorrente.data.batching import IGNORE_INDEX, PermutationQueue
 from recorrente.errors import InputError
-from recorrente.models import IGNORE_INDEX
 
 __all__ = [
     "BOUNDARY",
@@ -402,12 +402,21 @@ class CharVocab:
         return {"chars": "".join(self.chars)}
 
     @classmethod
-    def from_dict(cls, data: dict) -> CharVocab:
-        """Reconstrói o vocabulário gravado por :meth:`to_dict`."""
+    def from_dict(cls, data: dict, size: int | None = None) -> CharVocab:
+        """Reconstrói o vocabulário gravado por :meth:`to_dict`.
+
+        Com ``size`` (o número de símbolos que os pesos do modelo esperam), recusa um
+        vocabulário de outro tamanho.
+        """
         try:
-            return cls(list(data["chars"]))
+            vocab = cls(list(data["chars"]))
         except (KeyError, TypeError):
             raise InputError("O checkpoint não traz um vocabulário de nomes válido.") from None
+        if size is not None and len(vocab) != size:
+            raise InputError(
+                f"O vocabulário do checkpoint tem {len(vocab)} símbolos, e o modelo, {size}."
+            )
+        return vocab
 
 
 class NameBatches:
@@ -469,9 +478,8 @@ class NameBatches:
             self.lengths = (self.x != 0).sum(dim=1)
         self.batch_size = batch_size
         self.shuffle = shuffle
-        self.generator = torch.Generator().manual_seed(seed)
+        self.queue = PermutationQueue(len(self.x), seed=seed)
         self.names_per_epoch = names_per_epoch
-        self._pending = torch.empty(0, dtype=torch.long)
 
     def __len__(self) -> int:
         return -(-self._epoch_size() // self.batch_size)
@@ -479,26 +487,20 @@ class NameBatches:
     def _epoch_size(self) -> int:
         return min(self.names_per_epoch or len(self.x), len(self.x))
 
-    def _next_indices(self) -> torch.Tensor:
-        if not self.shuffle:
-            return torch.arange(len(self.x))
-        size = self._epoch_size()
-        while len(self._pending) < size:
-            fresh = torch.randperm(len(self.x), generator=self.generator)
-            self._pending = torch.cat([self._pending, fresh])
-        chosen, self._pending = self._pending[:size], self._pending[size:]
-        return chosen
-
     def num_targets(self) -> int:
         """Quantos caracteres-alvo (incluindo o fim de cada nome) há no total."""
         return int(self.lengths.sum())
 
     def __iter__(self) -> Iterator[tuple[Tensor, Tensor]]:
-        order = self._next_indices()
+        if self.shuffle:
+            order = self.queue.take(self._epoch_size())
+        else:
+            order = torch.arange(len(self.x))
         order = order[torch.argsort(self.lengths[order], stable=True)]
         chunks = list(order.split(self.batch_size))
         if self.shuffle:
-            chunks = [chunks[i] for i in torch.randperm(len(chunks), generator=self.generator)]
+            shuffled = torch.randperm(len(chunks), generator=self.queue.generator)
+            chunks = [chunks[i] for i in shuffled]
         for idx in chunks:
             width = int(self.lengths[idx].max())
             yield self.x[idx, :width], self.y[idx] if self.y.ndim == 1 else self.y[idx, :width]

@@ -2,7 +2,7 @@
 
 Cada tarefa devolve um :class:`TaskData` com entradas inteiras ``x`` de forma
 ``(N, T)`` e alvos ``y`` de mesma forma, com
-:data:`recorrente.models.IGNORE_INDEX` onde não há nada a prever. Assim, os
+:data:`recorrente.data.batching.IGNORE_INDEX` onde não há nada a prever. Assim, os
 dados servem direto a :class:`recorrente.models.SequenceModel` e a
 :func:`recorrente.training.fit`.
 
@@ -30,10 +30,10 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
-from recorrente.models import IGNORE_INDEX
+from recorrente.data.batching import IGNORE_INDEX, Batches
+from recorrente.module_tools import evaluating
 
 __all__ = [
-    "Batches",
     "FreshBatches",
     "TaskData",
     "accuracy",
@@ -169,42 +169,6 @@ def next_symbol_task(
     return TaskData(x, y, vocab_size, vocab_size)
 
 
-class Batches:
-    """Lotes ``(x, y)`` que podem ser percorridos a cada época.
-
-    Com ``seed``, a ordem muda a cada passagem, mas a sequência de ordens é
-    sempre a mesma (o gerador é criado aqui, não o global do PyTorch).
-
-    Parâmetros:
-        x: entradas, com os exemplos na primeira dimensão.
-        y: alvos, com o mesmo número de exemplos.
-        batch_size: exemplos por lote (o último pode ter menos).
-        seed: semente do embaralhamento; ``None`` mantém a ordem original.
-
-    Exemplo:
-        >>> b = Batches(torch.arange(10)[:, None], torch.arange(10)[:, None], 4, seed=None)
-        >>> [len(x) for x, _ in b]
-        [4, 4, 2]
-    """
-
-    def __init__(self, x: Tensor, y: Tensor, batch_size: int, *, seed: int | None = 0) -> None:
-        if len(x) != len(y):
-            raise ValueError(f"x e y têm tamanhos diferentes: {len(x)} e {len(y)}.")
-        _check_positive(batch_size=batch_size)
-        self.x, self.y, self.batch_size = x, y, batch_size
-        self._gen = None if seed is None else torch.Generator().manual_seed(seed)
-
-    def __len__(self) -> int:
-        return -(-len(self.x) // self.batch_size)
-
-    def __iter__(self) -> Iterator[tuple[Tensor, Tensor]]:
-        n = len(self.x)
-        order = torch.arange(n) if self._gen is None else torch.randperm(n, generator=self._gen)
-        for start in range(0, n, self.batch_size):
-            idx = order[start : start + self.batch_size]
-            yield self.x[idx], self.y[idx]
-
-
 class FreshBatches:
     """Lotes sempre novos: cada lote de cada época é sorteado na hora, nenhum se repete.
 
@@ -279,15 +243,13 @@ def accuracy(model: nn.Module, data: TaskData, batch_size: int = 256) -> float:
         >>> acc == float((data.y[:, -1] == 0).float().mean())
         True
     """
-    was_training = model.training
-    model.eval()
     correct, total = 0, 0
-    for x, y in Batches(data.x, data.y, batch_size, seed=None):
-        logits, _ = model(x)
-        mask = y != IGNORE_INDEX
-        correct += int((logits.argmax(-1)[mask] == y[mask]).sum())
-        total += int(mask.sum())
-    model.train(was_training)
+    with evaluating(model):
+        for x, y in Batches(data.x, data.y, batch_size, seed=None):
+            logits, _ = model(x)
+            mask = y != IGNORE_INDEX
+            correct += int((logits.argmax(-1)[mask] == y[mask]).sum())
+            total += int(mask.sum())
     return correct / max(total, 1)
 
 

@@ -1,0 +1,212 @@
+"""A comparação no teste e a validação que avança no tempo (*walk-forward*).
+
+Exemplo:
+    >>> import numpy as np
+    >>> prices = 100 * np.exp(np.cumsum(np.full(150, 0.01)))
+    >>> list(compare_models(prices, 5, modes=("retorno",), epochs=1).columns)[:2]
+    ['RMSE', 'MAE']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import TimeSeriesSplit
+
+from recorrente.errors import InputError
+from recorrente.forecasting.baselines import baseline_predictions
+from recorrente.forecasting.metrics import forecast_metrics
+from recorrente.forecasting.network import lstm_predictions, train_window_model
+from recorrente.forecasting.windows import Mode, Split, chronological_split, prepare_windows
+
+__all__ = ["compare_models", "walk_forward", "walk_forward_splits"]
+
+
+def compare_models(
+    prices: np.ndarray | pd.Series,
+    window: int = 20,
+    *,
+    split: Split | None = None,
+    modes: Sequence[Mode] = ("preco", "retorno"),
+    epochs: int = 30,
+    patience: int = 5,
+    seed: int = 0,
+    progress: bool = False,
+    seasonal: int | None = None,
+) -> pd.DataFrame:
+    """Tabela de métricas no teste: linhas de base e uma LSTM por modo.
+
+    Com ``seasonal=m``, inclui as linhas de base sazonais de :func:`seasonal_naive`:
+    a ingênua (o valor de ``m`` passos atrás) e a com deriva (exigem ``window >= m``).
+
+    Parâmetros:
+        prices: a série de preços.
+        window: passos de cada janela.
+        split: a divisão; ``None`` usa :func:`chronological_split`.
+        modes: o que cada LSTM vê: ``"preco"`` e/ou ``"retorno"``.
+        epochs: número máximo de épocas de cada LSTM.
+        patience: épocas sem melhora antes de parar.
+        seed: semente das LSTMs.
+        progress: mostra a barra de progresso.
+        seasonal: período das linhas de base sazonais, se houver.
+
+    Retorna:
+        Um ``DataFrame`` com um modelo por linha e as métricas de
+            :func:`forecast_metrics` nas colunas.
+
+    Exemplo:
+        >>> rng = np.random.default_rng(0)
+        >>> prices = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, 150)))
+        >>> table = compare_models(prices, 5, modes=("retorno",), epochs=1)
+        >>> list(table.index)
+        ['persistencia', 'media_movel', 'ar_linear', 'lstm_retorno']
+        >>> list(table.columns)
+        ['RMSE', 'MAE', 'MAPE_%', 'direcao_%', 'alta_%']
+    """
+    prices = np.asarray(prices, dtype=float)
+    split = split or chronological_split(len(prices), window)
+    rows = {}
+    for i, mode in enumerate(modes):
+        data = prepare_windows(prices, window, split, mode=mode)
+        if i == 0:
+            actual, previous = data.actual("teste"), data.previous("teste")
+            for name, pred in baseline_predictions(data, season=seasonal).items():
+                rows[name] = forecast_metrics(actual, pred, previous)
+        model, _ = train_window_model(
+            data,
+            epochs=epochs,
+            patience=patience,
+            seed=seed,
+            progress=progress,
+            description=f"LSTM ({mode})",
+        )
+        rows[f"lstm_{mode}"] = forecast_metrics(actual, lstm_predictions(model, data), previous)
+    return pd.DataFrame(rows).T
+
+
+def walk_forward_splits(n: int, window: int, n_splits: int) -> list[Split]:
+    """As divisões de cada dobra de :func:`walk_forward` (``TimeSeriesSplit``), já conferidas.
+
+    Em cada dobra, o treino é tudo o que vem antes do bloco de teste, e os últimos 15% dele
+    viram validação. Serve para recusar dobras demais antes de treinar qualquer coisa.
+
+    Parâmetros:
+        n: tamanho da série.
+        window: passos de cada janela; o treino de cada dobra precisa de 10 alvos além dela.
+        n_splits: número de dobras.
+
+    Retorna:
+        Um :class:`Split` por dobra; o teste da dobra vai de ``val_end`` a ``end``.
+
+    Levanta:
+        InputError: se a série não tem valores para tantas dobras, ou se a primeira dobra é
+            curta demais para a janela.
+
+    Exemplo:
+        >>> walk_forward_splits(150, 5, 2)
+        [Split(train_end=42, val_end=50, end=100), Split(train_end=85, val_end=100, end=150)]
+        >>> walk_forward_splits(300, 20, 1000)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        recorrente.errors.InputError: A série tem 300 valores, poucos para 1000 dobras; ...
+    """
+    if n_splits < 2 or n_splits >= n:
+        raise InputError(
+            f"A série tem {n} valores, poucos para {n_splits} dobras; a validação que avança "
+            "no tempo precisa de 2 dobras ou mais, e de menos dobras que valores."
+        )
+    splits = []
+    for train_idx, test_idx in TimeSeriesSplit(n_splits=n_splits).split(np.arange(n)):
+        n_train = len(train_idx)
+        n_val = max(1, int(round(0.15 * n_train)))
+        split = Split(
+            train_end=n_train - n_val, val_end=int(test_idx[0]), end=int(test_idx[-1]) + 1
+        )
+        if split.train_end - window < 10:
+            raise InputError(
+                f"A primeira dobra da validação em {n_splits} partes tem só {n_train} valores; "
+                "use menos dobras, uma janela menor ou uma série mais longa."
+            )
+        splits.append(split)
+    return splits
+
+
+def walk_forward(
+    prices: np.ndarray | pd.Series,
+    window: int = 20,
+    *,
+    n_splits: int = 3,
+    mode: Mode = "retorno",
+    epochs: int = 20,
+    patience: int = 5,
+    seed: int = 0,
+    progress: bool = False,
+    season: int | None = None,
+    train: bool = False,
+) -> pd.DataFrame:
+    """Validação em janelas que avançam no tempo (``TimeSeriesSplit``).
+
+    Em cada dobra, o treino é tudo o que vem antes do bloco de teste (os últimos
+    15% dele viram validação), o normalizador é ajustado só nesse treino e a LSTM
+    é comparada com a persistência e o AR linear (e, com ``season``, com as
+    sazonais ingênuas). Devolve uma linha por dobra, com o RMSE de cada modelo.
+
+    Parâmetros:
+        prices: a série de preços.
+        window: passos de cada janela.
+        n_splits: número de dobras.
+        mode: o que a LSTM vê: ``"preco"`` ou ``"retorno"``.
+        epochs: número máximo de épocas de cada LSTM.
+        patience: épocas sem melhora antes de parar.
+        seed: semente das LSTMs.
+        progress: mostra a barra de progresso.
+        season: período das linhas de base sazonais (:func:`seasonal_naive`), se houver.
+        train: inclui também o RMSE de cada modelo no treino da dobra, em colunas
+            com o sufixo ``_treino`` (para ver o erro no treino ao lado do de teste).
+
+    Retorna:
+        Um ``DataFrame`` indexado pela dobra, com o início do teste e o RMSE de cada modelo.
+
+    Levanta:
+        InputError: se a primeira dobra é curta demais para a janela.
+
+    Exemplo:
+        >>> rng = np.random.default_rng(0)
+        >>> prices = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, 150)))
+        >>> folds = walk_forward(prices, 5, n_splits=2, epochs=1)
+        >>> folds["inicio_teste"].tolist()  # cada dobra testa um trecho mais adiante
+        [50, 100]
+        >>> list(folds.columns[1:])
+        ['persistencia', 'ar_linear', 'lstm_retorno']
+    """
+    prices = np.asarray(prices, dtype=float)
+    rows = []
+    for fold, split in enumerate(walk_forward_splits(len(prices), window, n_splits), start=1):
+        data = prepare_windows(prices, window, split, mode=mode)
+        actual, previous = data.actual("teste"), data.previous("teste")
+        base = baseline_predictions(data, season=season)
+        base.pop("media_movel")
+        model, _ = train_window_model(
+            data,
+            epochs=epochs,
+            patience=patience,
+            seed=seed,
+            progress=progress,
+            description=f"dobra {fold}",
+        )
+        base[f"lstm_{mode}"] = lstm_predictions(model, data)
+        row = {"dobra": fold, "inicio_teste": split.val_end}
+        for name, pred in base.items():
+            row[name] = forecast_metrics(actual, pred, previous)["RMSE"]
+        if train:
+            fitted = baseline_predictions(data, "treino", season=season)
+            fitted.pop("media_movel")
+            fitted[f"lstm_{mode}"] = lstm_predictions(model, data, "treino")
+            for name, pred in fitted.items():
+                row[f"{name}_treino"] = forecast_metrics(
+                    data.actual("treino"), pred, data.previous("treino")
+                )["RMSE"]
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("dobra")

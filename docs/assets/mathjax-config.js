@@ -26,7 +26,11 @@ window.MathJax = {
 (() => {
   const endereco = new URL("mathjax/tex-chtml.js", document.currentScript.src).href;
   document$.subscribe(() => {
-    if (!document.querySelector(".arithmatex")) return;
+    // data-formulas no <html> diz quando as fórmulas estão prontas (os testes do site esperam).
+    if (!document.querySelector(".arithmatex")) {
+      document.documentElement.dataset.formulas = "nenhuma";
+      return;
+    }
     const tipografar = () =>
       MathJax.startup.promise
         .then(() => {
@@ -35,7 +39,10 @@ window.MathJax = {
           MathJax.texReset();
           return MathJax.typesetPromise();
         })
-        .then(() => document.dispatchEvent(new Event("recorrente:tipografado")));
+        .then(() => {
+          document.documentElement.dataset.formulas = "prontas";
+          document.dispatchEvent(new Event("recorrente:tipografado"));
+        });
     if (window.MathJax.startup.promise) {
       tipografar();
       return;

@@ -9,7 +9,8 @@
 // não usa mouse não consegue rolar (axe: scrollable-region-focusable). Só as que rolam de fato
 // viram parada do Tab, e de novo quando a janela muda de largura.
 (() => {
-  const SCROLLERS = ".md-typeset__scrollwrap, .md-typeset pre > code, .recorrente-formula-larga";
+  const SCROLLERS =
+    ".md-typeset__scrollwrap, .md-typeset pre > code, .md-typeset div.arithmatex, .recorrente-formula-larga";
 
   function marcar() {
     for (const formula of document.querySelectorAll(".md-typeset span.arithmatex > mjx-container")) {

@@ -33,8 +33,8 @@ _BASE = re.compile(r'("base": )"[^"]*"')
 _ANCHOR_HREF = re.compile(r'href="#([^"]+)"')
 _ID = re.compile(r'\sid="([^"]+)"')
 _EMPTY_SECTION = re.compile(
-    r"<section class=['\"]print-page md-section['\"][^>]*>\s*<h1>[^<]*(?:<a[^>]*></a>)?\s*</h1>\s*"
-    r"</section>"
+    r"<section class=['\"]print-page md-section['\"] id=['\"]([^'\"]+)['\"][^>]*>"
+    r"\s*<h1>[^<]*(?:<a[^>]*></a>)?\s*</h1>\s*</section>"
 )
 _page_urls: dict[str, str] = {}
 _FALSE_WARNING = "[mkdocs-print-site] 'print-site' should be defined as the *last* plugin"
@@ -78,8 +78,10 @@ def restore_links(html: str, page_urls: dict[str, str]) -> str:
     return _ANCHOR_HREF.sub(fix, html)
 
 
-def drop_empty_sections(html: str) -> str:
+def drop_empty_sections(html: str, site_url: str = "../") -> str:
     """Tira as folhas de rosto de seções sem nenhuma página na impressão.
+
+    Os links do menu lateral para a seção tirada vão para ``site_url`` (a seção no site).
 
     Exemplo:
         >>> html = ("<section class='print-page md-section' id='section-3'><h1>Ref</h1>"
@@ -89,6 +91,8 @@ def drop_empty_sections(html: str) -> str:
         >>> drop_empty_sections(html).count("<section")
         2
     """
+    for section_id in _EMPTY_SECTION.findall(html):
+        html = html.replace(f'href="#{section_id}"', f'href="{site_url}"')
     return _EMPTY_SECTION.sub("", html)
 
 
@@ -100,5 +104,7 @@ def on_post_build(config, **kwargs) -> None:
         # A própria página de impressão é criada pelo plugin depois do on_files.
         targets = {**_page_urls, get_page_key("print_page/"): "print_page/"}
         html = restore_links(_BASE.sub(r'\1".."', html, count=1), targets)
-        html = drop_empty_sections(html)
+        # A única seção que o print-site deixa de fora (exclude do mkdocs.yml) é a da API.
+        api = _page_urls.get(get_page_key("referencia/api/"), "")
+        html = drop_empty_sections(html, f"../{api}")
         page.write_text(html, encoding="utf-8")

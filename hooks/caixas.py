@@ -5,7 +5,9 @@ título dentro de uma caixa abre uma seção só com o conteúdo da caixa, que t
 título da admonição, um ``<p class="admonition-title">``, vira ``<h4 class="admonition-title"
 id="erro-comum-...">`` (a mesma aparência, porque as regras do tema são da classe; fora do
 sumário, que o MkDocs monta antes, do Markdown) e ganha uma segunda linha com a primeira frase da
-mensagem de erro que a célula da caixa imprimiu. O título vale 1000 vezes o texto no índice:
+mensagem de erro que a célula da caixa imprimiu (depois de um espaço: o índice da busca tira o
+``<br>``, e título e mensagem saíam grudados, "...fora de ordemRuntimeError..."). O título vale
+1000 vezes o texto no índice:
 sem ele, uma mensagem colada na busca cairia em seções longas, que casam com as palavras curtas
 da mensagem ("to", "be", "a", que o Material busca como prefixos: ``to*`` acha ``torch``).
 """
@@ -58,7 +60,7 @@ def anchor_common_errors(content: str) -> str:
         >>> box = ('<p class="admonition-title">Erro comum: <b>h</b></p><p>x</p>'
         ...        '<div class="saida"><pre><span></span><code>ValueError: ruim\\n</code></pre>')
         >>> out = anchor_common_errors(box)
-        >>> for part in out[: out.index("<p>")].split("<br>"):
+        >>> for part in out[: out.index("<p>")].split(" <br>"):
         ...     print(part)
         <h4 class="admonition-title" id="erro-comum-h">Erro comum: <b>h</b>
         <code class="erro-comum-mensagem">ValueError: ruim</code></h4>
@@ -68,7 +70,7 @@ def anchor_common_errors(content: str) -> str:
     def title(match: re.Match[str]) -> str:
         message = _MESSAGE.search(match[2])
         extra = (
-            f'<br><code class="erro-comum-mensagem">{first_sentence(message[1])}</code>'
+            f' <br><code class="erro-comum-mensagem">{first_sentence(message[1])}</code>'
             if message
             else ""
         )

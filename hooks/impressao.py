@@ -13,6 +13,9 @@ O que o plugin não faz sozinho com este site:
 - Ele troca todo link entre páginas por uma âncora na página combinada, mesmo quando a página
   de destino ficou de fora da impressão (a API) ou é a própria versão para imprimir. Esses
   links voltam a apontar para a página do site.
+- Cada seção do ``nav`` vira uma folha de rosto (um ``h1`` sozinho), mesmo a da API, cujas
+  páginas ficam de fora: o PDF terminava numa folha "API do pacote" vazia. A folha de uma seção
+  sem páginas sai.
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ from mkdocs_print_site_plugin.urls import get_page_key
 _BASE = re.compile(r'("base": )"[^"]*"')
 _ANCHOR_HREF = re.compile(r'href="#([^"]+)"')
 _ID = re.compile(r'\sid="([^"]+)"')
+_EMPTY_SECTION = re.compile(
+    r"<section class=['\"]print-page md-section['\"] id=['\"]([^'\"]+)['\"][^>]*>"
+    r"\s*<h1>[^<]*(?:<a[^>]*></a>)?\s*</h1>\s*</section>"
+)
 _page_urls: dict[str, str] = {}
 _FALSE_WARNING = "[mkdocs-print-site] 'print-site' should be defined as the *last* plugin"
 
@@ -71,6 +78,24 @@ def restore_links(html: str, page_urls: dict[str, str]) -> str:
     return _ANCHOR_HREF.sub(fix, html)
 
 
+def drop_empty_sections(html: str, site_url: str = "../") -> str:
+    """Tira as folhas de rosto de seções sem nenhuma página na impressão.
+
+    Os links do menu lateral para a seção tirada vão para ``site_url`` (a seção no site).
+
+    Exemplo:
+        >>> html = ("<section class='print-page md-section' id='section-3'><h1>Ref</h1>"
+        ...         "<section class='print-page' id='g'><h1>G</h1></section></section>"
+        ...         "<section class='print-page md-section' id='section-3-3'>"
+        ...         "<h1>API<a class='headerlink'></a></h1>  </section>")
+        >>> drop_empty_sections(html).count("<section")
+        2
+    """
+    for section_id in _EMPTY_SECTION.findall(html):
+        html = html.replace(f'href="#{section_id}"', f'href="{site_url}"')
+    return _EMPTY_SECTION.sub("", html)
+
+
 @event_priority(-100)  # depois do print-site, que escreve a página no seu on_post_build
 def on_post_build(config, **kwargs) -> None:
     page = Path(config["site_dir"]) / "print_page" / "index.html"
@@ -79,4 +104,7 @@ def on_post_build(config, **kwargs) -> None:
         # A própria página de impressão é criada pelo plugin depois do on_files.
         targets = {**_page_urls, get_page_key("print_page/"): "print_page/"}
         html = restore_links(_BASE.sub(r'\1".."', html, count=1), targets)
+        # A única seção que o print-site deixa de fora (exclude do mkdocs.yml) é a da API.
+        api = _page_urls.get(get_page_key("referencia/api/"), "")
+        html = drop_empty_sections(html, f"../{api}")
         page.write_text(html, encoding="utf-8")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from test_site import CHROMIUM, CHROMIUM_ARGS, ROOT, SITE
+from test_site import CHROMIUM, CHROMIUM_ARGS, ROOT, SITE, wait_for_formulas
 
 pytestmark = pytest.mark.site
 
@@ -87,3 +87,56 @@ def test_pdf_formulas_are_typeset_and_figures_present(
     assert figures >= 6
     assert "data:image/png" not in html, "figura embutida na página de impressão"
     assert sum(len(page.images) for page in pdf.pages) >= figures, "figuras faltando no PDF"
+
+
+def test_pdf_ends_with_content_and_has_nothing_only_for_the_screen(pages_text: list[str]) -> None:
+    last = pages_text[-1].replace(f"Página {len(pages_text)}", "").strip()
+    assert len(last) > 200, f"a última página do PDF está quase vazia: {last!r}"
+    assert not any(t.strip().startswith("API do pacote") for t in pages_text), (
+        "folha de rosto da API, cujas páginas não vão para a impressão"
+    )
+    whole = re.sub(r"\s+", " ", "\n".join(pages_text)).lower()
+    for screen_only in ("passa o mouse", "passe o mouse", "no topo da página"):
+        assert screen_only not in whole, f"'{screen_only}' no papel"
+
+
+# A folha A4 (210 mm a 96 px por polegada) menos as margens laterais de 1,5em (16 px) que o
+# print-site (css/print-site-material.css) dá à @page.
+A4_TEXT_WIDTH = round(210 / 25.4 * 96 - 2 * 1.5 * 16)
+
+_WIDE_IN_PRINT_JS = """
+() => {
+  const box = document.querySelector('.md-content__inner').getBoundingClientRect();
+  const wide = e => e.getBoundingClientRect().right > box.right + 0.5
+                    || e.scrollWidth > e.clientWidth + 1;
+  const label = t => (t.closest('section.print-page')?.id || '?') + ': '
+    + Array.from(t.querySelectorAll('th')).map(x => x.textContent.trim()).join(' | ').slice(0, 80);
+  const shown = sel => Array.from(document.querySelectorAll(sel))
+    .filter(e => getComputedStyle(e).display !== 'none' && e.getClientRects().length).length;
+  return {
+    tables: document.querySelectorAll('.md-content table').length,
+    wideTables: Array.from(document.querySelectorAll('.md-content table')).filter(wide).map(label),
+    wideOther: Array.from(document.querySelectorAll('.md-content :is(pre, img, .arithmatex)'))
+      .filter(wide).length,
+    copyButtons: shown('.md-clipboard, .md-code__button, .md-code__nav'),
+    screenOnly: shown('.so-tela'),
+  };
+}
+"""
+
+
+def test_every_table_fits_the_a4_text_block_in_print(server: str, browser) -> None:
+    context = browser.new_context(viewport={"width": A4_TEXT_WIDTH, "height": 1123})
+    try:
+        page = context.new_page()
+        page.emulate_media(media="print")
+        page.goto(f"{server}print_page/", wait_until="load")
+        wait_for_formulas(page)
+        found = page.evaluate(_WIDE_IN_PRINT_JS)
+    finally:
+        context.close()
+    assert found["tables"] >= 40, f"só {found['tables']} tabelas na página de impressão"
+    assert not found["wideTables"], f"tabelas mais largas que a folha: {found['wideTables']}"
+    assert not found["wideOther"], f"{found['wideOther']} blocos mais largos que a folha"
+    assert found["copyButtons"] == 0, "botão de copiar no papel"
+    assert found["screenOnly"] == 0, "frase só para a tela no papel"

@@ -83,6 +83,16 @@ def browser():
         b.close()
 
 
+def wait_for_formulas(page) -> None:
+    """Espera o MathJax (carregado só nas páginas com fórmula) terminar de tipografar.
+
+    ``docs/assets/mathjax-config.js`` marca o ``<html>`` com ``data-formulas`` ("prontas" ou
+    "nenhuma") e a largura das fórmulas longas é ajustada no quadro seguinte.
+    """
+    page.wait_for_function("() => document.documentElement.dataset.formulas", timeout=120_000)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 # Texto visível da página sem código, saídas de células e fórmulas já tipografadas.
 _VISIBLE_PROSE_JS = """
 () => {
@@ -111,8 +121,7 @@ def test_page_in_browser(page_path: str, server: str, browser) -> None:
 
     page.on("request", check_request)
     page.goto(server + page_path, wait_until="load")
-    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-    page.evaluate("() => MathJax.startup.promise.then(() => MathJax.typesetPromise())")
+    wait_for_formulas(page)
     page.evaluate(_LOAD_LAZY_IMAGES_JS)
     page.wait_for_load_state("networkidle")
 

@@ -1,8 +1,13 @@
 // Configuração do MathJax 3 documentada pelo Material for MkDocs (extensão arithmatex), com o
 // MathJax servido pelo próprio site (hooks/copiar_mathjax.py): só o que a arithmatex marcou é
-// tipografado, nunca o código nem as saídas das células, onde um "$" é só um cifrão. A única
-// opção a mais, startup.typeset: false, faz a página ser tipografada uma vez só, pelo document$
-// abaixo; tipografada duas vezes, a versão para imprimir saía sem fórmulas no PDF.
+// tipografado, nunca o código nem as saídas das células, onde um "$" é só um cifrão. A opção
+// startup.typeset: false faz a página ser tipografada uma vez só, pelo document$ abaixo;
+// tipografada duas vezes, a versão para imprimir saía sem fórmulas no PDF.
+//
+// O MathJax (1 MB) só é baixado nas páginas com fórmula, e sem bloquear a página: este arquivo
+// acrescenta o <script async> quando acha um .arithmatex. As fórmulas não são paradas do Tab
+// (o menu do MathJax continua no clique com o botão direito): numa página com 200 fórmulas, o
+// leitor de teclado passava por cada uma para chegar ao próximo link.
 window.MathJax = {
   tex: {
     inlineMath: [["\\(", "\\)"]],
@@ -14,12 +19,38 @@ window.MathJax = {
   options: {
     ignoreHtmlClass: ".*|",
     processHtmlClass: "arithmatex",
+    menuOptions: { settings: { inTabOrder: false } },
   },
 };
 
-document$.subscribe(() => {
-  MathJax.startup.output.clearCache();
-  MathJax.typesetClear();
-  MathJax.texReset();
-  MathJax.typesetPromise();
-});
+(() => {
+  const endereco = new URL("mathjax/tex-chtml.js", document.currentScript.src).href;
+  document$.subscribe(() => {
+    // data-formulas no <html> diz quando as fórmulas estão prontas (os testes do site esperam).
+    if (!document.querySelector(".arithmatex")) {
+      document.documentElement.dataset.formulas = "nenhuma";
+      return;
+    }
+    const tipografar = () =>
+      MathJax.startup.promise
+        .then(() => {
+          MathJax.startup.output.clearCache();
+          MathJax.typesetClear();
+          MathJax.texReset();
+          return MathJax.typesetPromise();
+        })
+        .then(() => {
+          document.documentElement.dataset.formulas = "prontas";
+          document.dispatchEvent(new Event("recorrente:tipografado"));
+        });
+    if (window.MathJax.startup.promise) {
+      tipografar();
+      return;
+    }
+    const script = document.createElement("script");
+    script.src = endereco;
+    script.async = true;
+    script.addEventListener("load", tipografar);
+    document.head.appendChild(script);
+  });
+})();

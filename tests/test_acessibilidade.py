@@ -1,0 +1,91 @@
+"""O site para quem lê no celular, no modo escuro ou com leitor de tela.
+
+Cada página do site construído é aberta no Chromium no celular (390 px, tema claro) e depois
+posta a 1280 px no tema escuro. Nos dois, o axe-core (do npm, fixado no
+``package.json`` e instalado por ``scripts/instalar.sh``; nada de CDN) não pode achar violação
+séria ou crítica; no celular, a página não pode rolar para o lado.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_site import PAGES, ROOT, wait_for_formulas
+
+pytestmark = pytest.mark.site
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+# A página de impressão repete o conteúdo de todos os capítulos (já auditados um a um) e o axe
+# leva um minuto nela; lá ele audita só o que é dela: a capa e o sumário.
+PRINT_PAGE = "print_page/index.html"
+PRINT_PAGE_OWN = ["#print-site-page > section:first-of-type", "#print-page-toc"]
+
+_AXE_RUN_JS = """
+(include) => axe.run(include ? {include: include.map(s => [s])} : document,
+                     {resultTypes: ['violations']})
+  .then(r => r.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => `${v.id} (${v.impact}, ${v.nodes.length}×): ` + v.nodes.slice(0, 3)
+      .map(n => n.target.join(' ') + ' → ' + n.failureSummary.split('\\n')[1]).join(' | ')))
+"""
+
+# A página rola para o lado quando algum elemento passa da borda direita fora de uma região que
+# rola sozinha (tabela, bloco de código, fórmula longa).
+_HORIZONTAL_SCROLL_JS = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const culprits = Array.from(document.querySelectorAll('.md-content *'))
+    .filter(e => e.getBoundingClientRect().right > width + 1)
+    .filter(e => !e.parentElement.closest('.md-typeset__scrollwrap, pre, div.arithmatex, '
+                                          + '.recorrente-formula-larga, mjx-assistive-mml'))
+    .map(e => `${e.tagName.toLowerCase()}.${e.className} (${e.getBoundingClientRect().width} px)`);
+  return {scrollWidth: document.documentElement.scrollWidth, width, culprits: culprits.slice(0, 5)};
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    assert AXE.is_file(), f"axe-core não encontrado em {AXE}; rode `npm ci` (scripts/instalar.sh)."
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_no_serious_axe_violation_light_and_dark_and_no_sideways_scroll_on_phone(
+    page_path: str, server: str, browser, axe_source: str
+) -> None:
+    # Uma carga por página (o MathJax da página de impressão leva segundos): primeiro o celular
+    # no tema claro, depois a mesma página a 1280 px no tema escuro (o Material troca o tema pelo
+    # atributo data-md-color-scheme, o mesmo que o botão do cabeçalho muda).
+    context = browser.new_context(color_scheme="light", **PHONE)
+    try:
+        page = context.new_page()
+        page.goto(server + page_path, wait_until="load")
+        wait_for_formulas(page)
+        scroll = page.evaluate(_HORIZONTAL_SCROLL_JS)
+        assert scroll["scrollWidth"] <= scroll["width"], (
+            f"a página rola para o lado a 390 px ({scroll['scrollWidth']} px): {scroll['culprits']}"
+        )
+        page.add_script_tag(content=axe_source)
+        own = PRINT_PAGE_OWN if page_path == PRINT_PAGE else None
+        light = page.evaluate(_AXE_RUN_JS, own)
+        assert not light, "tema claro, 390 px:\n" + "\n".join(light)
+
+        # Sem as transições de cor do tema, o axe leria as cores no meio da troca.
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+        page.set_viewport_size(DESKTOP["viewport"])
+        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+        wait_for_formulas(page)
+        dark = page.evaluate(_AXE_RUN_JS, own)
+        assert not dark, "tema escuro, 1280 px:\n" + "\n".join(dark)
+    finally:
+        context.close()
+
+
+def test_axe_comes_from_the_pinned_npm_package(axe_source: str) -> None:
+    wanted = json.loads((ROOT / "package.json").read_text())["devDependencies"]["axe-core"]
+    assert axe_source.startswith(f"/*! axe v{wanted}"), "axe-core instalado difere do package.json"
+    assert (ROOT / "package-lock.json").is_file()

@@ -85,8 +85,8 @@ def test_cheat_sheet_prints_on_two_pages(server: str) -> None:
 
 
 @pytest.mark.site
-def test_cheat_sheet_takes_two_pages_in_the_printed_book(server: str) -> None:
-    pages = _print(f"{server}print_page/")
+def test_cheat_sheet_takes_two_pages_in_the_printed_book(pages_text: list[str]) -> None:
+    pages = pages_text
     # A folha começa numa página nova, logo depois do último capítulo; o glossário vem depois.
     start = next(i for i, t in enumerate(pages) if i > 1 and "Folha de consulta" in t)
     end = next(i for i, t in enumerate(pages) if i > start and "Glossário" in t)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pypdf
@@ -46,19 +45,6 @@ def print_to_pdf(url: str, folder: Path) -> pypdf.PdfReader:
     ]
     subprocess.run(command, capture_output=True, timeout=180, check=True)
     return pypdf.PdfReader(output)
-
-
-@pytest.fixture(scope="module")
-def pdf(server: str) -> pypdf.PdfReader:
-    if not PRINT_PAGE.is_file():
-        pytest.fail(f"{PRINT_PAGE} não existe; rode `mkdocs build --strict` antes.")
-    with tempfile.TemporaryDirectory() as tmp:
-        yield print_to_pdf(f"{server}print_page/", Path(tmp))
-
-
-@pytest.fixture(scope="module")
-def pages_text(pdf: pypdf.PdfReader) -> list[str]:
-    return [page.extract_text() for page in pdf.pages]
 
 
 def test_pdf_has_cover_table_of_contents_and_every_chapter(pages_text: list[str]) -> None:

@@ -16,7 +16,7 @@
 # Treinar uma rede recorrente é treinar uma rede comum muito funda: desdobrada no tempo, uma
 # sequência de $T$ passos vira $T$ cópias da mesma célula, ligadas pelo estado oculto, e a
 # retropropagação percorre essas cópias de trás para a frente. Esse é o algoritmo de
-# **<dfn>retropropagação ao longo do tempo</dfn>** (*backpropagation through time*, BPTT). Neste
+# **<dfn>retropropagação ao longo do tempo</dfn>** (*backpropagation through time*, BPTT; [Werbos, 1990](../referencia/referencias.md#werbos1990)). Neste
 # capítulo escrevemos a conta, medimos quanto gradiente chega a cada passo de uma sequência longa,
 # vemos numa tarefa que exige memória de longo alcance o que isso custa ao treino, comparamos o
 # corte de gradiente (*gradient clipping*) com a saída mais simples, um passo menor, e terminamos
@@ -91,7 +91,7 @@ assert previsto == "a"
 #
 # ## A conta do BPTT
 #
-# Na <dfn>RNN simples</dfn> (ou RNN de Elman), a recorrente sem portas dos capítulos anteriores,
+# Na <dfn>RNN simples</dfn> (ou RNN de Elman; [Elman, 1990](../referencia/referencias.md#elman1990)), a recorrente sem portas dos capítulos anteriores,
 # com vetores-linha como no resto do livro,
 #
 # $$
@@ -573,8 +573,8 @@ excecoes = (
 # {{ len(travadas) }} terminam com a razão abaixo de {{ sci(menor_razao_no_acaso, 1) }}, a menor
 # razão entre as redes que ficaram no acaso, e a menor de todas chega a
 # {{ sci(min(coluna(acima, "razão no fim")), 1) }}. Nessas redes a informação do sinal atravessa
-# os 30 passos (o acerto está acima do acaso) e o gradiente não atravessa. Bengio, Simard e
-# Frasconi (1994, "Learning long-term dependencies with gradient descent is difficult")
+# os 30 passos (o acerto está acima do acaso) e o gradiente não atravessa. [Bengio, Simard e
+# Frasconi (1994)](../referencia/referencias.md#bengio1994)
 # mostraram que isso não é acidente: para guardar um símbolo de forma que as distrações não o
 # apaguem, o estado precisa cair na bacia de um atrator, que encolhe qualquer perturbação do
 # estado a cada passo; e $\partial h_T / \partial h_1$ é justamente a resposta a uma perturbação
@@ -622,7 +622,7 @@ print(*receitas, sep="\n")
 # noutra CPU (que soma os números em outra ordem), pode virar o resultado. Por isso cada receita
 # roda com {{ len(sementes_corte) }} sementes, as mesmas nas três, e a medida principal é a
 # proporção das sementes que resolvem a tarefa (acerto no teste acima de
-# {{ num(limiar_resolve, 1) }}), com o intervalo de Wilson de 95% (Wilson, 1927):
+# {{ num(limiar_resolve, 1) }}), com o intervalo de Wilson de 95% ([Wilson, 1927](../referencia/referencias.md#wilson1927)):
 # a faixa de proporções compatíveis com a contagem, que não sai de 0 a 100% e funciona com
 # poucas tentativas (`recorrente.stats.wilson_interval`).
 #
@@ -789,7 +789,7 @@ fig
 # {{ n_corte }} sementes ({{ pct(ic_com[0], 0) }} a {{ pct(ic_com[1], 0) }}), e o corte
 # agiu em {{ pct(agiu_media) }} das atualizações, em média (de {{ pct(min(agiu)) }} a
 # {{ pct(max(agiu)) }} por semente). Isso diz o que esta demonstração mede. O corte foi proposto
-# (Pascanu, Mikolov e Bengio, 2013, "On the difficulty of training recurrent neural networks")
+# ([Pascanu, Mikolov e Bengio, 2013](../referencia/referencias.md#pascanu2013))
 # contra os "penhascos" da superfície de perda, onde um gradiente raro e enorme joga os pesos
 # longe numa atualização só. Aqui não é disso que se trata: o corte age em boa parte das
 # atualizações, não em algumas raras, e funciona como um passo menor nas de norma maior. O que
@@ -892,7 +892,7 @@ print(f"tempo total do capítulo: {num(time.perf_counter() - inicio_capitulo, 0)
 #   resultado depende da semente ({{ len(acima) }} de {{ n_longas }} saem do acaso). Destas,
 #   {{ len(travadas) }} terminam com menos gradiente chegando ao sinal do que qualquer rede que
 #   ficou no acaso: guardar o sinal com robustez e deixar o gradiente sumir andam juntos
-#   (Bengio, Simard e Frasconi, 1994).
+#   ([Bengio, Simard e Frasconi, 1994](../referencia/referencias.md#bengio1994)).
 # - O corte pela norma limita o tamanho do passo sem mudar sua direção. Num SGD de passo longo
 #   demais (não num penhasco de gradiente), o corte e um passo menor resolvem a tarefa em bem
 #   mais sementes que o passo longo sem corte ({{ k_com }}, {{ k_menor }} e {{ k_sem }} de

@@ -39,7 +39,7 @@ from recorrente.data.tasks import (
     memory_task,
     next_symbol_task,
 )
-from recorrente.formatting import mean_range, num, pct, table
+from recorrente.formatting import mean_range, num, pct, sci, table
 from recorrente.models import SequenceModel
 from recorrente.plotting.gates import plot_accuracy_vs_distance, plot_gate_heatmaps
 from recorrente.recurrent import Recurrent
@@ -53,7 +53,8 @@ inicio_capitulo, inicio_cpu = time.perf_counter(), time.process_time()
 # %% [markdown]
 # ## As equações da LSTM
 #
-# A LSTM carrega dois estados: a **memória** ou <dfn>estado da célula</dfn> $c_t$ (*cell state*) e o
+# A LSTM ([Hochreiter e Schmidhuber, 1997](../referencia/referencias.md#hochreiter1997), com a porta de esquecimento de
+# [Gers, Schmidhuber e Cummins, 2000](../referencia/referencias.md#gers2000)) carrega dois estados: a **memória** ou <dfn>estado da célula</dfn> $c_t$ (*cell state*) e o
 # estado oculto $h_t$, que é também a saída de cada passo. Quatro blocos são calculados a partir
 # de $x_t$ e $h_{t-1}$ (em vetores-linha, como no resto do livro):
 #
@@ -89,7 +90,7 @@ inicio_capitulo, inicio_cpu = time.perf_counter(), time.process_time()
 #
 # ## As equações da GRU
 #
-# A GRU tem um só estado, $h_t$, e três blocos:
+# A GRU ([Cho e colegas, 2014](../referencia/referencias.md#cho2014)) tem um só estado, $h_t$, e três blocos:
 #
 # $$
 # \begin{aligned}
@@ -277,6 +278,23 @@ assert not reproduz_direto and reproduz_depois
 #
 # Há uma quarta linha. No capítulo 3, somar 3 ao viés da porta de esquecimento fez o gradiente da
 # LSTM atravessar 100 passos; aqui medimos se isso muda o que ela aprende, com o mesmo orçamento.
+# [Jozefowicz, Zaremba e Sutskever (2015)](../referencia/referencias.md#jozefowicz2015)
+# recomendam somar 1 ao viés da porta de esquecimento; aqui somamos 3. A conta do começo do
+# treino mostra a diferença: quanto $f$ vale quando os outros termos ainda são pequenos, e por
+# quanto 40 passos multiplicariam a memória (e o gradiente que volta por ela) se $f$ ficasse
+# nesse valor:
+
+# %%
+f_inicial = {vies: torch.sigmoid(torch.tensor(float(vies))).item() for vies in (0, 1, 3)}
+for vies, f in f_inicial.items():
+    print(f"viés +{vies}: f começa perto de {num(f, 2)}; 40 passos multiplicam por {sci(f ** 40, 1)}")
+
+# %% [markdown]
+# A LSTM padrão começa com $f$ perto de {{ num(f_inicial[0], 2) }}, e 40 passos multiplicam a
+# memória por {{ sci(f_inicial[0] ** 40, 1) }}; com +1, por {{ sci(f_inicial[1] ** 40, 1) }};
+# com +3, por {{ sci(f_inicial[3] ** 40, 1) }}. O +1 é uma recomendação geral; o +3 é a escolha
+# para uma tarefa em que a informação precisa atravessar até 40 passos. É uma conta do começo:
+# as portas aprendem, e a tabela abaixo mede o que fica depois do treino.
 # O bloco da porta de esquecimento é o segundo dos quatro ($i, f, g, o$) no viés `bias_hh_l0`.
 
 # %%

@@ -684,15 +684,26 @@ table(invented, percent=["rede", "regressão logística", "última letra"],
 # O censo registrou o sexo que cada pessoa (ou quem respondeu por ela) declarou ao
 # recenseador em 2010, e só como feminino ou masculino. O modelo estima uma estatística
 # sobre um nome: a fração das pessoas com esse nome que foram registradas em cada sexo
-# naquele ano. Ele não diz nada sobre o gênero de uma pessoa em particular: saber que a
-# maioria dos Darcy do censo foi registrada num sexo não diz nada sobre a pessoa chamada
-# Darcy com quem se está falando. Por isso o modelo não deve ser usado
-# para decidir nada sobre uma pessoa (preencher um cadastro, tratar alguém por um pronome,
-# conceder ou negar um serviço), nem para inferir o gênero de pessoas identificáveis. Ele
-# serve ao que os dados permitem: descrever nomes em conjunto, por exemplo estimar a
-# composição de uma lista grande de nomes quando não há outra informação, sabendo que as
-# estimativas herdam os limites do censo de 2010 (nomes mais raros que 20 registros não
-# aparecem, e os costumes de dar nomes mudam).
+# naquele ano. Uma fração bem calibrada é informação sobre o **nome**, não sobre quem o usa:
+# saber que a maioria dos Darcy do censo foi registrada num sexo não diz nada sobre a pessoa
+# chamada Darcy com quem se está falando. Por isso o modelo não deve ser usado para decidir
+# nada sobre uma pessoa (preencher um cadastro, tratar alguém por um pronome, conceder ou
+# negar um serviço), nem para presumir o gênero de ninguém. Ele serve ao que os dados
+# permitem: descrever nomes em conjunto, por exemplo estimar a composição de uma lista
+# grande de nomes quando não há outra informação.
+#
+# Os próprios alvos têm um viés que a calibração herda. O IBGE só publica uma contagem a
+# partir de 20 registros, e isso vale para cada sexo: um nome com 300 registros femininos e
+# 15 masculinos aparece com 300 e 0. Para os nomes raros, a fração publicada é empurrada para
+# 0 ou para 1, e o modelo aprende que esses nomes são mais "de um sexo só" do que são. Os
+# costumes de dar nomes também mudam, e 2010 já vai longe.
+#
+# Por fim, a lei. Aplicada a pessoas identificáveis, uma inferência de sexo ou gênero a partir
+# do nome é tratamento de dado pessoal para a Lei Geral de Proteção de Dados (LGPD, Lei
+# nº 13.709/2018): precisa de finalidade, base legal e transparência com o titular, e não pode
+# ser usada para discriminar. Estimar a composição de uma lista agregada, sem ligar o
+# resultado a ninguém, é outra coisa, e é só isso que este capítulo faz: trabalha com nomes,
+# nunca com pessoas.
 #
 # ## Pela linha de comando
 #

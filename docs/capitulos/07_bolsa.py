@@ -37,7 +37,8 @@
 # As redes são pequenas (32 unidades ocultas) e rodam numa thread de CPU. Toda comparação que
 # envolve uma rede roda com três sementes e mostra a média e a faixa (menor–maior), com o erro
 # no treino ao lado do erro no teste; as linhas de base não têm sorteio e rodam uma vez só. A
-# última célula de código imprime o tempo que o capítulo inteiro levou.
+# última célula de código imprime o tempo que o capítulo inteiro levou. As linhas de base e a
+# validação que anda no tempo seguem o livro de [Hyndman e Athanasopoulos (2021)](../referencia/referencias.md#hyndman2021).
 
 # %%
 import time

@@ -121,7 +121,8 @@ print(vocab.decode_words(y[0].tolist()), "|", vocab.decode_words(y[1].tolist()))
 # %% [markdown]
 # ## Codificador e decodificador
 #
-# O modelo tem duas redes recorrentes. O <dfn>codificador</dfn> lê os caracteres
+# O modelo ([Sutskever, Vinyals e Le, 2014](../referencia/referencias.md#sutskever2014); [Cho e colegas,
+# 2014](../referencia/referencias.md#cho2014)) tem duas redes recorrentes. O <dfn>codificador</dfn> lê os caracteres
 # $x_1, \dots, x_S$ e produz um estado $s_j$ para cada um; aqui ele é uma GRU bidirecional (o
 # estado $s_j$ junta o que veio antes e o que vem depois do caractere $j$, e assim "sabe" se o
 # dígito é de milhar ou de centena). O <dfn>decodificador</dfn> é outra GRU, que escreve a
@@ -170,8 +171,8 @@ print(f"{num(model.num_parameters(), 0)} parâmetros")
 # em que $d$ é o tamanho dos vetores. Os pesos $a_{tj}$ são positivos e somam 1 em $j$: para
 # escrever "duzentos", o decodificador pode pôr quase todo o peso no dígito das centenas. O
 # preenchimento recebe peso zero (o placar vira $-\infty$ antes da softmax). Esta é a atenção
-# de produto escalar com escala, a mesma dos Transformers; a atenção aditiva de Bahdanau e
-# colegas troca o placar por $v \cdot \tanh(W_q h_t + W_k s_j)$ (está no pacote como
+# de produto escalar com escala, a mesma dos Transformers; a atenção aditiva de [Bahdanau e
+# colegas](../referencia/referencias.md#bahdanau2015) troca o placar por $v \cdot \tanh(W_q h_t + W_k s_j)$ (está no pacote como
 # `AdditiveAttention`). A função `dot_attention` do pacote é a equação acima, linha por linha;
 # comparamos com a do PyTorch, `scaled_dot_product_attention`, que usa a mesma escala
 # $1/\sqrt{d}$ por padrão:
@@ -695,8 +696,9 @@ table(beam_table)
 #
 # Para continuar:
 #
-# - o artigo de Vaswani e colegas (2017), "Attention Is All You Need"; e, para a atenção em
-#   redes recorrentes, os de Bahdanau, Cho e Bengio (2015) e de Luong, Pham e Manning (2015),
+# - o artigo de [Vaswani e colegas (2017)](../referencia/referencias.md#vaswani2017), "Attention Is All You Need"; e, para a
+#   atenção em redes recorrentes, os de [Bahdanau, Cho e Bengio (2015)](../referencia/referencias.md#bahdanau2015) e de
+#   [Luong, Pham e Manning (2015)](../referencia/referencias.md#luong2015),
 #   que são a origem das duas formas de placar deste capítulo;
 # - o livro *Dive into Deep Learning* (d2l.ai), nos capítulos de codificador–decodificador,
 #   busca em feixe, mecanismos de atenção e Transformer, com código em PyTorch;

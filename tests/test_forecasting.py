@@ -148,7 +148,8 @@ def test_ridge_ar_by_hand():
     half = ridge_ar(data, alphas=(float(n),))
     t = data.targets["teste"]
     previous_return = np.log(prices[t - 1] / prices[t - 2])
-    np.testing.assert_allclose(half.predictions["teste"], prices[t - 1] * np.exp(-previous_return / 2))
+    expected = prices[t - 1] * np.exp(-previous_return / 2)
+    np.testing.assert_allclose(half.predictions["teste"], expected)
     # sem penalidade acerta tudo, e a validação escolhe esse α entre os candidatos
     tuned = ridge_ar(data, alphas=(float(n), 0.0, 10.0))
     assert tuned.alpha == 0.0 and tuned.validation_rmse[0.0] < 1e-9

@@ -654,7 +654,7 @@ fig
 #   experimenta {{ len(RIDGE_ALPHAS) }} valores de $\alpha$ (o zero, que é o AR sem
 #   penalidade, incluído), cada um ajustado no treino, e fica com o de menor erro na **mesma
 #   validação** que decide a parada antecipada da LSTM;
-# - o **<dfn>SARIMA</dfn>(1,1,1)(0,1,1)₁₂** no log do CO₂, o modelo sazonal padrão do livro de
+# - o **<dfn>SARIMA</dfn>** `(1,1,1)(0,1,1)₁₂` no log do CO₂, o modelo sazonal padrão do livro de
 #   [Hyndman e Athanasopoulos (2021)](../referencia/referencias.md#hyndman2021): uma diferença
 #   comum e uma de 12 meses tiram a tendência e o ciclo, e um termo autorregressivo e dois de
 #   médias móveis (um mensal, um anual) modelam o resto. Os coeficientes são estimados só no
@@ -687,7 +687,7 @@ def rmse(dados, previsto, parte):
 base_co2 = {
     parte: baseline_predictions(dados_co2, parte, season=12) for parte in ("treino", "teste")
 }
-ridge_co2 = ridge_ar(dados_co2)
+ridge_co2 = ridge_ar(dados_co2, alphas=RIDGE_ALPHAS)
 sarima_co2 = sarima_predictions(dados_co2, seasonal_order=(0, 1, 1, 12))
 for parte in ("treino", "teste"):
     base_co2[parte]["ar_ridge"] = ridge_co2.predictions[parte]

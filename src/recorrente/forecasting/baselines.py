@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 RIDGE_ALPHAS: tuple[float, ...] = (0.0, 0.1, 1.0, 10.0, 100.0, 1000.0)
-"""Os α que :func:`ridge_ar` experimenta, nos log-retornos padronizados (0 é o AR sem penalidade)."""
+"""Os α que :func:`ridge_ar` experimenta (retornos padronizados; 0 é o AR sem penalidade)."""
 
 
 def seasonal_naive(

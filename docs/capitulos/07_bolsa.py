@@ -902,8 +902,8 @@ fig
 # quase se confundem com ela. A conclusão honesta deste capítulo é modesta: numa série com
 # estrutura, a LSTM aprende e ganha das previsões ingênuas, mas contra as linhas de base
 # ajustadas com o mesmo cuidado ela empata. O AR com ridge e o SARIMA não se separam dela no
-# teste de Diebold–Mariano, e o SARIMA, um modelo de três coeficientes que treina em um
-# segundo, erra um pouco menos que ela no trecho de teste e na maioria das dobras. A folga que
+# teste de Diebold–Mariano, e o SARIMA, um modelo de três coeficientes, erra em média um pouco
+# menos que ela no trecho de teste, sem que o teste separe os dois. A folga que
 # a LSTM parecia ter com pouco treino era contra um AR sem regularização. Para ganhar de fato
 # do SARIMA, a rede precisaria de mais do que este capítulo testou (outra janela, outro
 # tamanho, uma busca do mesmo tamanho que a do ridge); com o orçamento daqui, não ganha.

@@ -774,11 +774,16 @@ tabela_dm = pd.DataFrame(
 p_dm = {nome: pd.Series([t.p_value for t in testes]) for nome, testes in testes_dm.items()}
 p_faixa = {nome: f"{num(p.min(), 3)} a {num(p.max(), 3)}" for nome, p in p_dm.items()}
 print(f"meses de teste: {len(real_co2)}")
-# a LSTM ganha da sazonal com deriva com folga em toda semente; contra o AR (com ou sem ridge)
-# e contra o SARIMA, o teste não separa em semente nenhuma
-# a LSTM ganha da sazonal com deriva em toda semente (p medido perto de 0,01); contra o AR (com
-# ou sem ridge) e contra o SARIMA, o teste não separa em semente nenhuma (p medido acima de 0,25)
-assert (p_dm["sazonal_com_deriva"] < 0.05).all()
+# Contra a sazonal com deriva, a vitória já está guardada pela razão dos erros (acima); o p
+# medido ficou entre 0,007 e 0,04 nas rodadas, então a frase conta em quantas sementes ele
+# passa de 0,05 em vez de supor todas. Contra o AR (com ou sem ridge) e o SARIMA, o teste não
+# separa em semente nenhuma (p medido acima de 0,15): isso a conclusão afirma, e o assert guarda.
+separa_deriva = int((p_dm["sazonal_com_deriva"] < 0.05).sum())
+frase_deriva = (
+    "em toda semente" if separa_deriva == len(SEMENTES)
+    else f"em {separa_deriva} das {len(SEMENTES)} sementes"
+)
+assert (p_dm["sazonal_com_deriva"] < 0.2).all()
 assert all((p_dm[n] > 0.05).all() for n in ("ar_linear", "ar_ridge", "sarima"))
 lstm_acima_do_sarima = int((lstm_co2["teste"] > sarima_teste).sum())
 table(tabela_dm, labels=model_label)
@@ -807,8 +812,8 @@ table(tabela_dm, labels=model_label)
 # que o ruído desses meses (`recorrente.stats.diebold_mariano`, com a correção de amostra
 # pequena de Harvey, Leybourne e Newbold). A tabela traz a estatística e o p-valor da LSTM de
 # cada semente contra cada linha de base (média e faixa); estatística negativa favorece a LSTM.
-# Só contra a sazonal com deriva a diferença se separa do ruído (p de
-# {{ p_faixa["sazonal_com_deriva"] }}, conforme a semente). Contra o AR linear (p de
+# Só contra a sazonal com deriva a diferença se separa do ruído ao nível de 5%, e isso
+# {{ frase_deriva }} (p de {{ p_faixa["sazonal_com_deriva"] }}, conforme a semente). Contra o AR linear (p de
 # {{ p_faixa["ar_linear"] }}), o AR com ridge (de {{ p_faixa["ar_ridge"] }}) e o SARIMA (de
 # {{ p_faixa["sarima"] }}), **não dá para
 # separar com este teste**: é empate, para um lado ou para o outro.

@@ -18,6 +18,8 @@ from recorrente.forecasting import (
     make_windows,
     prepare_windows,
     recursive_forecast,
+    ridge_ar,
+    sarima_predictions,
     seasonal_naive,
     train_window_model,
     walk_forward,
@@ -122,9 +124,71 @@ def test_seasonal_baselines_in_tables():
     np.testing.assert_allclose(series[t] - base["sazonal_ingenua"], 1.2)
     folds = walk_forward(series, 12, n_splits=2, epochs=1, season=12, train=True)
     assert {"sazonal_ingenua", "sazonal_com_deriva", "ar_linear_treino"} <= set(folds.columns)
+    assert "ar_ridge" not in folds.columns
+    tuned = walk_forward(series, 12, n_splits=2, epochs=1, season=12, train=True, tuned=True)
+    assert {"ar_ridge", "ar_ridge_treino", "sarima", "sarima_treino"} <= set(tuned.columns)
+    assert (tuned["sarima"] < 1e-3).all()  # ciclo fixo mais tendência: o SARIMA acerta
     assert (folds["sazonal_com_deriva"] < 1e-9).all()
     assert (folds["sazonal_com_deriva_treino"] < 1e-9).all()
     np.testing.assert_allclose(folds["sazonal_ingenua_treino"], 1.2)
+
+
+def _alternating(n=60, a=0.02):
+    """Preços cujo log-retorno alterna +a, -a, +a, ...: o retorno seguinte é -1 vez o atual."""
+    return 100 * np.exp(np.cumsum(np.tile([a, -a], n // 2)))
+
+
+def test_ridge_ar_by_hand():
+    a = 0.02
+    prices = _alternating(60, a)
+    data = prepare_windows(prices, 1, Split(train_end=42, val_end=51, end=60))
+    n = 40  # janelas de treino: alvos 2..41 (o primeiro alvo com retorno anterior é window+1)
+    # Retornos padronizados x = ±1, alvo y = -r: o coeficiente do ridge é Σ x·y / (Σ x² + α)
+    # = -n·a / (n + α). Com α = n, a previsão encolhe a alternância pela metade: r̂ = -r/2.
+    half = ridge_ar(data, alphas=(float(n),))
+    t = data.targets["teste"]
+    previous_return = np.log(prices[t - 1] / prices[t - 2])
+    expected = prices[t - 1] * np.exp(-previous_return / 2)
+    np.testing.assert_allclose(half.predictions["teste"], expected)
+    # sem penalidade acerta tudo, e a validação escolhe esse α entre os candidatos
+    tuned = ridge_ar(data, alphas=(float(n), 0.0, 10.0))
+    assert tuned.alpha == 0.0 and tuned.validation_rmse[0.0] < 1e-9
+    assert tuned.validation_rmse[float(n)] > tuned.validation_rmse[10.0] > 0
+    np.testing.assert_allclose(tuned.predictions["teste"], data.actual("teste"))
+    with pytest.raises(InputError, match="α"):
+        ridge_ar(data, alphas=(-1.0,))
+
+
+def test_ridge_ar_picks_alpha_on_validation():
+    data = prepare_windows(_walk(300), 10, chronological_split(300, 10))
+    tuned = ridge_ar(data)
+    assert tuned.alpha == min(tuned.validation_rmse, key=tuned.validation_rmse.get)
+    rmse = np.sqrt(np.mean((tuned.predictions["validacao"] - data.actual("validacao")) ** 2))
+    assert rmse == pytest.approx(tuned.validation_rmse[tuned.alpha])
+    # α = 0 é o AR linear sem penalidade
+    ols = ridge_ar(data, alphas=(0.0,)).predictions["teste"]
+    np.testing.assert_allclose(ols, baseline_predictions(data)["ar_linear"])
+
+
+def test_sarima_uses_only_the_training_part():
+    months = np.arange(150)
+    rng = np.random.default_rng(1)
+    series = np.exp(5 + 0.002 * months + 0.01 * np.sin(2 * np.pi * months / 12)
+                    + rng.normal(0, 0.001, 150))
+    split = chronological_split(150, 24)
+    data = prepare_windows(series, 24, split)
+    changed = series.copy()
+    changed[split.train_end :] *= np.exp(rng.normal(0, 0.01, 150 - split.train_end))
+    before = sarima_predictions(data)
+    after = sarima_predictions(prepare_windows(changed, 24, split))
+    # os coeficientes vêm só do treino: mudar o futuro não muda a previsão dentro do treino
+    np.testing.assert_allclose(before["treino"], after["treino"])
+    # e cada previsão usa só o passado do alvo: o primeiro alvo de validação também não muda
+    np.testing.assert_allclose(before["validacao"][0], after["validacao"][0])
+    assert not np.allclose(before["teste"], after["teste"])
+    # ciclo e tendência: o erro fica no tamanho do ruído, bem abaixo da amplitude do ciclo
+    error = before["teste"] / data.actual("teste") - 1
+    assert np.abs(error).max() < 0.005
 
 
 def test_return_mode_inverts_to_prices():

@@ -27,9 +27,11 @@
 #
 # Neste capítulo montamos o caminho honesto com o S&P 500 diário de 1999 a 2018 e medimos o
 # efeito de cada um desses problemas. Depois passamos a uma série com <dfn>sazonalidade</dfn>
-# forte, o CO₂ de Mauna Loa, em que há o que aprender: ali a LSTM ganha com folga das
-# previsões ingênuas, mas contra uma regressão linear com a mesma janela a diferença é
-# pequena, e só fica clara quando há pouco treino.
+# forte, o CO₂ de Mauna Loa, em que há o que aprender: ali a LSTM ganha das previsões
+# ingênuas, mas contra as linhas de base ajustadas com o mesmo cuidado (um AR com *ridge*
+# escolhido na validação e um SARIMA ajustado no treino) ela empata: o teste de
+# Diebold–Mariano não separa a LSTM de nenhuma das duas, e o SARIMA, sem rede nenhuma, erra
+# um pouco menos que ela.
 #
 # Tudo o que usamos mora em `recorrente.forecasting` (janelas, divisão, linhas de base,
 # métricas), `recorrente.data.prices` (as séries) e `recorrente.models.WindowRegressor` (a
@@ -50,6 +52,7 @@ import torch
 from recorrente.common_errors import expect_error
 from recorrente.data.prices import load_co2_monthly, load_sp500
 from recorrente.forecasting import (
+    RIDGE_ALPHAS,
     baseline_predictions,
     chronological_split,
     forecast_metrics,
@@ -57,6 +60,8 @@ from recorrente.forecasting import (
     model_label,
     prepare_windows,
     recursive_forecast,
+    ridge_ar,
+    sarima_predictions,
     train_window_model,
     walk_forward,
 )
@@ -68,6 +73,7 @@ from recorrente.plotting.forecasting import (
     plot_split,
 )
 from recorrente.reproducibility import seeds
+from recorrente.stats import diebold_mariano
 
 torch.set_num_threads(1)  # redes pequenas: uma thread é mais rápida que várias
 inicio_capitulo = time.perf_counter()
@@ -640,6 +646,26 @@ fig
 # - a **<dfn>sazonal ingênua com deriva</dfn>**, que soma a esse valor o quanto a série subiu
 #   nos últimos 12 meses: $\hat x_t = x_{t-12} + (x_{t-1} - x_{t-13})$.
 #
+# E duas linhas de base que recebem o mesmo cuidado da rede, porque uma rede que só ganha de
+# linhas de base sem ajuste não ganhou de nada:
+#
+# - o **AR com <dfn>ridge</dfn>**: o mesmo AR linear nos log-retornos da janela, com os
+#   retornos padronizados e a penalidade $\alpha \lVert w \rVert^2$ nos coeficientes. A busca
+#   experimenta {{ len(RIDGE_ALPHAS) }} valores de $\alpha$ (o zero, que é o AR sem
+#   penalidade, incluído), cada um ajustado no treino, e fica com o de menor erro na **mesma
+#   validação** que decide a parada antecipada da LSTM;
+# - o **<dfn>SARIMA</dfn>** `(1,1,1)(0,1,1)₁₂` no log do CO₂, o modelo sazonal padrão do livro de
+#   [Hyndman e Athanasopoulos (2021)](../referencia/referencias.md#hyndman2021): uma diferença
+#   comum e uma de 12 meses tiram a tendência e o ciclo, e um termo autorregressivo e dois de
+#   médias móveis (um mensal, um anual) modelam o resto. Os coeficientes são estimados só no
+#   treino (por máxima verossimilhança, com o `statsmodels`); depois, fixos, cada previsão usa
+#   só os meses antes do alvo, como as janelas da rede.
+#
+# O orçamento das duas buscas: a do ridge são os {{ len(RIDGE_ALPHAS) }} ajustes
+# acima; o SARIMA não tem busca (a ordem é a padrão, fixada antes de olhar o teste); a LSTM
+# tem uma configuração só, a do capítulo, com três sementes e a parada antecipada na
+# validação.
+#
 # A LSTM treina no máximo 200 épocas, com paciência 20. Com 100 épocas, como numa primeira
 # versão deste capítulo, a melhor época era sempre uma das últimas, sinal de que o treino
 # acabava antes da hora; com 200, a linha impressa abaixo mostra em que época cada treino
@@ -661,6 +687,16 @@ def rmse(dados, previsto, parte):
 base_co2 = {
     parte: baseline_predictions(dados_co2, parte, season=12) for parte in ("treino", "teste")
 }
+ridge_co2 = ridge_ar(dados_co2, alphas=RIDGE_ALPHAS)
+sarima_co2 = sarima_predictions(dados_co2, seasonal_order=(0, 1, 1, 12))
+for parte in ("treino", "teste"):
+    base_co2[parte]["ar_ridge"] = ridge_co2.predictions[parte]
+    base_co2[parte]["sarima"] = sarima_co2[parte]
+print(
+    "AR ridge, RMSE na validação por α: "
+    + "; ".join(f"α = {num(a, 1)} → {num(e)}" for a, e in ridge_co2.validation_rmse.items())
+    + f"; escolhido α = {num(ridge_co2.alpha, 1)}"
+)
 lstms_co2, epocas_co2 = {}, []
 for semente in SEMENTES:
     modelo, hist = train_window_model(dados_co2, epochs=200, patience=20, seed=semente)
@@ -687,12 +723,13 @@ lstm_co2 = pd.DataFrame(
     }
 )
 ar_teste = tabela_co2.loc["ar_linear", "RMSE teste"]
-tabela_co2["teste / AR linear"] = tabela_co2["RMSE teste"] / ar_teste
+sarima_teste = tabela_co2.loc["sarima", "RMSE teste"]
+tabela_co2["teste / SARIMA"] = tabela_co2["RMSE teste"] / sarima_teste
 tabela_co2 = tabela_co2.astype(object)  # a linha da LSTM traz textos (média e faixa)
 tabela_co2.loc["lstm_retorno"] = [
     mean_range(lstm_co2["treino"]),
     mean_range(lstm_co2["teste"]),
-    mean_range(lstm_co2["teste"] / ar_teste),
+    mean_range(lstm_co2["teste"] / sarima_teste),
 ]
 table(tabela_co2, labels=model_label)
 
@@ -715,16 +752,44 @@ lstm_sobre_ar = {
 # Empate com o AR: a razão fica perto de 1, e o lado depende da semente (com outra base de
 # sementes, uma LSTM fica acima do AR no teste).
 assert (abs(lstm_sobre_ar["teste"] - 1) < 0.1).all()
-abaixo_do_ar = int((lstm_sobre_ar["teste"] < 1).sum())
-lado_do_ar = (
-    f"abaixo de 1 nas {len(SEMENTES)} sementes, mas por tão pouco que não separa os dois"
-    if abaixo_do_ar == len(SEMENTES)
-    else f"abaixo de 1 em {abaixo_do_ar} das {len(SEMENTES)} sementes: quem ganha depende da "
-    "semente"
+
+# Diebold–Mariano nos meses de teste: a LSTM de cada semente contra cada linha de base, com o
+# erro quadrático. Estatística negativa: a LSTM errou menos.
+real_co2 = dados_co2.actual("teste")
+erros_lstm = {s: lstm_predictions(m, dados_co2) - real_co2 for s, m in lstms_co2.items()}
+comparadas = ["sazonal_com_deriva", "ar_linear", "ar_ridge", "sarima"]
+testes_dm = {
+    nome: [
+        diebold_mariano(erros_lstm[s], base_co2["teste"][nome] - real_co2) for s in SEMENTES
+    ]
+    for nome in comparadas
+}
+tabela_dm = pd.DataFrame(
+    {
+        "estatística DM": [mean_range([t.statistic for t in testes_dm[n]], 2) for n in comparadas],
+        "p-valor": [mean_range([t.p_value for t in testes_dm[n]], 3) for n in comparadas],
+    },
+    index=[f"LSTM × {model_label(n)}" for n in comparadas],
 )
+p_dm = {nome: pd.Series([t.p_value for t in testes]) for nome, testes in testes_dm.items()}
+p_faixa = {nome: f"{num(p.min(), 3)} a {num(p.max(), 3)}" for nome, p in p_dm.items()}
+print(f"meses de teste: {len(real_co2)}")
+# Contra a sazonal com deriva, a vitória já está guardada pela razão dos erros (acima); o p
+# medido ficou entre 0,007 e 0,04 nas rodadas, então a frase conta em quantas sementes ele
+# passa de 0,05 em vez de supor todas. Contra o AR (com ou sem ridge) e o SARIMA, o teste não
+# separa em semente nenhuma (p medido acima de 0,15): isso a conclusão afirma, e o assert guarda.
+separa_deriva = int((p_dm["sazonal_com_deriva"] < 0.05).sum())
+frase_deriva = (
+    "em toda semente" if separa_deriva == len(SEMENTES)
+    else f"em {separa_deriva} das {len(SEMENTES)} sementes"
+)
+assert (p_dm["sazonal_com_deriva"] < 0.2).all()
+assert all((p_dm[n] > 0.05).all() for n in ("ar_linear", "ar_ridge", "sarima"))
+lstm_acima_do_sarima = int((lstm_co2["teste"] > sarima_teste).sum())
+table(tabela_dm, labels=model_label)
 
 # %% [markdown]
-# Três leituras, todas de números impressos acima:
+# Quatro leituras, todas de números impressos acima:
 #
 # - a sazonal ingênua pura erra quase só por não acompanhar a tendência de alta: somando a
 #   deriva, o erro de teste cai a {{ num(deriva / ingenua, 2) }} do que era;
@@ -732,16 +797,37 @@ lado_do_ar = (
 #   da sazonal com deriva em toda semente: a razão entre os erros de teste ficou em
 #   {{ mean_range(lstm_co2["teste"] / deriva, 2) }};
 # - contra o AR linear, que vê a mesma janela de 24 meses e é ajustado nas mesmas janelas de
-#   treino, a LSTM **empata** neste trecho de teste: a razão entre o RMSE de teste dela e o do
-#   AR ficou em {{ mean_range(lstm_sobre_ar["teste"]) }}, {{ lado_do_ar }}; no treino, a
-#   mesma razão fica em {{ mean_range(lstm_sobre_ar["treino"]) }}.
+#   treino, a razão entre o RMSE de teste da LSTM e o do AR ficou em
+#   {{ mean_range(lstm_sobre_ar["teste"]) }} (no treino, {{ mean_range(lstm_sobre_ar["treino"]) }});
+#   o AR com ridge, com $\alpha = {{ num(ridge_co2.alpha, 1) }}$ escolhido na validação, erra
+#   {{ num(tabela_co2.loc["ar_ridge", "RMSE teste"]) }} no teste, contra
+#   {{ num(ar_teste) }} do AR sem penalidade;
+# - o SARIMA tem o menor erro de teste da tabela, {{ num(sarima_teste) }}, e a LSTM fica acima
+#   dele em {{ lstm_acima_do_sarima }} das {{ len(SEMENTES) }} sementes (razão de
+#   {{ mean_range(lstm_co2["teste"] / sarima_teste) }}).
+#
+# Essas razões são de um trecho de teste de {{ len(real_co2) }} meses, uma amostra finita. O
+# teste de **<dfn>Diebold–Mariano</dfn>** ([Diebold e Mariano, 1995](../referencia/referencias.md#diebold1995))
+# pergunta se a diferença entre os erros quadráticos de dois previsores, mês a mês, é maior
+# que o ruído desses meses (`recorrente.stats.diebold_mariano`, com a correção de amostra
+# pequena de Harvey, Leybourne e Newbold). A tabela traz a estatística e o p-valor da LSTM de
+# cada semente contra cada linha de base (média e faixa); estatística negativa favorece a LSTM.
+# Só contra a sazonal com deriva a diferença se separa do ruído ao nível de 5%, e isso
+# {{ frase_deriva }} (p de {{ p_faixa["sazonal_com_deriva"] }}, conforme a semente). Contra o AR linear (p de
+# {{ p_faixa["ar_linear"] }}), o AR com ridge (de {{ p_faixa["ar_ridge"] }}) e o SARIMA (de
+# {{ p_faixa["sarima"] }}), **não dá para
+# separar com este teste**: é empate, para um lado ou para o outro.
 #
 # Um único trecho de teste pode ter sorte. Repetimos a comparação em três dobras que andam no
-# tempo, com as mesmas três sementes em cada uma.
+# tempo, com as mesmas três sementes em cada uma; o AR com ridge escolhe o seu $\alpha$ na
+# validação de cada dobra, e o SARIMA é ajustado no treino de cada dobra.
 
 # %%
 rodadas_co2 = [
-    walk_forward(valores, 24, n_splits=3, epochs=200, patience=20, seed=s, season=12, train=True)
+    walk_forward(
+        valores, 24, n_splits=3, epochs=200, patience=20, seed=s, season=12, train=True,
+        tuned=(s == SEMENTES[0]),  # as linhas de base não têm sorteio: ajustadas uma vez
+    )
     for s in SEMENTES
 ]
 primeira = rodadas_co2[0]
@@ -752,6 +838,10 @@ dobras_co2 = pd.DataFrame(
         "sazonal_com_deriva": primeira["sazonal_com_deriva"],
         "ar_linear treino": primeira["ar_linear_treino"],
         "ar_linear teste": primeira["ar_linear"],
+        "ar_ridge treino": primeira["ar_ridge_treino"],
+        "ar_ridge teste": primeira["ar_ridge"],
+        "sarima treino": primeira["sarima_treino"],
+        "sarima teste": primeira["sarima"],
     }
 ).astype(object)
 for parte, coluna in [("treino", "lstm_retorno_treino"), ("teste", "lstm_retorno")]:
@@ -759,32 +849,44 @@ for parte, coluna in [("treino", "lstm_retorno_treino"), ("teste", "lstm_retorno
     dobras_co2[f"lstm_retorno {parte}"] = [mean_range(linha) for linha in por_dobra]
 lstm_dobras_co2 = pd.concat([rodada["lstm_retorno"] for rodada in rodadas_co2], axis=1)
 razao_co2 = lstm_dobras_co2.div(primeira["ar_linear"], axis=0)
-dobras_co2["LSTM / AR linear (teste)"] = [mean_range(linha, 2) for linha in razao_co2.to_numpy()]
-assert (razao_co2 < 1).all().all()
-assert primeira.loc[1, "ar_linear"] > 1.5 * primeira.loc[1, "ar_linear_treino"]
+razao_ridge = lstm_dobras_co2.div(primeira["ar_ridge"], axis=0)
+razao_sarima = lstm_dobras_co2.div(primeira["sarima"], axis=0)
+for nome, razao in [("AR linear", razao_co2), ("AR ridge", razao_ridge), ("SARIMA", razao_sarima)]:
+    dobras_co2[f"LSTM / {nome}"] = [mean_range(linha, 2) for linha in razao.to_numpy()]
 razao_por_dobra = [mean_range(linha, 2) for linha in razao_co2.to_numpy()]
+ridge_por_dobra = [mean_range(linha, 2) for linha in razao_ridge.to_numpy()]
+sarima_por_dobra = [mean_range(linha, 2) for linha in razao_sarima.to_numpy()]
 lstm_dobra_1 = {
     parte: np.mean([rodada.loc[1, coluna] for rodada in rodadas_co2])
     for parte, coluna in [("treino", "lstm_retorno_treino"), ("teste", "lstm_retorno")]
 }
-assert razao_co2.loc[1].max() < razao_co2.drop(index=1).min().min()  # a vantagem é da dobra 1
-assert primeira.loc[1, "sazonal_com_deriva"] < primeira.loc[1, "ar_linear"]
-assert (primeira.drop(index=1)["sazonal_com_deriva"] > primeira.drop(index=1)["ar_linear"]).all()
+assert primeira.loc[1, "ar_linear"] > 1.5 * primeira.loc[1, "ar_linear_treino"]
+# a folga da LSTM na dobra 1 era contra o AR sem penalidade: com o ridge, ela some
+assert razao_co2.loc[1].max() < 0.8 and (razao_ridge.loc[1] - razao_co2.loc[1]).min() > 0.15
+# o SARIMA é a linha de base de menor erro em toda dobra, e a LSTM fica perto dele
+outras = primeira[["sazonal_com_deriva", "ar_linear", "ar_ridge"]]
+assert (outras.min(axis=1) > primeira["sarima"]).all()
+assert ((razao_sarima - 1).abs() < 0.2).all().all()
 assert (lstm_dobras_co2.T < primeira["sazonal_com_deriva"]).all().all()
-table(dobras_co2, labels=model_label)
+lstm_abaixo_do_sarima = int((razao_sarima < 1).sum().sum())
+table(dobras_co2.T, labels=model_label)
 
 # %% [markdown]
-# A LSTM ficou abaixo do AR linear nas três dobras e nas três sementes. A vantagem é maior na
-# primeira dobra (razão de {{ razao_por_dobra[0] }}), a que treina só com os primeiros anos da
-# série: ali o AR, com 25 coeficientes livres (24 meses e o termo constante), se ajusta demais
-# ao treino (RMSE {{ num(primeira.loc[1, "ar_linear_treino"]) }} no treino e
+# Contra o AR linear sem penalidade, a LSTM parece ganhar com folga na primeira dobra (razão
+# de {{ razao_por_dobra[0] }}), a que treina só com os primeiros anos da série: ali o AR, com
+# 25 coeficientes livres (24 meses e o termo constante), se ajusta demais ao treino (RMSE
+# {{ num(primeira.loc[1, "ar_linear_treino"]) }} no treino e
 # {{ num(primeira.loc[1, "ar_linear"]) }} no teste), enquanto a LSTM, com parada antecipada na
 # validação, fica com {{ num(lstm_dobra_1["treino"]) }} no treino e
-# {{ num(lstm_dobra_1["teste"]) }} no teste, na média das sementes. Com mais dados, o AR se
-# aproxima: a razão fica em {{ razao_por_dobra[1] }} na segunda dobra e em
-# {{ razao_por_dobra[2] }} na terceira. A sazonal com
-# deriva ganha do AR na primeira dobra, perde nas outras duas e perde da LSTM em todas; a
-# sazonal ingênua pura fica muito atrás em toda dobra.
+# {{ num(lstm_dobra_1["teste"]) }} no teste, na média das sementes. Mas a folga era da
+# comparação, não da rede: dando ao AR o mesmo cuidado (o ridge com $\alpha$ na validação),
+# o erro de teste dele na primeira dobra cai para {{ num(primeira.loc[1, "ar_ridge"]) }}, e a
+# razão vira {{ ridge_por_dobra[0] }}; nas outras duas, {{ ridge_por_dobra[1] }} e
+# {{ ridge_por_dobra[2] }}. O SARIMA é a linha de base de menor erro em todas as dobras, e a
+# razão entre a LSTM e ele fica em {{ sarima_por_dobra[0] }}, {{ sarima_por_dobra[1] }} e
+# {{ sarima_por_dobra[2] }}: a LSTM fica abaixo dele em {{ lstm_abaixo_do_sarima }} das
+# {{ razao_sarima.size }} combinações de dobra e semente. A sazonal com deriva perde da LSTM
+# em todas as dobras; a sazonal ingênua pura fica muito atrás em toda dobra.
 
 # %%
 fig = plot_seasonal(
@@ -803,8 +905,13 @@ fig
 # %% [markdown]
 # No gráfico, a sazonal ingênua corre um ano atrás, abaixo da série; a com deriva e a LSTM
 # quase se confundem com ela. A conclusão honesta deste capítulo é modesta: numa série com
-# estrutura, a LSTM aprende e ganha das previsões ingênuas, mas contra uma regressão linear
-# bem escolhida ela empata ou ganha por pouco, e só ganha com folga quando há pouco treino.
+# estrutura, a LSTM aprende e ganha das previsões ingênuas, mas contra as linhas de base
+# ajustadas com o mesmo cuidado ela empata. O AR com ridge e o SARIMA não se separam dela no
+# teste de Diebold–Mariano, e o SARIMA, um modelo de três coeficientes, erra em média um pouco
+# menos que ela no trecho de teste, sem que o teste separe os dois. A folga que
+# a LSTM parecia ter com pouco treino era contra um AR sem regularização. Para ganhar de fato
+# do SARIMA, a rede precisaria de mais do que este capítulo testou (outra janela, outro
+# tamanho, uma busca do mesmo tamanho que a do ridge); com o orçamento daqui, não ganha.
 # A lição não é
 # "LSTM é ruim" nem "LSTM é melhor", e sim que ela precisa ser comparada com a linha de base
 # certa, no período certo, com o pré-processamento ajustado só no passado e com mais de uma

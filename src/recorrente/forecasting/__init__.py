@@ -8,7 +8,8 @@ O caminho honesto, passo a passo, um submódulo por conceito:
    ``leaky=True``, reproduz o erro comum de ajustá-lo na série inteira);
 2. :mod:`~recorrente.forecasting.baselines`: :func:`baseline_predictions` dá as referências
    (persistência, média móvel, autorregressão linear e, em séries sazonais,
-   :func:`seasonal_naive` com e sem deriva);
+   :func:`seasonal_naive` com e sem deriva); :func:`ridge_ar` (α na validação) e
+   :func:`sarima_predictions` (ajustado no treino) são as ajustadas com o mesmo cuidado da rede;
 3. :mod:`~recorrente.forecasting.network`: :func:`train_window_model` treina um
    :class:`recorrente.models.WindowRegressor` com :func:`recorrente.training.fit`, e
    :func:`predict` prevê com ele;
@@ -27,7 +28,14 @@ Exemplo:
     ([[0.0, 1.0, 2.0], [1.0, 2.0, 3.0], [2.0, 3.0, 4.0]], [3.0, 4.0, 5.0])
 """
 
-from recorrente.forecasting.baselines import baseline_predictions, seasonal_naive
+from recorrente.forecasting.baselines import (
+    RIDGE_ALPHAS,
+    RidgeAR,
+    baseline_predictions,
+    ridge_ar,
+    sarima_predictions,
+    seasonal_naive,
+)
 from recorrente.forecasting.evaluation import compare_models, walk_forward, walk_forward_splits
 from recorrente.forecasting.metrics import MODEL_LABELS, forecast_metrics, model_label
 from recorrente.forecasting.network import (
@@ -46,6 +54,8 @@ from recorrente.forecasting.windows import (
 
 __all__ = [
     "MODEL_LABELS",
+    "RIDGE_ALPHAS",
+    "RidgeAR",
     "Split",
     "WindowData",
     "baseline_predictions",
@@ -58,6 +68,8 @@ __all__ = [
     "predict",
     "prepare_windows",
     "recursive_forecast",
+    "ridge_ar",
+    "sarima_predictions",
     "seasonal_naive",
     "train_window_model",
     "walk_forward",

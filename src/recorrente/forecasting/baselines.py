@@ -1,4 +1,5 @@
-"""As linhas de base da previsão: persistência, média móvel, AR linear e as sazonais ingênuas.
+"""As linhas de base da previsão: persistência, média móvel, AR linear, as sazonais ingênuas e
+as ajustadas com o mesmo cuidado da rede: o AR com *ridge* (α escolhido na validação) e o SARIMA.
 
 Exemplo:
     >>> seasonal_naive([1.0, 2.0, 3.0, 4.0], [2, 3], period=2).tolist()
@@ -7,14 +8,30 @@ Exemplo:
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
-from sklearn.linear_model import LinearRegression
+from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from recorrente.errors import InputError
 from recorrente.forecasting.windows import WindowData
 
-__all__ = ["baseline_predictions", "seasonal_naive"]
+__all__ = [
+    "RIDGE_ALPHAS",
+    "RidgeAR",
+    "baseline_predictions",
+    "ridge_ar",
+    "sarima_predictions",
+    "seasonal_naive",
+]
+
+RIDGE_ALPHAS: tuple[float, ...] = (0.0, 0.1, 1.0, 10.0, 100.0, 1000.0)
+"""Os α que :func:`ridge_ar` experimenta (retornos padronizados; 0 é o AR sem penalidade)."""
 
 
 def seasonal_naive(
@@ -102,23 +119,141 @@ def baseline_predictions(
     prices, window = data.prices, data.window
     t = data.targets[part]
     price_windows = np.stack([prices[i - window : i] for i in t])
-    returns = np.diff(np.log(prices))
-
-    def return_windows(indices):
-        # log-retornos dos `window` dias antes do alvo (precisa de i - window - 1 >= 0)
-        return np.stack([returns[i - window - 1 : i - 1] for i in indices])
-
-    train_t = data.targets["treino"]
-    train_t = train_t[train_t >= window + 1]
-    ar = LinearRegression().fit(return_windows(train_t), returns[train_t - 1])
-    ar_t = np.maximum(t, window + 1)
-    ar_pred = prices[t - 1] * np.exp(ar.predict(return_windows(ar_t)))
     predictions = {
         "persistencia": price_windows[:, -1],
         "media_movel": price_windows[:, -average:].mean(axis=1),
-        "ar_linear": ar_pred,
+        "ar_linear": _ar_forecast(data, LinearRegression(), part),
     }
     if season:
         predictions["sazonal_ingenua"] = seasonal_naive(prices, t, season)
         predictions["sazonal_com_deriva"] = seasonal_naive(prices, t, season, drift=True)
     return predictions
+
+
+def _return_windows(data: WindowData, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Os log-retornos dos ``window`` passos antes de cada alvo e o log-retorno do alvo.
+
+    O primeiro alvo possível é ``window + 1`` (o retorno de índice 0 não existe); alvos mais
+    cedo usam a janela desse primeiro.
+    """
+    returns = np.diff(np.log(data.prices))
+    indices = np.maximum(np.asarray(indices), data.window + 1)
+    windows = np.stack([returns[i - data.window - 1 : i - 1] for i in indices])
+    return windows, returns[indices - 1]
+
+
+def _ar_forecast(data: WindowData, regressor, part: str) -> np.ndarray:
+    """Ajusta ``regressor`` nas janelas de treino (log-retornos) e prevê os preços de ``part``."""
+    train_t = data.targets["treino"]
+    regressor.fit(*_return_windows(data, train_t[train_t >= data.window + 1]))
+    windows, _ = _return_windows(data, data.targets[part])
+    return data.previous(part) * np.exp(regressor.predict(windows))
+
+
+@dataclass(frozen=True)
+class RidgeAR:
+    """O AR com *ridge* de :func:`ridge_ar`: o α escolhido e as previsões de cada parte.
+
+    Atributos:
+        alpha: o α de menor RMSE na validação.
+        validation_rmse: o RMSE na validação de cada α experimentado.
+        predictions: parte (``"treino"``, ``"validacao"``, ``"teste"``) → previsões em preços.
+    """
+
+    alpha: float
+    validation_rmse: dict[float, float]
+    predictions: dict[str, np.ndarray]
+
+
+def ridge_ar(data: WindowData, alphas: Sequence[float] = RIDGE_ALPHAS) -> RidgeAR:
+    """O AR linear regularizado (*ridge*), com α escolhido na validação, como a rede.
+
+    Prevê o próximo log-retorno a partir dos ``window`` anteriores, como o AR linear de
+    :func:`baseline_predictions`, mas com os retornos padronizados pela média e o desvio do
+    treino e a penalidade ``α·‖w‖²`` nos coeficientes. Cada α é ajustado só nas janelas de
+    treino; fica o de menor RMSE (em preços) na validação, a mesma que decide a parada
+    antecipada da rede. ``α = 0`` é o AR sem penalidade, que assim é um dos candidatos.
+
+    Parâmetros:
+        data: as janelas, de :func:`prepare_windows`.
+        alphas: os α experimentados (o orçamento da busca é ``len(alphas)`` ajustes).
+
+    Retorna:
+        Um :class:`RidgeAR`.
+
+    Levanta:
+        InputError: sem α para experimentar, ou com algum α negativo.
+
+    Exemplo:
+        >>> from recorrente.forecasting.windows import chronological_split, prepare_windows
+        >>> prices = 100 * np.exp(np.cumsum(np.tile([0.01, -0.01], 60)))  # sobe, desce, ...
+        >>> data = prepare_windows(prices, 1, chronological_split(120, 1))
+        >>> tuned = ridge_ar(data)
+        >>> tuned.alpha, np.allclose(tuned.predictions["teste"], data.actual("teste"))
+        (0.0, True)
+    """
+    if not alphas or min(alphas) < 0:
+        raise InputError(f"O ridge precisa de pelo menos um α, todos ≥ 0; recebi {list(alphas)}.")
+    fits = {}
+    for alpha in alphas:
+        model = make_pipeline(StandardScaler(), _ridge(alpha))
+        fits[alpha] = {part: _ar_forecast(data, model, part) for part in data.targets}
+    validation = {
+        alpha: float(np.sqrt(np.mean((f["validacao"] - data.actual("validacao")) ** 2)))
+        for alpha, f in fits.items()
+    }
+    best = min(validation, key=validation.get)
+    return RidgeAR(alpha=best, validation_rmse=validation, predictions=fits[best])
+
+
+def _ridge(alpha: float):
+    # α = 0 é mínimos quadrados; a Ridge do scikit-learn avisa nesse caso, a LinearRegression não
+    return LinearRegression() if alpha == 0 else Ridge(alpha=alpha)
+
+
+def sarima_predictions(
+    data: WindowData,
+    order: tuple[int, int, int] = (1, 1, 1),
+    seasonal_order: tuple[int, int, int, int] = (0, 1, 1, 12),
+) -> dict[str, np.ndarray]:
+    """Previsões de um passo de um SARIMA no log da série, ajustado só no treino.
+
+    O modelo (statsmodels, ``SARIMAX``) estima os coeficientes por máxima verossimilhança só
+    nos valores de treino (índices ``< split.train_end``); depois, com esses coeficientes
+    fixos, o filtro de Kalman percorre a série inteira e cada previsão usa só o passado do
+    alvo, como as janelas da rede. A variância do ruído é concentrada fora da verossimilhança
+    (``concentrate_scale``), o que faz o otimizador convergir nos valores pequenos do log.
+
+    Parâmetros:
+        data: as janelas, de :func:`prepare_windows` (só a série e a divisão são usadas).
+        order: ``(p, d, q)``.
+        seasonal_order: ``(P, D, Q, m)``.
+
+    Retorna:
+        Parte (``"treino"``, ``"validacao"``, ``"teste"``) → previsões em preços.
+
+    Exemplo:
+        >>> from recorrente.forecasting.windows import chronological_split, prepare_windows
+        >>> months = np.arange(120)
+        >>> ruido = np.random.default_rng(0).normal(0, 0.001, 120)
+        >>> x = np.exp(5 + 0.002 * months + 0.01 * np.sin(2 * np.pi * months / 12) + ruido)
+        >>> data = prepare_windows(x, 24, chronological_split(120, 24))
+        >>> erro = sarima_predictions(data)["teste"] / data.actual("teste") - 1
+        >>> bool(np.abs(erro).max() < 0.005)  # erra no tamanho do ruído (0,1%), não do ciclo (1%)
+        True
+    """
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning  # importado aqui: é lento
+    from statsmodels.tsa.statespace.sarimax import SARIMAX  # importado aqui: é lento
+
+    log_values = np.log(data.prices)
+    train = log_values[: data.split.train_end]
+    model = SARIMAX(train, order=order, seasonal_order=seasonal_order, concentrate_scale=True)
+    with warnings.catch_warnings():
+        # avisos de estimação (pontos iniciais, matriz de covariância) não mudam a previsão;
+        # a convergência é conferida abaixo
+        warnings.simplefilter("ignore")
+        fitted = model.fit(disp=False)
+        predicted = fitted.apply(log_values).get_prediction().predicted_mean
+    if not fitted.mle_retvals.get("converged", True):
+        warnings.warn("O SARIMA não convergiu no treino.", ConvergenceWarning, stacklevel=2)
+    return {part: np.exp(predicted[t]) for part, t in data.targets.items()}

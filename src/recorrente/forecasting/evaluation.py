@@ -16,7 +16,7 @@ import pandas as pd
 from sklearn.model_selection import TimeSeriesSplit
 
 from recorrente.errors import InputError
-from recorrente.forecasting.baselines import baseline_predictions
+from recorrente.forecasting.baselines import baseline_predictions, ridge_ar, sarima_predictions
 from recorrente.forecasting.metrics import forecast_metrics
 from recorrente.forecasting.network import lstm_predictions, train_window_model
 from recorrente.forecasting.windows import Mode, Split, chronological_split, prepare_windows
@@ -145,6 +145,7 @@ def walk_forward(
     progress: bool = False,
     season: int | None = None,
     train: bool = False,
+    tuned: bool = False,
 ) -> pd.DataFrame:
     """Validação em janelas que avançam no tempo (``TimeSeriesSplit``).
 
@@ -165,6 +166,9 @@ def walk_forward(
         season: período das linhas de base sazonais (:func:`seasonal_naive`), se houver.
         train: inclui também o RMSE de cada modelo no treino da dobra, em colunas
             com o sufixo ``_treino`` (para ver o erro no treino ao lado do de teste).
+        tuned: inclui as linhas de base ajustadas: o AR com *ridge* de :func:`ridge_ar` (α
+            escolhido na validação da dobra) e, com ``season``, o SARIMA(1,1,1)(0,1,1)
+            de :func:`sarima_predictions`, ajustado no treino da dobra.
 
     Retorna:
         Um ``DataFrame`` indexado pela dobra, com o início do teste e o RMSE de cada modelo.
@@ -188,6 +192,14 @@ def walk_forward(
         actual, previous = data.actual("teste"), data.previous("teste")
         base = baseline_predictions(data, season=season)
         base.pop("media_movel")
+        fitted = baseline_predictions(data, "treino", season=season)
+        fitted.pop("media_movel")
+        if tuned:
+            extra = {"ar_ridge": ridge_ar(data).predictions}
+            if season:
+                extra["sarima"] = sarima_predictions(data, seasonal_order=(0, 1, 1, season))
+            for name, parts in extra.items():
+                base[name], fitted[name] = parts["teste"], parts["treino"]
         model, _ = train_window_model(
             data,
             epochs=epochs,
@@ -201,8 +213,6 @@ def walk_forward(
         for name, pred in base.items():
             row[name] = forecast_metrics(actual, pred, previous)["RMSE"]
         if train:
-            fitted = baseline_predictions(data, "treino", season=season)
-            fitted.pop("media_movel")
             fitted[f"lstm_{mode}"] = lstm_predictions(model, data, "treino")
             for name, pred in fitted.items():
                 row[f"{name}_treino"] = forecast_metrics(

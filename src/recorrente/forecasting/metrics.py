@@ -17,6 +17,8 @@ MODEL_LABELS: dict[str, str] = {
     "persistencia": "persistência",
     "media_movel": "média móvel",
     "ar_linear": "AR linear",
+    "ar_ridge": "AR ridge",
+    "sarima": "SARIMA",
     "lstm_preco": "LSTM (preço)",
     "lstm_retorno": "LSTM (retorno)",
     "sazonal_ingenua": "sazonal ingênua",

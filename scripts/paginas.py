@@ -54,7 +54,6 @@ from pathlib import Path
 
 import jupytext
 import nbformat
-import yaml
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
@@ -64,7 +63,9 @@ from traitlets.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import citacoes  # noqa: E402  (scripts/citacoes.py)
+import enderecos  # noqa: E402  (scripts/enderecos.py)
 
+import recorrente  # noqa: E402
 import registros  # noqa: E402  (scripts/registros.py)
 from recorrente.reproducibility import (  # noqa: E402
     NUMERIC_PATH,
@@ -231,13 +232,14 @@ _ambiente: str | None = None
 
 
 def chave_do_ambiente() -> str:
-    """A versão do Python e os arquivos de dados do pacote (o que não é ``.py``)."""
+    """A versão do Python e os arquivos de dados do pacote (o que não é ``.py``; o marcador
+    ``py.typed``, que não muda saída nenhuma, também não entra)."""
     global _ambiente
     if _ambiente is None:
         dados = [
             _sha(str(p.relative_to(PACOTE)), p.read_bytes())
             for p in sorted(PACOTE.rglob("*"))
-            if p.is_file() and p.suffix not in (".py", ".pyc")
+            if p.is_file() and p.suffix not in (".py", ".pyc") and p.name != "py.typed"
         ]
         _ambiente = _sha(sys.version, *dados)
     return _ambiente
@@ -653,45 +655,42 @@ def markdown(capitulo: Path, nb: nbformat.NotebookNode) -> Pagina:
 # --- notebook para baixar ----------------------------------------------------------------------
 
 INSTALL_CELL = """\
-# Fora do repositório do livro (no Colab, por exemplo), instala o pacote `recorrente`,
-# que traz os modelos e os dados dos capítulos. Onde ele já está instalado, não faz nada.
+# Fora do repositório do livro (no Colab, por exemplo), instala o pacote `recorrente` na versão
+# com que este capítulo foi executado. Onde ele já está instalado, não faz nada.
 import importlib.util
 import subprocess
 import sys
 
 if importlib.util.find_spec("recorrente") is None:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", {package!r}],
-        check=True,
-    )"""
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    if subprocess.run([*pip, {pypi!r}]).returncode != 0:
+        # Versão que não está no PyPI: a mesma, do repositório do livro.
+        subprocess.run([*pip, {git!r}], check=True)"""
 
 
-def pacote_do_pip() -> str:
-    """O requisito do ``pip`` para o pacote, de ``extra.notebooks.pacote`` do ``mkdocs.yml``."""
-    texto = (RAIZ / "mkdocs.yml").read_text(encoding="utf-8")
-    carregador = type("_SemEtiquetas", (yaml.SafeLoader,), {})
-    carregador.add_multi_constructor("", lambda loader, suffix, node: None)
-    config = yaml.load(texto, carregador)  # noqa: S506 (SafeLoader, etiquetas viram None)
-    return config["extra"]["notebooks"]["pacote"]
+def pacotes_do_pip() -> tuple[str, str]:
+    """O que a célula de instalação pede ao ``pip``: esta versão do pacote no PyPI e, na falta
+    dela, no repositório (:mod:`enderecos`, de ``GITHUB_REPOSITORY``)."""
+    return enderecos.do_ambiente().pacotes(recorrente.__version__)
 
 
 def notebook_para_baixar(
-    nb: nbformat.NotebookNode, package: str | None = None
+    nb: nbformat.NotebookNode, pacotes: tuple[str, str] | None = None
 ) -> nbformat.NotebookNode:
     """O notebook do leitor: sem as células ``remover``, com a célula de instalação no topo.
 
     Mantém as saídas: quem abre vê os resultados antes de rodar.
 
     Exemplo:
-        >>> nb = notebook_para_baixar(ler(capitulos(["01"])[0]), "recorrente")
+        >>> nb = notebook_para_baixar(ler(capitulos(["01"])[0]), ("recorrente", "recorrente"))
         >>> nb.cells[0].cell_type, "pip" in nb.cells[0].source
         ('code', True)
     """
     nb = copy.deepcopy(nb)
     nb.cells = [c for c in nb.cells if REMOVER not in c.metadata.get("tags", [])]
     arquivos_das_saidas(nb, "")  # os arquivos da página não pesam no notebook do leitor
-    package = package or pacote_do_pip()
-    nb.cells.insert(0, nbformat.v4.new_code_cell(INSTALL_CELL.format(package=package)))
+    pypi, git = pacotes or pacotes_do_pip()
+    nb.cells.insert(0, nbformat.v4.new_code_cell(INSTALL_CELL.format(pypi=pypi, git=git)))
     nb.metadata.pop("jupytext", None)
     nb.metadata["kernelspec"] = {
         "display_name": "Python 3",

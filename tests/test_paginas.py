@@ -17,6 +17,9 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+import yaml
+
+import recorrente
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -300,8 +303,13 @@ def zensical_site():
     # Mesma configuração (INHERIT), só outro diretório de saída, para não tocar em site/. Sem
     # --clean: ele apagaria .cache/ inteiro (o Zensical guarda lá o cache dele).
     shutil.rmtree(SITE_ZENSICAL, ignore_errors=True)
+    # O Zensical não roda hooks: os endereços e a versão que o hooks/repositorio.py põe no
+    # build do MkDocs vão escritos, da mesma fonte (scripts/enderecos.py).
+    enderecos = paginas.enderecos.do_ambiente().configuracao(recorrente.__version__)
     CANARIO.write_text(
-        f"INHERIT: mkdocs.yml\nsite_dir: {SITE_ZENSICAL.relative_to(ROOT)}\n", encoding="utf-8"
+        f"INHERIT: mkdocs.yml\nsite_dir: {SITE_ZENSICAL.relative_to(ROOT)}\n"
+        + yaml.safe_dump(enderecos, allow_unicode=True),
+        encoding="utf-8",
     )
     try:
         resultado = subprocess.run(

@@ -98,14 +98,22 @@ def test_wheel_carries_the_license_the_metadata_and_no_book_tooling(dist: Path) 
     assert not [r for r in requisitos if re.match(r"(mkdocs|zensical|pytest|ruff)", r)]
 
 
+def test_pypi_readme_example_runs_and_prints_what_it_says() -> None:
+    """O exemplo da página do PyPI roda e imprime o que o comentário dele promete."""
+    texto = (ROOT / "README.pypi.md").read_text(encoding="utf-8")
+    (codigo,) = re.findall(r"```python\n(.*?)```", texto, re.DOTALL)
+    result = _run([sys.executable, "-c", codigo])
+    prometido = codigo.strip().splitlines()[-1].split("# ")[-1]
+    assert result.stdout.strip() == prometido
+
+
 @pytest.fixture(scope="module")
 def venv(dist: Path, tmp_path_factory) -> Path:
     """Um venv novo com o wheel (e o torch fixado do livro, de CPU), sem nada do repositório."""
     pasta = tmp_path_factory.mktemp("venv") / "venv"
     inicio = time.monotonic()
     _run([sys.executable, "-m", "venv", str(pasta)])
-    # --no-compile: sem os .pyc de milhares de módulos do torch, a instalação leva bem menos.
-    pip = [str(pasta / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-compile"]
+    pip = [str(pasta / "bin" / "python"), "-m", "pip", "install", "--quiet"]
     constraints = ROOT / "requirements" / "constraints.txt"
     torch = next(
         linha for linha in constraints.read_text().splitlines() if linha.startswith("torch==")

@@ -222,3 +222,13 @@ def test_cli_unknown_argument_is_one_portuguese_line(capsys) -> None:
     err = capsys.readouterr().err
     assert "erro: argumentos desconhecidos: --nao-existe" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("flag", ["--versao", "--version"])
+def test_cli_prints_its_version_with_either_spelling(flag: str, capsys) -> None:
+    from recorrente import __version__
+
+    with pytest.raises(SystemExit) as exc:
+        main([flag])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out == f"recorrente {__version__}\n"

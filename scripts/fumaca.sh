@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Teste de fumaça do pacote instalado (de um wheel, num venv limpo): import, a ajuda e uma
 # execução curta da linha de comando, num diretório vazio fora do repositório, para que nada
-# venha de src/. O workflow de release e tests/test_distribuicao.py o usam.
+# venha de src/. O workflow de lançamento o usa (tests/test_distribuicao.py fica no import, na
+# ajuda e nos notebooks, que já treinam).
 # Uso: bash scripts/fumaca.sh CAMINHO/DO/VENV
 set -euo pipefail
 VENV="$(cd "$1" && pwd)"

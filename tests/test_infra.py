@@ -185,10 +185,10 @@ def test_mkdocs_config_is_strict_offline_and_portuguese() -> None:
     assert cfg["strict"] is True
     assert cfg["theme"]["language"] == "pt-BR"
     assert cfg["theme"]["font"] is False
-    # Os capítulos chegam como Markdown gerado por scripts/paginas.py, não por um plugin.
+    # Os capítulos chegam como Markdown gerado pelo passo de renderização, não por um plugin.
     plugins = [p if isinstance(p, str) else next(iter(p)) for p in cfg["plugins"]]
     assert "mkdocs-jupyter" not in plugins
-    assert cfg["hooks"][0] == "hooks/capitulos.py"
+    assert cfg["hooks"][0] == "hooks/chapters.py"
     assert "capitulos/*.py" in cfg["exclude_docs"]
     assert not any("//" in js for js in cfg["extra_javascript"]), "nada de CDN"
 

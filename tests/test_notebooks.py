@@ -1,8 +1,9 @@
-"""Notebooks para baixar e abrir no Colab, link de correção e data da última mudança.
+"""Notebooks para baixar e abrir no Colab, link de correção, versão e data da última mudança.
 
 A conversão é testada direto em ``recorrente_build.notebook``; os links e o notebook publicado
-(com as saídas da execução), no site construído (``site/`` ou ``RECORRENTE_SITE``); e a data, também
-num build feito fora do git, como o de quem baixa o repositório em .tar.gz.
+(com as saídas da execução), no site construído (``site/`` ou ``RECORRENTE_SITE``); e a data e os
+endereços, também num build feito fora do git e como o de um fork (outro
+``GITHUB_REPOSITORY``), como o de quem baixa o repositório em .tar.gz.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ import pytest
 from configuracao import mkdocs_config
 from test_site import SITE
 
-from recorrente_build.notebook import downloadable
+import recorrente
+from recorrente_build import addresses
+from recorrente_build.notebook import downloadable, pip_requirements
 from recorrente_build.settings import CACHE, REMOVE
 from recorrente_build.source import read
 
@@ -36,13 +39,14 @@ DATE = re.compile(r"\b\d{1,2} de (?:" + "|".join(MONTHS) + r") de \d{4}\b")
 
 
 CONFIG = mkdocs_config()
-SETTINGS = CONFIG["extra"]["notebooks"]
+ADDRESSES = addresses.from_environment()  # os do build que os testes do site conferem
+PACKAGES = pip_requirements()
 REMOVED_TAGS = [REMOVE]
 
 
 def _notebook(chapter: Path) -> nbformat.NotebookNode:
     """O notebook para baixar, montado do capítulo ainda sem executar."""
-    return downloadable(read(chapter), SETTINGS["pacote"])
+    return downloadable(read(chapter), PACKAGES)
 
 
 class _Links(HTMLParser):
@@ -62,7 +66,7 @@ class _Links(HTMLParser):
             self.text.append("")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("a", "span"):
+        if tag in ("a", "span", "div"):
             self._in = None
 
     def handle_data(self, data: str) -> None:
@@ -85,7 +89,8 @@ def test_chapter_converts_to_a_valid_notebook_with_install_cell_first(chapter: P
     nb = _notebook(chapter)
     nbformat.validate(nb)
     first = nb.cells[0]
-    assert first.cell_type == "code" and repr(SETTINGS["pacote"]) in first.source
+    assert first.cell_type == "code"
+    assert all(repr(pacote) in first.source for pacote in PACKAGES)
     source_cells = [
         c
         for c in jupytext.read(chapter).cells
@@ -98,8 +103,9 @@ def test_chapter_converts_to_a_valid_notebook_with_install_cell_first(chapter: P
     )
 
 
-def _run_install_cell(monkeypatch, installed: bool) -> list[list[str]]:
-    calls: list[list[str]] = []
+def _run_install_cell(monkeypatch, installed: bool, on_pypi: bool = True) -> list:
+    """Executa a célula de instalação com um ``pip`` de mentira; devolve as chamadas."""
+    calls: list = []
     real_find_spec = importlib.util.find_spec
 
     def find_spec(name: str, *args):
@@ -107,8 +113,13 @@ def _run_install_cell(monkeypatch, installed: bool) -> list[list[str]]:
             return None
         return real_find_spec(name, *args)
 
+    def run(cmd, **kw):
+        calls.append((cmd, kw))
+        achou = on_pypi or cmd[-1] != PACKAGES[0]
+        return subprocess.CompletedProcess(cmd, 0 if achou else 1)
+
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
-    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: calls.append((cmd, kw)))
+    monkeypatch.setattr(subprocess, "run", run)
     cell = _notebook(CHAPTERS[0]).cells[0]
     exec(compile(cell.source, "instalar", "exec"), {})
     return calls
@@ -118,13 +129,23 @@ def test_install_cell_installs_only_when_the_package_is_missing(monkeypatch) -> 
     assert _run_install_cell(monkeypatch, installed=True) == []
     ((command, options),) = _run_install_cell(monkeypatch, installed=False)
     assert command[:4] == [sys.executable, "-m", "pip", "install"]
-    assert command[-1] == SETTINGS["pacote"] and options == {"check": True}
+    assert command[-1] == f"recorrente=={recorrente.__version__}" and options == {}
+
+
+def test_install_cell_falls_back_to_the_same_version_from_the_repository(monkeypatch) -> None:
+    (pypi, _), (git, options) = _run_install_cell(monkeypatch, installed=False, on_pypi=False)
+    assert pypi[-1] == PACKAGES[0]
+    assert git[-1] == f"recorrente @ git+{ADDRESSES.repo_url}@v{recorrente.__version__}"
+    assert options == {"check": True}
 
 
 def test_colab_and_package_point_at_the_repository_and_the_published_branch() -> None:
-    repo = CONFIG["repo_url"].removeprefix("https://github.com/")
-    assert SETTINGS["colab"] == f"https://colab.research.google.com/github/{repo}/blob/notebooks/"
-    assert SETTINGS["pacote"] == f"recorrente @ git+{CONFIG['repo_url']}"
+    repo = ADDRESSES.repository
+    assert ADDRESSES.colab == f"https://colab.research.google.com/github/{repo}/blob/notebooks/"
+    assert PACKAGES == ADDRESSES.packages(recorrente.__version__)
+    # Nada de endereço escrito no mkdocs.yml: todos saem de addresses (hooks/repository.py).
+    assert not {"site_url", "repo_url", "repo_name"} & set(CONFIG)
+    assert "notebooks" not in CONFIG["extra"]
     workflow = (ROOT / ".github" / "workflows" / "publicar.yml").read_text()
     assert "site/capitulos/*.ipynb" in workflow and "notebooks\n" in workflow, (
         "o publicar.yml precisa enviar os notebooks ao ramo que o Colab abre"
@@ -166,15 +187,17 @@ def test_chapter_page_offers_download_and_colab(chapter: Path) -> None:
     assert any(c.outputs for c in code), f"{target} sem saídas"
     colab = links["colab"]
     assert colab["texto"].strip() == "Abrir no Colab"
-    assert colab["href"] == SETTINGS["colab"] + target
+    assert colab["href"] == ADDRESSES.colab + target
 
 
-def _check_footer(html_path: Path, source: str) -> None:
+def _check_footer(html_path: Path, source: str, repo_url: str = ADDRESSES.repo_url) -> None:
     links = _marked(html_path)
     assert DATE.search(links["data"]["texto"]), f"{html_path}: sem data em português"
     fix = links["corrigir"]
     assert fix["texto"].strip() == "Sugerir correção"
-    assert fix["href"] == f"{CONFIG['repo_url']}/{CONFIG['edit_uri']}{source}"
+    assert fix["href"] == f"{repo_url}/{CONFIG['edit_uri']}{source}"
+    # A versão do pacote que construiu a página, a mesma que o notebook instala.
+    assert f"recorrente=={recorrente.__version__}" in links["versao"]["texto"]
 
 
 @pytest.mark.site
@@ -186,12 +209,16 @@ def test_pages_show_last_change_and_link_to_their_source() -> None:
     _check_footer(SITE / "referencia" / "glossario" / "index.html", "referencia/glossario.md")
 
 
-@pytest.mark.site
-def test_build_without_git_history_falls_back_to_build_date(tmp_path: Path) -> None:
-    """Um build de um .tar.gz (sem ``.git``) funciona, mostra a data do build e usa o cache."""
-    cache = CACHE
-    if not any(cache.glob("*.json")):
+FORK = addresses.Addresses("fulana/livro-rnn")
+
+
+@pytest.fixture(scope="module")
+def fork_site(tmp_path_factory) -> Path:
+    """O livro construído de uma cópia sem ``.git`` (como de um .tar.gz), como num fork no
+    GitHub Actions (``GITHUB_REPOSITORY=fulana/livro-rnn``), reaproveitando o cache."""
+    if not any(CACHE.glob("*.json")):
         pytest.fail("sem o cache do passo de renderização; rode `mkdocs build --strict` antes.")
+    tmp_path = tmp_path_factory.mktemp("fork")
     copy = tmp_path / "recorrente"
     shutil.copytree(
         ROOT,
@@ -206,6 +233,7 @@ def test_build_without_git_history_falls_back_to_build_date(tmp_path: Path) -> N
             ".pytest_cache",
             ".ruff_cache",
             "*.egg-info",
+            "dist",
         ),
     )
     mkdocs = Path(sys.executable).parent / "mkdocs"
@@ -219,11 +247,50 @@ def test_build_without_git_history_falls_back_to_build_date(tmp_path: Path) -> N
             "NO_MKDOCS_2_WARNING": "1",
             "PATH": f"{mkdocs.parent}:/usr/bin:/bin",
             "PYTHONPATH": str(copy / "src"),
+            "GITHUB_REPOSITORY": FORK.repository,
         },
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    # A URL só entra na célula de instalação e nos links, não no que o kernel calcula: o fork
+    # reaproveita a execução de cada capítulo.
     for chapter in CHAPTERS:
         assert f"{chapter.name}: do cache" in result.stderr, (
-            f"o build sem git deveria reaproveitar a execução de {chapter.name}"
+            f"o build do fork sem git deveria reaproveitar a execução de {chapter.name}"
         )
-    _check_footer(_page(CHAPTERS[0], tmp_path / "site"), f"capitulos/{CHAPTERS[0].name}")
+    return tmp_path / "site"
+
+
+@pytest.mark.site
+def test_build_without_git_history_falls_back_to_build_date(fork_site: Path) -> None:
+    """Um build de um .tar.gz (sem ``.git``) funciona, mostra a data do build e usa o cache."""
+    _check_footer(
+        _page(CHAPTERS[0], fork_site), f"capitulos/{CHAPTERS[0].name}", repo_url=FORK.repo_url
+    )
+
+
+# Qualquer endereço do repositório do livro: GitHub, Pages, Colab, git+https do pip.
+_DO_LIVRO = re.compile(r"recorrente/recorrente|recorrente\.github\.io", re.IGNORECASE)
+
+
+@pytest.mark.site
+def test_fork_build_points_only_at_the_fork(fork_site: Path) -> None:
+    """Nenhuma página, notebook ou sitemap do fork aponta para o repositório do livro."""
+    arquivos = [
+        p for p in fork_site.rglob("*") if p.suffix in {".html", ".xml", ".ipynb", ".json", ".js"}
+    ]
+    assert any(p.name == "sitemap.xml" for p in arquivos)
+    achados = {
+        str(p.relative_to(fork_site)): sorted(set(_DO_LIVRO.findall(p.read_text("utf-8"))))
+        for p in arquivos
+        if _DO_LIVRO.search(p.read_text(encoding="utf-8"))
+    }
+    assert achados == {}, achados
+    sitemap = (fork_site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{FORK.site_url}</loc>" in sitemap
+    home = (fork_site / "index.html").read_text(encoding="utf-8")
+    assert f'href="{FORK.repo_url}"' in home  # o repositório no cabeçalho
+    links = _marked(_page(CHAPTERS[0], fork_site))
+    notebook = f"capitulos/{CHAPTERS[0].stem}.ipynb"
+    assert links["colab"]["href"] == FORK.colab + notebook
+    instalacao = nbformat.read(fork_site / notebook, as_version=4).cells[0].source
+    assert repr(FORK.packages(recorrente.__version__)[1]) in instalacao

@@ -17,8 +17,10 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+import yaml
 
-from recorrente_build import execution, markdown, runner, settings, source, writing
+import recorrente
+from recorrente_build import addresses, execution, markdown, runner, settings, source, writing
 from recorrente_build.cache import Cache
 from recorrente_build.records import record
 
@@ -311,8 +313,13 @@ def zensical_site():
     # Mesma configuração (INHERIT), só outro diretório de saída, para não tocar em site/. Sem
     # --clean: ele apagaria .cache/ inteiro (o Zensical guarda lá o cache dele).
     shutil.rmtree(SITE_ZENSICAL, ignore_errors=True)
+    # O Zensical não roda hooks: os endereços e a versão que o hooks/repository.py põe no
+    # build do MkDocs vão escritos, da mesma fonte (recorrente_build.addresses).
+    enderecos = addresses.from_environment().config(recorrente.__version__)
     CANARIO.write_text(
-        f"INHERIT: mkdocs.yml\nsite_dir: {SITE_ZENSICAL.relative_to(ROOT)}\n", encoding="utf-8"
+        f"INHERIT: mkdocs.yml\nsite_dir: {SITE_ZENSICAL.relative_to(ROOT)}\n"
+        + yaml.safe_dump(enderecos, allow_unicode=True),
+        encoding="utf-8",
     )
     try:
         resultado = subprocess.run(

@@ -16,6 +16,10 @@
    vários capítulos em paralelo e da rodada de robustez; :mod:`.serve`, do ``mkdocs serve``;
    :mod:`.cli`, da linha de comando (``python scripts/paginas.py``).
 
+:mod:`.addresses` deriva de ``GITHUB_REPOSITORY`` os endereços do site (que o hook
+``hooks/repository.py`` põe na configuração do MkDocs) e o pacote que a célula de instalação
+do notebook pede.
+
 Mudou só a prosa: a página é reescrita sem executar nada. Mudou ``src/recorrente``: os
 capítulos que usam o arquivo mudado são executados de novo.
 """

@@ -51,11 +51,12 @@ def code_key(nb: nbformat.NotebookNode) -> str:
 
 @functools.cache
 def environment_key() -> str:
-    """A versão do Python e os arquivos de dados do pacote (o que não é ``.py``)."""
+    """A versão do Python e os arquivos de dados do pacote (o que não é ``.py``; o marcador
+    ``py.typed``, que não muda saída nenhuma, também não entra)."""
     data = [
         sha(str(p.relative_to(PACKAGE)), p.read_bytes())
         for p in sorted(PACKAGE.rglob("*"))
-        if p.is_file() and p.suffix not in (".py", ".pyc")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and p.name != "py.typed"
     ]
     return sha(sys.version, *data)
 

@@ -206,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--versao",
+        "--version",
         action="version",
         version=f"recorrente {__version__}",
         help="mostra a versão e sai",

@@ -1,0 +1,196 @@
+"""O pacote como o leitor o recebe: sdist e wheel, ``twine check``, um venv novo e os notebooks
+dos capítulos executados fora do repositório.
+
+"Copie o código para o seu projeto" quer dizer isto: o notebook que a página oferece, num
+diretório vazio, com o pacote instalado de um wheel (não de ``src/``), roda sem erro. O venv é
+um só para o módulo: criá-lo (o torch inclusive) é a parte cara. Do pacote instalado, aqui só
+o import, ``--version`` e ``--help``: a fumaça com treino (``scripts/fumaca.sh``) roda no
+workflow de lançamento, e o treino já é exercitado pelos dois notebooks.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+
+import recorrente
+from recorrente_build.source import chapters
+from recorrente_build.writing import outputs_of
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.distribuicao
+
+VERSAO = recorrente.__version__
+# O capítulo 1 (só o pacote) e o capítulo que treina e lê dados mais barato: o 7 lê a série do
+# S&P 500 que vem com o arch e treina LSTMs.
+NOTEBOOKS = ["01_recorrencia", "07_bolsa"]
+
+
+def _run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    result = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+    assert result.returncode == 0, f"{cmd}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result
+
+
+def _sem_o_repositorio() -> dict[str, str]:
+    """O ambiente de quem não tem o repositório: sem PYTHONPATH apontando para ``src/``."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    """sdist e wheel, como ``python -m build`` os faz (o wheel sai do sdist, num ambiente de
+    build isolado, com o setuptools que o pyproject pede)."""
+    saida = tmp_path_factory.mktemp("dist")
+    _run([sys.executable, "-m", "build", "--outdir", str(saida), str(ROOT)])
+    return saida
+
+
+def _wheel(dist: Path) -> Path:
+    (wheel,) = dist.glob("*.whl")
+    return wheel
+
+
+def test_sdist_and_wheel_pass_twine_check_strict(dist: Path) -> None:
+    arquivos = sorted(p.name for p in dist.iterdir())
+    assert arquivos == [f"recorrente-{VERSAO}-py3-none-any.whl", f"recorrente-{VERSAO}.tar.gz"]
+    _run([sys.executable, "-m", "twine", "check", "--strict", *map(str, dist.iterdir())])
+
+
+def test_wheel_carries_the_license_the_metadata_and_no_book_tooling(dist: Path) -> None:
+    with zipfile.ZipFile(_wheel(dist)) as wheel:
+        nomes = wheel.namelist()
+        info = f"recorrente-{VERSAO}.dist-info"
+        licenca = wheel.read(f"{info}/licenses/LICENSE").decode()
+        meta = email.message_from_bytes(wheel.read(f"{info}/METADATA"), policy=email.policy.default)
+    assert licenca.startswith("MIT License")
+    assert "recorrente/py.typed" in nomes
+    assert not [n for n in nomes if n.startswith(("tests/", "docs/", "scripts/", "hooks/"))]
+    assert meta["Version"] == VERSAO
+    assert meta["License-Expression"] == "MIT"
+    assert meta["Author"] and meta["Keywords"]
+    assert {u.split(",")[0] for u in meta.get_all("Project-URL")} == {
+        "Livro",
+        "Código-fonte",
+        "Problemas",
+    }
+    assert "Typing :: Typed" in meta.get_all("Classifier")
+    assert meta["Description-Content-Type"] == "text/markdown"
+    assert "pip install recorrente" in meta.get_payload()
+    requisitos = meta.get_all("Requires-Dist")
+    # Sem teto para o torch (o Colab não é rebaixado) e nada do build do livro.
+    assert "torch>=2.4" in requisitos
+    assert not meta.get_all("Provides-Extra")
+    assert not [r for r in requisitos if re.match(r"(mkdocs|zensical|pytest|ruff)", r)]
+
+
+def test_pypi_readme_example_runs_and_prints_what_it_says() -> None:
+    """O exemplo da página do PyPI roda e imprime o que o comentário dele promete."""
+    texto = (ROOT / "README.pypi.md").read_text(encoding="utf-8")
+    (codigo,) = re.findall(r"```python\n(.*?)```", texto, re.DOTALL)
+    result = _run([sys.executable, "-c", codigo])
+    prometido = codigo.strip().splitlines()[-1].split("# ")[-1]
+    assert result.stdout.strip() == prometido
+
+
+@pytest.fixture(scope="module")
+def venv(dist: Path, tmp_path_factory) -> Path:
+    """Um venv novo com o wheel (e o torch fixado do livro, de CPU), sem nada do repositório."""
+    pasta = tmp_path_factory.mktemp("venv") / "venv"
+    inicio = time.monotonic()
+    _run([sys.executable, "-m", "venv", str(pasta)])
+    pip = [str(pasta / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    constraints = ROOT / "requirements" / "constraints.txt"
+    torch = next(
+        linha for linha in constraints.read_text().splitlines() if linha.startswith("torch==")
+    )
+    # Como o scripts/instalar.sh: RECORRENTE_TORCH_INDICE escolhe o índice do torch (no CI, o
+    # de CPU); sem ela, o índice padrão do pip (aqui, o wheel de CPU da máquina).
+    indice = os.environ.get("RECORRENTE_TORCH_INDICE")
+    _run([*pip, torch, *(["--index-url", indice] if indice else [])], env=_sem_o_repositorio())
+    # O wheel com as versões fixadas do livro, e o kernel do Jupyter para os notebooks.
+    _run([*pip, "-c", str(constraints), str(_wheel(dist)), "ipykernel"], env=_sem_o_repositorio())
+    print(f"venv novo com o wheel em {time.monotonic() - inicio:.0f} s")
+    return pasta
+
+
+def test_installed_package_imports_and_answers_version_and_help(venv: Path, tmp_path: Path) -> None:
+    """Num diretório vazio, o pacote vem do venv (não de ``src/``) e a CLI responde."""
+    ambiente = _sem_o_repositorio()
+    python, cli = str(venv / "bin" / "python"), str(venv / "bin" / "recorrente")
+    origem = _run(
+        [python, "-c", "import recorrente; print(recorrente.__file__)"], cwd=tmp_path, env=ambiente
+    ).stdout.strip()
+    assert Path(origem).is_relative_to(venv), f"recorrente veio de {origem}"
+    versao = _run([cli, "--version"], cwd=tmp_path, env=ambiente).stdout
+    assert VERSAO in versao
+    ajuda = _run([cli, "--help"], cwd=tmp_path, env=ambiente).stdout
+    assert "nomes" in ajuda
+
+
+@pytest.mark.parametrize("nome", NOTEBOOKS)
+def test_downloaded_notebook_runs_outside_the_repository(
+    venv: Path, nome: str, tmp_path: Path
+) -> None:
+    """O notebook de "Baixar notebook", sozinho num diretório vazio, roda no venv novo."""
+    (capitulo,) = chapters([nome])
+    gerado = outputs_of(capitulo)[2]
+    if not gerado.is_file():
+        pytest.fail(f"{gerado.name} não foi gerado; rode `mkdocs build` antes.")
+    pasta = tmp_path / "meu-projeto"
+    pasta.mkdir()
+    shutil.copy(gerado, pasta)
+    nb = nbformat.read(pasta / gerado.name, as_version=4)
+    # Uma célula a mais no fim: de onde o kernel importou o pacote.
+    nb.cells.append(nbformat.v4.new_code_cell("import recorrente\nprint(recorrente.__file__)"))
+    kernels = tmp_path / "kernels"
+    (kernels / "venv-novo").mkdir(parents=True)
+    (kernels / "venv-novo" / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [
+                    str(venv / "bin" / "python"),
+                    "-m",
+                    "ipykernel_launcher",
+                    "-f",
+                    "{connection_file}",
+                ],
+                "display_name": "venv novo",
+                "language": "python",
+            }
+        )
+    )
+    # Por soquetes locais (IPC), como o passo de renderização: nada aberto na rede.
+    kernel = KernelManager(
+        kernel_name="venv-novo",
+        kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels)]),
+        transport="ipc",
+        ip=str(kernels / "k"),
+    )
+    ambiente = {**_sem_o_repositorio(), "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
+    inicio = time.monotonic()
+    NotebookClient(
+        nb, km=kernel, timeout=600, allow_errors=False, resources={"metadata": {"path": pasta}}
+    ).execute(env=ambiente)
+    print(f"{gerado.name} executado fora do repositório em {time.monotonic() - inicio:.0f} s")
+    origem = Path(nb.cells[-1].outputs[0]["text"].strip())
+    assert origem.is_relative_to(venv), f"o kernel importou recorrente de {origem}"
+    # A célula de instalação não instalou nada (o pacote já estava lá) e o capítulo não deixou
+    # arquivos no diretório do leitor.
+    assert sorted(p.name for p in pasta.iterdir()) == [gerado.name]

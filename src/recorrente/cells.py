@@ -52,6 +52,20 @@ __all__ = [
 ]
 
 
+def _zero_state(
+    cell: nn.Module,
+    batch_size: int,
+    dtype: torch.dtype | None,
+    device: torch.device | str | None,
+) -> State:
+    """``cell.num_states`` tensores de zeros ``(N, H)``, no tipo e no dispositivo dos pesos."""
+    weight = next(cell.parameters())
+    zeros = torch.zeros(
+        batch_size, cell.hidden_size, dtype=dtype or weight.dtype, device=device or weight.device
+    )
+    return tuple(zeros.clone() for _ in range(cell.num_states))
+
+
 class RecurrentCell(nn.Module):
     """Base das células: parâmetros fundidos por porta e cópia de pesos do PyTorch.
 
@@ -116,10 +130,7 @@ class RecurrentCell(nn.Module):
         device: torch.device | str | None = None,
     ) -> State:
         """Estado inicial de zeros: uma tupla com ``num_states`` tensores ``(N, H)``."""
-        dtype = dtype or self.W_xh.dtype
-        device = device or self.W_xh.device
-        zeros = torch.zeros(batch_size, self.hidden_size, dtype=dtype, device=device)
-        return tuple(zeros.clone() for _ in range(self.num_states))
+        return _zero_state(self, batch_size, dtype, device)
 
     def input_projection(self, x: Tensor) -> Tensor:
         """``x_t W_xh + b_xh`` para todas as portas de uma vez (forma ``(N, gates*H)``)."""
@@ -425,8 +436,7 @@ class MinimalCell(nn.Module):
         device: torch.device | str | None = None,
     ) -> State:
         """Estado inicial de zeros, ``(h,)`` com ``h`` de forma ``(N, H)``."""
-        dtype, device = dtype or self.W_x.dtype, device or self.W_x.device
-        return (torch.zeros(batch_size, self.hidden_size, dtype=dtype, device=device),)
+        return _zero_state(self, batch_size, dtype, device)
 
     def projections(self, x: Tensor) -> tuple[Tensor, ...]:
         """``x W_x + b_x`` separado nos blocos da célula."""

@@ -19,12 +19,13 @@ LAYERS: dict[str, int] = {
     # 0: a base, sem nada do livro
     "errors": 0, "formatting": 0, "reproducibility": 0, "stats": 0, "module_tools": 0,
     # 1: a lição (células, rede desdobrada, gradientes) e as peças de página
-    "cells": 1, "recurrent": 1, "gradients": 1, "shapes": 1, "common_errors": 1, "pages": 1,
+    "cells": 1, "recurrent": 1, "scans": 1, "gradients": 1, "shapes": 1, "common_errors": 1,
+    "pages": 1,
     "__init__": 1,
     # 2: dados (lotes, nomes, valores, preços, tarefas sintéticas)
     "data": 2,
     # 3: modelos e perdas
-    "models": 3, "seq2seq": 3,
+    "models": 3, "seq2seq": 3, "parallel": 3,
     # 4: treino e checkpoints
     "training": 4, "checkpoints": 4,
     # 5: uma tarefa aplicada por módulo

@@ -13,13 +13,15 @@ confere):
    (``evaluating`` e ``count_parameters``);
 1. a lição: ``recorrente.cells`` (células de um passo escritas a partir das equações),
    ``recorrente.recurrent`` (uma célula desdobrada no tempo, como o ``nn.RNN``),
+   ``recorrente.scans`` (recorrências lineares e as varreduras que as calculam),
    ``recorrente.gradients`` (quanto gradiente chega a cada passo), e as peças de página:
    ``recorrente.shapes`` (a fonte da folha de consulta), ``recorrente.common_errors`` (as
    caixas "Erro comum") e ``recorrente.pages`` (os arquivos que uma célula entrega ao site);
 2. os dados, ``recorrente.data``: ``batching`` (o alvo ignorado, a contagem de alvos, a fila
    de sorteio), ``names``, ``amounts``, ``prices`` e ``tasks`` (tarefas sintéticas);
 3. os modelos: ``recorrente.models`` (o contrato ``forward(x, targets) -> (saída, perda)`` e
-   as perdas) e ``recorrente.seq2seq`` (codificador, decodificador, atenção, buscas);
+   as perdas), ``recorrente.seq2seq`` (codificador, decodificador, atenção, buscas) e
+   ``recorrente.parallel`` (minGRU em pilha e em blocos, Transformer causal mínimo);
 4. ``recorrente.training`` (o laço de treino único e a avaliação) e ``recorrente.checkpoints``
    (gravar e reconstruir qualquer modelo pela configuração, validado);
 5. uma tarefa aplicada por módulo, dona da predição e do checkpoint dela:

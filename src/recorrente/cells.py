@@ -36,7 +36,34 @@ from torch import Tensor, nn
 State = tuple[Tensor, ...]
 """O estado de uma célula: ``(h,)`` na RNN e na GRU, ``(h, c)`` na LSTM; cada tensor ``(N, H)``."""
 
-__all__ = ["GRUCell", "LSTMCell", "RNNCell", "RecurrentCell", "State", "add_forget_bias"]
+__all__ = [
+    "GRUCell",
+    "LSTMCell",
+    "MinGRUCell",
+    "MinLSTMCell",
+    "MinimalCell",
+    "RNNCell",
+    "RecurrentCell",
+    "SignedLinearCell",
+    "State",
+    "add_forget_bias",
+    "log_positive",
+    "positive",
+]
+
+
+def _zero_state(
+    cell: nn.Module,
+    batch_size: int,
+    dtype: torch.dtype | None,
+    device: torch.device | str | None,
+) -> State:
+    """``cell.num_states`` tensores de zeros ``(N, H)``, no tipo e no dispositivo dos pesos."""
+    weight = next(cell.parameters())
+    zeros = torch.zeros(
+        batch_size, cell.hidden_size, dtype=dtype or weight.dtype, device=device or weight.device
+    )
+    return tuple(zeros.clone() for _ in range(cell.num_states))
 
 
 class RecurrentCell(nn.Module):
@@ -103,10 +130,7 @@ class RecurrentCell(nn.Module):
         device: torch.device | str | None = None,
     ) -> State:
         """Estado inicial de zeros: uma tupla com ``num_states`` tensores ``(N, H)``."""
-        dtype = dtype or self.W_xh.dtype
-        device = device or self.W_xh.device
-        zeros = torch.zeros(batch_size, self.hidden_size, dtype=dtype, device=device)
-        return tuple(zeros.clone() for _ in range(self.num_states))
+        return _zero_state(self, batch_size, dtype, device)
 
     def input_projection(self, x: Tensor) -> Tensor:
         """``x_t W_xh + b_xh`` para todas as portas de uma vez (forma ``(N, gates*H)``)."""
@@ -338,3 +362,179 @@ def add_forget_bias(module: LSTMCell | nn.LSTM, value: float) -> None:
     size = module.hidden_size
     for bias in biases:
         bias[size : 2 * size] += value
+
+
+def positive(x: Tensor) -> Tensor:
+    r"""A função $g$ da minGRU: $x + 1/2$ para $x \ge 0$ e $\sigma(x)$ abaixo; sempre positiva.
+
+    Contínua em 0 (as duas dão 1/2) e crescente. Com o candidato positivo, a recorrência cabe
+    na varredura em espaço log (Feng e colegas, 2024).
+
+    Exemplo:
+        >>> positive(torch.tensor([-100.0, 0.0, 2.0])).tolist()
+        [0.0, 0.5, 2.5]
+    """
+    return torch.where(x >= 0, x.clamp(min=0) + 0.5, torch.sigmoid(x))
+
+
+def log_positive(x: Tensor) -> Tensor:
+    r"""$\ln g(x)$ calculado sem passar por $g(x)$: $\ln(x + 1/2)$ ou $-\mathrm{softplus}(-x)$.
+
+    Exemplo:
+        >>> x = torch.tensor([-3.0, 0.0, 2.0])
+        >>> torch.testing.assert_close(log_positive(x), positive(x).log())
+    """
+    return torch.where(x >= 0, (x.clamp(min=0) + 0.5).log(), -nn.functional.softplus(-x))
+
+
+class MinimalCell(nn.Module):
+    r"""Base das células cuja recorrência é linear: $h_t = a_t \odot h_{t-1} + b_t$.
+
+    As portas leem só a entrada $x_t$, nunca $h_{t-1}$; por isso $a_t$ e $b_t$ de todos os
+    passos saem de uma vez (:meth:`coefficients`, com qualquer forma ``(..., I)``) e a
+    recorrência pode ser calculada por uma varredura (:mod:`recorrente.scans`). A célula
+    guarda uma projeção fundida ``W_x`` ``(I, blocks * H)`` e ``b_x``, inicializadas como as
+    outras células do livro.
+
+    Parâmetros:
+        input_size: características de ``x_t`` (``I``).
+        hidden_size: tamanho do estado (``H``).
+
+    Exemplo:
+        >>> cell = MinGRUCell(2, 3)
+        >>> a, b = cell.coefficients(torch.ones(4, 5, 2))  # 4 sequências de 5 passos
+        >>> a.shape, b.shape
+        (torch.Size([4, 5, 3]), torch.Size([4, 5, 3]))
+        >>> (h,) = cell(torch.ones(4, 2), cell.initial_state(4))  # um passo: a ⊙ 0 + b
+        >>> torch.testing.assert_close(h, b[:, 0])
+    """
+
+    blocks: int = 2
+    num_states: int = 1
+    #: Se a célula tem :meth:`log_coefficients` (a varredura em espaço log exige a_t, b_t > 0).
+    has_log: bool = True
+
+    def __init__(self, input_size: int, hidden_size: int) -> None:
+        super().__init__()
+        if input_size < 1 or hidden_size < 1:
+            raise ValueError(
+                f"input_size e hidden_size precisam ser positivos; recebi {input_size} e "
+                f"{hidden_size}."
+            )
+        self.input_size, self.hidden_size = input_size, hidden_size
+        self.W_x = nn.Parameter(torch.empty(input_size, self.blocks * hidden_size))
+        self.b_x = nn.Parameter(torch.empty(self.blocks * hidden_size))
+        bound = 1.0 / math.sqrt(hidden_size)
+        for p in self.parameters():
+            nn.init.uniform_(p, -bound, bound)
+
+    def initial_state(
+        self,
+        batch_size: int,
+        *,
+        dtype: torch.dtype | None = None,
+        device: torch.device | str | None = None,
+    ) -> State:
+        """Estado inicial de zeros, ``(h,)`` com ``h`` de forma ``(N, H)``."""
+        return _zero_state(self, batch_size, dtype, device)
+
+    def projections(self, x: Tensor) -> tuple[Tensor, ...]:
+        """``x W_x + b_x`` separado nos blocos da célula."""
+        return (x @ self.W_x + self.b_x).chunk(self.blocks, dim=-1)
+
+    def coefficients(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        """``(a, b)`` da recorrência para as entradas ``x`` ``(..., I)``; cada um ``(..., H)``."""
+        raise NotImplementedError
+
+    def log_coefficients(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        """``(ln a, ln b)``, calculados sem ``log`` de um número que pode ser 0."""
+        raise NotImplementedError
+
+    def forward(self, x: Tensor, state: State) -> State:
+        """Um passo: ``h_t = a_t ⊙ h_{t-1} + b_t``."""
+        (h_prev,) = state
+        a, b = self.coefficients(x)
+        return (a * h_prev + b,)
+
+    def extra_repr(self) -> str:
+        return f"{self.input_size}, {self.hidden_size}"
+
+
+class MinGRUCell(MinimalCell):
+    r"""A minGRU (Feng e colegas, 2024): a GRU sem $h_{t-1}$ nas portas.
+
+    $$
+    \begin{aligned}
+    z_t &= \sigma(x_t W_{xz} + b_z) \\
+    \tilde h_t &= g(x_t W_{xh} + b_h) \\
+    h_t &= (1 - z_t) \odot h_{t-1} + z_t \odot \tilde h_t
+    \end{aligned}
+    $$
+
+    Na forma linear, $a_t = 1 - z_t$ e $b_t = z_t \odot \tilde h_t$; $g$ é :func:`positive`.
+
+    Exemplo:
+        >>> cell = MinGRUCell(2, 3)
+        >>> a, b = cell.coefficients(torch.randn(5, 2))
+        >>> bool(((0 < a) & (a < 1)).all() and (b > 0).all())
+        True
+    """
+
+    def coefficients(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        k, candidate = self.projections(x)
+        z = torch.sigmoid(k)
+        return 1 - z, z * positive(candidate)
+
+    def log_coefficients(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        k, candidate = self.projections(x)
+        softplus = nn.functional.softplus
+        return -softplus(k), -softplus(-k) + log_positive(candidate)  # ln(1 - z), ln z + ln h̃
+
+
+class MinLSTMCell(MinimalCell):
+    r"""A minLSTM (Feng e colegas, 2024): portas de esquecer e de entrada normalizadas.
+
+    $$
+    f_t = \sigma(x_t W_{xf} + b_f), \quad i_t = \sigma(x_t W_{xi} + b_i), \quad
+    h_t = \frac{f_t}{f_t + i_t} \odot h_{t-1} + \frac{i_t}{f_t + i_t} \odot g(x_t W_{xh} + b_h)
+    $$
+
+    Exemplo:
+        >>> a, b = MinLSTMCell(2, 3).coefficients(torch.randn(5, 2))
+        >>> bool(((0 < a) & (a < 1)).all())
+        True
+    """
+
+    blocks = 3
+
+    def coefficients(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        kf, ki, candidate = self.projections(x)
+        f, i = torch.sigmoid(kf), torch.sigmoid(ki)
+        return f / (f + i), i / (f + i) * positive(candidate)
+
+    def log_coefficients(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        kf, ki, candidate = self.projections(x)
+        softplus = nn.functional.softplus
+        diff = softplus(-kf) - softplus(-ki)  # ln(i/f)
+        return -softplus(diff), -softplus(-diff) + log_positive(candidate)
+
+
+class SignedLinearCell(MinimalCell):
+    r"""Recorrência linear com transição que pode ser negativa: $a_t = \tanh(x_t W_{xa} + b_a)$.
+
+    $b_t = x_t W_{xb} + b_b$. Com $a_t \in (-1, 1)$, um passo pode **inverter** o sinal do
+    estado, o que a minGRU ($a_t \in (0, 1)$) não faz; não tem forma em espaço log.
+
+    Exemplo:
+        >>> cell = SignedLinearCell(1, 1)
+        >>> _ = nn.init.ones_(cell.W_x), nn.init.zeros_(cell.b_x)
+        >>> a, _ = cell.coefficients(torch.tensor([[-2.0], [2.0]]))
+        >>> torch.sign(a).flatten().tolist()  # as duas direções
+        [-1.0, 1.0]
+    """
+
+    has_log = False
+
+    def coefficients(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        k, b = self.projections(x)
+        return torch.tanh(k), b

@@ -35,6 +35,7 @@ __all__ = [
     "SequenceModel",
     "WindowRegressor",
     "make_recurrent",
+    "sequence_cross_entropy",
     "soft_cross_entropy",
 ]
 
@@ -89,6 +90,25 @@ def soft_cross_entropy(logits: Tensor, shares: Tensor) -> Tensor:
     """
     shares = shares.to(logits.dtype)
     return -(shares * F.logsigmoid(logits) + (1 - shares) * F.logsigmoid(-logits)).mean()
+
+
+def sequence_cross_entropy(logits: Tensor, targets: Tensor) -> Tensor:
+    """Entropia cruzada média sobre os passos com alvo (``IGNORE_INDEX`` não conta).
+
+    Parâmetros:
+        logits: ``(N, T, C)``.
+        targets: ``(N, T)``.
+
+    Exemplo:
+        >>> import math
+        >>> logits = torch.zeros(1, 2, 4)
+        >>> loss = sequence_cross_entropy(logits, torch.tensor([[1, IGNORE_INDEX]]))
+        >>> round(loss.item(), 4) == round(math.log(4), 4)
+        True
+    """
+    return F.cross_entropy(
+        logits.reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=IGNORE_INDEX
+    )
 
 
 def make_recurrent(
@@ -221,10 +241,7 @@ class SequenceModel(BookModel):
         logits = self.head(self.dropout(output))
         if targets is None:
             return logits, None
-        loss = F.cross_entropy(
-            logits.reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=IGNORE_INDEX
-        )
-        return logits, loss
+        return logits, sequence_cross_entropy(logits, targets)
 
     def step(self, x: Tensor, state: Tensor | tuple | None = None) -> tuple[Tensor, Tensor | tuple]:
         """Um passo de geração: logits do último passo ``(N, C)`` e o novo estado."""

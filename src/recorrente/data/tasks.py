@@ -40,6 +40,7 @@ __all__ = [
     "majority_accuracy",
     "memory_task",
     "next_symbol_task",
+    "parity_task",
 ]
 
 
@@ -167,6 +168,43 @@ def next_symbol_task(
     y = torch.full_like(x, IGNORE_INDEX)
     y[:, :-1] = x[:, 1:]
     return TaskData(x, y, vocab_size, vocab_size)
+
+
+def parity_task(
+    num_samples: int,
+    length: int,
+    *,
+    every_step: bool = True,
+    seed: int = 0,
+    generator: torch.Generator | None = None,
+) -> TaskData:
+    """Paridade acumulada: bits 0/1, e o alvo de cada passo é a soma dos bits até ali, módulo 2.
+
+    A resposta muda a cada bit 1: é a tarefa mínima de **rastrear um estado** (Merrill, Petty e
+    Sabharwal, 2024). O acaso acerta metade.
+
+    Parâmetros:
+        num_samples: número de sequências.
+        length: passos de cada sequência.
+        every_step: alvo em todo passo (treino); ``False``: só no último (avaliação).
+        seed: semente do gerador.
+        generator: um gerador já em uso (então ``seed`` é ignorada).
+
+    Exemplo:
+        >>> d = parity_task(1, 5, seed=3)
+        >>> bits, y = d.x[0].tolist(), d.y[0].tolist()
+        >>> y == [sum(bits[: t + 1]) % 2 for t in range(5)]
+        True
+        >>> parity_task(1, 5, every_step=False, seed=3).y[0, :-1].tolist()
+        [-100, -100, -100, -100]
+    """
+    _check_positive(num_samples=num_samples, length=length)
+    gen = generator if generator is not None else torch.Generator().manual_seed(seed)
+    x = torch.randint(0, 2, (num_samples, length), generator=gen)
+    y = x.cumsum(dim=1) % 2
+    if not every_step:
+        y[:, :-1] = IGNORE_INDEX
+    return TaskData(x, y, 2, 2)
 
 
 class FreshBatches:

@@ -36,4 +36,6 @@ echo "== rodada de robustez"
 python scripts/paginas.py --robustez
 
 echo "== pytest (pacote, exemplos das docstrings, exercícios, site no Chromium, PDF, Zensical)"
-pytest --doctest-modules src hooks scripts tests
+# Dois processos, um arquivo de testes inteiro por processo (as fixtures de módulo, como o site do
+# Zensical e o venv do teste de distribuição, continuam feitas uma vez só).
+pytest -n 2 --dist loadfile --doctest-modules src hooks scripts tests

@@ -268,8 +268,8 @@ tempo_longo = razoes_tempo.loc["lote 1, T = 4.096"]
 tempo_largo = razoes_tempo.loc["lote 64, T = 256"]
 assert tempo_longo["em blocos"] < 1 / 1.5  # com lote 1 e T longo, os blocos ganham com folga
 assert tempo_largo["espaço log"] > 1.5  # com lote 64, o espaço log perde para o laço
-palavra_gru = "mais rápido" if tempo_largo["nn.GRU"] < 1 else "mais lento"
-frase_blocos_largo = ("também perdeu" if tempo_largo["em blocos"] > 1.1 else
+palavra_tempo_gru = "mais rápido" if tempo_largo["nn.GRU"] < 1 else "mais lento"
+frase_tempo_blocos_largo = ("também perdeu" if tempo_largo["em blocos"] > 1.1 else
                       "ganhou dele" if tempo_largo["em blocos"] < 0.9 else "ficou perto dele")
 
 # %% [markdown]
@@ -280,8 +280,8 @@ frase_blocos_largo = ("também perdeu" if tempo_largo["em blocos"] > 1.1 else
 #   {{ num(tempo_largo["espaço log"], 2) }} vezes o tempo do laço: cada passo do laço já
 #   multiplica matrizes de 64 linhas, sobra pouco custo fixo para economizar, e as exponenciais
 #   e os logaritmos da varredura custam mais. A conta em blocos
-#   ({{ num(tempo_largo["em blocos"], 2) }} vezes) {{ frase_blocos_largo }}. O `nn.GRU`, que
-#   além disso multiplica o estado por uma matriz a cada passo, foi {{ palavra_gru }} que o laço
+#   ({{ num(tempo_largo["em blocos"], 2) }} vezes) {{ frase_tempo_blocos_largo }}. O `nn.GRU`, que
+#   além disso multiplica o estado por uma matriz a cada passo, foi {{ palavra_tempo_gru }} que o laço
 #   da minGRU ({{ num(tempo_largo["nn.GRU"], 2) }} vezes o tempo dele).
 # - Com **lote 1 e 4.096 passos**, cada passo do laço faz quase nada, e o custo fixo manda:
 #   os blocos levaram {{ num(tempo_longo["em blocos"], 2) }} do tempo do laço, com

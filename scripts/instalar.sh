@@ -30,7 +30,7 @@ echo "Instalando o projeto (editável) e os grupos docs e dev com requirements/c
 .venv/bin/python -m pip install --quiet -c requirements/constraints.txt -e . --group docs --group dev
 # O axe-core dos testes de acessibilidade do site (tests/test_acessibilidade.py), do npm, na
 # versão do package-lock.json. Só para os testes: sem npm, o livro constrói e serve do mesmo jeito.
-if command -v npm >/dev/null; then
+if command -v npm >/dev/null && [ -f package-lock.json ]; then
   npm ci --no-audit --no-fund --silent
 else
   echo "Aviso: sem npm, os testes de acessibilidade do site não rodam (sudo apt-get install -y npm)." >&2

@@ -179,9 +179,18 @@ def test_pasting_the_message_in_the_search_box_finds_the_box(key: str, server, b
     page = browser.new_page(viewport={"width": 1300, "height": 900})
     page.goto(server, wait_until="load")
     page.fill("input.md-search__input", MESSAGES[key])
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
-    page.wait_for_timeout(300)  # a lista termina de se desenhar
-    links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    # Com a máquina ocupada (o pytest roda em 2 processos), o índice da busca demora a carregar e
+    # a lista se desenha aos poucos: espera até ela parar de mudar.
+    page.wait_for_selector(".md-search-result__item", timeout=60000)
+    links, previous = None, []
+    for _ in range(40):
+        page.wait_for_timeout(300)
+        links = page.eval_on_selector_all(
+            ".md-search-result__item a", "els => els.map(e => e.href)"
+        )
+        if links == previous:
+            break
+        previous = links
     page.close()
     # Sem o servidor e sem o ?h=... do realce: "capitulos/02_nn_rnn/#erro-comum-...".
     found = [unquote(re.sub(r"\?h=[^#]*", "", h.removeprefix(server))) for h in links]

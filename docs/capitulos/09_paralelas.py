@@ -127,18 +127,29 @@ print(f"parâmetros com entrada {ENTRADA} e estado {OCULTO}: "
 # iguais em aritmética exata (partindo de $h_0 = 0$):
 #
 # 1. **O laço**: $h_t = a_t \odot h_{t-1} + b_t$, um passo depois do outro (`scan_loop`).
+#
 # 2. **A fórmula fechada**: com o produto acumulado $A_t = \prod_{s \le t} a_s$,
-#    $$h_t = A_t \odot \sum_{s \le t} \frac{b_s}{A_s},$$
-#    um `cumprod` e um `cumsum`, sem laço nenhum (`scan_cumprod`).
+#
+#     $$
+#     h_t = A_t \odot \sum_{s \le t} \frac{b_s}{A_s},
+#     $$
+#
+#     um `cumprod` e um `cumsum`, sem laço nenhum (`scan_cumprod`).
+#
 # 3. **Em espaço log** ([Heinsen, 2023](../referencia/referencias.md#heinsen2023)): a mesma
-#    fórmula com logaritmos, para $a_t, b_t > 0$:
-#    $$\ln h_t = a^*_t + \ln \sum_{s \le t} e^{\ln b_s - a^*_s}, \qquad a^*_t = \sum_{s \le t} \ln a_s,$$
-#    em que a soma de exponenciais é um `logcumsumexp`, que o PyTorch calcula sem estourar
-#    (`scan_log`). É por isso que a minGRU troca a tangente por $g > 0$.
+#     fórmula com logaritmos, para $a_t, b_t > 0$:
+#
+#     $$
+#     \ln h_t = a^*_t + \ln \sum_{s \le t} e^{\ln b_s - a^*_s}, \qquad a^*_t = \sum_{s \le t} \ln a_s,
+#     $$
+#
+#     em que a soma de exponenciais é um `logcumsumexp`, que o PyTorch calcula sem estourar
+#     (`scan_log`). É por isso que a minGRU troca a tangente por $g > 0$.
+#
 # 4. **Em blocos** de $C$ passos (`scan_chunked`): o laço anda $C$ passos dentro de **todos**
-#    os blocos ao mesmo tempo (cada bloco partindo de zero), e depois um segundo laço, de
-#    $T/C$ passos, leva o estado de um bloco para o seguinte. São $C + T/C$ passos em
-#    sequência, em vez de $T$; com $C \approx \sqrt{T}$, para $T = 4.096$, 128 em vez de 4.096.
+#     os blocos ao mesmo tempo (cada bloco partindo de zero), e depois um segundo laço, de
+#     $T/C$ passos, leva o estado de um bloco para o seguinte. São $C + T/C$ passos em
+#     sequência, em vez de $T$; com $C \approx \sqrt{T}$, para $T = 4.096$, 128 em vez de 4.096.
 #
 # As contas 2, 3 e 4 são formas de <dfn>varredura paralela</dfn> (*parallel scan*): calcular
 # todos os prefixos de uma operação associativa com menos passos em sequência que o laço. Na

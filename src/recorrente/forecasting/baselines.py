@@ -158,6 +158,11 @@ class RidgeAR:
         alpha: o α de menor RMSE na validação.
         validation_rmse: o RMSE na validação de cada α experimentado.
         predictions: parte (``"treino"``, ``"validacao"``, ``"teste"``) → previsões em preços.
+
+    Exemplo:
+        >>> r = RidgeAR(alpha=1.0, validation_rmse={0.0: 0.34, 1.0: 0.33}, predictions={})
+        >>> min(r.validation_rmse, key=r.validation_rmse.get) == r.alpha
+        True
     """
 
     alpha: float

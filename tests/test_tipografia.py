@@ -42,13 +42,16 @@ DECIMAL_CHAPTERS = sorted(
     if p.startswith("capitulos/") and "{,}" in (SITE / p).read_text(encoding="utf-8")
 )
 
-# Na MathML que o MathJax gera para o leitor de tela: dois <mn> seguidos (um número partido) e
-# o número depois de um menos que vem de um ponto e vírgula, abertura ou começo.
+# Na MathML que o MathJax gera para o leitor de tela: dois <mn> seguidos numa linha (um número
+# partido). No que ele desenha: cada menos logo depois de um ponto e vírgula, com o espaço dele e
+# o do número que vem depois (um menos de operação separaria o número com espaço).
 _NUMBERS_JS = """
 () => [...document.querySelectorAll('mjx-assistive-mml math')].flatMap(math => {
   const problems = [];
   for (const el of math.querySelectorAll('mn')) {
     const prev = el.previousElementSibling;
+    // Em <msup>, <mfrac> etc. os filhos são base e expoente, não um número seguido de outro.
+    if (!['math', 'mrow'].includes(el.parentElement.tagName.toLowerCase())) continue;
     if (prev && prev.tagName.toLowerCase() === 'mn')
       problems.push('número partido: ' + prev.textContent + ' ' + el.textContent);
   }

@@ -38,6 +38,4 @@ python scripts/paginas.py --robustez
 echo "== pytest (pacote, exemplos das docstrings, exercícios, site no Chromium, PDF, Zensical)"
 # Dois processos, um arquivo de testes inteiro por processo (as fixtures de módulo, como o site do
 # Zensical e o venv do teste de distribuição, continuam feitas uma vez só).
-pytest -n 2 -m "not serial" --dist loadfile --doctest-modules src hooks scripts tests
-# A busca do tema no Chromium não responde com outro processo disputando a CPU: estes, sozinhos.
-pytest -m serial tests
+pytest -n 2 --dist loadfile --doctest-modules src hooks scripts tests

@@ -19,11 +19,10 @@ import io
 import json
 import re
 from pathlib import Path
-from urllib.parse import unquote
 
 import jupytext
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from test_busca import search
 
 from recorrente.common_errors import MESSAGES, expect_error
 
@@ -173,43 +172,14 @@ def test_search_index_has_the_message_in_the_box_section(key: str) -> None:
 
 
 @pytest.mark.site
-@pytest.mark.serial
-@pytest.mark.xfail(
-    strict=False,
-    raises=PlaywrightTimeout,
-    reason="a busca do tema às vezes não devolve resultado nenhum no Chromium headless desde a "
-    "junção das mudanças de acessibilidade (issue 24); um resultado errado continua falhando",
-)
 @pytest.mark.parametrize("key", sorted(MESSAGES))
 def test_pasting_the_message_in_the_search_box_finds_the_box(key: str, server, browser) -> None:
     """No Chromium, a mensagem inteira colada na busca: o primeiro resultado é a caixa."""
     section = _box_section(key)["location"]
     page = browser.new_page(viewport={"width": 1300, "height": 900})
     page.goto(server, wait_until="load")
-    # Com a máquina ocupada (o pytest roda em 2 processos), o texto colado antes de o índice da
-    # busca ficar pronto pode se perder: cola de novo até aparecer um resultado. Depois, a lista
-    # se desenha aos poucos: espera até ela parar de mudar.
-    for attempt in range(6):
-        page.fill("input.md-search__input", "")
-        page.fill("input.md-search__input", MESSAGES[key])
-        try:
-            page.wait_for_selector(".md-search-result__item", timeout=10000)
-            break
-        except PlaywrightTimeout:
-            if attempt == 5:
-                raise
-    links, previous = None, []
-    for _ in range(40):
-        page.wait_for_timeout(300)
-        links = page.eval_on_selector_all(
-            ".md-search-result__item a", "els => els.map(e => e.href)"
-        )
-        if links == previous:
-            break
-        previous = links
+    found = search(page, MESSAGES[key], server)
     page.close()
-    # Sem o servidor e sem o ?h=... do realce: "capitulos/02_nn_rnn/#erro-comum-...".
-    found = [unquote(re.sub(r"\?h=[^#]*", "", h.removeprefix(server))) for h in links]
     page_url = section.split("#")[0]
     assert found[:2] == [page_url, section], (
         f"{key}: esperava a página {page_url} e a caixa {section} primeiro; vieram {found[:4]}"

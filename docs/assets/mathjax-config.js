@@ -14,6 +14,10 @@ window.MathJax = {
     displayMath: [["\\[", "\\]"]],
     processEscapes: true,
     processEnvironments: true,
+    // Número com vírgula decimal ("0{,}4472") é um número só. O padrão do MathJax lê "{,}" como
+    // separador de milhar, de três em três algarismos: "0{,}4472" virava <mn>0,447</mn><mn>2</mn>,
+    // que o leitor de tela lê "0,447 2" e que o texto copiado separa.
+    digits: /^(?:[0-9]+(?:\{,\}[0-9]+|\.[0-9]*)?|\.[0-9]+)/,
   },
   startup: { typeset: false },
   options: {

@@ -144,7 +144,7 @@ table(efeitos_df, 4)
 # mesmo com o `nn.RNN`).
 
 # %% [markdown]
-# ## O mesmo cálculo com o nn.RNN
+# ## O mesmo cálculo com o `nn.RNN`
 #
 # O `nn.RNN` faz essa mesma conta, mas guarda os pesos **transpostos**: `weight_ih_l0` tem forma
 # $(H, I) = (3, 2)$ e calcula $x_t W_{ih}^\top$. Para reproduzir nossos números, copiamos

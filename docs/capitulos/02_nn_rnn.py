@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # 2. O nn.RNN por dentro
+# # 2. O `nn.RNN` por dentro
 #
 # No capítulo anterior, a recorrência foi feita à mão, passo a passo. Na prática, quase ninguém
 # escreve esse laço: chama-se o `nn.RNN` do PyTorch, que recebe a sequência inteira de uma vez.

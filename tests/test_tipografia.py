@@ -1,0 +1,88 @@
+"""Siglas e números no site construído: a abreviação fora do código, um número por ``<mn>``.
+
+- ``includes/abreviacoes.md`` (``abbr`` + ``pymdownx.snippets``) sublinha toda sigla do texto;
+  num nome de código (``nn.RNN``) a sigla é parte do identificador e não leva ``<abbr>``.
+- O MathJax lê ``0{,}4472`` como um número só (``digits`` em ``docs/assets/mathjax-config.js``),
+  e o sinal de menos de ``[0{,}2182; -0{,}3425]`` é o de um número negativo, sem o espaço de
+  operador dos dois lados.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from test_site import PAGES, SITE, wait_for_formulas
+
+pytestmark = pytest.mark.site
+
+_ABBR_IN_CODE = re.compile(r"<code[^>]*>(?:(?!</code>).)*<abbr", re.DOTALL)
+_ABBR_IN_NAME = re.compile(r"[\w`][.]<abbr[^>]*>\w+</abbr>|</abbr>\w")
+
+
+def test_abbreviations_stay_out_of_code_and_names() -> None:
+    found = {}
+    for page in PAGES:
+        html = (SITE / page).read_text(encoding="utf-8")
+        bad = [m[0][-60:] for m in _ABBR_IN_CODE.finditer(html)] + [
+            html[max(m.start() - 30, 0) : m.start() + 10] for m in _ABBR_IN_NAME.finditer(html)
+        ]
+        if bad:
+            found[page] = bad[:3]
+    assert not found, found
+    chapter = (SITE / "capitulos" / "02_nn_rnn" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<abbr title=\"rede neural recorrente[^\"]*\">RNN</abbr>", chapter)
+    assert "O <code>nn.RNN</code> por dentro" in chapter
+
+
+# Cada capítulo com número de vírgula decimal numa fórmula.
+DECIMAL_CHAPTERS = sorted(
+    p
+    for p in PAGES
+    if p.startswith("capitulos/") and "{,}" in (SITE / p).read_text(encoding="utf-8")
+)
+
+# Na MathML que o MathJax gera para o leitor de tela: dois <mn> seguidos numa linha (um número
+# partido). No que ele desenha: cada menos logo depois de um ponto e vírgula, com o espaço dele e
+# o do número que vem depois (um menos de operação separaria o número com espaço).
+_NUMBERS_JS = """
+() => [...document.querySelectorAll('mjx-assistive-mml math')].flatMap(math => {
+  const problems = [];
+  for (const el of math.querySelectorAll('mn')) {
+    const prev = el.previousElementSibling;
+    // Em <msup>, <mfrac> etc. os filhos são base e expoente, não um número seguido de outro.
+    if (!['math', 'mrow'].includes(el.parentElement.tagName.toLowerCase())) continue;
+    if (prev && prev.tagName.toLowerCase() === 'mn')
+      problems.push('número partido: ' + prev.textContent + ' ' + el.textContent);
+  }
+  return problems;
+})
+"""
+_MINUS_JS = """
+() => [...document.querySelectorAll('mjx-container')].flatMap(c => {
+  const out = [];
+  for (const mo of c.querySelectorAll('mjx-math mjx-mo')) {
+    if (mo.textContent !== '' || !mo.querySelector('mjx-c.mjx-c2212')) continue;
+    const prev = mo.previousElementSibling, next = mo.nextElementSibling;
+    if (prev && prev.matches('mjx-mo') && prev.querySelector('mjx-c.mjx-c3B') && next)
+      out.push({minus: mo.getAttribute('space'), number: next.getAttribute('space'),
+                after: c.querySelector('mjx-assistive-mml').textContent});
+  }
+  return out;
+})
+"""
+
+
+@pytest.mark.parametrize("page_path", DECIMAL_CHAPTERS)
+def test_decimal_comma_numbers_are_one_number(page_path: str, server: str, browser) -> None:
+    page = browser.new_page()
+    page.goto(server + page_path.removesuffix("index.html"), timeout=120_000)
+    wait_for_formulas(page)
+    problems = page.evaluate(_NUMBERS_JS)
+    minus = page.evaluate(_MINUS_JS)
+    page.close()
+    assert not problems, problems[:5]
+    # O menos depois de "; " é de um número negativo: o número vem colado nele.
+    assert all(m["number"] is None for m in minus), minus
+    if page_path.startswith("capitulos/04_"):
+        assert minus, "o cap. 4 tem [0,4472; 0,2182; -0,3425] numa fórmula"

@@ -1,7 +1,7 @@
 """A busca do site no Chromium: cada consulta da tabela traz a seção certa em primeiro lugar.
 
-A busca é a do Material (lunr num worker), com o que o livro muda nela: ``hooks/busca.py``
-(fórmulas em texto simples no índice, páginas da API com peso 0,5) e ``docs/assets/js/busca.js``
+A busca é a do Material (lunr num worker), com o que o livro muda nela: ``hooks/search.py``
+(fórmulas em texto simples no índice, páginas da API com peso 0,5) e ``docs/assets/js/search.js``
 (texto que entra sem tecla vira consulta; palavras vazias saem da consulta).
 """
 
@@ -55,7 +55,7 @@ def search(page: Page, query: str, server: str) -> list[str]:
     """Escreve ``query`` na caixa de busca e devolve os endereços dos resultados, em ordem.
 
     Sem o servidor e sem o ``?h=...`` do realce: ``capitulos/02_nn_rnn/#as-formas-...``. O texto
-    entra como colado (``fill``, sem tecla); ``docs/assets/js/busca.js`` o faz virar consulta.
+    entra como colado (``fill``, sem tecla); ``docs/assets/js/search.js`` o faz virar consulta.
     """
     box = "input.md-search__input"
     page.fill(box, "")
@@ -116,11 +116,11 @@ def test_search_index_has_no_raw_tex() -> None:
 
 
 def test_stop_words_dropped_from_queries_are_stop_words_of_lunr_pt() -> None:
-    """As palavras que ``busca.js`` tira da consulta também saem do índice (filtro do lunr pt):
+    """As palavras que ``search.js`` tira da consulta também saem do índice (filtro do lunr pt):
     tirá-las não faz consulta nenhuma perder resultado."""
     import material
 
-    source = (ROOT / "docs" / "assets" / "js" / "busca.js").read_text("utf-8")
+    source = (ROOT / "docs" / "assets" / "js" / "search.js").read_text("utf-8")
     words = re.search(r'const VAZIAS = new Set\(\s*\(((?:\s*"[^"]*"\s*\+?)+)\)', source)[1]
     dropped = set(" ".join(re.findall(r'"([^"]*)"', words)).split())
     lunr_pt = (

@@ -9,7 +9,7 @@
   ``0,5``, ela continua achável pelos nomes que só ela tem, mas fica atrás do capítulo.
 
 As palavras vazias da consulta ("de", "a", "para"...) saem no navegador, em
-``docs/assets/js/busca.js``: o Material busca cada palavra como prefixo (``de*`` acha
+``docs/assets/js/search.js``: o Material busca cada palavra como prefixo (``de*`` acha
 ``dentro``), e lá o filtro de palavras vazias do lunr não roda.
 """
 

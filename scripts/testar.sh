@@ -37,5 +37,6 @@ python scripts/paginas.py --robustez
 
 echo "== pytest (pacote, exemplos das docstrings, exercícios, site no Chromium, PDF, Zensical)"
 # Dois processos, um arquivo de testes inteiro por processo (as fixtures de módulo, como o site do
-# Zensical e o venv do teste de distribuição, continuam feitas uma vez só).
-pytest -n 2 --dist loadfile --doctest-modules src hooks scripts tests
+# Zensical e o venv do teste de distribuição, continuam feitas uma vez só). As 25 etapas mais
+# lentas saem no fim: é por elas que se vê para onde vai o tempo do CI.
+pytest -n 2 --dist loadfile --durations=25 --doctest-modules src hooks scripts tests

@@ -97,6 +97,18 @@ def test_text_table_follows_the_same_rule_as_table():
     assert "True" in text and MISSING in text and "nan" not in text.lower()
 
 
+def test_labels_also_name_the_axes():
+    """Uma tabela indexada por uma chave em inglês (``fold``) mostra o rótulo no nome do eixo."""
+    from recorrente.formatting import table, text_table
+
+    df = pd.DataFrame({"RMSE": [1.5, 2.5]}, index=pd.Index([1, 2], name="fold"))
+    labels = {"fold": "dobra"}
+    assert text_table(df, labels=labels).splitlines()[1].startswith("dobra")
+    assert "dobra" in table(df.T, labels=labels).to_html()
+    assert "fold" not in table(df, labels=labels).to_html()
+    assert df.index.name == "fold"  # os dados não mudam
+
+
 def test_a_tensor_that_needs_gradients_is_formatted_without_a_warning():
     """Uma perda recém-calculada (``requires_grad``) vira texto sem o ``UserWarning`` do PyTorch.
 

@@ -71,8 +71,8 @@ from recorrente.reproducibility import seed
 # %%
 I, H = 3, 4
 rnn = nn.RNN(input_size=I, hidden_size=H, num_layers=2, bidirectional=True)
-for name, p in rnn.named_parameters():
-    print(f"{name:22s} {tuple(p.shape)}")
+for nome, p in rnn.named_parameters():
+    print(f"{nome:22s} {tuple(p.shape)}")
 
 # %% [markdown]
 # Repare nas formas. No livro, escrevemos $x_t W_{xh}$, com $W_{xh}$ de forma $I \times H$ (uma
@@ -100,29 +100,29 @@ for name, p in rnn.named_parameters():
 
 
 # %%
-def num_params(I: int, H: int, L: int, D: int, beta: int) -> int:
+def n_parametros(I: int, H: int, L: int, D: int, beta: int) -> int:
     """P da fórmula acima."""
-    first = H * I + H**2 + 2 * beta * H
-    later = H * D * H + H**2 + 2 * beta * H
-    return D * (first + (L - 1) * later)
+    primeira = H * I + H**2 + 2 * beta * H
+    seguintes = H * D * H + H**2 + 2 * beta * H
+    return D * (primeira + (L - 1) * seguintes)
 
 
-configs = [
+configuracoes = [
     dict(I=1, H=1, L=1, D=1, beta=1),
     dict(I=3, H=4, L=2, D=2, beta=1),
     dict(I=10, H=32, L=3, D=1, beta=1),
     dict(I=10, H=32, L=3, D=2, beta=0),
     dict(I=64, H=128, L=2, D=2, beta=1),
 ]
-rows = []
-for c in configs:
-    module = nn.RNN(
+linhas = []
+for c in configuracoes:
+    modulo = nn.RNN(
         c["I"], c["H"], num_layers=c["L"], bidirectional=c["D"] == 2, bias=bool(c["beta"])
     )
-    counted = sum(p.numel() for p in module.parameters())
-    assert counted == num_params(**c), (c, counted)
-    rows.append({**c, "fórmula": num_params(**c), "PyTorch": counted})
-table(pd.DataFrame(rows), 0)
+    contado = sum(p.numel() for p in modulo.parameters())
+    assert contado == n_parametros(**c), (c, contado)
+    linhas.append({**c, "fórmula": n_parametros(**c), "PyTorch": contado})
+table(pd.DataFrame(linhas), 0)
 
 # %% [markdown]
 # A fórmula não tem $T$ nem $N$: o número de parâmetros não depende do tamanho da sequência nem
@@ -147,20 +147,20 @@ table(pd.DataFrame(rows), 0)
 # %%
 torch.manual_seed(seed(0))
 rnn = nn.RNN(3, 4, num_layers=2)
-merged = nn.RNN(3, 4, num_layers=2)
-merged.load_state_dict(rnn.state_dict())
+fundida = nn.RNN(3, 4, num_layers=2)
+fundida.load_state_dict(rnn.state_dict())
 with torch.no_grad():
-    for layer in range(2):
-        b_xh = getattr(merged, f"bias_ih_l{layer}")
-        b_hh = getattr(merged, f"bias_hh_l{layer}")
+    for camada in range(2):
+        b_xh = getattr(fundida, f"bias_ih_l{camada}")
+        b_hh = getattr(fundida, f"bias_hh_l{camada}")
         b_xh += b_hh
         b_hh.zero_()
 
 x = torch.randn(6, 2, 3)
 with torch.no_grad():
-    diff_rnn = (merged(x)[0] - rnn(x)[0]).abs().max().item()
-print(f"RNN, com b_hh = 0 e b_xh = b_xh + b_hh: maior diferença = {sci(diff_rnn)}")
-assert diff_rnn < 1e-5
+    dif_rnn = (fundida(x)[0] - rnn(x)[0]).abs().max().item()
+print(f"RNN, com b_hh = 0 e b_xh = b_xh + b_hh: maior diferença = {sci(dif_rnn)}")
+assert dif_rnn < 1e-5
 
 # %% [markdown]
 # Na GRU (o capítulo 4 a apresenta em detalhe), a redundância vale para dois dos três blocos de
@@ -181,28 +181,28 @@ assert diff_rnn < 1e-5
 torch.manual_seed(seed(0))
 gru = nn.GRU(3, 4)
 H_gru = gru.hidden_size
-blocks = {
+blocos = {
     "r e z (posições 0 a 2H - 1)": slice(0, 2 * H_gru),
     "n (posições 2H a 3H - 1)": slice(2 * H_gru, 3 * H_gru),
 }
-diff_gru = {}
-for name, block in blocks.items():
-    gru_merged = nn.GRU(3, 4)
-    gru_merged.load_state_dict(gru.state_dict())
+dif_gru = {}
+for nome, bloco in blocos.items():
+    gru_fundida = nn.GRU(3, 4)
+    gru_fundida.load_state_dict(gru.state_dict())
     with torch.no_grad():
-        gru_merged.bias_ih_l0[block] += gru_merged.bias_hh_l0[block]
-        gru_merged.bias_hh_l0[block] = 0.0
-        diff_gru[name] = (gru_merged(x)[0] - gru(x)[0]).abs().max().item()
-    print(f"GRU, juntando os vieses do bloco {name}: maior diferença = {sci(diff_gru[name])}")
-assert diff_gru["r e z (posições 0 a 2H - 1)"] < 1e-5  # só arredondamento do float32
-assert diff_gru["n (posições 2H a 3H - 1)"] > 1e-2
-rz, n_block = diff_gru["r e z (posições 0 a 2H - 1)"], diff_gru["n (posições 2H a 3H - 1)"]
-rz_text = f"mudou a saída em {sci(rz)}" if rz > 0 else "não mudou a saída em nada"  # para o texto
-orders = round(math.log10(n_block / max(diff_rnn, rz, 1e-9)))  # acima do arredondamento
+        gru_fundida.bias_ih_l0[bloco] += gru_fundida.bias_hh_l0[bloco]
+        gru_fundida.bias_hh_l0[bloco] = 0.0
+        dif_gru[nome] = (gru_fundida(x)[0] - gru(x)[0]).abs().max().item()
+    print(f"GRU, juntando os vieses do bloco {nome}: maior diferença = {sci(dif_gru[nome])}")
+assert dif_gru["r e z (posições 0 a 2H - 1)"] < 1e-5  # só arredondamento do float32
+assert dif_gru["n (posições 2H a 3H - 1)"] > 1e-2
+rz, bloco_n = dif_gru["r e z (posições 0 a 2H - 1)"], dif_gru["n (posições 2H a 3H - 1)"]
+texto_rz = f"mudou a saída em {sci(rz)}" if rz > 0 else "não mudou a saída em nada"  # para o texto
+ordens = round(math.log10(bloco_n / max(dif_rnn, rz, 1e-9)))  # acima do arredondamento
 
 # %% [markdown]
-# Juntar os vieses de $r$ e $z$ {{ rz_text }}, no máximo o arredondamento, como na RNN
-# ({{ sci(diff_rnn) }}); juntar os de $n$ mudou em {{ sci(n_block) }}, cerca de {{ orders }}
+# Juntar os vieses de $r$ e $z$ {{ texto_rz }}, no máximo o arredondamento, como na RNN
+# ({{ sci(dif_rnn) }}); juntar os de $n$ mudou em {{ sci(bloco_n) }}, cerca de {{ ordens }}
 # ordens de grandeza acima: muda a conta. Na GRU, $b_{xr}, b_{hr}$ e $b_{xz}, b_{hz}$ são pares redundantes; $b_{xn}$ e $b_{hn}$
 # não são.
 
@@ -242,27 +242,27 @@ print(
 )
 print("pela fórmula:", num(h_1.item(), 15))
 torch.testing.assert_close(h_1, h_n[0])
-same = (
+igual = (
     "o mesmo número até a última casa que o `float32` guarda"
     if h_1.item() == h_n.item()
     else f"o mesmo número, a menos de {sci(abs(h_1.item() - h_n.item()))} de arredondamento"
 )
 
 
-def tex(value: float, form: str = "") -> str:
+def tex(valor: float, forma: str = "") -> str:
     """Quatro casas numa fórmula: "-0{,}2343"; como fator, "(-0{,}2343)"; como termo, "- 0{,}2343"."""
-    text = num(abs(value), 4).replace(",", "{,}")
-    if form == "termo":
-        return ("- " if value < 0 else "+ ") + text
-    if value < 0:
-        return f"(-{text})" if form == "fator" else f"-{text}"
-    return text
+    texto = num(abs(valor), 4).replace(",", "{,}")
+    if forma == "termo":
+        return ("- " if valor < 0 else "+ ") + texto
+    if valor < 0:
+        return f"(-{texto})" if forma == "fator" else f"-{texto}"
+    return texto
 
 
 # %% [markdown]
 # São
 # $\tanh(0{,}5 \cdot {{ tex(W_xh.item(), "fator") }} {{ tex(b_xh.item(), "termo") }} + 0 \cdot {{ tex(W_hh.item(), "fator") }} {{ tex(b_hh.item(), "termo") }}) \approx {{ tex(h_1.item()) }}$,
-# {{ same }}. Como o estado inicial é zero, $W_{hh}$ ainda não entrou na conta; ele só passa a
+# {{ igual }}. Como o estado inicial é zero, $W_{hh}$ ainda não entrou na conta; ele só passa a
 # pesar a partir do segundo passo.
 #
 # ## As formas de entrada e saída
@@ -274,14 +274,14 @@ def tex(value: float, form: str = "") -> str:
 
 # %%
 T, N, I, H = 5, 2, 3, 4
-rows = []
+linhas = []
 for batch_first in (False, True):
     for bidirectional in (False, True):
         for num_layers in (1, 2, 3):
             rnn = nn.RNN(I, H, num_layers, batch_first=batch_first, bidirectional=bidirectional)
             x = torch.randn((N, T, I) if batch_first else (T, N, I))
             output, h_n = rnn(x)
-            rows.append(
+            linhas.append(
                 {
                     "batch_first": str(batch_first),
                     "bidirectional": str(bidirectional),
@@ -297,7 +297,7 @@ for batch_first in (False, True):
 rnn = nn.RNN(I, H, 2, bidirectional=True)
 x = torch.randn(T, I)
 output, h_n = rnn(x)
-rows.append(
+linhas.append(
     {
         "batch_first": "—",
         "bidirectional": "True",
@@ -307,8 +307,8 @@ rows.append(
         "h_n": tuple(h_n.shape),
     }
 )
-shapes = pd.DataFrame(rows)
-table(shapes, 0)
+formas = pd.DataFrame(linhas)
+table(formas, 0)
 
 # %% [markdown]
 # A tabela mostra três regras:
@@ -373,14 +373,14 @@ output_1, h_n_1 = rnn_1(torch.randn(3, 5, 3), torch.zeros(3, 4).unsqueeze(0))
 #     aparece porque $7 \ne I$:
 
 # %% tags=["caixa"]
-rnn_series = nn.RNN(input_size=1, hidden_size=4, batch_first=True)
-series = torch.randn(4, 7)  # 4 séries de 7 valores, sem a dimensão das características
+rnn_serie = nn.RNN(input_size=1, hidden_size=4, batch_first=True)
+serie = torch.randn(4, 7)  # 4 séries de 7 valores, sem a dimensão das características
 with expect_error("lote-2d-lido-sem-lote"):
-    rnn_series(series)
+    rnn_serie(serie)
 
 # %% tags=["caixa"]
 # A correção: a dimensão das características, (N, T, I) = (4, 7, 1).
-output_series, _ = rnn_series(series.unsqueeze(-1))
+output_serie, _ = rnn_serie(serie.unsqueeze(-1))
 
 # %% [markdown]
 #     Com `input_size=7`, a mesma matriz passaria sem erro, como uma sequência de 4 passos, e a
@@ -392,14 +392,14 @@ output_series, _ = rnn_series(series.unsqueeze(-1))
 #     $(L D, 1, H)$. Entrada e estado precisam concordar: os dois com lote ou os dois sem.
 
 # %% tags=["caixa"]
-rnn_one = nn.RNN(3, 4)
-sequence = torch.randn(5, 3)  # (T, I): sem lote
+rnn_uma = nn.RNN(3, 4)
+sequencia = torch.randn(5, 3)  # (T, I): sem lote
 with expect_error("h0-3d-com-entrada-2d"):
-    rnn_one(sequence, torch.zeros(1, 1, 4))
+    rnn_uma(sequencia, torch.zeros(1, 1, 4))
 
 # %% tags=["caixa"]
 # A correção: um lote de 1 nos dois, (T, 1, I) e (L*D, 1, H); ou nenhum lote: h_0 (L*D, H).
-output_one, h_n_one = rnn_one(sequence.unsqueeze(1), torch.zeros(1, 1, 4))
+output_uma, h_n_uma = rnn_uma(sequencia.unsqueeze(1), torch.zeros(1, 1, 4))
 
 # %% [markdown]
 # ## Onde está cada estado dentro de h_n
@@ -422,17 +422,17 @@ rnn = nn.RNN(I, H, num_layers, bidirectional=True)
 x = torch.randn(T, N, I)
 with torch.no_grad():  # só vamos olhar os números, sem gradientes
     output, h_n = rnn(x)
-states = split_states(h_n, num_layers, bidirectional=True)
-print("chaves (camada, direção):", list(states))
+estados = split_states(h_n, num_layers, bidirectional=True)
+print("chaves (camada, direção):", list(estados))
 torch.testing.assert_close(
-    torch.stack(list(states.values())).view(num_layers, D, N, H), h_n.view(num_layers, D, N, H)
+    torch.stack(list(estados.values())).view(num_layers, D, N, H), h_n.view(num_layers, D, N, H)
 )  # a mesma conta de índices
-last_forward = states[num_layers - 1, 0]
-last_backward = states[num_layers - 1, 1]
-torch.testing.assert_close(last_forward, output[-1][..., :H])
-torch.testing.assert_close(last_backward, output[0][..., H:])
-print("para a frente, fim em output[-1]:", vec(last_forward[0]))
-print("para trás, fim em output[0]:     ", vec(last_backward[0]))
+ultimo_ida = estados[num_layers - 1, 0]
+ultimo_volta = estados[num_layers - 1, 1]
+torch.testing.assert_close(ultimo_ida, output[-1][..., :H])
+torch.testing.assert_close(ultimo_volta, output[0][..., H:])
+print("para a frente, fim em output[-1]:", vec(ultimo_ida[0]))
+print("para trás, fim em output[0]:     ", vec(ultimo_volta[0]))
 print("já output[-1][..., H:] é outro:  ", vec(output[-1][0, H:]))
 
 # %% [markdown]
@@ -445,32 +445,32 @@ print("já output[-1][..., H:] é outro:  ", vec(output[-1][0, H:]))
 # e com as 3 da célula acima.
 
 # %%
-influence = {}
+influencia = {}
 for L in (1, num_layers):
     torch.manual_seed(seed(1))  # a mesma semente: com 3 camadas, a rede é a da célula acima
-    net = nn.RNN(I, H, L, bidirectional=True)
+    rede = nn.RNN(I, H, L, bidirectional=True)
     with torch.no_grad():
-        base = net(x)[0][-1, 0, H:]
-        changes = []
+        base = rede(x)[0][-1, 0, H:]
+        mudancas = []
         for t in range(T):
-            x_changed = x.clone()
-            x_changed[t, 0] += 1.0
-            changes.append((net(x_changed)[0][-1, 0, H:] - base).abs().max().item())
-    influence[f"{L} camada" + ("s" if L > 1 else "")] = changes
+            x_mudado = x.clone()
+            x_mudado[t, 0] += 1.0
+            mudancas.append((rede(x_mudado)[0][-1, 0, H:] - base).abs().max().item())
+    influencia[f"{L} camada" + ("s" if L > 1 else "")] = mudancas
 
-assert max(influence["1 camada"][:-1]) < 1e-7  # com 1 camada, só x_T conta
-assert influence["1 camada"][-1] > 1e-2
-assert min(influence[f"{num_layers} camadas"]) > 1e-5  # com 3 camadas, todo passo conta
-stacked = pd.Series(influence[f"{num_layers} camadas"], index=[f"x_{t + 1}" for t in range(T)])
-influence_df = pd.DataFrame(influence, index=[f"x_{t + 1}" for t in range(T)])
-influence_df.index.name = "somando 1 a"
-table(influence_df, 4)
+assert max(influencia["1 camada"][:-1]) < 1e-7  # com 1 camada, só x_T conta
+assert influencia["1 camada"][-1] > 1e-2
+assert min(influencia[f"{num_layers} camadas"]) > 1e-5  # com 3 camadas, todo passo conta
+empilhada = pd.Series(influencia[f"{num_layers} camadas"], index=[f"x_{t + 1}" for t in range(T)])
+tabela_influencia = pd.DataFrame(influencia, index=[f"x_{t + 1}" for t in range(T)])
+tabela_influencia.index.name = "somando 1 a"
+table(tabela_influencia, 4)
 
 # %% [markdown]
-# Com uma camada, só $x_5$ mexe em `output[-1][0, H:]` ({{ num(influence["1 camada"][-1], 4) }});
-# os outros passos dão {{ num(max(influence["1 camada"][:-1]), 4) }}. Com três camadas, todos
-# mexem, pelo caminho das camadas de baixo: de {{ num(stacked.min(), 4) }}
-# (${{ stacked.idxmin() }}$) a {{ num(stacked.max(), 4) }} (${{ stacked.idxmax() }}$). Nos dois casos, porém, `output[-1][..., H:]` não é o estado final da direção reversa:
+# Com uma camada, só $x_5$ mexe em `output[-1][0, H:]` ({{ num(influencia["1 camada"][-1], 4) }});
+# os outros passos dão {{ num(max(influencia["1 camada"][:-1]), 4) }}. Com três camadas, todos
+# mexem, pelo caminho das camadas de baixo: de {{ num(empilhada.min(), 4) }}
+# (${{ empilhada.idxmin() }}$) a {{ num(empilhada.max(), 4) }} (${{ empilhada.idxmax() }}$). Nos dois casos, porém, `output[-1][..., H:]` não é o estado final da direção reversa:
 # a recorrência dela, na última camada, deu um passo só. O estado final está em
 # `output[0][..., H:]` e em `h_n`. Confundir `output[-1]` com "o estado final das duas direções"
 # é um erro silencioso clássico das redes bidirecionais; numa camada só, ele joga fora tudo o que
@@ -489,38 +489,38 @@ table(influence_df, 4)
 
 # %%
 torch.manual_seed(seed(2))
-lengths = torch.tensor([5, 2, 3])
+tamanhos = torch.tensor([5, 2, 3])
 rnn = nn.RNN(2, 3, batch_first=True)
-sequences = [torch.randn(int(n), 2) for n in lengths]
-padded = torch.zeros(len(sequences), int(lengths.max()), 2)
-for i, seq in enumerate(sequences):
-    padded[i, : len(seq)] = seq
+sequencias = [torch.randn(int(n), 2) for n in tamanhos]
+preenchido = torch.zeros(len(sequencias), int(tamanhos.max()), 2)
+for i, seq in enumerate(sequencias):
+    preenchido[i, : len(seq)] = seq
 
-alone = torch.stack([rnn(seq.unsqueeze(0))[1][0, 0] for seq in sequences])
-_, h_padded = rnn(padded)
-packed = pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
-packed_out, h_packed = rnn(packed)
+sozinhas = torch.stack([rnn(seq.unsqueeze(0))[1][0, 0] for seq in sequencias])
+_, h_preenchido = rnn(preenchido)
+empacotado = pack_padded_sequence(preenchido, tamanhos, batch_first=True, enforce_sorted=False)
+saida_empacotada, h_empacotado = rnn(empacotado)
 
-diff_padded = (h_padded[0] - alone).abs().amax(dim=1)
-diff_packed = (h_packed[0] - alone).abs().amax(dim=1)
-padding_error = pd.DataFrame(
+dif_preenchido = (h_preenchido[0] - sozinhas).abs().amax(dim=1)
+dif_empacotado = (h_empacotado[0] - sozinhas).abs().amax(dim=1)
+erro_preenchimento = pd.DataFrame(
     {
-        "tamanho": lengths.tolist(),
-        "erro sem empacotar": diff_padded.tolist(),
-        "erro empacotando": diff_packed.tolist(),
+        "tamanho": tamanhos.tolist(),
+        "erro sem empacotar": dif_preenchido.tolist(),
+        "erro empacotando": dif_empacotado.tolist(),
     }
 )
-table(padding_error.set_index("tamanho"), 4)
+table(erro_preenchimento.set_index("tamanho"), 4)
 
 # %% [markdown]
 # Sem empacotar, só a sequência mais longa (que não tem preenchimento) acerta; as outras terminam
-# num estado contaminado pelos zeros, com erros de {{ num(diff_padded[1].item(), 4) }} e
-# {{ num(diff_padded[2].item(), 4) }}. Com `pack_padded_sequence`,
+# num estado contaminado pelos zeros, com erros de {{ num(dif_preenchido[1].item(), 4) }} e
+# {{ num(dif_preenchido[2].item(), 4) }}. Com `pack_padded_sequence`,
 # todas batem com a execução isolada:
 
 # %%
-assert diff_padded[0] < 1e-6 and (diff_padded[1:] > 1e-3).all()
-torch.testing.assert_close(h_packed[0], alone)
+assert dif_preenchido[0] < 1e-6 and (dif_preenchido[1:] > 1e-3).all()
+torch.testing.assert_close(h_empacotado[0], sozinhas)
 print("h_n empacotado == cada sequência rodada sozinha")
 
 # %% [markdown]
@@ -531,8 +531,8 @@ print("h_n empacotado == cada sequência rodada sozinha")
 # original); com o padrão, `enforce_sorted=True`, o lote já precisa vir ordenado.
 
 # %%
-print("batch_sizes:    ", packed.batch_sizes.tolist())
-print("sorted_indices: ", packed.sorted_indices.tolist())
+print("batch_sizes:    ", empacotado.batch_sizes.tolist())
+print("sorted_indices: ", empacotado.sorted_indices.tolist())
 
 # %% [markdown]
 # !!! warning "Erro comum: `enforce_sorted` com o lote fora de ordem"
@@ -541,14 +541,14 @@ print("sorted_indices: ", packed.sorted_indices.tolist())
 #     nosso lote, de tamanhos 5, 2 e 3, não vem:
 
 # %% tags=["caixa"]
-padded_3 = torch.randn(3, 5, 2)  # (N, T, I)
+preenchido_3 = torch.randn(3, 5, 2)  # (N, T, I)
 with expect_error("enforce-sorted"):
-    pack_padded_sequence(padded_3, torch.tensor([5, 2, 3]), batch_first=True)
+    pack_padded_sequence(preenchido_3, torch.tensor([5, 2, 3]), batch_first=True)
 
 # %% tags=["caixa"]
 # A correção: deixe o PyTorch ordenar (e desfazer a ordem em h_n).
-packed_3 = pack_padded_sequence(
-    padded_3, torch.tensor([5, 2, 3]), batch_first=True, enforce_sorted=False
+empacotado_3 = pack_padded_sequence(
+    preenchido_3, torch.tensor([5, 2, 3]), batch_first=True, enforce_sorted=False
 )
 
 # %% [markdown]
@@ -561,13 +561,13 @@ packed_3 = pack_padded_sequence(
 #     linha, $(N, 1)$, como sai de `mask.sum(dim=1, keepdim=True)`, não serve:
 
 # %% tags=["caixa"]
-mask_3 = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [1, 1, 0, 0, 0]])
+mascara_3 = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [1, 1, 0, 0, 0]])
 with expect_error("lengths-2d"):
-    pack_padded_sequence(padded_3, mask_3.sum(dim=1, keepdim=True), batch_first=True)
+    pack_padded_sequence(preenchido_3, mascara_3.sum(dim=1, keepdim=True), batch_first=True)
 
 # %% tags=["caixa"]
 # A correção: uma dimensão só (e, numa GPU, lengths na CPU: lengths.cpu()).
-packed_3 = pack_padded_sequence(padded_3, mask_3.sum(dim=1), batch_first=True)
+empacotado_3 = pack_padded_sequence(preenchido_3, mascara_3.sum(dim=1), batch_first=True)
 
 # %% [markdown]
 #     A mesma mensagem aparece, com `cuda:0` no lugar de `cpu`, quando `lengths` está na GPU.
@@ -580,13 +580,13 @@ packed_3 = pack_padded_sequence(padded_3, mask_3.sum(dim=1), batch_first=True)
 
 # %% tags=["caixa"]
 with expect_error("sequencia-vazia"):
-    pack_padded_sequence(padded_3, torch.tensor([5, 0, 3]), batch_first=True, enforce_sorted=False)
+    pack_padded_sequence(preenchido_3, torch.tensor([5, 0, 3]), batch_first=True, enforce_sorted=False)
 
 # %% tags=["caixa"]
 # A correção: tire as sequências vazias do lote antes de empacotar.
-nonempty = torch.tensor([5, 0, 3]) > 0
-packed_3 = pack_padded_sequence(
-    padded_3[nonempty], torch.tensor([5, 0, 3])[nonempty], batch_first=True
+nao_vazias = torch.tensor([5, 0, 3]) > 0
+empacotado_3 = pack_padded_sequence(
+    preenchido_3[nao_vazias], torch.tensor([5, 0, 3])[nao_vazias], batch_first=True
 )
 
 # %% [markdown]
@@ -594,12 +594,12 @@ packed_3 = pack_padded_sequence(
 # zeros as posições que não existem:
 
 # %%
-unpacked, out_lengths = pad_packed_sequence(packed_out, batch_first=True)
-print("forma:", tuple(unpacked.shape), " tamanhos:", out_lengths.tolist())
+desempacotado, tamanhos_saida = pad_packed_sequence(saida_empacotada, batch_first=True)
+print("forma:", tuple(desempacotado.shape), " tamanhos:", tamanhos_saida.tolist())
 print("segunda sequência (tamanho 2):")
-for step in unpacked[1]:
-    print(vec(step))
-assert (unpacked[1, 2:] == 0).all()
+for passo in desempacotado[1]:
+    print(vec(passo))
+assert (desempacotado[1, 2:] == 0).all()
 
 # %% [markdown]
 # Sem mais argumentos, `pad_packed_sequence` preenche até o tamanho da maior sequência do lote,
@@ -612,11 +612,11 @@ assert (unpacked[1, 2:] == 0).all()
 
 # %% tags=["caixa"]
 with expect_error("total-length"):
-    pad_packed_sequence(packed_3, batch_first=True, total_length=4)  # a maior tem 5 passos
+    pad_packed_sequence(empacotado_3, batch_first=True, total_length=4)  # a maior tem 5 passos
 
 # %% tags=["caixa"]
 # A correção: total_length é o T do tensor original (padded_3.size(1) = 5), nunca menos.
-unpacked_3, _ = pad_packed_sequence(packed_3, batch_first=True, total_length=padded_3.size(1))
+desempacotado_3, _ = pad_packed_sequence(empacotado_3, batch_first=True, total_length=preenchido_3.size(1))
 
 # %% [markdown]
 # ## Qual saída usar
@@ -634,21 +634,21 @@ unpacked_3, _ = pad_packed_sequence(packed_3, batch_first=True, total_length=pad
 
 # %%
 torch.manual_seed(seed(3))
-num_classes = 2
+n_classes = 2
 rnn = nn.RNN(2, 3, num_layers=2, batch_first=True, bidirectional=True)
-head = nn.Linear(2 * 3, num_classes)
-packed = pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
-_, h_n = rnn(packed)
-summary = torch.cat([h_n[-2], h_n[-1]], dim=-1)  # (N, 2H)
-logits = head(summary)
-print("resumo:", tuple(summary.shape), " logits:", tuple(logits.shape))
+cabeca = nn.Linear(2 * 3, n_classes)
+empacotado = pack_padded_sequence(preenchido, tamanhos, batch_first=True, enforce_sorted=False)
+_, h_n = rnn(empacotado)
+resumo = torch.cat([h_n[-2], h_n[-1]], dim=-1)  # (N, 2H)
+logits = cabeca(resumo)
+print("resumo:", tuple(resumo.shape), " logits:", tuple(logits.shape))
 
-states = split_states(h_n, num_layers=2, bidirectional=True)
-torch.testing.assert_close(summary, torch.cat([states[1, 0], states[1, 1]], dim=-1))
-output, _ = pad_packed_sequence(rnn(packed)[0], batch_first=True)
-ends = final_states_in_output(output, bidirectional=True, batch_first=True, lengths=lengths)
-torch.testing.assert_close(ends[0], states[1, 0])  # ida: último passo real de cada sequência
-torch.testing.assert_close(ends[1], states[1, 1])  # volta: primeiro passo
+estados = split_states(h_n, num_layers=2, bidirectional=True)
+torch.testing.assert_close(resumo, torch.cat([estados[1, 0], estados[1, 1]], dim=-1))
+output, _ = pad_packed_sequence(rnn(empacotado)[0], batch_first=True)
+finais = final_states_in_output(output, bidirectional=True, batch_first=True, lengths=tamanhos)
+torch.testing.assert_close(finais[0], estados[1, 0])  # ida: último passo real de cada sequência
+torch.testing.assert_close(finais[1], estados[1, 1])  # volta: primeiro passo
 print("h_n[-2], h_n[-1] = states[1, 0], states[1, 1] = ends[0], ends[1]")
 
 # %% [markdown]
@@ -662,17 +662,17 @@ print("h_n[-2], h_n[-1] = states[1, 0], states[1, 1] = ends[0], ends[1]")
 
 # %%
 torch.manual_seed(seed(4))
-num_tags, vocab_size = 5, 10
-tagger_rnn = nn.RNN(2, 3, batch_first=True, bidirectional=True)
-tagger_head = nn.Linear(2 * 3, num_tags)
-packed = pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
-output, _ = pad_packed_sequence(tagger_rnn(packed)[0], batch_first=True)  # (N, T, 2H)
-per_step = tagger_head(output)  # (N, T, etiquetas)
-print("output:", tuple(output.shape), " logits por passo:", tuple(per_step.shape))
+n_etiquetas, n_simbolos = 5, 10
+rnn_etiquetador = nn.RNN(2, 3, batch_first=True, bidirectional=True)
+cabeca_etiquetador = nn.Linear(2 * 3, n_etiquetas)
+empacotado = pack_padded_sequence(preenchido, tamanhos, batch_first=True, enforce_sorted=False)
+output, _ = pad_packed_sequence(rnn_etiquetador(empacotado)[0], batch_first=True)  # (N, T, 2H)
+por_passo = cabeca_etiquetador(output)  # (N, T, etiquetas)
+print("output:", tuple(output.shape), " logits por passo:", tuple(por_passo.shape))
 
-lm_rnn = nn.RNN(2, 3, batch_first=True)  # unidirecional: o passo t só vê x_1..x_t
-lm_head = nn.Linear(3, vocab_size)
-print("modelo de linguagem:", tuple(lm_head(lm_rnn(padded)[0]).shape))
+rnn_linguagem = nn.RNN(2, 3, batch_first=True)  # unidirecional: o passo t só vê x_1..x_t
+cabeca_linguagem = nn.Linear(3, n_simbolos)
+print("modelo de linguagem:", tuple(cabeca_linguagem(rnn_linguagem(preenchido)[0]).shape))
 
 # %% [markdown]
 # Por que um empacota e o outro não? Medimos o que o preenchimento faz com a saída nas posições
@@ -680,40 +680,40 @@ print("modelo de linguagem:", tuple(lm_head(lm_rnn(padded)[0]).shape))
 # as duas direções do etiquetador.
 
 # %%
-real = torch.arange(padded.shape[1]) < lengths[:, None]  # (N, T): True nos passos reais
+reais = torch.arange(preenchido.shape[1]) < tamanhos[:, None]  # (N, T): True nos passos reais
 with torch.no_grad():
-    tagger_padded, _ = tagger_rnn(padded)  # sem empacotar
-    lm_packed, _ = pad_packed_sequence(lm_rnn(packed)[0], batch_first=True)
-    lm_padded, _ = lm_rnn(padded)
-gap_tagger = (tagger_padded - output).abs().detach()
-gap_lm = (lm_padded - lm_packed).abs()
+    etiquetador_preenchido, _ = rnn_etiquetador(preenchido)  # sem empacotar
+    linguagem_empacotado, _ = pad_packed_sequence(rnn_linguagem(empacotado)[0], batch_first=True)
+    linguagem_preenchido, _ = rnn_linguagem(preenchido)
+dif_etiquetador = (etiquetador_preenchido - output).abs().detach()
+dif_linguagem = (linguagem_preenchido - linguagem_empacotado).abs()
 
 
-def worst_real(gap: torch.Tensor) -> list[float]:
+def pior_real(dif: torch.Tensor) -> list[float]:
     """A maior diferença nos passos reais de cada sequência do lote."""
-    return [gap[i, real[i]].max().item() for i in range(len(lengths))]
+    return [dif[i, reais[i]].max().item() for i in range(len(tamanhos))]
 
 
-padding_effect = pd.DataFrame(
+efeito_preenchimento = pd.DataFrame(
     {
-        "tamanho": lengths.tolist(),
-        "etiquetador, para a frente": worst_real(gap_tagger[..., :3]),
-        "etiquetador, para trás": worst_real(gap_tagger[..., 3:]),
-        "modelo de linguagem": worst_real(gap_lm),
+        "tamanho": tamanhos.tolist(),
+        "etiquetador, para a frente": pior_real(dif_etiquetador[..., :3]),
+        "etiquetador, para trás": pior_real(dif_etiquetador[..., 3:]),
+        "modelo de linguagem": pior_real(dif_linguagem),
     }
 )
-forward_gap = padding_effect[["etiquetador, para a frente", "modelo de linguagem"]]
-assert (forward_gap < 1e-6).all().all()  # o preenchimento no fim não muda os passos reais
-backward_gap = padding_effect["etiquetador, para trás"]
-assert backward_gap[0] < 1e-6 and (backward_gap[1:] > 1e-2).all()  # a reversa lê os zeros antes
-table(padding_effect.set_index("tamanho"), 4)
+dif_ida = efeito_preenchimento[["etiquetador, para a frente", "modelo de linguagem"]]
+assert (dif_ida < 1e-6).all().all()  # o preenchimento no fim não muda os passos reais
+dif_volta = efeito_preenchimento["etiquetador, para trás"]
+assert dif_volta[0] < 1e-6 and (dif_volta[1:] > 1e-2).all()  # a reversa lê os zeros antes
+table(efeito_preenchimento.set_index("tamanho"), 4)
 
 # %% [markdown]
 # Na direção para a frente e no modelo de linguagem, o preenchimento vem **depois** dos passos
-# reais e não muda nenhum deles: {{ num(forward_gap.max().max(), 4) }} em todas as linhas. A
+# reais e não muda nenhum deles: {{ num(dif_ida.max().max(), 4) }} em todas as linhas. A
 # direção reversa lê a sequência de trás para a frente, então encontra os zeros **antes** dos
 # passos reais e chega a eles com o estado já contaminado: nas sequências de tamanho 2 e 3, a
-# saída dela erra em até {{ num(backward_gap[1], 4) }} e {{ num(backward_gap[2], 4) }} em
+# saída dela erra em até {{ num(dif_volta[1], 4) }} e {{ num(dif_volta[2], 4) }} em
 # posições reais, não só no estado final. Por isso o etiquetador bidirecional empacota.
 # O modelo de linguagem pode rodar o lote preenchido sem empacotar, desde que as posições de
 # preenchimento fiquem fora da perda: elas recebem um alvo "ignorado" (no pacote,
@@ -746,26 +746,26 @@ print(textwrap.dedent(inspect.getsource(Recurrent._unroll)))
 torch.manual_seed(seed(5))
 L, D = 3, 2
 rnn = nn.RNN(2, 3, num_layers=L, nonlinearity="relu", batch_first=True, bidirectional=True)
-ours = Recurrent.from_torch(rnn)
-print(f"{ours.num_layers} camadas × {ours.num_directions} direções = {len(ours.cells)} células:")
-print(ours.cells)
+nossa = Recurrent.from_torch(rnn)
+print(f"{nossa.num_layers} camadas × {nossa.num_directions} direções = {len(nossa.cells)} células:")
+print(nossa.cells)
 
-h_0 = torch.randn(L * D, len(lengths), 3)
-packed = pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
-ref_packed, ref_h_n = rnn(packed, h_0)
-ref_output, _ = pad_packed_sequence(ref_packed, batch_first=True)
+h_0 = torch.randn(L * D, len(tamanhos), 3)
+empacotado = pack_padded_sequence(preenchido, tamanhos, batch_first=True, enforce_sorted=False)
+empacotado_ref, h_n_ref = rnn(empacotado, h_0)
+output_ref, _ = pad_packed_sequence(empacotado_ref, batch_first=True)
 
-our_output, our_h_n = ours(padded, h_0, lengths=lengths)
-torch.testing.assert_close(our_output, ref_output)
-torch.testing.assert_close(our_h_n, ref_h_n)
-print("output e h_n iguais aos do nn.RNN; forma de h_n:", tuple(our_h_n.shape))
+output_nossa, h_n_nossa = nossa(preenchido, h_0, lengths=tamanhos)
+torch.testing.assert_close(output_nossa, output_ref)
+torch.testing.assert_close(h_n_nossa, h_n_ref)
+print("output e h_n iguais aos do nn.RNN; forma de h_n:", tuple(h_n_nossa.shape))
 
 # %% [markdown]
 # Cada célula do `Recurrent` é a `RNNCell` do capítulo 1:
 
 # %%
-assert isinstance(ours.cell(2, 1), RNNCell)
-print(ours.cell(2, 1))
+assert isinstance(nossa.cell(2, 1), RNNCell)
+print(nossa.cell(2, 1))
 
 # %% [markdown]
 # O mesmo confronto, com LSTM e GRU, gradientes, `float64`, entrada sem lote e todas as
@@ -804,18 +804,18 @@ print(ours.cell(2, 1))
 #         from recorrente.formatting import num
 #
 #
-#         def num_params(I, H, L, D, beta, G):
-#             first = G * (H * I + H**2 + 2 * beta * H)
-#             later = G * (H * D * H + H**2 + 2 * beta * H)
-#             return D * (first + (L - 1) * later)
+#         def n_parametros(I, H, L, D, beta, G):
+#             primeira = G * (H * I + H**2 + 2 * beta * H)
+#             seguintes = G * (H * D * H + H**2 + 2 * beta * H)
+#             return D * (primeira + (L - 1) * seguintes)
 #
 #
 #         for cls, G in [(nn.LSTM, 4), (nn.GRU, 3)]:
 #             for I, H, L, D, beta in [(1, 1, 1, 1, 1), (5, 8, 2, 2, 1), (7, 16, 3, 2, 0)]:
-#                 module = cls(I, H, L, bidirectional=D == 2, bias=bool(beta))
-#                 counted = sum(p.numel() for p in module.parameters())
-#                 assert counted == num_params(I, H, L, D, beta, G), (cls, I, H, L, D, beta)
-#                 print(f"{cls.__name__:4s} I={I} H={H} L={L} D={D} viés={beta}: {num(counted, 0)}")
+#                 modulo = cls(I, H, L, bidirectional=D == 2, bias=bool(beta))
+#                 contado = sum(p.numel() for p in modulo.parameters())
+#                 assert contado == n_parametros(I, H, L, D, beta, G), (cls, I, H, L, D, beta)
+#                 print(f"{cls.__name__:4s} I={I} H={H} L={L} D={D} viés={beta}: {num(contado, 0)}")
 #         ```
 #
 # 2. Mostre que uma RNN bidirecional de uma camada equivale a duas RNNs unidirecionais: uma com
@@ -832,16 +832,16 @@ print(ours.cell(2, 1))
 #         torch.manual_seed(seed(0))
 #         T, N, I, H = 6, 2, 3, 4
 #         bi = nn.RNN(I, H, bidirectional=True)
-#         forward_rnn, backward_rnn = nn.RNN(I, H), nn.RNN(I, H)
+#         rnn_ida, rnn_volta = nn.RNN(I, H), nn.RNN(I, H)
 #         with torch.no_grad():
-#             for name in ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]:
-#                 getattr(forward_rnn, name).copy_(getattr(bi, name))
-#                 getattr(backward_rnn, name).copy_(getattr(bi, name + "_reverse"))
+#             for nome in ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]:
+#                 getattr(rnn_ida, nome).copy_(getattr(bi, nome))
+#                 getattr(rnn_volta, nome).copy_(getattr(bi, nome + "_reverse"))
 #
 #         x = torch.randn(T, N, I)
 #         output, h_n = bi(x)
-#         out_f, h_f = forward_rnn(x)
-#         out_b, h_b = backward_rnn(torch.flip(x, dims=[0]))
+#         out_f, h_f = rnn_ida(x)
+#         out_b, h_b = rnn_volta(torch.flip(x, dims=[0]))
 #         out_b = torch.flip(out_b, dims=[0])  # volta para a ordem original dos passos
 #         torch.testing.assert_close(output, torch.cat([out_f, out_b], dim=-1))
 #         torch.testing.assert_close(h_n, torch.cat([h_f, h_b]))
@@ -864,15 +864,15 @@ print(ours.cell(2, 1))
 #         N, T, I, H = 4, 7, 3, 5
 #         gru = nn.GRU(I, H, num_layers=2, batch_first=True, bidirectional=True)
 #         x = torch.randn(N, T, I)
-#         lengths = torch.tensor([7, 3, 5, 1])
-#         packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
-#         packed_out, h_n = gru(packed)
-#         output, _ = pad_packed_sequence(packed_out, batch_first=True)  # (N, T, 2H)
+#         tamanhos = torch.tensor([7, 3, 5, 1])
+#         empacotado = pack_padded_sequence(x, tamanhos, batch_first=True, enforce_sorted=False)
+#         saida_empacotada, h_n = gru(empacotado)
+#         output, _ = pad_packed_sequence(saida_empacotada, batch_first=True)  # (N, T, 2H)
 #
-#         rows = torch.arange(N)
-#         last_forward = output[rows, lengths - 1, :H]  # último passo real de cada sequência
-#         last_backward = output[:, 0, H:]  # a direção reversa termina no primeiro passo
-#         torch.testing.assert_close(last_forward, h_n[-2])
-#         torch.testing.assert_close(last_backward, h_n[-1])
+#         linhas = torch.arange(N)
+#         ultimo_ida = output[linhas, tamanhos - 1, :H]  # último passo real de cada sequência
+#         ultimo_volta = output[:, 0, H:]  # a direção reversa termina no primeiro passo
+#         torch.testing.assert_close(ultimo_ida, h_n[-2])
+#         torch.testing.assert_close(ultimo_volta, h_n[-1])
 #         print("para a frente: output[i, tamanho_i - 1, :H]; para trás: output[i, 0, H:]")
 #         ```

@@ -39,8 +39,9 @@ from recorrente.data.tasks import (
     memory_task,
     next_symbol_task,
 )
-from recorrente.formatting import mean_range, num, pct, sci, table
+from recorrente.formatting import mean_range, num, pct, sci, table, vec
 from recorrente.models import SequenceModel
+from recorrente.module_tools import count_parameters
 from recorrente.plotting.gates import plot_accuracy_vs_distance, plot_gate_heatmaps
 from recorrente.recurrent import Recurrent
 from recorrente.reproducibility import seed, seeds
@@ -180,21 +181,15 @@ for nome, blocos, modulo, celula in [("LSTM", 4, lstm, celula_lstm), ("GRU", 3, 
 I, H = 10, 20  # noqa: E741
 P_RNN = H * (I + H + 2)
 
-
-def contar(modulo: nn.Module) -> int:
-    return sum(p.numel() for p in modulo.parameters())
-
-
 print(f"{'':<6}{'fórmula':>9}{'nn.*':>7}{'célula':>8}")
 for nome, blocos, modulo, celula in [
     ("RNN", 1, nn.RNN(I, H), RNNCell(I, H)),
     ("LSTM", 4, nn.LSTM(I, H), LSTMCell(I, H)),
     ("GRU", 3, nn.GRU(I, H), GRUCell(I, H)),
 ]:
-    print(
-        f"{nome:<6}{num(blocos * P_RNN, 0):>9}{num(contar(modulo), 0):>7}{num(contar(celula), 0):>8}"
-    )
-    assert contar(modulo) == contar(celula) == blocos * P_RNN
+    no_modulo, na_celula = count_parameters(modulo), count_parameters(celula)
+    print(f"{nome:<6}{num(blocos * P_RNN, 0):>9}{num(no_modulo, 0):>7}{num(na_celula, 0):>8}")
+    assert no_modulo == na_celula == blocos * P_RNN
 
 # %% [markdown]
 # ## Os números do notebook de origem
@@ -220,11 +215,6 @@ def sorteios_iniciais():
     return xs.unsqueeze(0)  # (N=1, T=3, I=2)
 
 
-def vetor(valores: torch.Tensor) -> str:
-    """Um vetor como o texto o escreve: [0,4472; 0,2182; -0,3425]."""
-    return "[" + "; ".join(num(v, 4) for v in valores.tolist()) + "]"
-
-
 def lstm_em_seguida(x_origem):
     modulo = nn.LSTM(2, 3, batch_first=True)
     saida, (_, c) = modulo(x_origem)
@@ -233,12 +223,12 @@ def lstm_em_seguida(x_origem):
 
 x_origem = sorteios_iniciais()
 saida_direta, c_direto = lstm_em_seguida(x_origem)
-print(f"LSTM logo depois do nn.RNN:   saída {vetor(saida_direta)}  c_n {vetor(c_direto)}")
+print(f"LSTM logo depois do nn.RNN:   saída {vec(saida_direta)}  c_n {vec(c_direto)}")
 
 x_origem = sorteios_iniciais()
 SequenceModel(vocab_size=3, num_classes=3, hidden_size=8, kind="rnn")  # consome o gerador
 saida_depois, c_depois = lstm_em_seguida(x_origem)
-print(f"LSTM depois do modelo de 3×8: saída {vetor(saida_depois)}  c_n {vetor(c_depois)}")
+print(f"LSTM depois do modelo de 3×8: saída {vec(saida_depois)}  c_n {vec(c_depois)}")
 
 reproduz_direto = torch.allclose(saida_direta, lstm_saida_origem, atol=1e-4)
 reproduz_depois = torch.allclose(saida_depois, lstm_saida_origem, atol=1e-4) and torch.allclose(
@@ -347,7 +337,8 @@ def resultado(acerto: float) -> str:
 print(f"{'parâmetros':<20}{'total':>7}{'só a rede recorrente':>23}")
 for nome, (tipo, vies_f) in redes.items():
     modelo = criar(tipo, vies_f, sementes[0])
-    print(f"{nome:<20}{num(modelo.num_parameters(), 0):>7}{num(contar(modelo.rnn), 0):>23}")
+    so_a_rede = count_parameters(modelo.rnn)
+    print(f"{nome:<20}{num(modelo.num_parameters(), 0):>7}{num(so_a_rede, 0):>23}")
 
 # %%
 # os conjuntos de teste são fixos (semente 2, como no benchmarks/memoria.py); as sementes do

@@ -126,25 +126,25 @@ fig
 # teste e checamos que nem o normalizador nem nenhuma entrada de treino mudou.
 
 # %%
-honesto = prepare_windows(precos, T, divisao, mode="preco")
+honesto = prepare_windows(precos, T, divisao, mode="price")
 futuro_alterado = precos.copy()
 futuro_alterado[divisao.val_end :] *= 3
-alterado = prepare_windows(futuro_alterado, T, divisao, mode="preco")
+alterado = prepare_windows(futuro_alterado, T, divisao, mode="price")
 assert honesto.scaler.data_max_ == alterado.scaler.data_max_
-assert np.array_equal(honesto.X["treino"], alterado.X["treino"])
-assert np.array_equal(honesto.y["treino"], alterado.y["treino"])
+assert np.array_equal(honesto.X["train"], alterado.X["train"])
+assert np.array_equal(honesto.y["train"], alterado.y["train"])
 
-vazado = prepare_windows(precos, T, divisao, mode="preco", leaky=True)
+vazado = prepare_windows(precos, T, divisao, mode="price", leaky=True)
 comparacao = pd.DataFrame(
     {
         "x_min": [honesto.scaler.data_min_[0], vazado.scaler.data_min_[0]],
         "x_max": [honesto.scaler.data_max_[0], vazado.scaler.data_max_[0]],
-        "treino: maior entrada": [honesto.X["treino"].max(), vazado.X["treino"].max()],
-        "teste: maior entrada": [honesto.X["teste"].max(), vazado.X["teste"].max()],
+        "treino: maior entrada": [honesto.X["train"].max(), vazado.X["train"].max()],
+        "teste: maior entrada": [honesto.X["test"].max(), vazado.X["test"].max()],
     },
     index=["honesto (só treino)", "vazado (série inteira)"],
 )
-assert vazado.X["treino"].max() < 0.5 and honesto.X["teste"].max() > 1.5
+assert vazado.X["train"].max() < 0.5 and honesto.X["test"].max() > 1.5
 table(comparacao, {"x_min": 0, "x_max": 0}, labels=model_label)
 
 # %% [markdown]
@@ -183,7 +183,7 @@ persistencia_rmse = {
     parte: forecast_metrics(
         honesto.actual(parte), honesto.previous(parte), honesto.previous(parte)
     )["RMSE"]
-    for parte in ("treino", "teste")
+    for parte in ("train", "test")
 }
 linhas, modelos_preco = [], {}
 for semente in SEMENTES:
@@ -197,12 +197,12 @@ for semente in SEMENTES:
                 "parou na época": len(hist.train_loss),
                 "melhor época": hist.best_epoch,
                 "RMSE treino": forecast_metrics(
-                    dados.actual("treino"),
-                    lstm_predictions(modelo, dados, "treino"),
-                    dados.previous("treino"),
+                    dados.actual("train"),
+                    lstm_predictions(modelo, dados, "train"),
+                    dados.previous("train"),
                 )["RMSE"],
                 "RMSE teste": forecast_metrics(
-                    dados.actual("teste"), lstm_predictions(modelo, dados), dados.previous("teste")
+                    dados.actual("test"), lstm_predictions(modelo, dados), dados.previous("test")
                 )["RMSE"],
                 "maior previsão no teste": lstm_predictions(modelo, dados).max(),
             }
@@ -223,13 +223,13 @@ table(
 # %%
 por_semente = tabela_vazamento["RMSE teste"].unstack(0)
 razao_vazamento = por_semente["honesto"] / por_semente["vazado"]
-teste_sobre_persistencia = tabela_vazamento["RMSE teste"] / persistencia_rmse["teste"]
-treino_sobre_persistencia = tabela_vazamento["RMSE treino"] / persistencia_rmse["treino"]
+teste_sobre_persistencia = tabela_vazamento["RMSE teste"] / persistencia_rmse["test"]
+treino_sobre_persistencia = tabela_vazamento["RMSE treino"] / persistencia_rmse["train"]
 teto = tabela_vazamento.loc["honesto", "maior previsão no teste"]
-maximo_teste = honesto.actual("teste").max()
+maximo_teste = honesto.actual("test").max()
 print(
-    f"RMSE da persistência (amanhã = hoje): treino {num(persistencia_rmse['treino'], 1)}, "
-    f"teste {num(persistencia_rmse['teste'], 1)}"
+    f"RMSE da persistência (amanhã = hoje): treino {num(persistencia_rmse['train'], 1)}, "
+    f"teste {num(persistencia_rmse['test'], 1)}"
 )
 print(f"RMSE honesto / vazado no teste, por semente: {mean_range(razao_vazamento, 2)}")
 print(
@@ -251,7 +251,7 @@ def maior_saida(modelo):
     na escala da rede, o máximo é a soma dos |pesos| mais o viés.
     """
     na_escala_da_rede = (modelo.head.weight.abs().sum() + modelo.head.bias).item()
-    return honesto.to_prices(np.array([na_escala_da_rede]), "teste")[0]
+    return honesto.to_prices(np.array([na_escala_da_rede]), "test")[0]
 
 
 limite_da_saida = pd.Series({s: maior_saida(modelos_preco["honesto", s]) for s in SEMENTES})
@@ -330,7 +330,7 @@ limite_e_teste = (
 # A LSTM de retornos treina com o mesmo máximo de épocas e a mesma paciência da de preços.
 
 # %%
-retornos = prepare_windows(precos, T, divisao, mode="retorno")
+retornos = prepare_windows(precos, T, divisao, mode="return")
 modelos_ret, epocas_ret = {}, []
 for semente in SEMENTES:
     modelo, hist = train_window_model(retornos, epochs=EPOCAS, patience=PACIENCIA, seed=semente)
@@ -338,44 +338,44 @@ for semente in SEMENTES:
     epocas_ret.append(f"{len(hist.train_loss)} (melhor {hist.best_epoch})")
 print("LSTM de retornos, épocas por semente:", ", ".join(epocas_ret))
 
-real, ontem = retornos.actual("teste"), retornos.previous("teste")
+real, ontem = retornos.actual("test"), retornos.previous("test")
 
 
 def medidas(dados, previsto_treino, previsto_teste):
     """RMSE no treino e no teste, direção no teste e dias previstos de alta no teste."""
-    treino = forecast_metrics(dados.actual("treino"), previsto_treino, dados.previous("treino"))
-    teste = forecast_metrics(dados.actual("teste"), previsto_teste, dados.previous("teste"))
+    treino = forecast_metrics(dados.actual("train"), previsto_treino, dados.previous("train"))
+    teste = forecast_metrics(dados.actual("test"), previsto_teste, dados.previous("test"))
     # quem nunca prevê movimento (a persistência) não tem dias previstos de alta: "—"
     alta = (
-        100 * np.mean(previsto_teste > dados.previous("teste"))
-        if np.isfinite(teste["direcao_%"])
+        100 * np.mean(previsto_teste > dados.previous("test"))
+        if np.isfinite(teste["direction_%"])
         else np.nan
     )
     return {
         "RMSE treino": treino["RMSE"],
         "RMSE teste": teste["RMSE"],
-        "teste / persistência": teste["RMSE"] / persistencia_rmse["teste"],
-        "direção (%)": teste["direcao_%"],
+        "teste / persistência": teste["RMSE"] / persistencia_rmse["test"],
+        "direção (%)": teste["direction_%"],
         "previu alta (%)": alta,
     }
 
 
-base_treino = baseline_predictions(retornos, "treino")
+base_treino = baseline_predictions(retornos, "train")
 previsoes = baseline_predictions(retornos)
 resultados = {nome: medidas(retornos, base_treino[nome], previsoes[nome]) for nome in previsoes}
 por_rede = {
-    "lstm_preco": [
+    "lstm_price": [
         medidas(
             honesto,
-            lstm_predictions(modelos_preco["honesto", s], honesto, "treino"),
+            lstm_predictions(modelos_preco["honesto", s], honesto, "train"),
             lstm_predictions(modelos_preco["honesto", s], honesto),
         )
         for s in SEMENTES
     ],
-    "lstm_retorno": [
+    "lstm_return": [
         medidas(
             retornos,
-            lstm_predictions(modelos_ret[s], retornos, "treino"),
+            lstm_predictions(modelos_ret[s], retornos, "train"),
             lstm_predictions(modelos_ret[s], retornos),
         )
         for s in SEMENTES
@@ -393,7 +393,7 @@ for nome, linhas_rede in por_rede.items():
     tabela.loc[nome] = [
         mean_range([linha[c] for linha in linhas_rede], decimais[c]) for c in tabela.columns
     ]
-alta_teste = forecast_metrics(real, ontem, ontem)["alta_%"]
+alta_teste = forecast_metrics(real, ontem, ontem)["up_%"]
 print(f"dias de alta no teste: {num(alta_teste, 1)}%")
 table(tabela, decimais, labels=model_label)
 
@@ -409,19 +409,19 @@ table(tabela, decimais, labels=model_label)
 # porcentagem do índice).
 
 # %%
-razoes_ret = np.array([linha["teste / persistência"] for linha in por_rede["lstm_retorno"]])
-razao_ar = tabela.loc["ar_linear", "teste / persistência"]
+razoes_ret = np.array([linha["teste / persistência"] for linha in por_rede["lstm_return"]])
+razao_ar = tabela.loc["linear_ar", "teste / persistência"]
 print(f"RMSE de teste da LSTM (retornos) / persistência: {mean_range(razoes_ret)}")
 print(f"RMSE de teste do AR linear / persistência:       {num(razao_ar)}")
 assert (abs(razoes_ret - 1) < 0.02).all()  # colada na persistência, em toda semente
 assert abs(razao_ar - 1) < 0.02
-assert tabela.loc["media_movel", "RMSE teste"] > persistencia_rmse["teste"]
-ar_treino = resultados["ar_linear"]["RMSE treino"]
-assert ar_treino < persistencia_rmse["treino"] and razao_ar > 1  # no treino sim, no teste não
-alta_ret = [linha["previu alta (%)"] for linha in por_rede["lstm_retorno"]]
-direcao_ret = [linha["direção (%)"] for linha in por_rede["lstm_retorno"]]
-alta_preco = [linha["previu alta (%)"] for linha in por_rede["lstm_preco"]]
-direcao_preco = [linha["direção (%)"] for linha in por_rede["lstm_preco"]]
+assert tabela.loc["moving_average", "RMSE teste"] > persistencia_rmse["test"]
+ar_treino = resultados["linear_ar"]["RMSE treino"]
+assert ar_treino < persistencia_rmse["train"] and razao_ar > 1  # no treino sim, no teste não
+alta_ret = [linha["previu alta (%)"] for linha in por_rede["lstm_return"]]
+direcao_ret = [linha["direção (%)"] for linha in por_rede["lstm_return"]]
+alta_preco = [linha["previu alta (%)"] for linha in por_rede["lstm_price"]]
+direcao_preco = [linha["direção (%)"] for linha in por_rede["lstm_price"]]
 assert min(alta_ret) > 75  # a LSTM de retornos prevê alta na grande maioria dos dias
 assert max(abs(d - alta_teste) for d in direcao_ret) < 2  # e acerta quase só as altas
 assert max(alta_preco) == 0 and max(abs(d - (100 - alta_teste)) for d in direcao_preco) < 1
@@ -434,7 +434,7 @@ em_porcentagem = {  # para a prosa: média e faixa das sementes, como porcentage
 # A LSTM de retornos fica colada na persistência nas três sementes, com razão de
 # {{ mean_range(razoes_ret) }}, e o AR linear também, com {{ num(razao_ar) }}; a média móvel é
 # pior, porque anda atrasada vários dias. No treino, o AR linear fica um pouco abaixo da
-# persistência ({{ num(ar_treino, 2) }} contra {{ num(persistencia_rmse["treino"], 2) }}
+# persistência ({{ num(ar_treino, 2) }} contra {{ num(persistencia_rmse["train"], 2) }}
 # pontos), uma vantagem que não sobrevive ao teste. O acerto de direção deve ser comparado com
 # a fração de dias de alta do teste ({{ num(alta_teste, 1) + "%" }}), e não com 50%: a LSTM de
 # retornos previu alta na grande maioria dos dias, em {{ em_porcentagem["alta"] }} deles (média
@@ -485,22 +485,24 @@ table(autocorrelacoes, labels=model_label)
 # a **média** do próximo retorno, e essa média é praticamente zero: a linha impressa acima
 # mostra um retorno médio de {{ num(100 * r.mean(), 3) + "%" }} ao dia,
 # {{ num(media_sobre_desvio, 0) }} vezes menor que o desvio padrão, de
-# {{ num(100 * r.std(), 2) + "%" }}. Por isso ela acaba na persistência.
+# {{ num(100 * r.std(), 2) + "%" }}. Essas médias sugerem por que ela acabaria na
+# persistência, mas são médias da série, não das previsões: o que a rede de fato faz se mede
+# previsão a previsão, e é o que fazemos a seguir.
 #
 # ## A cópia defasada
 #
-# Como o melhor que a rede consegue é prever um retorno quase zero, e $x_{t-1} e^{0} =
-# x_{t-1}$, a previsão é o preço de ontem com um pequeno ajuste. Num gráfico, isso parece
+# Se a rede prevê um retorno quase zero, como $x_{t-1} e^{0} = x_{t-1}$, a previsão é o preço
+# de ontem com um pequeno ajuste. Num gráfico, isso parece
 # "acompanhar a série muito bem". Desenhamos 60 dias do teste (a LSTM da primeira semente) com a
 # série atrasada um dia ao lado.
 
 # %%
-previsoes["lstm_retorno"] = lstm_predictions(modelos_ret[SEMENTES[0]], retornos)
+previsoes["lstm_return"] = lstm_predictions(modelos_ret[SEMENTES[0]], retornos)
 trecho = slice(-60, None)
 fig = plot_lagged_copy(
-    datas[retornos.targets["teste"]][trecho],
+    datas[retornos.targets["test"]][trecho],
     real[trecho],
-    previsoes["lstm_retorno"][trecho],
+    previsoes["lstm_return"][trecho],
     ontem[trecho],
     label="LSTM (retornos)",
     ylabel="S&P 500 (pontos)",
@@ -535,22 +537,22 @@ vezes_mais_perto = np.mean(dist_real) / np.mean(dist_ontem)
 
 # %%
 rodadas = [walk_forward(precos, T, n_splits=3, epochs=10, patience=4, seed=s) for s in SEMENTES]
-lstm_dobras = pd.concat([rodada["lstm_retorno"] for rodada in rodadas], axis=1)
-dobras = rodadas[0][["inicio_teste", "persistencia", "ar_linear"]].copy()
+lstm_dobras = pd.concat([rodada["lstm_return"] for rodada in rodadas], axis=1)
+dobras = rodadas[0][["test_start", "persistence", "linear_ar"]].copy()
 nivel, volatilidade = [], []
-inicios = list(dobras["inicio_teste"])
+inicios = list(dobras["test_start"])
 for inicio, fim in zip(inicios, [*inicios[1:], len(precos)], strict=True):
     nivel.append(precos[inicio:fim].mean())
     volatilidade.append(100 * np.diff(np.log(precos[inicio - 1 : fim])).std())
-dobras["inicio_teste"] = [f"{datas[i]:%d/%m/%Y}" for i in dobras["inicio_teste"]]
-dobras = dobras.rename(columns={"inicio_teste": "início do teste"})
+dobras["test_start"] = [f"{datas[i]:%d/%m/%Y}" for i in dobras["test_start"]]
+dobras = dobras.rename(columns={"test_start": "início do teste"})
 dobras.insert(1, "nível médio", nivel)
 dobras.insert(2, "desvio diário (%)", volatilidade)
 dobras.insert(3, "nível × desvio", np.array(nivel) * np.array(volatilidade) / 100)
-razao_dobras = lstm_dobras.div(dobras["persistencia"], axis=0)
-dobras["AR / persistência"] = dobras["ar_linear"] / dobras["persistencia"]
+razao_dobras = lstm_dobras.div(dobras["persistence"], axis=0)
+dobras["AR / persistência"] = dobras["linear_ar"] / dobras["persistence"]
 dobras = dobras.astype(object)  # as colunas da LSTM trazem textos (média e faixa)
-dobras["lstm_retorno"] = [mean_range(linha, 2) for linha in lstm_dobras.to_numpy()]
+dobras["lstm_return"] = [mean_range(linha, 2) for linha in lstm_dobras.to_numpy()]
 dobras["LSTM / persistência"] = [mean_range(linha) for linha in razao_dobras.to_numpy()]
 assert ((razao_dobras - 1).abs() < 0.03).all().all()
 assert (abs(dobras["AR / persistência"].astype(float) - 1) < 0.03).all()
@@ -565,8 +567,8 @@ table(
         "nível médio": 0,
         "desvio diário (%)": 2,
         "nível × desvio": 1,
-        "persistencia": 2,
-        "ar_linear": 2,
+        "persistence": 2,
+        "linear_ar": 2,
     },
     labels=model_label,
 )
@@ -593,7 +595,7 @@ table(
 
 # %%
 H = 10
-alvos = retornos.targets["teste"]
+alvos = retornos.targets["test"]
 validos = alvos + H - 1 < len(precos)
 verdade = np.stack([precos[alvos[validos] + h - 1] for h in range(1, H + 1)], axis=1)
 rmse_persistencia = np.sqrt(np.mean((ontem[validos, None] - verdade) ** 2, axis=0))
@@ -676,7 +678,7 @@ fig
 co2 = load_co2_monthly()
 valores = co2.to_numpy()
 div_co2 = chronological_split(len(valores), window=24)
-dados_co2 = prepare_windows(valores, 24, div_co2, mode="retorno")
+dados_co2 = prepare_windows(valores, 24, div_co2, mode="return")
 
 
 def rmse(dados, previsto, parte):
@@ -685,12 +687,12 @@ def rmse(dados, previsto, parte):
 
 
 base_co2 = {
-    parte: baseline_predictions(dados_co2, parte, season=12) for parte in ("treino", "teste")
+    parte: baseline_predictions(dados_co2, parte, season=12) for parte in ("train", "test")
 }
 ridge_co2 = ridge_ar(dados_co2, alphas=RIDGE_ALPHAS)
 sarima_co2 = sarima_predictions(dados_co2, seasonal_order=(0, 1, 1, 12))
-for parte in ("treino", "teste"):
-    base_co2[parte]["ar_ridge"] = ridge_co2.predictions[parte]
+for parte in ("train", "test"):
+    base_co2[parte]["ridge_ar"] = ridge_co2.predictions[parte]
     base_co2[parte]["sarima"] = sarima_co2[parte]
 print(
     "AR ridge, RMSE na validação por α: "
@@ -707,9 +709,9 @@ print("LSTM (CO₂), épocas por semente:", ", ".join(epocas_co2))
 tabela_co2 = pd.DataFrame(
     {
         nome: {
-            parte: rmse(dados_co2, base_co2[parte][nome], parte) for parte in ("treino", "teste")
+            parte: rmse(dados_co2, base_co2[parte][nome], parte) for parte in ("train", "test")
         }
-        for nome in base_co2["teste"]
+        for nome in base_co2["test"]
     }
 ).T
 tabela_co2.columns = ["RMSE treino", "RMSE teste"]
@@ -719,48 +721,48 @@ lstm_co2 = pd.DataFrame(
             rmse(dados_co2, lstm_predictions(m, dados_co2, parte), parte)
             for m in lstms_co2.values()
         ]
-        for parte in ("treino", "teste")
+        for parte in ("train", "test")
     }
 )
-ar_teste = tabela_co2.loc["ar_linear", "RMSE teste"]
+ar_teste = tabela_co2.loc["linear_ar", "RMSE teste"]
 sarima_teste = tabela_co2.loc["sarima", "RMSE teste"]
 tabela_co2["teste / SARIMA"] = tabela_co2["RMSE teste"] / sarima_teste
 tabela_co2 = tabela_co2.astype(object)  # a linha da LSTM traz textos (média e faixa)
-tabela_co2.loc["lstm_retorno"] = [
-    mean_range(lstm_co2["treino"]),
-    mean_range(lstm_co2["teste"]),
-    mean_range(lstm_co2["teste"] / sarima_teste),
+tabela_co2.loc["lstm_return"] = [
+    mean_range(lstm_co2["train"]),
+    mean_range(lstm_co2["test"]),
+    mean_range(lstm_co2["test"] / sarima_teste),
 ]
 table(tabela_co2, labels=model_label)
 
 # %%
-deriva = tabela_co2.loc["sazonal_com_deriva", "RMSE teste"]
-ingenua = tabela_co2.loc["sazonal_ingenua", "RMSE teste"]
+deriva = tabela_co2.loc["seasonal_drift", "RMSE teste"]
+ingenua = tabela_co2.loc["seasonal_naive", "RMSE teste"]
 print(f"sazonal com deriva / sem deriva (teste): {num(deriva / ingenua, 2)}")
-print(f"LSTM / sazonal com deriva (teste):        {mean_range(lstm_co2['teste'] / deriva, 2)}")
-print(f"LSTM / AR linear (teste):                 {mean_range(lstm_co2['teste'] / ar_teste)}")
+print(f"LSTM / sazonal com deriva (teste):        {mean_range(lstm_co2['test'] / deriva, 2)}")
+print(f"LSTM / AR linear (teste):                 {mean_range(lstm_co2['test'] / ar_teste)}")
 print(
     f"LSTM / AR linear (treino):                "
-    f"{mean_range(lstm_co2['treino'] / tabela_co2.loc['ar_linear', 'RMSE treino'])}"
+    f"{mean_range(lstm_co2['train'] / tabela_co2.loc['linear_ar', 'RMSE treino'])}"
 )
 assert deriva < 0.3 * ingenua  # a deriva explica quase todo o erro da sazonal ingênua
-assert (lstm_co2["teste"] < 0.9 * deriva).all()  # a LSTM ganha da deriva em toda semente
+assert (lstm_co2["test"] < 0.9 * deriva).all()  # a LSTM ganha da deriva em toda semente
 lstm_sobre_ar = {
-    "teste": lstm_co2["teste"] / ar_teste,
-    "treino": lstm_co2["treino"] / tabela_co2.loc["ar_linear", "RMSE treino"],
+    "test": lstm_co2["test"] / ar_teste,
+    "train": lstm_co2["train"] / tabela_co2.loc["linear_ar", "RMSE treino"],
 }
 # Empate com o AR: a razão fica perto de 1, e o lado depende da semente (com outra base de
 # sementes, uma LSTM fica acima do AR no teste).
-assert (abs(lstm_sobre_ar["teste"] - 1) < 0.1).all()
+assert (abs(lstm_sobre_ar["test"] - 1) < 0.1).all()
 
 # Diebold–Mariano nos meses de teste: a LSTM de cada semente contra cada linha de base, com o
 # erro quadrático. Estatística negativa: a LSTM errou menos.
-real_co2 = dados_co2.actual("teste")
+real_co2 = dados_co2.actual("test")
 erros_lstm = {s: lstm_predictions(m, dados_co2) - real_co2 for s, m in lstms_co2.items()}
-comparadas = ["sazonal_com_deriva", "ar_linear", "ar_ridge", "sarima"]
+comparadas = ["seasonal_drift", "linear_ar", "ridge_ar", "sarima"]
 testes_dm = {
     nome: [
-        diebold_mariano(erros_lstm[s], base_co2["teste"][nome] - real_co2) for s in SEMENTES
+        diebold_mariano(erros_lstm[s], base_co2["test"][nome] - real_co2) for s in SEMENTES
     ]
     for nome in comparadas
 }
@@ -778,14 +780,14 @@ print(f"meses de teste: {len(real_co2)}")
 # medido ficou entre 0,007 e 0,04 nas rodadas, então a frase conta em quantas sementes ele
 # passa de 0,05 em vez de supor todas. Contra o AR (com ou sem ridge) e o SARIMA, o teste não
 # separa em semente nenhuma (p medido acima de 0,15): isso a conclusão afirma, e o assert guarda.
-separa_deriva = int((p_dm["sazonal_com_deriva"] < 0.05).sum())
+separa_deriva = int((p_dm["seasonal_drift"] < 0.05).sum())
 frase_deriva = (
     "em toda semente" if separa_deriva == len(SEMENTES)
     else f"em {separa_deriva} das {len(SEMENTES)} sementes"
 )
-assert (p_dm["sazonal_com_deriva"] < 0.2).all()
-assert all((p_dm[n] > 0.05).all() for n in ("ar_linear", "ar_ridge", "sarima"))
-lstm_acima_do_sarima = int((lstm_co2["teste"] > sarima_teste).sum())
+assert (p_dm["seasonal_drift"] < 0.2).all()
+assert all((p_dm[n] > 0.05).all() for n in ("linear_ar", "ridge_ar", "sarima"))
+lstm_acima_do_sarima = int((lstm_co2["test"] > sarima_teste).sum())
 table(tabela_dm, labels=model_label)
 
 # %% [markdown]
@@ -795,16 +797,16 @@ table(tabela_dm, labels=model_label)
 #   deriva, o erro de teste cai a {{ num(deriva / ingenua, 2) }} do que era;
 # - a LSTM tem o que aprender aqui, o formato do ciclo anual nas variações mensais, e ganha
 #   da sazonal com deriva em toda semente: a razão entre os erros de teste ficou em
-#   {{ mean_range(lstm_co2["teste"] / deriva, 2) }};
+#   {{ mean_range(lstm_co2["test"] / deriva, 2) }};
 # - contra o AR linear, que vê a mesma janela de 24 meses e é ajustado nas mesmas janelas de
 #   treino, a razão entre o RMSE de teste da LSTM e o do AR ficou em
-#   {{ mean_range(lstm_sobre_ar["teste"]) }} (no treino, {{ mean_range(lstm_sobre_ar["treino"]) }});
+#   {{ mean_range(lstm_sobre_ar["test"]) }} (no treino, {{ mean_range(lstm_sobre_ar["train"]) }});
 #   o AR com ridge, com $\alpha = {{ num(ridge_co2.alpha, 1) }}$ escolhido na validação, erra
-#   {{ num(tabela_co2.loc["ar_ridge", "RMSE teste"]) }} no teste, contra
+#   {{ num(tabela_co2.loc["ridge_ar", "RMSE teste"]) }} no teste, contra
 #   {{ num(ar_teste) }} do AR sem penalidade;
 # - o SARIMA tem o menor erro de teste da tabela, {{ num(sarima_teste) }}, e a LSTM fica acima
 #   dele em {{ lstm_acima_do_sarima }} das {{ len(SEMENTES) }} sementes (razão de
-#   {{ mean_range(lstm_co2["teste"] / sarima_teste) }}).
+#   {{ mean_range(lstm_co2["test"] / sarima_teste) }}).
 #
 # Essas razões são de um trecho de teste de {{ len(real_co2) }} meses, uma amostra finita. O
 # teste de **<dfn>Diebold–Mariano</dfn>** ([Diebold e Mariano, 1995](../referencia/referencias.md#diebold1995))
@@ -813,8 +815,8 @@ table(tabela_dm, labels=model_label)
 # pequena de Harvey, Leybourne e Newbold). A tabela traz a estatística e o p-valor da LSTM de
 # cada semente contra cada linha de base (média e faixa); estatística negativa favorece a LSTM.
 # Só contra a sazonal com deriva a diferença se separa do ruído ao nível de 5%, e isso
-# {{ frase_deriva }} (p de {{ p_faixa["sazonal_com_deriva"] }}, conforme a semente). Contra o AR linear (p de
-# {{ p_faixa["ar_linear"] }}), o AR com ridge (de {{ p_faixa["ar_ridge"] }}) e o SARIMA (de
+# {{ frase_deriva }} (p de {{ p_faixa["seasonal_drift"] }}, conforme a semente). Contra o AR linear (p de
+# {{ p_faixa["linear_ar"] }}), o AR com ridge (de {{ p_faixa["ridge_ar"] }}) e o SARIMA (de
 # {{ p_faixa["sarima"] }}), **não dá para
 # separar com este teste**: é empate, para um lado ou para o outro.
 #
@@ -833,23 +835,23 @@ rodadas_co2 = [
 primeira = rodadas_co2[0]
 dobras_co2 = pd.DataFrame(
     {
-        "início do teste": [f"{co2.index[i]:%m/%Y}" for i in primeira["inicio_teste"]],
-        "sazonal_ingenua": primeira["sazonal_ingenua"],
-        "sazonal_com_deriva": primeira["sazonal_com_deriva"],
-        "ar_linear treino": primeira["ar_linear_treino"],
-        "ar_linear teste": primeira["ar_linear"],
-        "ar_ridge treino": primeira["ar_ridge_treino"],
-        "ar_ridge teste": primeira["ar_ridge"],
-        "sarima treino": primeira["sarima_treino"],
-        "sarima teste": primeira["sarima"],
+        "início do teste": [f"{co2.index[i]:%m/%Y}" for i in primeira["test_start"]],
+        "seasonal_naive": primeira["seasonal_naive"],
+        "seasonal_drift": primeira["seasonal_drift"],
+        "linear_ar_train": primeira["linear_ar_train"],
+        "linear_ar_test": primeira["linear_ar"],
+        "ridge_ar_train": primeira["ridge_ar_train"],
+        "ridge_ar_test": primeira["ridge_ar"],
+        "sarima_train": primeira["sarima_train"],
+        "sarima_test": primeira["sarima"],
     }
 ).astype(object)
-for parte, coluna in [("treino", "lstm_retorno_treino"), ("teste", "lstm_retorno")]:
+for parte, coluna in [("train", "lstm_return_train"), ("test", "lstm_return")]:
     por_dobra = pd.concat([rodada[coluna] for rodada in rodadas_co2], axis=1).to_numpy()
-    dobras_co2[f"lstm_retorno {parte}"] = [mean_range(linha) for linha in por_dobra]
-lstm_dobras_co2 = pd.concat([rodada["lstm_retorno"] for rodada in rodadas_co2], axis=1)
-razao_co2 = lstm_dobras_co2.div(primeira["ar_linear"], axis=0)
-razao_ridge = lstm_dobras_co2.div(primeira["ar_ridge"], axis=0)
+    dobras_co2[f"lstm_return_{parte}"] = [mean_range(linha) for linha in por_dobra]
+lstm_dobras_co2 = pd.concat([rodada["lstm_return"] for rodada in rodadas_co2], axis=1)
+razao_co2 = lstm_dobras_co2.div(primeira["linear_ar"], axis=0)
+razao_ridge = lstm_dobras_co2.div(primeira["ridge_ar"], axis=0)
 razao_sarima = lstm_dobras_co2.div(primeira["sarima"], axis=0)
 for nome, razao in [("AR linear", razao_co2), ("AR ridge", razao_ridge), ("SARIMA", razao_sarima)]:
     dobras_co2[f"LSTM / {nome}"] = [mean_range(linha, 2) for linha in razao.to_numpy()]
@@ -858,16 +860,16 @@ ridge_por_dobra = [mean_range(linha, 2) for linha in razao_ridge.to_numpy()]
 sarima_por_dobra = [mean_range(linha, 2) for linha in razao_sarima.to_numpy()]
 lstm_dobra_1 = {
     parte: np.mean([rodada.loc[1, coluna] for rodada in rodadas_co2])
-    for parte, coluna in [("treino", "lstm_retorno_treino"), ("teste", "lstm_retorno")]
+    for parte, coluna in [("train", "lstm_return_train"), ("test", "lstm_return")]
 }
-assert primeira.loc[1, "ar_linear"] > 1.5 * primeira.loc[1, "ar_linear_treino"]
+assert primeira.loc[1, "linear_ar"] > 1.5 * primeira.loc[1, "linear_ar_train"]
 # a folga da LSTM na dobra 1 era contra o AR sem penalidade: com o ridge, ela some
 assert razao_co2.loc[1].max() < 0.8 and (razao_ridge.loc[1] - razao_co2.loc[1]).min() > 0.15
 # o SARIMA é a linha de base de menor erro em toda dobra, e a LSTM fica perto dele
-outras = primeira[["sazonal_com_deriva", "ar_linear", "ar_ridge"]]
+outras = primeira[["seasonal_drift", "linear_ar", "ridge_ar"]]
 assert (outras.min(axis=1) > primeira["sarima"]).all()
 assert ((razao_sarima - 1).abs() < 0.2).all().all()
-assert (lstm_dobras_co2.T < primeira["sazonal_com_deriva"]).all().all()
+assert (lstm_dobras_co2.T < primeira["seasonal_drift"]).all().all()
 lstm_abaixo_do_sarima = int((razao_sarima < 1).sum().sum())
 table(dobras_co2.T, labels=model_label)
 
@@ -875,12 +877,12 @@ table(dobras_co2.T, labels=model_label)
 # Contra o AR linear sem penalidade, a LSTM parece ganhar com folga na primeira dobra (razão
 # de {{ razao_por_dobra[0] }}), a que treina só com os primeiros anos da série: ali o AR, com
 # 25 coeficientes livres (24 meses e o termo constante), se ajusta demais ao treino (RMSE
-# {{ num(primeira.loc[1, "ar_linear_treino"]) }} no treino e
-# {{ num(primeira.loc[1, "ar_linear"]) }} no teste), enquanto a LSTM, com parada antecipada na
-# validação, fica com {{ num(lstm_dobra_1["treino"]) }} no treino e
-# {{ num(lstm_dobra_1["teste"]) }} no teste, na média das sementes. Mas a folga era da
+# {{ num(primeira.loc[1, "linear_ar_train"]) }} no treino e
+# {{ num(primeira.loc[1, "linear_ar"]) }} no teste), enquanto a LSTM, com parada antecipada na
+# validação, fica com {{ num(lstm_dobra_1["train"]) }} no treino e
+# {{ num(lstm_dobra_1["test"]) }} no teste, na média das sementes. Mas a folga era da
 # comparação, não da rede: dando ao AR o mesmo cuidado (o ridge com $\alpha$ na validação),
-# o erro de teste dele na primeira dobra cai para {{ num(primeira.loc[1, "ar_ridge"]) }}, e a
+# o erro de teste dele na primeira dobra cai para {{ num(primeira.loc[1, "ridge_ar"]) }}, e a
 # razão vira {{ ridge_por_dobra[0] }}; nas outras duas, {{ ridge_por_dobra[1] }} e
 # {{ ridge_por_dobra[2] }}. O SARIMA é a linha de base de menor erro em todas as dobras, e a
 # razão entre a LSTM e ele fica em {{ sarima_por_dobra[0] }}, {{ sarima_por_dobra[1] }} e
@@ -890,11 +892,11 @@ table(dobras_co2.T, labels=model_label)
 
 # %%
 fig = plot_seasonal(
-    co2.index[dados_co2.targets["teste"]],
-    dados_co2.actual("teste"),
+    co2.index[dados_co2.targets["test"]],
+    dados_co2.actual("test"),
     {
-        "sazonal ingênua": base_co2["teste"]["sazonal_ingenua"],
-        "sazonal com deriva": base_co2["teste"]["sazonal_com_deriva"],
+        "sazonal ingênua": base_co2["test"]["seasonal_naive"],
+        "sazonal com deriva": base_co2["test"]["seasonal_drift"],
         f"LSTM (retornos), semente {SEMENTES[0]}": lstm_predictions(
             lstms_co2[SEMENTES[0]], dados_co2
         ),
@@ -936,12 +938,12 @@ print(f"tempo total deste capítulo: {num(total, 0)} s (threads de CPU do torch:
 #     from recorrente.formatting import num
 #
 #     precos = load_sp500().to_numpy()
-#     dados = prepare_windows(precos, 20, chronological_split(len(precos), 20), mode="preco")
-#     real, ontem = dados.actual("teste"), dados.previous("teste")
+#     dados = prepare_windows(precos, 20, chronological_split(len(precos), 20), mode="price")
+#     real, ontem = dados.actual("test"), dados.previous("test")
 #     sempre_sobe = ontem * 1.001  # qualquer previsão acima de ontem
 #     m = forecast_metrics(real, sempre_sobe, ontem)
-#     print(f"direção de 'sempre sobe': {num(m['direcao_%'], 1)}% | dias de alta: {num(m['alta_%'], 1)}%")
-#     assert abs(m["direcao_%"] - m["alta_%"]) < 1e-9
+#     print(f"direção de 'sempre sobe': {num(m['direction_%'], 1)}% | dias de alta: {num(m['up_%'], 1)}%")
+#     assert abs(m["direction_%"] - m["up_%"]) < 1e-9
 #     ```
 #
 # **2.** Mostre que o normalizador vazado depende do futuro: triplique os preços do teste e
@@ -961,9 +963,9 @@ print(f"tempo total deste capítulo: {num(total, 0)} s (threads de CPU do torch:
 #     futuro = precos.copy()
 #     futuro[divisao.val_end :] *= 3
 #     for vazado in (False, True):
-#         a = prepare_windows(precos, 20, divisao, mode="preco", leaky=vazado)
-#         b = prepare_windows(futuro, 20, divisao, mode="preco", leaky=vazado)
-#         diferenca = np.abs(a.X["treino"] - b.X["treino"]).max()
+#         a = prepare_windows(precos, 20, divisao, mode="price", leaky=vazado)
+#         b = prepare_windows(futuro, 20, divisao, mode="price", leaky=vazado)
+#         diferenca = np.abs(a.X["train"] - b.X["train"]).max()
 #         print(f"vazado={vazado}: maior mudança numa entrada de treino = {num(diferenca, 3)}")
 #     ```
 #
@@ -983,10 +985,10 @@ print(f"tempo total deste capítulo: {num(total, 0)} s (threads de CPU do torch:
 #     from recorrente.formatting import num
 #
 #     precos = load_sp500().to_numpy()
-#     dados = prepare_windows(precos, 20, chronological_split(len(precos), 20), mode="preco")
+#     dados = prepare_windows(precos, 20, chronological_split(len(precos), 20), mode="price")
 #     for k in (1, 2, 5, 10, 20):
-#         previsto = baseline_predictions(dados, average=k)["media_movel"]
-#         rmse = forecast_metrics(dados.actual("teste"), previsto, dados.previous("teste"))["RMSE"]
+#         previsto = baseline_predictions(dados, average=k)["moving_average"]
+#         rmse = forecast_metrics(dados.actual("test"), previsto, dados.previous("test"))["RMSE"]
 #         print(f"média de {k:2d} dias: RMSE {num(rmse, 2)} pontos")
 #     # k = 1 é a persistência: num passeio aleatório, o último preço é a melhor previsão.
 #     ```

@@ -52,21 +52,51 @@ __all__ = [
 ]
 
 
-def _zero_state(
-    cell: nn.Module,
-    batch_size: int,
-    dtype: torch.dtype | None,
-    device: torch.device | str | None,
-) -> State:
-    """``cell.num_states`` tensores de zeros ``(N, H)``, no tipo e no dispositivo dos pesos."""
-    weight = next(cell.parameters())
-    zeros = torch.zeros(
-        batch_size, cell.hidden_size, dtype=dtype or weight.dtype, device=device or weight.device
-    )
-    return tuple(zeros.clone() for _ in range(cell.num_states))
+class _Cell(nn.Module):
+    """O que toda célula do livro tem: os tamanhos conferidos, os pesos uniformes e o estado zero.
+
+    Cada subclasse cria os seus parâmetros depois de ``super().__init__`` e chama
+    :meth:`reset_parameters`.
+    """
+
+    #: Quantos tensores formam o estado: 1 para ``(h,)``, 2 para ``(h, c)``.
+    num_states: int = 1
+
+    def __init__(self, input_size: int, hidden_size: int) -> None:
+        super().__init__()
+        if input_size < 1 or hidden_size < 1:
+            raise ValueError(
+                f"input_size e hidden_size precisam ser positivos; recebi {input_size} e "
+                f"{hidden_size}."
+            )
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+
+    def reset_parameters(self) -> None:
+        """Inicializa como o PyTorch: uniforme em ``[-1/sqrt(H), 1/sqrt(H)]``."""
+        bound = 1.0 / math.sqrt(self.hidden_size)
+        for p in self.parameters():
+            nn.init.uniform_(p, -bound, bound)
+
+    def initial_state(
+        self,
+        batch_size: int,
+        *,
+        dtype: torch.dtype | None = None,
+        device: torch.device | str | None = None,
+    ) -> State:
+        """Estado inicial de zeros: ``num_states`` tensores ``(N, H)``, no tipo dos pesos."""
+        weight = next(self.parameters())
+        zeros = torch.zeros(
+            batch_size,
+            self.hidden_size,
+            dtype=dtype or weight.dtype,
+            device=device or weight.device,
+        )
+        return tuple(zeros.clone() for _ in range(self.num_states))
 
 
-class RecurrentCell(nn.Module):
+class RecurrentCell(_Cell):
     """Base das células: parâmetros fundidos por porta e cópia de pesos do PyTorch.
 
     Uma célula com ``gates`` blocos guarda ``W_xh`` com forma ``(I, gates * H)``,
@@ -90,20 +120,11 @@ class RecurrentCell(nn.Module):
     """
 
     gates: int = 1
-    #: Quantos tensores formam o estado: 1 para ``(h,)``, 2 para ``(h, c)``.
-    num_states: int = 1
     #: Nome do módulo equivalente do PyTorch, usado nas mensagens de erro.
     torch_name: str = "RNN"
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True) -> None:
-        super().__init__()
-        if input_size < 1 or hidden_size < 1:
-            raise ValueError(
-                f"input_size e hidden_size precisam ser positivos; recebi {input_size} e "
-                f"{hidden_size}."
-            )
-        self.input_size = input_size
-        self.hidden_size = hidden_size
+        super().__init__(input_size, hidden_size)
         self.bias = bias
         width = self.gates * hidden_size
         self.W_xh = nn.Parameter(torch.empty(input_size, width))
@@ -115,22 +136,6 @@ class RecurrentCell(nn.Module):
             self.register_parameter("b_xh", None)
             self.register_parameter("b_hh", None)
         self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Inicializa como o PyTorch: uniforme em ``[-1/sqrt(H), 1/sqrt(H)]``."""
-        bound = 1.0 / math.sqrt(self.hidden_size)
-        for p in self.parameters():
-            nn.init.uniform_(p, -bound, bound)
-
-    def initial_state(
-        self,
-        batch_size: int,
-        *,
-        dtype: torch.dtype | None = None,
-        device: torch.device | str | None = None,
-    ) -> State:
-        """Estado inicial de zeros: uma tupla com ``num_states`` tensores ``(N, H)``."""
-        return _zero_state(self, batch_size, dtype, device)
 
     def input_projection(self, x: Tensor) -> Tensor:
         """``x_t W_xh + b_xh`` para todas as portas de uma vez (forma ``(N, gates*H)``)."""
@@ -387,7 +392,7 @@ def log_positive(x: Tensor) -> Tensor:
     return torch.where(x >= 0, (x.clamp(min=0) + 0.5).log(), -nn.functional.softplus(-x))
 
 
-class MinimalCell(nn.Module):
+class MinimalCell(_Cell):
     r"""Base das células cuja recorrência é linear: $h_t = a_t \odot h_{t-1} + b_t$.
 
     As portas leem só a entrada $x_t$, nunca $h_{t-1}$; por isso $a_t$ e $b_t$ de todos os
@@ -410,33 +415,14 @@ class MinimalCell(nn.Module):
     """
 
     blocks: int = 2
-    num_states: int = 1
     #: Se a célula tem :meth:`log_coefficients` (a varredura em espaço log exige a_t, b_t > 0).
     has_log: bool = True
 
     def __init__(self, input_size: int, hidden_size: int) -> None:
-        super().__init__()
-        if input_size < 1 or hidden_size < 1:
-            raise ValueError(
-                f"input_size e hidden_size precisam ser positivos; recebi {input_size} e "
-                f"{hidden_size}."
-            )
-        self.input_size, self.hidden_size = input_size, hidden_size
+        super().__init__(input_size, hidden_size)
         self.W_x = nn.Parameter(torch.empty(input_size, self.blocks * hidden_size))
         self.b_x = nn.Parameter(torch.empty(self.blocks * hidden_size))
-        bound = 1.0 / math.sqrt(hidden_size)
-        for p in self.parameters():
-            nn.init.uniform_(p, -bound, bound)
-
-    def initial_state(
-        self,
-        batch_size: int,
-        *,
-        dtype: torch.dtype | None = None,
-        device: torch.device | str | None = None,
-    ) -> State:
-        """Estado inicial de zeros, ``(h,)`` com ``h`` de forma ``(N, H)``."""
-        return _zero_state(self, batch_size, dtype, device)
+        self.reset_parameters()
 
     def projections(self, x: Tensor) -> tuple[Tensor, ...]:
         """``x W_x + b_x`` separado nos blocos da célula."""

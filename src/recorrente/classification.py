@@ -43,7 +43,7 @@ import pandas as pd
 import torch
 
 from recorrente.checkpoints import CheckpointKind, load_model, save_model
-from recorrente.data.names import SPLIT_SEED, CharVocab
+from recorrente.data.names import CharVocab
 from recorrente.errors import InputError
 from recorrente.models import NameClassifier
 from recorrente.module_tools import evaluating
@@ -421,21 +421,22 @@ def save_name_classifier(
 
     Exemplo:
         >>> import tempfile
-        >>> vocab = CharVocab.from_names(["ana", "bia"])
+        >>> names = ["ana", "bia"]
+        >>> vocab = CharVocab.from_names(names)
         >>> model = NameClassifier(len(vocab), hidden_size=4, bidirectional=True)
         >>> with tempfile.TemporaryDirectory() as folder:
-        ...     path = save_name_classifier(Path(folder) / "c.pt", model, vocab)
-        ...     loaded, loaded_vocab = load_name_classifier(path)
-        >>> loaded_vocab == vocab, torch.equal(loaded.head.weight, model.head.weight)
-        (True, True)
+        ...     c = save_name_classifier(Path(folder) / "c.pt", model, vocab)
+        ...     copy, copy_vocab = load_name_classifier(c)
+        >>> before = predict_shares(model, names, vocab)
+        >>> np.array_equal(predict_shares(copy, names, copy_vocab), before)  # prevê o mesmo
+        True
     """
-    extra = {"vocab": vocab.to_dict(), "dados": "censo", "split_seed": SPLIT_SEED}
-    return save_model(path, model, NAME_CLASSIFIER, extra, overwrite=overwrite)
+    return save_model(path, model, NAME_CLASSIFIER, vocab.checkpoint_extra(), overwrite=overwrite)
 
 
 def _read_vocab(extra: dict, model: NameClassifier) -> CharVocab:
     """O vocabulário gravado, do tamanho que o embedding do modelo espera."""
-    return CharVocab.from_dict(extra["vocab"], size=model.config["vocab_size"])
+    return CharVocab.from_checkpoint(extra, size=model.config["vocab_size"])
 
 
 def load_name_classifier(path: str | Path) -> tuple[NameClassifier, CharVocab]:

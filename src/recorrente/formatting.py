@@ -211,9 +211,9 @@ def table(
             (as colunas que ficarem de fora usam 3).
         percent: colunas de frações a mostrar como porcentagem (com 1 casa, salvo
             se ``decimals`` disser outra coisa para elas).
-        labels: como mostrar os rótulos das linhas e colunas (um dicionário ou uma
-            função), por exemplo as chaves sem acento de um pacote → português; os
-            ``decimals`` e ``percent`` continuam usando os nomes originais.
+        labels: como mostrar os rótulos das linhas e colunas e os nomes dos eixos (um
+            dicionário ou uma função), por exemplo as chaves em inglês de um pacote →
+            português; os ``decimals`` e ``percent`` continuam usando os nomes originais.
 
     Retorna:
         Um ``pandas.io.formats.style.Styler``; ``.to_html()`` dá o HTML.
@@ -230,7 +230,8 @@ def table(
     """
     cells, show_label = _formatters(df, decimals, percent, labels)
     return (
-        df.style.format(cells, na_rep=MISSING)
+        _relabel_axes(df, show_label)
+        .style.format(cells, na_rep=MISSING)
         .format_index(show_label, axis=0)
         .format_index(show_label, axis=1)
     )
@@ -249,7 +250,8 @@ def text_table(
         df: a tabela com números.
         decimals: casas para todas as colunas, ou um dicionário coluna → casas.
         percent: colunas de frações a mostrar como porcentagem.
-        labels: como mostrar os rótulos das linhas e colunas (dicionário ou função).
+        labels: como mostrar os rótulos das linhas e colunas e os nomes dos eixos
+            (dicionário ou função).
 
     Retorna:
         O texto de ``DataFrame.to_string`` com os números já em português.
@@ -267,7 +269,17 @@ def text_table(
         {column: [cells[column](v) for v in df[column]] for column in df.columns},
         index=df.index,
     )
+    shown = _relabel_axes(shown, show_label)
     return shown.rename(index=show_label, columns=show_label).to_string()
+
+
+def _relabel_axes(df: pd.DataFrame, show_label: Callable[[Any], Any]) -> pd.DataFrame:
+    """Os nomes dos eixos (``df.index.name``, ``df.columns.name``) com os mesmos rótulos."""
+
+    def names(axis: pd.Index) -> list[Any]:
+        return [None if name is None else show_label(name) for name in axis.names]
+
+    return df.rename_axis(index=names(df.index), columns=names(df.columns))
 
 
 def _formatters(

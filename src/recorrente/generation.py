@@ -29,7 +29,7 @@ import pandas as pd
 import torch
 
 from recorrente.checkpoints import CheckpointKind, load_model, save_model
-from recorrente.data.names import SPLIT_SEED, CharVocab, normalize_name
+from recorrente.data.names import CharVocab, normalize_name
 from recorrente.errors import InputError
 from recorrente.models import SequenceModel
 from recorrente.module_tools import evaluating
@@ -281,15 +281,14 @@ def save_name_model(
         >>> loaded_vocab == vocab, torch.equal(loaded.head.weight, model.head.weight)
         (True, True)
     """
-    extra = {"vocab": vocab.to_dict(), "dados": source, "split_seed": SPLIT_SEED}
-    return save_model(path, model, NAME_MODEL, extra, overwrite=overwrite)
+    return save_model(path, model, NAME_MODEL, vocab.checkpoint_extra(source), overwrite=overwrite)
 
 
 def _read_vocab(extra: dict, model: SequenceModel) -> CharVocab:
     """O vocabulário gravado, do tamanho que os pesos esperam na entrada e na saída."""
     if model.config["num_classes"] != model.config["vocab_size"]:
         raise ValueError("um modelo de nomes prevê um símbolo do próprio vocabulário")
-    return CharVocab.from_dict(extra["vocab"], size=model.config["vocab_size"])
+    return CharVocab.from_checkpoint(extra, size=model.config["vocab_size"])
 
 
 def load_name_model(path: str | Path) -> tuple[SequenceModel, CharVocab]:

@@ -111,7 +111,7 @@ def _report(args: argparse.Namespace, prices, source: str, unit: str) -> int:
         progress=True,
     )
     print(f"\nTeste (RMSE e MAE em {unit}; MAPE, direção e alta em %):")
-    decimals = {"RMSE": 2, "MAE": 2, "MAPE_%": 2, "direcao_%": 1, "alta_%": 1}
+    decimals = {"RMSE": 2, "MAE": 2, "MAPE_%": 2, "direction_%": 1, "up_%": 1}
     print(text_table(table, decimals, labels=model_label))
     if args.walk_forward:
         folds = walk_forward(
@@ -126,8 +126,8 @@ def _report(args: argparse.Namespace, prices, source: str, unit: str) -> int:
             f"\nWalk-forward em {args.walk_forward} dobras "
             f"(RMSE no teste de cada dobra, em {unit}):"
         )
-        summary = folds.drop(columns="inicio_teste").agg(["mean", "std"]).T
-        folds["inicio_teste"] = [_day(dates[i]) for i in folds["inicio_teste"]]
+        summary = folds.drop(columns="test_start").agg(["mean", "std"]).T
+        folds["test_start"] = [_day(dates[i]) for i in folds["test_start"]]
         print(text_table(folds, 2, labels=model_label))
         summary.columns = ["média", "desvio"]
         print(text_table(summary, 2, labels=model_label))

@@ -401,6 +401,30 @@ class CharVocab:
         """Forma serializável, gravada no checkpoint."""
         return {"chars": "".join(self.chars)}
 
+    def checkpoint_extra(self, source: str = "censo") -> dict:
+        """Os extras de um checkpoint treinado em nomes: o vocabulário, a fonte e a divisão.
+
+        O classificador e o gerador de nomes gravam estes mesmos extras; lê-se o vocabulário
+        de volta com :meth:`from_checkpoint`.
+
+        Parâmetros:
+            source: de onde vieram os nomes (``"censo"`` ou o arquivo do usuário).
+
+        Retorna:
+            O dicionário que vai para o checkpoint, com a semente :data:`SPLIT_SEED`.
+
+        Exemplo:
+            >>> extra = CharVocab.from_names(["ana"]).checkpoint_extra()
+            >>> extra["dados"], extra["split_seed"], CharVocab.from_checkpoint(extra).chars
+            ('censo', 2010, ['.', 'a', 'n'])
+        """
+        return {"vocab": self.to_dict(), "dados": source, "split_seed": SPLIT_SEED}
+
+    @classmethod
+    def from_checkpoint(cls, extra: dict, size: int | None = None) -> CharVocab:
+        """O vocabulário dos extras de :meth:`checkpoint_extra` (com ``size``, do tamanho certo)."""
+        return cls.from_dict(extra["vocab"], size=size)
+
     @classmethod
     def from_dict(cls, data: dict, size: int | None = None) -> CharVocab:
         """Reconstrói o vocabulário gravado por :meth:`to_dict`.

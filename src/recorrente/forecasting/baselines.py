@@ -83,21 +83,21 @@ def seasonal_naive(
 
 
 def baseline_predictions(
-    data: WindowData, part: str = "teste", *, average: int = 5, season: int | None = None
+    data: WindowData, part: str = "test", *, average: int = 5, season: int | None = None
 ) -> dict[str, np.ndarray]:
     """Previsões das linhas de base para os alvos de ``part``, em preços.
 
-    - ``persistencia``: amanhã = hoje;
-    - ``media_movel``: média dos últimos ``average`` preços;
-    - ``ar_linear``: regressão linear (scikit-learn) que prevê o próximo log-retorno
+    - ``persistence``: amanhã = hoje;
+    - ``moving_average``: média dos últimos ``average`` preços;
+    - ``linear_ar``: regressão linear (scikit-learn) que prevê o próximo log-retorno
       a partir dos log-retornos da janela, ajustada nas janelas de treino;
-    - com ``season=m``, também ``sazonal_ingenua`` (o valor de ``m`` passos atrás)
-      e ``sazonal_com_deriva`` (esse valor mais a variação dos últimos ``m``
+    - com ``season=m``, também ``seasonal_naive`` (o valor de ``m`` passos atrás)
+      e ``seasonal_drift`` (esse valor mais a variação dos últimos ``m``
       passos), de :func:`seasonal_naive`.
 
     Parâmetros:
         data: as janelas, de :func:`prepare_windows`.
-        part: ``"treino"``, ``"validacao"`` ou ``"teste"``.
+        part: ``"train"``, ``"validation"`` ou ``"test"``.
         average: quantos preços a média móvel usa.
         season: o período das linhas de base sazonais; ``None`` não as inclui.
 
@@ -109,24 +109,24 @@ def baseline_predictions(
         >>> prices = 100 * np.exp(np.cumsum(np.full(120, 0.01)))  # sobe 1% ao dia
         >>> data = prepare_windows(prices, 5, chronological_split(120, 5))
         >>> base = baseline_predictions(data)
-        >>> np.allclose(base["persistencia"], data.previous("teste"))  # amanhã = hoje
+        >>> np.allclose(base["persistence"], data.previous("test"))  # amanhã = hoje
         True
-        >>> np.allclose(base["ar_linear"], data.actual("teste"))  # retorno constante: acerta
+        >>> np.allclose(base["linear_ar"], data.actual("test"))  # retorno constante: acerta
         True
         >>> sorted(baseline_predictions(data, season=4))[-2:]
-        ['sazonal_com_deriva', 'sazonal_ingenua']
+        ['seasonal_drift', 'seasonal_naive']
     """
     prices, window = data.prices, data.window
     t = data.targets[part]
     price_windows = np.stack([prices[i - window : i] for i in t])
     predictions = {
-        "persistencia": price_windows[:, -1],
-        "media_movel": price_windows[:, -average:].mean(axis=1),
-        "ar_linear": _ar_forecast(data, LinearRegression(), part),
+        "persistence": price_windows[:, -1],
+        "moving_average": price_windows[:, -average:].mean(axis=1),
+        "linear_ar": _ar_forecast(data, LinearRegression(), part),
     }
     if season:
-        predictions["sazonal_ingenua"] = seasonal_naive(prices, t, season)
-        predictions["sazonal_com_deriva"] = seasonal_naive(prices, t, season, drift=True)
+        predictions["seasonal_naive"] = seasonal_naive(prices, t, season)
+        predictions["seasonal_drift"] = seasonal_naive(prices, t, season, drift=True)
     return predictions
 
 
@@ -144,7 +144,7 @@ def _return_windows(data: WindowData, indices: np.ndarray) -> tuple[np.ndarray, 
 
 def _ar_forecast(data: WindowData, regressor, part: str) -> np.ndarray:
     """Ajusta ``regressor`` nas janelas de treino (log-retornos) e prevê os preços de ``part``."""
-    train_t = data.targets["treino"]
+    train_t = data.targets["train"]
     regressor.fit(*_return_windows(data, train_t[train_t >= data.window + 1]))
     windows, _ = _return_windows(data, data.targets[part])
     return data.previous(part) * np.exp(regressor.predict(windows))
@@ -157,7 +157,7 @@ class RidgeAR:
     Atributos:
         alpha: o α de menor RMSE na validação.
         validation_rmse: o RMSE na validação de cada α experimentado.
-        predictions: parte (``"treino"``, ``"validacao"``, ``"teste"``) → previsões em preços.
+        predictions: parte (``"train"``, ``"validation"``, ``"test"``) → previsões em preços.
 
     Exemplo:
         >>> r = RidgeAR(alpha=1.0, validation_rmse={0.0: 0.34, 1.0: 0.33}, predictions={})
@@ -194,7 +194,7 @@ def ridge_ar(data: WindowData, alphas: Sequence[float] = RIDGE_ALPHAS) -> RidgeA
         >>> prices = 100 * np.exp(np.cumsum(np.tile([0.01, -0.01], 60)))  # sobe, desce, ...
         >>> data = prepare_windows(prices, 1, chronological_split(120, 1))
         >>> tuned = ridge_ar(data)
-        >>> tuned.alpha, np.allclose(tuned.predictions["teste"], data.actual("teste"))
+        >>> tuned.alpha, np.allclose(tuned.predictions["test"], data.actual("test"))
         (0.0, True)
     """
     if not alphas or min(alphas) < 0:
@@ -204,7 +204,7 @@ def ridge_ar(data: WindowData, alphas: Sequence[float] = RIDGE_ALPHAS) -> RidgeA
         model = make_pipeline(StandardScaler(), _ridge(alpha))
         fits[alpha] = {part: _ar_forecast(data, model, part) for part in data.targets}
     validation = {
-        alpha: float(np.sqrt(np.mean((f["validacao"] - data.actual("validacao")) ** 2)))
+        alpha: float(np.sqrt(np.mean((f["validation"] - data.actual("validation")) ** 2)))
         for alpha, f in fits.items()
     }
     best = min(validation, key=validation.get)
@@ -235,7 +235,7 @@ def sarima_predictions(
         seasonal_order: ``(P, D, Q, m)``.
 
     Retorna:
-        Parte (``"treino"``, ``"validacao"``, ``"teste"``) → previsões em preços.
+        Parte (``"train"``, ``"validation"``, ``"test"``) → previsões em preços.
 
     Exemplo:
         >>> from recorrente.forecasting.windows import chronological_split, prepare_windows
@@ -243,7 +243,7 @@ def sarima_predictions(
         >>> ruido = np.random.default_rng(0).normal(0, 0.001, 120)
         >>> x = np.exp(5 + 0.002 * months + 0.01 * np.sin(2 * np.pi * months / 12) + ruido)
         >>> data = prepare_windows(x, 24, chronological_split(120, 24))
-        >>> erro = sarima_predictions(data)["teste"] / data.actual("teste") - 1
+        >>> erro = sarima_predictions(data)["test"] / data.actual("test") - 1
         >>> bool(np.abs(erro).max() < 0.005)  # erra no tamanho do ruído (0,1%), não do ciclo (1%)
         True
     """

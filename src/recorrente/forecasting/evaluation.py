@@ -3,7 +3,7 @@
 Exemplo:
     >>> import numpy as np
     >>> prices = 100 * np.exp(np.cumsum(np.full(150, 0.01)))
-    >>> list(compare_models(prices, 5, modes=("retorno",), epochs=1).columns)[:2]
+    >>> list(compare_models(prices, 5, modes=("return",), epochs=1).columns)[:2]
     ['RMSE', 'MAE']
 """
 
@@ -17,9 +17,16 @@ from sklearn.model_selection import TimeSeriesSplit
 
 from recorrente.errors import InputError
 from recorrente.forecasting.baselines import baseline_predictions, ridge_ar, sarima_predictions
-from recorrente.forecasting.metrics import forecast_metrics
+from recorrente.forecasting.metrics import forecast_metrics, model_label
 from recorrente.forecasting.network import lstm_predictions, train_window_model
-from recorrente.forecasting.windows import Mode, Split, chronological_split, prepare_windows
+from recorrente.forecasting.windows import (
+    Mode,
+    Split,
+    WindowData,
+    chronological_split,
+    prepare_windows,
+)
+from recorrente.models import WindowRegressor
 
 __all__ = ["compare_models", "walk_forward", "walk_forward_splits"]
 
@@ -29,7 +36,7 @@ def compare_models(
     window: int = 20,
     *,
     split: Split | None = None,
-    modes: Sequence[Mode] = ("preco", "retorno"),
+    modes: Sequence[Mode] = ("price", "return"),
     epochs: int = 30,
     patience: int = 5,
     seed: int = 0,
@@ -45,7 +52,7 @@ def compare_models(
         prices: a série de preços.
         window: passos de cada janela.
         split: a divisão; ``None`` usa :func:`chronological_split`.
-        modes: o que cada LSTM vê: ``"preco"`` e/ou ``"retorno"``.
+        modes: o que cada LSTM vê: ``"price"`` e/ou ``"return"``.
         epochs: número máximo de épocas de cada LSTM.
         patience: épocas sem melhora antes de parar.
         seed: semente das LSTMs.
@@ -59,11 +66,11 @@ def compare_models(
     Exemplo:
         >>> rng = np.random.default_rng(0)
         >>> prices = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, 150)))
-        >>> table = compare_models(prices, 5, modes=("retorno",), epochs=1)
+        >>> table = compare_models(prices, 5, modes=("return",), epochs=1)
         >>> list(table.index)
-        ['persistencia', 'media_movel', 'ar_linear', 'lstm_retorno']
+        ['persistence', 'moving_average', 'linear_ar', 'lstm_return']
         >>> list(table.columns)
-        ['RMSE', 'MAE', 'MAPE_%', 'direcao_%', 'alta_%']
+        ['RMSE', 'MAE', 'MAPE_%', 'direction_%', 'up_%']
     """
     prices = np.asarray(prices, dtype=float)
     split = split or chronological_split(len(prices), window)
@@ -71,19 +78,27 @@ def compare_models(
     for i, mode in enumerate(modes):
         data = prepare_windows(prices, window, split, mode=mode)
         if i == 0:
-            actual, previous = data.actual("teste"), data.previous("teste")
+            actual, previous = data.actual("test"), data.previous("test")
             for name, pred in baseline_predictions(data, season=seasonal).items():
                 rows[name] = forecast_metrics(actual, pred, previous)
-        model, _ = train_window_model(
-            data,
-            epochs=epochs,
-            patience=patience,
-            seed=seed,
-            progress=progress,
-            description=f"LSTM ({mode})",
-        )
+        model = _train_lstm(data, model_label(f"lstm_{mode}"), epochs, patience, seed, progress)
         rows[f"lstm_{mode}"] = forecast_metrics(actual, lstm_predictions(model, data), previous)
     return pd.DataFrame(rows).T
+
+
+def _train_lstm(
+    data: WindowData, description: str, epochs: int, patience: int, seed: int, progress: bool
+) -> WindowRegressor:
+    """A LSTM de uma tabela: :func:`train_window_model` com o orçamento que a tabela recebeu."""
+    model, _ = train_window_model(
+        data,
+        epochs=epochs,
+        patience=patience,
+        seed=seed,
+        progress=progress,
+        description=description,
+    )
+    return model
 
 
 def walk_forward_splits(n: int, window: int, n_splits: int) -> list[Split]:
@@ -138,7 +153,7 @@ def walk_forward(
     window: int = 20,
     *,
     n_splits: int = 3,
-    mode: Mode = "retorno",
+    mode: Mode = "return",
     epochs: int = 20,
     patience: int = 5,
     seed: int = 0,
@@ -158,14 +173,14 @@ def walk_forward(
         prices: a série de preços.
         window: passos de cada janela.
         n_splits: número de dobras.
-        mode: o que a LSTM vê: ``"preco"`` ou ``"retorno"``.
+        mode: o que a LSTM vê: ``"price"`` ou ``"return"``.
         epochs: número máximo de épocas de cada LSTM.
         patience: épocas sem melhora antes de parar.
         seed: semente das LSTMs.
         progress: mostra a barra de progresso.
         season: período das linhas de base sazonais (:func:`seasonal_naive`), se houver.
         train: inclui também o RMSE de cada modelo no treino da dobra, em colunas
-            com o sufixo ``_treino`` (para ver o erro no treino ao lado do de teste).
+            com o sufixo ``_train`` (para ver o erro no treino ao lado do de teste).
         tuned: inclui as linhas de base ajustadas: o AR com *ridge* de :func:`ridge_ar` (α
             escolhido na validação da dobra) e, com ``season``, o SARIMA(1,1,1)(0,1,1)
             de :func:`sarima_predictions`, ajustado no treino da dobra.
@@ -180,43 +195,36 @@ def walk_forward(
         >>> rng = np.random.default_rng(0)
         >>> prices = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, 150)))
         >>> folds = walk_forward(prices, 5, n_splits=2, epochs=1)
-        >>> folds["inicio_teste"].tolist()  # cada dobra testa um trecho mais adiante
+        >>> folds["test_start"].tolist()  # cada dobra testa um trecho mais adiante
         [50, 100]
         >>> list(folds.columns[1:])
-        ['persistencia', 'ar_linear', 'lstm_retorno']
+        ['persistence', 'linear_ar', 'lstm_return']
     """
     prices = np.asarray(prices, dtype=float)
     rows = []
     for fold, split in enumerate(walk_forward_splits(len(prices), window, n_splits), start=1):
         data = prepare_windows(prices, window, split, mode=mode)
-        actual, previous = data.actual("teste"), data.previous("teste")
+        actual, previous = data.actual("test"), data.previous("test")
         base = baseline_predictions(data, season=season)
-        base.pop("media_movel")
-        fitted = baseline_predictions(data, "treino", season=season)
-        fitted.pop("media_movel")
+        base.pop("moving_average")
+        fitted = baseline_predictions(data, "train", season=season)
+        fitted.pop("moving_average")
         if tuned:
-            extra = {"ar_ridge": ridge_ar(data).predictions}
+            extra = {"ridge_ar": ridge_ar(data).predictions}
             if season:
                 extra["sarima"] = sarima_predictions(data, seasonal_order=(0, 1, 1, season))
             for name, parts in extra.items():
-                base[name], fitted[name] = parts["teste"], parts["treino"]
-        model, _ = train_window_model(
-            data,
-            epochs=epochs,
-            patience=patience,
-            seed=seed,
-            progress=progress,
-            description=f"dobra {fold}",
-        )
+                base[name], fitted[name] = parts["test"], parts["train"]
+        model = _train_lstm(data, f"dobra {fold}", epochs, patience, seed, progress)
         base[f"lstm_{mode}"] = lstm_predictions(model, data)
-        row = {"dobra": fold, "inicio_teste": split.val_end}
+        row = {"fold": fold, "test_start": split.val_end}
         for name, pred in base.items():
             row[name] = forecast_metrics(actual, pred, previous)["RMSE"]
         if train:
-            fitted[f"lstm_{mode}"] = lstm_predictions(model, data, "treino")
+            fitted[f"lstm_{mode}"] = lstm_predictions(model, data, "train")
             for name, pred in fitted.items():
-                row[f"{name}_treino"] = forecast_metrics(
-                    data.actual("treino"), pred, data.previous("treino")
+                row[f"{name}_train"] = forecast_metrics(
+                    data.actual("train"), pred, data.previous("train")
                 )["RMSE"]
         rows.append(row)
-    return pd.DataFrame(rows).set_index("dobra")
+    return pd.DataFrame(rows).set_index("fold")

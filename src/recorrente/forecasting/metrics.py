@@ -14,29 +14,35 @@ import numpy.typing as npt
 __all__ = ["MODEL_LABELS", "forecast_metrics", "model_label"]
 
 MODEL_LABELS: dict[str, str] = {
-    "persistencia": "persistência",
-    "media_movel": "média móvel",
-    "ar_linear": "AR linear",
-    "ar_ridge": "AR ridge",
+    "persistence": "persistência",
+    "moving_average": "média móvel",
+    "linear_ar": "AR linear",
+    "ridge_ar": "AR ridge",
     "sarima": "SARIMA",
-    "lstm_preco": "LSTM (preço)",
-    "lstm_retorno": "LSTM (retorno)",
-    "sazonal_ingenua": "sazonal ingênua",
-    "sazonal_com_deriva": "sazonal com deriva",
-    "inicio_teste": "início do teste",
+    "lstm_price": "LSTM (preço)",
+    "lstm_return": "LSTM (retorno)",
+    "seasonal_naive": "sazonal ingênua",
+    "seasonal_drift": "sazonal com deriva",
+    "train": "treino",
+    "validation": "validação",
+    "test": "teste",
+    "test_start": "início do teste",
+    "fold": "dobra",
     "MAPE_%": "MAPE (%)",
-    "direcao_%": "direção (%)",
-    "alta_%": "alta (%)",
+    "direction_%": "direção (%)",
+    "up_%": "alta (%)",
 }
-"""Nome de cada chave das tabelas de previsão (sem acento, para o código) como o leitor lê."""
+"""Cada chave que o código de previsão usa (modelos, partes, métricas) como o leitor a lê.
+
+As chaves ficam em inglês no código; os rótulos em português moram só aqui."""
 
 
 def model_label(key: str) -> str:
-    """O rótulo em português de uma chave das tabelas (``"media_movel"`` → ``"média móvel"``).
+    """O rótulo em português de uma chave das tabelas (``"moving_average"`` → ``"média móvel"``).
 
-    Troca cada chave de :data:`MODEL_LABELS` que aparecer no texto (a mais longa
-    primeiro) e os ``_`` que sobrarem por espaços; serve para os nomes de linhas e
-    colunas que o código compõe, como ``"ar_linear_treino"``.
+    Lê a chave da esquerda para a direita, trocando o maior pedaço (separado por ``_``) que é
+    uma chave de :data:`MODEL_LABELS`; o resto fica como está, com espaços no lugar dos ``_``.
+    Serve para os nomes de linhas e colunas que o código compõe, como ``"linear_ar_train"``.
 
     Parâmetros:
         key: a chave ou o nome de coluna.
@@ -45,12 +51,23 @@ def model_label(key: str) -> str:
         O texto para mostrar ao leitor.
 
     Exemplo:
-        >>> model_label("media_movel"), model_label("ar_linear_treino"), model_label("RMSE")
+        >>> model_label("moving_average"), model_label("linear_ar_train"), model_label("RMSE")
         ('média móvel', 'AR linear treino', 'RMSE')
+        >>> model_label("lstm_return_test"), model_label("x_min")
+        ('LSTM (retorno) teste', 'x min')
     """
-    for raw in sorted(MODEL_LABELS, key=len, reverse=True):
-        key = key.replace(raw, MODEL_LABELS[raw])
-    return key.replace("_", " ")
+    words, shown = key.split("_"), []
+    while words:
+        for cut in range(len(words), 0, -1):
+            head = "_".join(words[:cut])
+            if head in MODEL_LABELS:
+                shown.append(MODEL_LABELS[head])
+                break
+        else:
+            cut = 1
+            shown.append(words[0])
+        words = words[cut:]
+    return " ".join(shown)
 
 
 def forecast_metrics(
@@ -60,7 +77,7 @@ def forecast_metrics(
 
     A direção prevista é o sinal de ``predicted - previous``; ela acerta quando
     coincide com o sinal de ``actual - previous``. Quem nunca prevê mudança (a
-    persistência) não tem direção: o acerto fica ``NaN``. ``alta_%`` é a fração
+    persistência) não tem direção: o acerto fica ``NaN``. ``up_%`` é a fração
     de alvos em que o preço subiu, a referência do acerto de direção.
 
     Parâmetros:
@@ -69,11 +86,11 @@ def forecast_metrics(
         previous: o valor anterior a cada alvo (o último conhecido).
 
     Retorna:
-        Um dicionário com ``RMSE``, ``MAE``, ``MAPE_%``, ``direcao_%`` e ``alta_%``.
+        Um dicionário com ``RMSE``, ``MAE``, ``MAPE_%``, ``direction_%`` e ``up_%``.
 
     Exemplo:
         >>> m = forecast_metrics([10, 12, 9], [11, 11, 10], [10, 10, 10])
-        >>> round(m["RMSE"], 4), round(m["MAE"], 4), round(m["direcao_%"], 1)
+        >>> round(m["RMSE"], 4), round(m["MAE"], 4), round(m["direction_%"], 1)
         (1.0, 1.0, 33.3)
     """
     actual, predicted, previous = (
@@ -87,6 +104,8 @@ def forecast_metrics(
         "RMSE": float(np.sqrt(np.mean(error**2))),
         "MAE": float(np.mean(np.abs(error))),
         "MAPE_%": float(100 * np.mean(np.abs(error) / np.abs(actual))),
-        "direcao_%": float(100 * np.mean(predicted_move == actual_move)) if moved.any() else np.nan,
-        "alta_%": float(100 * np.mean(actual_move > 0)),
+        "direction_%": (
+            float(100 * np.mean(predicted_move == actual_move)) if moved.any() else np.nan
+        ),
+        "up_%": float(100 * np.mean(actual_move > 0)),
     }

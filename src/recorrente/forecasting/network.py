@@ -59,13 +59,13 @@ def train_window_model(
         ('WindowRegressor', 2, 2)
     """
     torch.manual_seed(seed)
-    X = torch.tensor(data.X["treino"], dtype=torch.float32)
-    y = torch.tensor(data.y["treino"], dtype=torch.float32)
+    X = torch.tensor(data.X["train"], dtype=torch.float32)
+    y = torch.tensor(data.y["train"], dtype=torch.float32)
 
     val = [
         (
-            torch.tensor(data.X["validacao"], dtype=torch.float32),
-            torch.tensor(data.y["validacao"], dtype=torch.float32),
+            torch.tensor(data.X["validation"], dtype=torch.float32),
+            torch.tensor(data.y["validation"], dtype=torch.float32),
         )
     ]
     model = WindowRegressor(hidden_size=hidden_size)
@@ -96,13 +96,13 @@ def predict(model: WindowRegressor, X: np.ndarray) -> np.ndarray:
     return output.numpy().astype(float)
 
 
-def lstm_predictions(model: WindowRegressor, data: WindowData, part: str = "teste") -> np.ndarray:
+def lstm_predictions(model: WindowRegressor, data: WindowData, part: str = "test") -> np.ndarray:
     """Previsões do modelo em preços para os alvos de ``part``.
 
     Parâmetros:
         model: o modelo treinado nas janelas de ``data``.
         data: as janelas, de :func:`prepare_windows`.
-        part: ``"treino"``, ``"validacao"`` ou ``"teste"``.
+        part: ``"train"``, ``"validation"`` ou ``"test"``.
 
     Retorna:
         Um preço previsto por alvo de ``part``.
@@ -113,14 +113,14 @@ def lstm_predictions(model: WindowRegressor, data: WindowData, part: str = "test
         >>> prices = 100 * np.exp(np.cumsum(np.full(120, 0.01)))
         >>> data = prepare_windows(prices, 5, chronological_split(120, 5))
         >>> predicted = lstm_predictions(WindowRegressor(hidden_size=4), data)
-        >>> predicted.shape == data.actual("teste").shape
+        >>> predicted.shape == data.actual("test").shape
         True
     """
     return data.to_prices(predict(model, data.X[part]), part)
 
 
 def recursive_forecast(
-    model: WindowRegressor, data: WindowData, horizon: int, part: str = "teste"
+    model: WindowRegressor, data: WindowData, horizon: int, part: str = "test"
 ) -> np.ndarray:
     """Previsão de vários passos, realimentando a rede com as próprias previsões.
 
@@ -132,7 +132,7 @@ def recursive_forecast(
         model: o modelo treinado nas janelas de ``data``.
         data: as janelas, de :func:`prepare_windows`.
         horizon: quantos passos prever a partir de cada origem.
-        part: ``"treino"``, ``"validacao"`` ou ``"teste"``.
+        part: ``"train"``, ``"validation"`` ou ``"test"``.
 
     Retorna:
         A matriz ``(N, horizon)`` de preços previstos.
@@ -157,6 +157,6 @@ def recursive_forecast(
         windows = np.concatenate([windows[:, 1:], step[:, None]], axis=1)
     scaled = np.stack(steps, axis=1)
     values = data.scaler.inverse_transform(scaled.reshape(-1, 1)).reshape(scaled.shape)
-    if data.mode == "preco":
+    if data.mode == "price":
         return values
     return data.previous(part)[:, None] * np.exp(np.cumsum(values, axis=1))

@@ -20,7 +20,7 @@ from recorrente.errors import InputError
 
 __all__ = ["Split", "WindowData", "chronological_split", "make_windows", "prepare_windows"]
 
-Mode = Literal["preco", "retorno"]
+Mode = Literal["price", "return"]
 
 
 def make_windows(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
@@ -116,13 +116,13 @@ class WindowData:
     """Janelas já normalizadas para a rede, e o que é preciso para voltar a preços.
 
     ``X[parte]`` tem forma ``(N, janela)`` e ``y[parte]`` forma ``(N,)``, com
-    ``parte`` em ``"treino"``, ``"validacao"`` e ``"teste"``; ``targets[parte]``
+    ``parte`` em ``"train"``, ``"validation"`` e ``"test"``; ``targets[parte]``
     diz o índice da série de cada alvo. Criada por :func:`prepare_windows`.
 
     Atributos:
         prices: a série de preços original.
         window: passos de cada janela.
-        mode: ``"preco"`` ou ``"retorno"``, o que a rede vê.
+        mode: ``"price"`` ou ``"return"``, o que a rede vê.
         split: a divisão cronológica usada.
         scaler: o normalizador ``MinMaxScaler`` ajustado.
         X: janelas normalizadas de cada parte.
@@ -132,9 +132,9 @@ class WindowData:
     Exemplo:
         >>> prices = 100 * np.exp(np.cumsum(np.full(120, 0.01)))  # sobe 1% ao dia
         >>> data = prepare_windows(prices, 5, chronological_split(120, 5))
-        >>> data.X["treino"].shape, data.y["teste"].shape
+        >>> data.X["train"].shape, data.y["test"].shape
         ((78, 5), (18,))
-        >>> np.allclose(data.to_prices(data.y["teste"], "teste"), data.actual("teste"))
+        >>> np.allclose(data.to_prices(data.y["test"], "test"), data.actual("test"))
         True
     """
 
@@ -150,7 +150,7 @@ class WindowData:
     def to_prices(self, scaled: np.ndarray, part: str) -> np.ndarray:
         """Converte previsões na escala da rede em preços para os alvos de ``part``."""
         values = self.scaler.inverse_transform(np.asarray(scaled, float).reshape(-1, 1))[:, 0]
-        if self.mode == "preco":
+        if self.mode == "price":
             return values
         return self.prices[self.targets[part] - 1] * np.exp(values)
 
@@ -165,11 +165,11 @@ class WindowData:
 
 def _model_series(prices: np.ndarray, mode: Mode) -> np.ndarray:
     """A série que a rede vê: o preço, ou o log-retorno (``NaN`` no índice 0)."""
-    if mode == "preco":
+    if mode == "price":
         return prices.astype(float)
-    if mode == "retorno":
+    if mode == "return":
         return np.concatenate([[np.nan], np.diff(np.log(prices))])
-    raise ValueError(f"Modo desconhecido: {mode!r}; use 'preco' ou 'retorno'.")
+    raise ValueError(f"Modo desconhecido: {mode!r}; use 'price' ou 'return'.")
 
 
 def prepare_windows(
@@ -177,7 +177,7 @@ def prepare_windows(
     window: int,
     split: Split,
     *,
-    mode: Mode = "retorno",
+    mode: Mode = "return",
     leaky: bool = False,
 ) -> WindowData:
     """Monta as janelas de treino, validação e teste e as normaliza para a faixa [-1, 1].
@@ -186,7 +186,7 @@ def prepare_windows(
         prices: a série de preços (positivos).
         window: quantos passos cada janela tem.
         split: a divisão cronológica (:func:`chronological_split`).
-        mode: ``"preco"`` (a rede vê preços) ou ``"retorno"`` (log-retornos diários).
+        mode: ``"price"`` (a rede vê preços) ou ``"return"`` (log-retornos diários).
         leaky: ajusta o normalizador na série inteira, como no exemplo ingênuo; só
             serve para medir o vazamento. O honesto (padrão) usa só o treino.
 
@@ -196,24 +196,24 @@ def prepare_windows(
     Exemplo:
         >>> prices = np.linspace(10, 20, 100)  # uma série que só sobe
         >>> split = chronological_split(100, 5)
-        >>> honest = prepare_windows(prices, 5, split, mode="preco")
-        >>> leaky = prepare_windows(prices, 5, split, mode="preco", leaky=True)
-        >>> round(float(honest.y["teste"].max()), 2)  # o teste sai da faixa vista no treino
+        >>> honest = prepare_windows(prices, 5, split, mode="price")
+        >>> leaky = prepare_windows(prices, 5, split, mode="price", leaky=True)
+        >>> round(float(honest.y["test"].max()), 2)  # o teste sai da faixa vista no treino
         1.87
-        >>> round(float(leaky.y["teste"].max()), 2)  # o vazamento esconde isso
+        >>> round(float(leaky.y["test"].max()), 2)  # o vazamento esconde isso
         1.0
     """
     prices = np.asarray(prices, dtype=float)
     series = _model_series(prices, mode)
-    first = window + (1 if mode == "retorno" else 0)  # primeiro alvo com janela completa
+    first = window + (1 if mode == "return" else 0)  # primeiro alvo com janela completa
     fit_part = series[: split.end] if leaky else series[: split.train_end]
     scaler = MinMaxScaler(feature_range=(-1, 1))
     scaler.fit(fit_part[~np.isnan(fit_part)].reshape(-1, 1))
     scaled = scaler.transform(np.nan_to_num(series).reshape(-1, 1))[:, 0]
     bounds = {
-        "treino": (first, split.train_end),
-        "validacao": (split.train_end, split.val_end),
-        "teste": (split.val_end, split.end),
+        "train": (first, split.train_end),
+        "validation": (split.train_end, split.val_end),
+        "test": (split.val_end, split.end),
     }
     X, y, targets = {}, {}, {}
     for part, (start, stop) in bounds.items():

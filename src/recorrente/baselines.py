@@ -355,8 +355,8 @@ def choose_kneser_ney(
         discounts: os descontos a experimentar (cada um em (0, 1]).
 
     Retorna:
-        O modelo ajustado com a melhor combinação e um dicionário ``(ordem, desconto)`` →
-        NLL de validação.
+        O modelo ajustado com a melhor combinação e a NLL de validação de cada
+            ``(ordem, desconto)``.
 
     Exemplo:
         >>> vocab = CharVocab.from_names(["ana", "ada", "bia"])

@@ -561,7 +561,10 @@ assert (degraus > 0).all() and degraus.is_monotonic_decreasing  # cada degrau, m
 # {{ num(intervalos_teste["4-grama"].low) }} a {{ num(intervalos_teste["4-grama"].high) }}, um
 # [bootstrap pareado](../referencia/referencias.md#efron1993) que reamostra os nomes do teste,
 # os mesmos para os dois modelos). Contra o Kneser–Ney, a diferença é de {{ num(contra_kn.difference) }} (de
-# {{ num(contra_kn.low) }} a {{ num(contra_kn.high) }}): a GRU fica {{ veredito_kn }}. A
+# {{ num(contra_kn.low) }} a {{ num(contra_kn.high) }}): a GRU fica {{ veredito_kn }}. Esse
+# intervalo mede só o acaso do teste: o modelo final é um só, com uma semente, e a diferença é
+# de um centésimo de nat. Com outra semente (a rodada de robustez do livro), o intervalo pode
+# encostar no zero; leia como uma vantagem pequena da GRU, não como uma separação firme. A
 # vantagem grande que a rede parecia ter era, em boa parte, a fraqueza do *add-k*. E as duas
 # buscas não foram do mesmo tamanho, a favor da referência: o Kneser–Ney escolheu entre
 # {{ len(notas_kn) }} combinações na validação, e a GRU não teve busca de hiperparâmetros (o

@@ -19,7 +19,7 @@
 # um nome é plausível e **sortear** nomes novos que soam brasileiros.
 #
 # Vamos fazer tudo com números que se podem conferir: uma divisão fixa dos dados, referências
-# de contagem sem rede neural, três redes (RNN simples, GRU e LSTM) comparadas com o mesmo
+# de contagem sem rede neural (das mais ingênuas a uma ajustada na validação), três redes (RNN simples, GRU e LSTM) comparadas com o mesmo
 # número de atualizações em três sementes, um modelo final e uma tabela com a perda de cada um
 # na parte de teste, que nenhum modelo viu.
 
@@ -27,10 +27,11 @@
 import math
 import time
 
+import numpy as np
 import pandas as pd
 import torch
 
-from recorrente.baselines import NGramModel, choose_k
+from recorrente.baselines import NGramModel, choose_k, choose_kneser_ney
 from recorrente.data.names import (
     CharVocab,
     NameBatches,
@@ -39,11 +40,12 @@ from recorrente.data.names import (
     load_census_names,
 )
 from recorrente.formatting import mean_range, num, pct, table
-from recorrente.generation import greedy_name, sample_names, sample_quality
+from recorrente.generation import greedy_name, name_nll, sample_names, sample_quality
 from recorrente.models import SequenceModel
 from recorrente.pages import SiteFiles
 from recorrente.plotting.names import learning_curves, length_distribution
 from recorrente.reproducibility import seed, seeds
+from recorrente.stats import paired_bootstrap
 from recorrente.training import History, TrainConfig, evaluate, fit
 from recorrente.web import (
     export_name_model,
@@ -54,8 +56,8 @@ from recorrente.web import (
 
 torch.set_num_threads(1)  # redes pequenas: uma thread basta e não disputa a CPU
 torch.manual_seed(seed(0))
-CHAPTER_START = time.perf_counter()
-GOAL_NLL = 1.80  # a meta do capítulo: NLL de teste, em nats por caractere
+INICIO_CAPITULO = time.perf_counter()
+META_NLL = 1.80  # a meta do capítulo: NLL de teste, em nats por caractere
 print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread de CPU")
 
 # %% [markdown]
@@ -71,23 +73,23 @@ print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread de CPU")
 # nome por linha, pela linha de comando (veja o fim do capítulo).
 
 # %%
-counts = load_census_counts()
-names = load_census_names()
-lengths = pd.Series([len(n) for n in names])
-people = pd.Series(counts)
-print(f"{num(len(names), 0)} nomes distintos, de {num(people.sum(), 0)} pessoas")
-print("alguns:", ", ".join(names[i] for i in range(0, len(names), 12_000)))
-print(f"tamanho médio {num(lengths.mean(), 2)} letras; mínimo {lengths.min()}, "
-      f"máximo {lengths.max()}")
-rarest = people.nsmallest(2)
-print(f"pessoas por nome: as duas menores contagens são {num(rarest.iloc[0], 0)} "
-      f"({rarest.index[0]}) e {num(rarest.iloc[1], 0)}; mediana {num(people.median(), 0)}")
-assert (people >= 20).sum() == len(people) - 1  # o piso do sigilo, com uma exceção na fonte
+contagens = load_census_counts()
+nomes = load_census_names()
+tamanhos = pd.Series([len(n) for n in nomes])
+pessoas = pd.Series(contagens)
+print(f"{num(len(nomes), 0)} nomes distintos, de {num(pessoas.sum(), 0)} pessoas")
+print("alguns:", ", ".join(nomes[i] for i in range(0, len(nomes), 12_000)))
+print(f"tamanho médio {num(tamanhos.mean(), 2)} letras; mínimo {tamanhos.min()}, "
+      f"máximo {tamanhos.max()}")
+mais_raros = pessoas.nsmallest(2)
+print(f"pessoas por nome: as duas menores contagens são {num(mais_raros.iloc[0], 0)} "
+      f"({mais_raros.index[0]}) e {num(mais_raros.iloc[1], 0)}; mediana {num(pessoas.median(), 0)}")
+assert (pessoas >= 20).sum() == len(pessoas) - 1  # o piso do sigilo, com uma exceção na fonte
 
 # %% [markdown]
 # O piso aparece nos dados: fora uma exceção da própria fonte (um nome com
-# {{ int(rarest.iloc[0]) }} registros), a menor contagem é {{ int(rarest.iloc[1]) }}, e metade
-# dos nomes da lista tem no máximo {{ int(people.median()) }} portadores. Cada nome
+# {{ int(mais_raros.iloc[0]) }} registros), a menor contagem é {{ int(mais_raros.iloc[1]) }}, e metade
+# dos nomes da lista tem no máximo {{ int(pessoas.median()) }} portadores. Cada nome
 # aparece uma vez só na lista, por mais comum que seja: "maria" e um nome registrado por 20
 # pessoas pesam igual. Isso define o que o modelo aprende — a "forma" dos nomes brasileiros, e
 # não a frequência com que cada um é dado. E um nome que não está na lista não é
@@ -99,10 +101,10 @@ assert (people >= 20).sum() == len(people) - 1  # o piso do sigilo, com uma exce
 # teste. O teste só é usado na tabela final.
 
 # %%
-split = census_split()
-print(f"treino {num(len(split.train), 0)} | validação {num(len(split.val), 0)} | "
-      f"teste {num(len(split.test), 0)}")
-assert not set(split.train) & set(split.test)
+divisao = census_split()
+print(f"treino {num(len(divisao.train), 0)} | validação {num(len(divisao.val), 0)} | "
+      f"teste {num(len(divisao.test), 0)}")
+assert not set(divisao.train) & set(divisao.test)
 
 # %% [markdown]
 # ## Codificação: um símbolo para o começo e o fim
@@ -123,7 +125,7 @@ assert not set(split.train) & set(split.test)
 # posições preenchidas não contam na perda.
 
 # %%
-vocab = CharVocab.from_names(split.train)
+vocab = CharVocab.from_names(divisao.train)
 print(vocab, "→", len(vocab), "símbolos")
 x, y = vocab.encode_batch(["ana", "caio"])
 print("entrada:\n", x)
@@ -159,33 +161,78 @@ assert vocab.decode(vocab.encode("caio")) == "caio"
 #   zero), e o $k$ de cada ordem é escolhido na validação.
 
 # %%
-uniform = NGramModel(vocab, order=0)
-unigram = NGramModel(vocab, order=1, k=1.0).fit(split.train)
-ngrams, k_scores = {}, {}
-for order, label in [(2, "bigrama"), (3, "trigrama"), (4, "4-grama")]:
-    ngrams[label], k_scores[label] = choose_k(vocab, split.train, split.val, order=order)
+uniforme = NGramModel(vocab, order=0)
+unigrama = NGramModel(vocab, order=1, k=1.0).fit(divisao.train)
+ngramas, notas_k = {}, {}
+for ordem, rotulo in [(2, "bigrama"), (3, "trigrama"), (4, "4-grama")]:
+    ngramas[rotulo], notas_k[rotulo] = choose_k(vocab, divisao.train, divisao.val, order=ordem)
 print("NLL de validação de cada n-grama para cada k:")
-k_table = pd.DataFrame(k_scores).rename_axis("k")
-table(k_table, 4)
+tabela_k = pd.DataFrame(notas_k).rename_axis("k")
+table(tabela_k, 4)
 
 # %%
-k_spread = k_table.max() - k_table.min()  # do melhor ao pior k, para cada ordem
-for label, model_ in ngrams.items():
-    print(f"{label:9s} k escolhido {num(model_.k, 1)}: NLL de validação "
-          f"{num(k_table[label].min(), 4)}; do melhor ao pior k, {num(k_spread[label], 4)} nats")
-assert k_spread["bigrama"] < 0.01 and k_spread["4-grama"] > 0.05
-assert k_spread["bigrama"] < k_spread["trigrama"] < k_spread["4-grama"]
+faixa_k = tabela_k.max() - tabela_k.min()  # do melhor ao pior k, para cada ordem
+for rotulo, modelo_ in ngramas.items():
+    print(f"{rotulo:9s} k escolhido {num(modelo_.k, 1)}: NLL de validação "
+          f"{num(tabela_k[rotulo].min(), 4)}; do melhor ao pior k, {num(faixa_k[rotulo], 4)} nats")
+assert faixa_k["bigrama"] < 0.01 and faixa_k["4-grama"] > 0.05
+assert faixa_k["bigrama"] < faixa_k["trigrama"] < faixa_k["4-grama"]
 
 # %% [markdown]
 # Para o bigrama, o $k$ quase não importa: de $k = 0{,}001$ a $k = 3$ a NLL muda
-# {{ num(k_spread["bigrama"], 4) }} nat. Com 80 mil nomes, cada letra aparece centenas ou milhares
+# {{ num(faixa_k["bigrama"], 4) }} nat. Com 80 mil nomes, cada letra aparece centenas ou milhares
 # de vezes como
 # contexto, e somar $k$ às 27 contagens da sua linha quase não muda as proporções. Quanto
 # maior o contexto, mais contextos aparecem poucas vezes (ou nenhuma) no treino, e mais a
-# suavização pesa: no trigrama a escolha do $k$ vale {{ num(k_spread["trigrama"], 4) }} nat, e
-# no 4-grama, {{ num(k_spread["4-grama"], 4) }}. E cada letra a mais de contexto ajuda: o bigrama,
+# suavização pesa: no trigrama a escolha do $k$ vale {{ num(faixa_k["trigrama"], 4) }} nat, e
+# no 4-grama, {{ num(faixa_k["4-grama"], 4) }}. E cada letra a mais de contexto ajuda: o bigrama,
 # o trigrama e o 4-grama descem
 # de patamar a cada ordem.
+#
+# ## Uma referência de contagem forte: Kneser–Ney
+#
+# O *add-k* tem um defeito que cresce com a ordem: num contexto que o treino nunca viu, todas
+# as contagens são zero, e ele volta ao chute uniforme (o exercício 1 mede quantos contextos
+# são assim). Os modelos de contagem usados na prática não fazem isso. O <dfn>Kneser–Ney
+# interpolado</dfn> ([Chen e Goodman, 1999](../referencia/referencias.md#chen1999)) tira um
+# desconto fixo $D$ de cada contagem vista e passa a massa descontada para o contexto uma
+# letra mais curto, e deste para o seguinte, até o uniforme; num contexto nunca visto, usa
+# direto o mais curto que o treino viu. Nas ordens mais baixas ele não conta quantas vezes uma
+# letra apareceu, e sim depois de quantos contextos diferentes ela aparece (a contagem de
+# continuação), porque é nelas que o modelo se apoia quando o contexto longo falha. As contas
+# estão em `KneserNeyModel` (os testes conferem uma probabilidade feita à mão e que cada
+# contexto soma 1, visto ou não).
+#
+# Ele recebe o mesmo cuidado que o *add-k*: a ordem e o desconto saem de uma busca pequena na
+# validação, uma grade de ordens por descontos.
+
+# %%
+inicio_kn = time.process_time()
+kneser_ney, notas_kn = choose_kneser_ney(vocab, divisao.train, divisao.val)
+segundos_kn = time.process_time() - inicio_kn
+tabela_kn = pd.Series(notas_kn).unstack().rename_axis("ordem")
+tabela_kn.columns = [f"D = {num(d, 1)}" for d in tabela_kn.columns]
+melhor_por_ordem = tabela_kn.min(axis=1)
+ordens_kn = list(melhor_por_ordem.index)
+val_kn, val_4grama = melhor_por_ordem.min(), tabela_k["4-grama"].min()
+print(f"{len(notas_kn)} combinações ({len(ordens_kn)} ordens × {tabela_kn.shape[1]} descontos), "
+      f"{num(segundos_kn, 0)} s de CPU; escolhida: ordem {kneser_ney.order}, "
+      f"D = {num(kneser_ney.discount, 1)}, NLL de validação {num(val_kn, 4)} "
+      f"(o 4-grama add-k: {num(val_4grama, 4)})")
+assert val_kn < val_4grama - 0.05  # a suavização certa vale mais que a ordem
+assert kneser_ney.order > 4  # com Kneser–Ney, contexto mais longo que o do 4-grama ajuda
+print("NLL de validação de cada combinação:")
+table(tabela_kn, 4)
+
+# %% [markdown]
+# A busca custou {{ len(notas_kn) }} combinações e poucos segundos de CPU (impressos acima):
+# contar é barato. A melhor NLL de validação vem da ordem {{ kneser_ney.order }} com o
+# desconto $D$ = {{ num(kneser_ney.discount, 1) }}: {{ num(val_kn, 4) }}, contra
+# {{ num(val_4grama, 4) }} do melhor 4-grama *add-k*. Na mesma ordem 4, só trocar a suavização
+# já leva a NLL de validação a {{ num(melhor_por_ordem.loc[4], 4) }}; e, com o Kneser–Ney, mais
+# contexto continua ajudando além das três letras do 4-grama, até a ordem
+# {{ kneser_ney.order }} (a última coluna da grade mostra onde ela para de ajudar). É essa, e não
+# o 4-grama *add-k*, a referência de contagem que a rede precisa passar.
 #
 # ## Por que treinar em lotes: um nome de cada vez contra muitos de uma vez
 #
@@ -194,20 +241,20 @@ assert k_spread["bigrama"] < k_spread["trigrama"] < k_spread["4-grama"]
 # o próximo nome. Escrevemos esse laço aqui porque ele é a lição; o pacote usa o outro.
 
 # %%
-def train_one_name_at_a_time(model, names, vocab, optimizer):
+def treinar_um_nome_por_vez(modelo, nomes, vocab, otimizador):
     """Um passo do otimizador por nome, uma letra por chamada à rede (lote 1)."""
-    total, count = 0.0, 0
-    for name in names:
-        ids = [0, *vocab.encode(name), 0]
-        state, loss = None, 0.0
+    total, contagem = 0.0, 0
+    for nome in nomes:
+        ids = [0, *vocab.encode(nome), 0]
+        estado, perda = None, 0.0
         for t in range(len(ids) - 1):
-            logits, state = model.step(torch.tensor([[ids[t]]]), state)
-            loss = loss + torch.nn.functional.cross_entropy(logits, torch.tensor([ids[t + 1]]))
-        optimizer.zero_grad()
-        (loss / (len(ids) - 1)).backward()
-        optimizer.step()
-        total, count = total + loss.item(), count + len(ids) - 1
-    return total / count
+            logits, estado = modelo.step(torch.tensor([[ids[t]]]), estado)
+            perda = perda + torch.nn.functional.cross_entropy(logits, torch.tensor([ids[t + 1]]))
+        otimizador.zero_grad()
+        (perda / (len(ids) - 1)).backward()
+        otimizador.step()
+        total, contagem = total + perda.item(), contagem + len(ids) - 1
+    return total / contagem
 
 
 # %% [markdown]
@@ -215,21 +262,21 @@ def train_one_name_at_a_time(model, names, vocab, optimizer):
 # a avaliação em lote com preenchimento e máscara (`evaluate` do pacote).
 
 # %%
-probe = split.train[:100]
+sonda = divisao.train[:100]
 torch.manual_seed(seed(0))
-model = SequenceModel(len(vocab), len(vocab), 128, "gru", embedding_size=32)
+modelo = SequenceModel(len(vocab), len(vocab), 128, "gru", embedding_size=32)
 with torch.no_grad():
-    manual, count = 0.0, 0
-    for name in probe:
-        ids = [0, *vocab.encode(name), 0]
-        state = None
+    manual, contagem = 0.0, 0
+    for nome in sonda:
+        ids = [0, *vocab.encode(nome), 0]
+        estado = None
         for t in range(len(ids) - 1):
-            logits, state = model.step(torch.tensor([[ids[t]]]), state)
+            logits, estado = modelo.step(torch.tensor([[ids[t]]]), estado)
             manual += torch.nn.functional.cross_entropy(logits, torch.tensor([ids[t + 1]])).item()
-        count += len(ids) - 1
-batched = evaluate(model, NameBatches(probe, vocab, 50))
-print(f"letra a letra: {num(manual / count, 6)}   em lote: {num(batched, 6)}")
-assert abs(manual / count - batched) < 1e-5
+        contagem += len(ids) - 1
+em_lote = evaluate(modelo, NameBatches(sonda, vocab, 50))
+print(f"letra a letra: {num(manual / contagem, 6)}   em lote: {num(em_lote, 6)}")
+assert abs(manual / contagem - em_lote) < 1e-5
 
 # %% [markdown]
 # Agora o tempo: os mesmos 100 nomes, o mesmo modelo, uma passada de treino (ida, volta e
@@ -238,25 +285,25 @@ assert abs(manual / count - batched) < 1e-5
 
 # %%
 torch.manual_seed(seed(0))
-slow_model = SequenceModel(len(vocab), len(vocab), 128, "gru", embedding_size=32)
-optimizer = torch.optim.AdamW(slow_model.parameters(), lr=3e-3)
-start = time.perf_counter()
-train_one_name_at_a_time(slow_model, probe, vocab, optimizer)
-slow = len(probe) / (time.perf_counter() - start)
+modelo_lento = SequenceModel(len(vocab), len(vocab), 128, "gru", embedding_size=32)
+otimizador = torch.optim.AdamW(modelo_lento.parameters(), lr=3e-3)
+inicio = time.perf_counter()
+treinar_um_nome_por_vez(modelo_lento, sonda, vocab, otimizador)
+lento = len(sonda) / (time.perf_counter() - inicio)
 
 torch.manual_seed(seed(0))
-fast_model = SequenceModel(len(vocab), len(vocab), 128, "gru", embedding_size=32)
-fast_batches = NameBatches(probe, vocab, 50, shuffle=True)
-fit(fast_model, [next(iter(fast_batches))], None, TrainConfig(max_epochs=1, progress=False))
-start = time.perf_counter()  # acima, um lote de aquecimento; agora a passada medida
-fit(fast_model, fast_batches, None, TrainConfig(max_epochs=1, progress=False))
-fast = len(probe) / (time.perf_counter() - start)
-print(f"um nome por vez: {num(slow, 0)} nomes/s")
-print(f"lotes de 50:     {num(fast, 0)} nomes/s  ({num(fast / slow, 0)}× mais rápido)")
-assert fast > 2 * slow
+modelo_rapido = SequenceModel(len(vocab), len(vocab), 128, "gru", embedding_size=32)
+lotes_rapidos = NameBatches(sonda, vocab, 50, shuffle=True)
+fit(modelo_rapido, [next(iter(lotes_rapidos))], None, TrainConfig(max_epochs=1, progress=False))
+inicio = time.perf_counter()  # acima, um lote de aquecimento; agora a passada medida
+fit(modelo_rapido, lotes_rapidos, None, TrainConfig(max_epochs=1, progress=False))
+rapido = len(sonda) / (time.perf_counter() - inicio)
+print(f"um nome por vez: {num(lento, 0)} nomes/s")
+print(f"lotes de 50:     {num(rapido, 0)} nomes/s  ({num(rapido / lento, 0)}× mais rápido)")
+assert rapido > 2 * lento
 
 # %% [markdown]
-# A diferença vem de duas fontes. Cada chamada à rede tem um custo fixo (Python, despacho de
+# A diferença deve vir de duas fontes, que aqui não medimos separadamente. Cada chamada à rede tem um custo fixo (Python, despacho de
 # operações, alocação), e o laço ingênuo paga esse custo a cada letra de cada nome; em lote,
 # paga uma vez por passo de tempo para dezenas de nomes juntos, e as multiplicações de matrizes
 # ficam grandes o bastante para usar bem a CPU. Os lotes são montados por `NameBatches`, que
@@ -268,7 +315,7 @@ assert fast > 2 * slow
 # orçamento**: o mesmo número de atualizações (passos do otimizador), com os mesmos nomes na
 # mesma ordem, e não o mesmo tempo, que depende da máquina. Todas usam o `fit` do pacote, com
 # AdamW e corte de gradiente: 400 atualizações com lotes de 256 nomes e uma taxa de
-# aprendizado alta, depois 200 com uma taxa cinco vezes menor (os valores estão em `PHASES`,
+# aprendizado alta, depois 200 com uma taxa cinco vezes menor (os valores estão em `FASES`,
 # na célula abaixo; uma taxa alta aprende rápido no começo, e a menor, no fim, assenta os
 # pesos). Ao todo, cada rede vê 153.600 nomes, quase duas passadas pelo treino, e
 # termina com os pesos da última atualização, sem escolha de época.
@@ -280,85 +327,85 @@ assert fast > 2 * slow
 # numa amostra fixa de 5 mil nomes do treino) e a de validação ficam lado a lado.
 
 # %%
-SEEDS = tuple(seeds(3))
-PHASES = [(0.01, 400), (0.002, 200)]  # (taxa de aprendizado, atualizações)
-BATCH = 256
-CANDIDATES = {"RNN simples 64": ("rnn", 64), "GRU 64": ("gru", 64),
+SEMENTES = tuple(seeds(3))
+FASES = [(0.01, 400), (0.002, 200)]  # (taxa de aprendizado, atualizações)
+LOTE = 256
+CANDIDATAS = {"RNN simples 64": ("rnn", 64), "GRU 64": ("gru", 64),
               "LSTM 64": ("lstm", 64), "RNN simples 128": ("rnn", 128)}
 
-train_sample = NameBatches(split.train[:5000], vocab, 2048)
-val_batches = NameBatches(split.val, vocab, 2048)
+amostra_treino = NameBatches(divisao.train[:5000], vocab, 2048)
+lotes_val = NameBatches(divisao.val, vocab, 2048)
 
 
-def train_in_phases(model, phases, semente, val=None, updates_per_epoch=None):
+def treinar_em_fases(modelo, fases, semente, validacao=None, atualizacoes_por_epoca=None):
     """Uma chamada a fit por fase (taxa, atualizações); a semente fixa a sequência de nomes.
 
     Com validação, cada "época" tem updates_per_epoch atualizações e o fit fica com os pesos
     da melhor; sem ela, as épocas são as maiores que cabem numa passada pelo treino.
     """
-    batches = NameBatches(split.train, vocab, BATCH, shuffle=True, seed=semente)
-    histories = []
-    for lr, updates in phases:
-        per_epoch = updates_per_epoch or updates // -(-updates * BATCH // len(split.train))
-        assert updates % per_epoch == 0 and per_epoch * BATCH <= len(split.train)
-        batches.names_per_epoch = per_epoch * BATCH  # a fila de nomes continua entre as fases
-        config = TrainConfig(lr=lr, max_epochs=updates // per_epoch, progress=False)
-        histories.append(fit(model, batches, val, config))
-    return histories
+    lotes = NameBatches(divisao.train, vocab, LOTE, shuffle=True, seed=semente)
+    historicos = []
+    for taxa, atualizacoes in fases:
+        por_epoca = atualizacoes_por_epoca or atualizacoes // -(-atualizacoes * LOTE // len(divisao.train))
+        assert atualizacoes % por_epoca == 0 and por_epoca * LOTE <= len(divisao.train)
+        lotes.names_per_epoch = por_epoca * LOTE  # a fila de nomes continua entre as fases
+        configuracao = TrainConfig(lr=taxa, max_epochs=atualizacoes // por_epoca, progress=False)
+        historicos.append(fit(modelo, lotes, validacao, configuracao))
+    return historicos
 
 
-rows = []
-for label, (kind, hidden) in CANDIDATES.items():
-    for semente in SEEDS:
+linhas = []
+for rotulo, (tipo, tamanho_estado) in CANDIDATAS.items():
+    for semente in SEMENTES:
         torch.manual_seed(semente)
-        model = SequenceModel(len(vocab), len(vocab), hidden, kind, embedding_size=32)
-        parts = train_in_phases(model, PHASES, semente)
-        assert all(h.best_epoch == len(h.train_loss) for h in parts)  # os pesos do fim
-        rows.append({"rede": label, "semente": semente, "parâmetros": model.num_parameters(),
-                     "NLL treino": evaluate(model, train_sample),
-                     "NLL validação": evaluate(model, val_batches)})
-runs = pd.DataFrame(rows)
-comparison = runs.groupby("rede", sort=False).agg(
+        modelo = SequenceModel(len(vocab), len(vocab), tamanho_estado, tipo, embedding_size=32)
+        partes = treinar_em_fases(modelo, FASES, semente)
+        assert all(h.best_epoch == len(h.train_loss) for h in partes)  # os pesos do fim
+        linhas.append({"rede": rotulo, "semente": semente, "parâmetros": modelo.num_parameters(),
+                     "NLL treino": evaluate(modelo, amostra_treino),
+                     "NLL validação": evaluate(modelo, lotes_val)})
+rodadas = pd.DataFrame(linhas)
+comparacao = rodadas.groupby("rede", sort=False).agg(
     **{"parâmetros": ("parâmetros", "first"),
        "NLL treino": ("NLL treino", mean_range),
        "NLL validação": ("NLL validação", mean_range)})
-print(f"{len(SEEDS)} sementes; média (menor–maior); "
-      f"{num(sum(u for _, u in PHASES), 0)} atualizações de {BATCH} nomes para cada rede")
-table(comparison, 0)
+print(f"{len(SEMENTES)} sementes; média (menor–maior); "
+      f"{num(sum(u for _, u in FASES), 0)} atualizações de {LOTE} nomes para cada rede")
+table(comparacao, 0)
 
 # %%
-val = runs.pivot(index="semente", columns="rede", values="NLL validação")
-differences = {
+validacao = rodadas.pivot(index="semente", columns="rede", values="NLL validação")
+diferencas = {
     "RNN simples 64 menos a pior de GRU 64 e LSTM 64":
-        val["RNN simples 64"] - val[["GRU 64", "LSTM 64"]].max(axis=1),
-    "GRU 64 menos LSTM 64": val["GRU 64"] - val["LSTM 64"],
-    "RNN simples 128 menos GRU 64": val["RNN simples 128"] - val["GRU 64"],
-    "RNN simples 128 menos LSTM 64": val["RNN simples 128"] - val["LSTM 64"],
+        validacao["RNN simples 64"] - validacao[["GRU 64", "LSTM 64"]].max(axis=1),
+    "GRU 64 menos LSTM 64": validacao["GRU 64"] - validacao["LSTM 64"],
+    "RNN simples 128 menos GRU 64": validacao["RNN simples 128"] - validacao["GRU 64"],
+    "RNN simples 128 menos LSTM 64": validacao["RNN simples 128"] - validacao["LSTM 64"],
 }
 print("diferenças de NLL de validação, semente a semente (negativo: a primeira é melhor):")
-for label, d in differences.items():
-    print(f"  {label:48s}", "  ".join(num(round(v, 3) + 0.0) for v in d))
-gap = (runs["NLL validação"] - runs["NLL treino"]).abs().max()
-print(f"maior distância entre treino e validação: {num(gap)}")
-rnn_gap = differences["RNN simples 64 menos a pior de GRU 64 e LSTM 64"]
-gru_lstm = differences["GRU 64 menos LSTM 64"]
-rnn128 = pd.concat([differences["RNN simples 128 menos GRU 64"],
-                    differences["RNN simples 128 menos LSTM 64"]])
-gru_lstm_sign = ("o sinal dela muda com a semente" if gru_lstm.min() < 0 < gru_lstm.max()
+for rotulo, d in diferencas.items():
+    print(f"  {rotulo:48s}", "  ".join(num(round(v, 3) + 0.0) for v in d))
+distancia = (rodadas["NLL validação"] - rodadas["NLL treino"]).abs().max()
+print(f"maior distância entre treino e validação: {num(distancia)}")
+distancia_rnn = diferencas["RNN simples 64 menos a pior de GRU 64 e LSTM 64"]
+gru_lstm = diferencas["GRU 64 menos LSTM 64"]
+rnn128 = pd.concat([diferencas["RNN simples 128 menos GRU 64"],
+                    diferencas["RNN simples 128 menos LSTM 64"]])
+sinal_gru_lstm = ("o sinal dela muda com a semente" if gru_lstm.min() < 0 < gru_lstm.max()
                  else "o sinal dela é o mesmo nas três sementes, mas ela é pequena demais para "
                       "ordenar as duas")
-assert differences["RNN simples 64 menos a pior de GRU 64 e LSTM 64"].min() > 0.03
-for label in list(differences)[1:]:  # empates: abaixo de um centésimo e meio, em toda semente
-    assert differences[label].abs().max() < 0.015, label
-assert gap < 0.05
+assert diferencas["RNN simples 64 menos a pior de GRU 64 e LSTM 64"].min() > 0.03
+for rotulo in list(diferencas)[1:]:  # empates: abaixo de um centésimo e meio, em toda semente
+    assert diferencas[rotulo].abs().max() < 0.015, rotulo
+assert distancia < 0.05
 
 # %% [markdown]
 # O que vale nas três sementes:
 #
 # - com o **mesmo estado** de 64, a RNN simples fica atrás da GRU e da LSTM em todas as
-#   sementes, por {{ mean_range(rnn_gap) }} nat (a média e a faixa das sementes);
+#   sementes, por {{ mean_range(distancia_rnn) }} nat (a média e a faixa das sementes);
 # - GRU e LSTM **empatam**: a diferença entre elas fica, em módulo, em no máximo
-#   {{ num(gru_lstm.abs().max()) }} nat, e {{ gru_lstm_sign }};
+#   {{ num(gru_lstm.abs().max()) }} nat, e {{ sinal_gru_lstm }};
 # - a RNN simples de estado 128, com um número de parâmetros parecido com o da GRU 64 e o da
 #   LSTM 64, **empata** com as duas: a maior diferença, em módulo, é de
 #   {{ num(rnn128.abs().max()) }} nat.
@@ -374,7 +421,7 @@ assert gap < 0.05
 #
 # ## O modelo final
 #
-# Para a meta do livro (NLL de teste de no máximo {{ num(GOAL_NLL, 2) }} nat por caractere)
+# Para a meta do livro (NLL de teste de no máximo {{ num(META_NLL, 2) }} nat por caractere)
 # usamos uma rede maior e um treino mais longo: uma GRU com estado de 128, 1.000 atualizações
 # com a taxa alta e mais 400 com a menor (358.400 nomes, cerca de quatro passadas e meia pelo
 # treino). A
@@ -384,47 +431,54 @@ assert gap < 0.05
 # pesos da melhor fatia; a segunda fase parte desses pesos.
 
 # %%
-FINAL_PHASES = [(0.01, 1000), (0.002, 400)]
-UPDATES_PER_SLICE = 100
-val_during_training = NameBatches(split.val[:4000], vocab, 2048)
+FASES_FINAIS = [(0.01, 1000), (0.002, 400)]
+ATUALIZACOES_POR_FATIA = 100
+val_no_treino = NameBatches(divisao.val[:4000], vocab, 2048)
 torch.manual_seed(seed(0))
-final_model = SequenceModel(len(vocab), len(vocab), 128, "gru", embedding_size=32)
-parts = train_in_phases(final_model, FINAL_PHASES, seed(0), val=val_during_training,
-                        updates_per_epoch=UPDATES_PER_SLICE)
-print(f"GRU 128: {num(final_model.num_parameters(), 0)} parâmetros")
-done = 0
-for (lr, updates), part in zip(FINAL_PHASES, parts, strict=True):
-    print(f"fase com taxa {num(lr)}: atualizações {num(done + 1, 0)} a {num(done + updates, 0)}; "
+modelo_final = SequenceModel(len(vocab), len(vocab), 128, "gru", embedding_size=32)
+partes = treinar_em_fases(modelo_final, FASES_FINAIS, seed(0), validacao=val_no_treino,
+                        atualizacoes_por_epoca=ATUALIZACOES_POR_FATIA)
+print(f"GRU 128: {num(modelo_final.num_parameters(), 0)} parâmetros")
+feitas = 0
+for (taxa, atualizacoes), parte in zip(FASES_FINAIS, partes, strict=True):
+    print(f"fase com taxa {num(taxa)}: atualizações {num(feitas + 1, 0)} a {num(feitas + atualizacoes, 0)}; "
           f"a melhor fatia termina na atualização "
-          f"{num(done + part.best_epoch * UPDATES_PER_SLICE, 0)}, "
-          f"NLL de validação {num(part.best_val)}")
-    done += updates
-final_history = History(train_loss=[v for part in parts for v in part.train_loss],
-                        val_loss=[v for part in parts for v in part.val_loss])
+          f"{num(feitas + parte.best_epoch * ATUALIZACOES_POR_FATIA, 0)}, "
+          f"NLL de validação {num(parte.best_val)}")
+    feitas += atualizacoes
+historico_final = History(train_loss=[v for parte in partes for v in parte.train_loss],
+                        val_loss=[v for parte in partes for v in parte.val_loss])
 
 # %%
-references = {f"{label} ({num(model_.nll(split.val[:4000]), 2)})": model_.nll(split.val[:4000])
-              for label, model_ in ngrams.items()}
-fig = learning_curves({"GRU 128": final_history}, references,
-                      updates_per_epoch=UPDATES_PER_SLICE)
-fourgram_val = ngrams["4-grama"].nll(split.val[:4000])
-below_fourgram = [v < fourgram_val for v in final_history.val_loss]
-assert any(below_fourgram)
-passes_fourgram = UPDATES_PER_SLICE * (below_fourgram.index(True) + 1)
-first_phase = parts[0]
-first_phase_best = first_phase.best_epoch * UPDATES_PER_SLICE
-first_phase_ending = (
-    f"os pesos da melhor fatia, a que termina na atualização {num(first_phase_best, 0)}, e não "
-    f"com os da última" if first_phase.best_epoch < len(first_phase.val_loss)
+referencias = {f"{rotulo} ({num(modelo_.nll(divisao.val[:4000]), 2)})": modelo_.nll(divisao.val[:4000])
+              for rotulo, modelo_ in [*ngramas.items(), ("Kneser–Ney", kneser_ney)]}
+fig = learning_curves({"GRU 128": historico_final}, referencias,
+                      updates_per_epoch=ATUALIZACOES_POR_FATIA)
+nll_4grama_fatia = ngramas["4-grama"].nll(divisao.val[:4000])
+abaixo_4grama = [v < nll_4grama_fatia for v in historico_final.val_loss]
+assert any(abaixo_4grama)
+passa_4grama = ATUALIZACOES_POR_FATIA * (abaixo_4grama.index(True) + 1)
+val_kn_fatia = kneser_ney.nll(divisao.val[:4000])
+abaixo_kn = [v < val_kn_fatia for v in historico_final.val_loss]
+passa_kn_frase = (
+    f"a linha do Kneser–Ney, na fatia que termina na atualização "
+    f"{num(ATUALIZACOES_POR_FATIA * (abaixo_kn.index(True) + 1), 0)}" if any(abaixo_kn)
+    else "não passa a linha do Kneser–Ney em nenhuma fatia")
+primeira_fase = partes[0]
+melhor_da_primeira_fase = primeira_fase.best_epoch * ATUALIZACOES_POR_FATIA
+fim_da_primeira_fase = (
+    f"os pesos da melhor fatia, a que termina na atualização {num(melhor_da_primeira_fase, 0)}, e não "
+    f"com os da última" if primeira_fase.best_epoch < len(primeira_fase.val_loss)
     else "os pesos da última fatia, que foi também a melhor")
 fig
 
 # %% [markdown]
 # As linhas horizontais são os n-gramas na mesma fatia da validação; a GRU passa o 4-grama na
-# fatia que termina na atualização {{ num(passes_fourgram, 0) }}. Com a taxa alta, a validação
+# fatia que termina na atualização {{ num(passa_4grama, 0) }}, e
+# {{ passa_kn_frase }}. Com a taxa alta, a validação
 # oscila de uma fatia para a outra, e o `fit` termina a primeira fase com
-# {{ first_phase_ending }}. Com a taxa menor, a curva desce e oscila menos: cada passo mexe
-# menos nos pesos.
+# {{ fim_da_primeira_fase }}. Com a taxa menor, a curva desce e oscila menos (a explicação
+# provável: cada passo mexe menos nos pesos).
 #
 # ## A tabela final
 #
@@ -433,60 +487,99 @@ fig
 # caractere, que são a mesma medida em outras escalas.
 
 # %%
-test_batches = NameBatches(split.test, vocab, 2048)
-rows = []
-for label, model_ in [("uniforme", uniform), ("unigrama", unigram), *ngrams.items()]:
-    rows.append({"modelo": label, "k": model_.k if model_.order >= 2 else None,
-                 "parâmetros": model_.num_parameters(),
-                 "NLL treino": model_.nll(split.train[:5000]),
-                 "NLL validação": model_.nll(split.val),
-                 "NLL teste": model_.nll(split.test)})
-rows.append({"modelo": "GRU 128", "k": None, "parâmetros": final_model.num_parameters(),
-             "NLL treino": evaluate(final_model, train_sample),
-             "NLL validação": evaluate(final_model, val_batches),
-             "NLL teste": evaluate(final_model, test_batches)})
-results = pd.DataFrame(rows).set_index("modelo")
-results["perplexidade (teste)"] = results["NLL teste"].map(math.exp)
-results["bits por caractere (teste)"] = results["NLL teste"] / math.log(2)
-table(results, {"k": 1, "parâmetros": 0, "perplexidade (teste)": 2})
+lotes_teste = NameBatches(divisao.test, vocab, 2048)
+linhas = []
+for rotulo, modelo_ in [("uniforme", uniforme), ("unigrama", unigrama), *ngramas.items(),
+                      (f"Kneser–Ney {kneser_ney.order}-grama", kneser_ney)]:
+    linhas.append({"modelo": rotulo, "k": getattr(modelo_, "k", None) if modelo_.order >= 2 else None,
+                 "D": getattr(modelo_, "discount", None),
+                 "parâmetros": getattr(modelo_, "num_parameters", lambda: None)(),
+                 "NLL treino": modelo_.nll(divisao.train[:5000]),
+                 "NLL validação": modelo_.nll(divisao.val),
+                 "NLL teste": modelo_.nll(divisao.test)})
+linhas.append({"modelo": "GRU 128", "k": None, "D": None,
+             "parâmetros": modelo_final.num_parameters(),
+             "NLL treino": evaluate(modelo_final, amostra_treino),
+             "NLL validação": evaluate(modelo_final, lotes_val),
+             "NLL teste": evaluate(modelo_final, lotes_teste)})
+resultados = pd.DataFrame(linhas).set_index("modelo")
+resultados["perplexidade (teste)"] = resultados["NLL teste"].map(math.exp)
+resultados["bits por caractere (teste)"] = resultados["NLL teste"] / math.log(2)
+table(resultados, {"k": 1, "D": 1, "parâmetros": 0, "perplexidade (teste)": 2})
 
 # %%
-final_nll = results.loc["GRU 128", "NLL teste"]
-best_count = results["NLL teste"].iloc[:-1].min()
-print(f"GRU 128 no teste: {num(final_nll)} nats por caractere, perplexidade "
-      f"{num(math.exp(final_nll), 2)}, {num(final_nll / math.log(2))} bits por caractere; "
-      f"{num(best_count - final_nll)} nat abaixo do melhor modelo de contagem.")
-print(f"Meta do capítulo (NLL de teste ≤ {num(GOAL_NLL, 2)}): atingida, com {num(final_nll)}.")
-assert final_nll <= GOAL_NLL
-assert final_nll < best_count - 0.05
-assert list(results["NLL teste"].iloc[:-1]) == sorted(results["NLL teste"].iloc[:-1],
-                                                      reverse=True)
-gaps = results["NLL validação"] - results["NLL treino"]
-print(f"validação menos treino: 4-grama {num(gaps['4-grama'])}, GRU 128 {num(gaps['GRU 128'])}")
-assert 0 < gaps["GRU 128"] < gaps["4-grama"]
-test_nll = results["NLL teste"]
-steps = -test_nll[["bigrama", "trigrama", "4-grama"]].diff().dropna()  # o ganho de cada ordem
-assert (steps > 0).all() and steps.is_monotonic_decreasing  # cada degrau, menor que o anterior
+nll_final = resultados.loc["GRU 128", "NLL teste"]
+linha_kn = f"Kneser–Ney {kneser_ney.order}-grama"
+nll_teste = resultados["NLL teste"]
+print(f"GRU 128 no teste: {num(nll_final)} nats por caractere, perplexidade "
+      f"{num(math.exp(nll_final), 2)}, {num(nll_final / math.log(2))} bits por caractere.")
+print(f"Meta do capítulo (NLL de teste ≤ {num(META_NLL, 2)}): atingida, com {num(nll_final)}; "
+      f"o Kneser–Ney fica em {num(nll_teste[linha_kn])}.")
+assert nll_final <= META_NLL
+assert nll_final < nll_teste["4-grama"] - 0.05
+assert list(nll_teste.iloc[:-1]) == sorted(nll_teste.iloc[:-1], reverse=True)
+
+# a diferença no teste, nome a nome: bootstrap pareado da NLL por caractere
+caracteres = np.array([len(nome) + 1 for nome in divisao.test])
+por_nome = {"GRU 128": name_nll(modelo_final, vocab, divisao.test) / caracteres,
+            linha_kn: kneser_ney.name_nll(divisao.test) / caracteres,
+            "4-grama": ngramas["4-grama"].name_nll(divisao.test) / caracteres}
+assert abs(np.average(por_nome["GRU 128"], weights=caracteres) - nll_final) < 1e-4
+intervalos_teste = {rival: paired_bootstrap(por_nome["GRU 128"], por_nome[rival], caracteres,
+                                      seed=seed(0))
+              for rival in (linha_kn, "4-grama")}
+for rival, d in intervalos_teste.items():
+    print(f"GRU 128 menos {rival}: {num(d.difference)} nat por caractere, intervalo de 95% "
+          f"de {num(d.low)} a {num(d.high)} ({num(len(divisao.test), 0)} nomes reamostrados, "
+          f"{num(d.resamples, 0)} vezes)")
+contra_kn = intervalos_teste[linha_kn]
+assert intervalos_teste["4-grama"].high < 0  # do 4-grama add-k, a GRU se separa em toda rodada
+veredito_kn = ("abaixo do Kneser–Ney, e o intervalo da diferença não contém o zero"
+               if contra_kn.high < 0 else
+               "acima do Kneser–Ney, e o intervalo da diferença não contém o zero"
+               if contra_kn.low > 0 else
+               "num empate com o Kneser–Ney: o intervalo da diferença contém o zero, e este "
+               "teste não separa os dois")
+distancias = resultados["NLL validação"] - resultados["NLL treino"]
+print(f"validação menos treino: 4-grama {num(distancias['4-grama'])}, GRU 128 {num(distancias['GRU 128'])}")
+assert 0 < distancias["GRU 128"] < distancias["4-grama"]
+degraus = -nll_teste[["bigrama", "trigrama", "4-grama"]].diff().dropna()  # o ganho de cada ordem
+assert (degraus > 0).all() and degraus.is_monotonic_decreasing  # cada degrau, menor que o anterior
 
 # %% [markdown]
 # Algumas leituras da tabela. O unigrama já ganha muito do chute uniforme: saber que `a` é bem
 # mais comum que `q` vale bastante. Cada letra a mais de contexto ganha de novo (depois de `q`
-# vem `u`): no teste, o bigrama fica em {{ num(test_nll["bigrama"]) }}, o trigrama em
-# {{ num(test_nll["trigrama"]) }} e o 4-grama em {{ num(test_nll["4-grama"]) }}, e cada degrau
-# é menor que o anterior. A GRU vai além, com {{ num(final_nll) }}, ou
-# {{ num(best_count - final_nll) }} nat abaixo do 4-grama. Uma
-# explicação plausível é que o estado carrega o nome inteiro lido até ali, e não só as três
-# últimas letras; esta tabela mede o resultado, não o mecanismo (a seção das amostras mostra
-# um sinal dele). Em perplexidade, a GRU "hesita" entre {{ num(math.exp(final_nll), 2) }}
+# vem `u`): no teste, o bigrama fica em {{ num(nll_teste["bigrama"]) }}, o trigrama em
+# {{ num(nll_teste["trigrama"]) }} e o 4-grama em {{ num(nll_teste["4-grama"]) }}, e cada degrau
+# é menor que o anterior. Com o *add-k*, a escada para aí (o exercício 1 mede o motivo provável: os contextos nunca vistos). O
+# Kneser–Ney de ordem {{ kneser_ney.order }}, com o mesmo treino, chega a
+# {{ num(nll_teste[linha_kn]) }}: a suavização, e não a falta de contexto, era o que segurava
+# os n-gramas.
+#
+# A GRU fica em {{ num(nll_final) }}. Contra o 4-grama *add-k*, a diferença é de
+# {{ num(intervalos_teste["4-grama"].difference) }} nat por caractere (intervalo de 95% de
+# {{ num(intervalos_teste["4-grama"].low) }} a {{ num(intervalos_teste["4-grama"].high) }}, um
+# [bootstrap pareado](../referencia/referencias.md#efron1993) que reamostra os nomes do teste,
+# os mesmos para os dois modelos). Contra o Kneser–Ney, a diferença é de {{ num(contra_kn.difference) }} (de
+# {{ num(contra_kn.low) }} a {{ num(contra_kn.high) }}): a GRU fica {{ veredito_kn }}. Esse
+# intervalo mede só o acaso do teste: o modelo final é um só, com uma semente, e a diferença é
+# de um centésimo de nat. Com outra semente (a rodada de robustez do livro), o intervalo pode
+# encostar no zero; leia como uma vantagem pequena da GRU, não como uma separação firme. A
+# vantagem grande que a rede parecia ter era, em boa parte, a fraqueza do *add-k*. E as duas
+# buscas não foram do mesmo tamanho, a favor da referência: o Kneser–Ney escolheu entre
+# {{ len(notas_kn) }} combinações na validação, e a GRU não teve busca de hiperparâmetros (o
+# tamanho, a taxa e o orçamento são um palpite; a validação só escolheu a fatia de pesos).
+# Que o estado da GRU carregue o nome inteiro lido até ali, e não só as últimas letras, é uma
+# hipótese que esta tabela não mede (a seção das amostras mostra um sinal dela). Em perplexidade, a GRU "hesita" entre {{ num(math.exp(nll_final), 2) }}
 # símbolos por passo, contra 27 do chute uniforme; em bits, são
-# {{ num(final_nll / math.log(2)) }} por caractere, contra {{ num(math.log2(len(vocab))) }}.
+# {{ num(nll_final / math.log(2)) }} por caractere, contra {{ num(math.log2(len(vocab))) }}.
 #
 # Os números de parâmetros são de naturezas diferentes: o 4-grama guarda uma tabela
 # $27 \times 27 \times 27 \times 27$ de probabilidades, a maior parte delas de contextos que
 # nunca apareceram no treino (veja o exercício 1); a GRU tem pesos. A coluna de treino ao lado
 # da de validação mostra outra diferença: o 4-grama se ajusta mais ao treino que a GRU (a
-# distância entre validação e treino é {{ num(gaps["4-grama"]) }} nele e
-# {{ num(gaps["GRU 128"]) }} nela).
+# distância entre validação e treino é {{ num(distancias["4-grama"]) }} nele e
+# {{ num(distancias["GRU 128"]) }} nela).
 #
 # ## Sorteando nomes novos
 #
@@ -504,11 +597,11 @@ assert (steps > 0).all() and steps.is_monotonic_decreasing  # cada degrau, menor
 # Um `torch.Generator` com semente faz o sorteio ser sempre o mesmo.
 
 # %%
-for temperature in (0.5, 1.0, 1.5):
-    sample = sample_names(final_model, vocab, 10, temperature=temperature, seed=seed(42))
-    print(f"τ = {num(temperature, 1)}: {', '.join(sample)}")
+for temperatura in (0.5, 1.0, 1.5):
+    amostra = sample_names(modelo_final, vocab, 10, temperature=temperatura, seed=seed(42))
+    print(f"τ = {num(temperatura, 1)}: {', '.join(amostra)}")
 print("prefixo 'jo', top-k 5:", ", ".join(
-    sample_names(final_model, vocab, 8, prefix="jo", top_k=5, seed=seed(42))))
+    sample_names(modelo_final, vocab, 8, prefix="jo", top_k=5, seed=seed(42))))
 
 # %% [markdown]
 # Quão bons são esses nomes? Para cada temperatura sorteamos 1.000 nomes com cada uma de três
@@ -522,71 +615,71 @@ print("prefixo 'jo', top-k 5:", ", ".join(
 # probabilidades do contexto.
 
 # %%
-SAMPLE_SEEDS = tuple(seeds(3, start=1))
-TEMPERATURES = (0.5, 0.8, 1.0, 1.2, 1.5)
+SEMENTES_SORTEIO = tuple(seeds(3, start=1))
+TEMPERATURAS = (0.5, 0.8, 1.0, 1.2, 1.5)
 
 
-def draw(semente):
+def sortear(semente):
     """Amostras da GRU em cada temperatura e dos n-gramas com τ = 1, com uma semente."""
-    out = {f"GRU 128, τ = {num(t, 1)}": sample_names(final_model, vocab, 1000, temperature=t,
-                                                       seed=semente) for t in TEMPERATURES}
-    out |= {f"{label}, τ = 1,0": model_.sample(1000, seed=semente)  # τ = 1: a própria tabela
-            for label, model_ in ngrams.items()}
-    return out
+    saida = {f"GRU 128, τ = {num(t, 1)}": sample_names(modelo_final, vocab, 1000, temperature=t,
+                                                       seed=semente) for t in TEMPERATURAS}
+    saida |= {f"{rotulo}, τ = 1,0": modelo_.sample(1000, seed=semente)  # τ = 1: a própria tabela
+            for rotulo, modelo_ in ngramas.items()}
+    return saida
 
 
-draws = [draw(semente) for semente in SAMPLE_SEEDS]
-per_seed = [sample_quality(d, split.train, names, index_name="amostras") for d in draws]
-quality = pd.concat(per_seed).groupby(level=0, sort=False).mean()
-unseen = pd.DataFrame({q: [t.loc[q, "reais fora do treino"] for t in per_seed]
-                       for q in quality.index})
+sorteios = [sortear(semente) for semente in SEMENTES_SORTEIO]
+por_semente = [sample_quality(d, divisao.train, nomes, index_name="amostras") for d in sorteios]
+qualidade = pd.concat(por_semente).groupby(level=0, sort=False).mean()
+nao_vistos = pd.DataFrame({q: [t.loc[q, "reais fora do treino"] for t in por_semente]
+                       for q in qualidade.index})
 print("reais fora do treino, média (menor–maior) nas 3 sementes de sorteio:")
-for label in quality.index:
-    print(f"  {label:20s} {mean_range(unseen[label], 1, percent=True)}")
-table(quality, {"tamanho médio": 2},
+for rotulo in qualidade.index:
+    print(f"  {rotulo:20s} {mean_range(nao_vistos[rotulo], 1, percent=True)}")
+table(qualidade, {"tamanho médio": 2},
       percent=["no treino", "reais fora do treino", "inéditos", "distintos",
                "fora da faixa de tamanho"])
 
 # %%
-gru_1 = "GRU 128, τ = 1,0"
-print(f"tamanho médio dos nomes reais: {num(lengths.mean(), 2)}")
-for label in quality.index[len(TEMPERATURES):]:
-    print(f"{label}: fora da faixa de tamanho "
-          f"{pct(quality.loc[label, 'fora da faixa de tamanho'])}, contra "
-          f"{pct(quality.loc[gru_1, 'fora da faixa de tamanho'])} da GRU com τ = 1,0")
-cold, hot = quality.iloc[0], quality.iloc[len(TEMPERATURES) - 1]
-assert cold["distintos"] < hot["distintos"] and cold["no treino"] > hot["no treino"]
-assert cold["inéditos"] < hot["inéditos"]
-assert unseen["trigrama, τ = 1,0"].min() > 0.02  # o trigrama também acerta nomes reais
-assert unseen["4-grama, τ = 1,0"].mean() > unseen[gru_1].mean() - 0.02  # sem vantagem da GRU
-assert (quality.loc[[f"{n}, τ = 1,0" for n in ngrams], "fora da faixa de tamanho"]
-        > 5 * quality.loc[gru_1, "fora da faixa de tamanho"]).all()
-out_of_range = quality["fora da faixa de tamanho"]
-fourgram_vs_gru = (
-    "mais que a GRU em toda semente" if unseen["4-grama, τ = 1,0"].min() > unseen[gru_1].max()
-    else "mais que a GRU, na média" if unseen["4-grama, τ = 1,0"].mean() > unseen[gru_1].mean()
+gru_tau_1 = "GRU 128, τ = 1,0"
+print(f"tamanho médio dos nomes reais: {num(tamanhos.mean(), 2)}")
+for rotulo in qualidade.index[len(TEMPERATURAS):]:
+    print(f"{rotulo}: fora da faixa de tamanho "
+          f"{pct(qualidade.loc[rotulo, 'fora da faixa de tamanho'])}, contra "
+          f"{pct(qualidade.loc[gru_tau_1, 'fora da faixa de tamanho'])} da GRU com τ = 1,0")
+frio, quente = qualidade.iloc[0], qualidade.iloc[len(TEMPERATURAS) - 1]
+assert frio["distintos"] < quente["distintos"] and frio["no treino"] > quente["no treino"]
+assert frio["inéditos"] < quente["inéditos"]
+assert nao_vistos["trigrama, τ = 1,0"].min() > 0.02  # o trigrama também acerta nomes reais
+assert nao_vistos["4-grama, τ = 1,0"].mean() > nao_vistos[gru_tau_1].mean() - 0.02  # sem vantagem da GRU
+assert (qualidade.loc[[f"{n}, τ = 1,0" for n in ngramas], "fora da faixa de tamanho"]
+        > 5 * qualidade.loc[gru_tau_1, "fora da faixa de tamanho"]).all()
+fora_da_faixa = qualidade["fora da faixa de tamanho"]
+quatrograma_contra_gru = (
+    "mais que a GRU em toda semente" if nao_vistos["4-grama, τ = 1,0"].min() > nao_vistos[gru_tau_1].max()
+    else "mais que a GRU, na média" if nao_vistos["4-grama, τ = 1,0"].mean() > nao_vistos[gru_tau_1].mean()
     else "perto da GRU")
 
 # %% [markdown]
 # Com temperatura baixa, a rede fica conservadora: com $\tau = 0{,}5$,
-# {{ pct(cold["no treino"]) }} dos nomes sorteados são iguais a nomes do treino, e a variedade
-# cai ({{ pct(cold["distintos"]) }} distintos); com $\tau = 1{,}5$, só
-# {{ pct(hot["no treino"]) }} repetem o treino, e a fração de inéditos sobe para
-# {{ pct(hot["inéditos"]) }}.
+# {{ pct(frio["no treino"]) }} dos nomes sorteados são iguais a nomes do treino, e a variedade
+# cai ({{ pct(frio["distintos"]) }} distintos); com $\tau = 1{,}5$, só
+# {{ pct(quente["no treino"]) }} repetem o treino, e a fração de inéditos sobe para
+# {{ pct(quente["inéditos"]) }}.
 #
 # A coluna dos nomes **reais fora do treino** é tentadora: a GRU "inventou" nomes que existem
-# no censo sem nunca tê-los visto: {{ mean_range(unseen[gru_1], 1, percent=True) }} com
+# no censo sem nunca tê-los visto: {{ mean_range(nao_vistos[gru_tau_1], 1, percent=True) }} com
 # $\tau = 1$ (a média e, entre parênteses, a faixa das sementes de sorteio). Mas as linhas dos
 # n-gramas mostram que isso, sozinho, prova pouco: uma tabela de contagens de trigramas chega a
-# {{ mean_range(unseen["trigrama, τ = 1,0"], 1, percent=True) }}, e a do 4-grama a
-# {{ mean_range(unseen["4-grama, τ = 1,0"], 1, percent=True) }}, {{ fourgram_vs_gru }}. Acertar
+# {{ mean_range(nao_vistos["trigrama, τ = 1,0"], 1, percent=True) }}, e a do 4-grama a
+# {{ mean_range(nao_vistos["4-grama, τ = 1,0"], 1, percent=True) }}, {{ quatrograma_contra_gru }}. Acertar
 # nomes reais mostra que as letras se combinam de forma
 # plausível, e contagens de poucas letras já fazem isso. Nas medidas desta seção, o que separa
 # a rede das tabelas é o **tamanho** dos nomes: a GRU com $\tau = 1$ sorteia
-# {{ pct(out_of_range[gru_1]) }} de nomes com um tamanho que nenhum nome real tem (menos de 3
-# ou mais de 14 letras), contra {{ pct(out_of_range["bigrama, τ = 1,0"]) }} do bigrama,
-# {{ pct(out_of_range["trigrama, τ = 1,0"]) }} do trigrama e
-# {{ pct(out_of_range["4-grama, τ = 1,0"]) }} do 4-grama. Um n-grama não sabe quantas letras já
+# {{ pct(fora_da_faixa[gru_tau_1]) }} de nomes com um tamanho que nenhum nome real tem (menos de 3
+# ou mais de 14 letras), contra {{ pct(fora_da_faixa["bigrama, τ = 1,0"]) }} do bigrama,
+# {{ pct(fora_da_faixa["trigrama, τ = 1,0"]) }} do trigrama e
+# {{ pct(fora_da_faixa["4-grama, τ = 1,0"]) }} do 4-grama. Um n-grama não sabe quantas letras já
 # escreveu: depois de `el`, ele encerra o nome com a mesma chance, esteja no fim de `gabriel`
 # ou logo no começo, depois de uma letra só. Os tamanhos que a GRU sorteia sugerem que o
 # estado dela guarda essa informação (por enquanto, uma hipótese; a seção "O modelo na
@@ -595,19 +688,19 @@ fourgram_vs_gru = (
 # probabilidade de **todos** os nomes reais que nenhum modelo viu.
 
 # %%
-pooled = {label: [s for d in draws for s in d[label]] for label in draws[0]}
-curves = {f"GRU, τ = {num(t, 1)}": pooled[f"GRU 128, τ = {num(t, 1)}"] for t in (0.5, 1.0, 1.5)}
-curves["trigrama, τ = 1,0"] = pooled["trigrama, τ = 1,0"]
-fig = length_distribution(names, curves)
-mean_length = quality["tamanho médio"]
+juntas = {rotulo: [s for d in sorteios for s in d[rotulo]] for rotulo in sorteios[0]}
+curvas = {f"GRU, τ = {num(t, 1)}": juntas[f"GRU 128, τ = {num(t, 1)}"] for t in (0.5, 1.0, 1.5)}
+curvas["trigrama, τ = 1,0"] = juntas["trigrama, τ = 1,0"]
+fig = length_distribution(nomes, curvas)
+tamanho_medio = qualidade["tamanho médio"]
 fig
 
 # %% [markdown]
 # Com $\tau = 1$, a curva da GRU acompanha a dos nomes reais (tamanho médio
-# {{ num(mean_length[gru_1], 2) }} letras, contra {{ num(lengths.mean(), 2) }}); com
+# {{ num(tamanho_medio[gru_tau_1], 2) }} letras, contra {{ num(tamanhos.mean(), 2) }}); com
 # $\tau = 0{,}5$, ela se concentra nos tamanhos mais comuns
-# ({{ num(mean_length["GRU 128, τ = 0,5"], 2) }} letras em média). A do trigrama tem um tamanho
-# médio parecido ({{ num(mean_length["trigrama, τ = 1,0"], 2) }}), mas se espalha para os dois
+# ({{ num(tamanho_medio["GRU 128, τ = 0,5"], 2) }} letras em média). A do trigrama tem um tamanho
+# médio parecido ({{ num(tamanho_medio["trigrama, τ = 1,0"], 2) }}), mas se espalha para os dois
 # lados: muitos nomes de duas letras e uma cauda de nomes longos demais. A média sozinha
 # esconderia a diferença.
 #
@@ -626,72 +719,72 @@ fig
 # ser vogal. A tabela junta as três unidades mais correlacionadas com cada medida.
 
 # %%
-correlations = unit_correlations(final_model, vocab, split.val[:3000])
-strongest = [unit for feature in correlations
-             for unit in correlations[feature].abs().nlargest(3).index]
-table(correlations.loc[list(dict.fromkeys(strongest))], 2)
+correlacoes = unit_correlations(modelo_final, vocab, divisao.val[:3000])
+mais_fortes = [unidade for medida in correlacoes
+             for unidade in correlacoes[medida].abs().nlargest(3).index]
+table(correlacoes.loc[list(dict.fromkeys(mais_fortes))], 2)
 
 # %%
-position, vowel = correlations["letras lidas"], correlations["vogal"]
-suggested = []
-for feature in ("letras lidas", "vogal"):
-    column = correlations[feature]
+posicao, vogal = correlacoes["letras lidas"], correlacoes["vogal"]
+sugeridas = []
+for medida in ("letras lidas", "vogal"):
+    coluna = correlacoes[medida]
     # a unidade de h mais correlacionada e a mais correlacionada de todas (h, z ou r)
-    for gate, unit in [("h", column["h"].abs().idxmax()), column.abs().idxmax()]:
-        entry = {"gate": gate, "unit": int(unit), "feature": feature,
-                 "r": round(float(column[gate, unit]), 3)}
-        if entry not in suggested:
-            suggested.append(entry)
-for entry in suggested:
-    print(f"{entry['gate']} {entry['unit']}: correlação {num(entry['r'], 2)} com {entry['feature']}")
-reach = correlations["letras que faltam"].abs()
-print(f"a mais forte com as letras que faltam: {num(reach.max(), 2)}; "
-      f"com as letras lidas: {num(position.abs().max(), 2)}")
-assert position.abs().max() > 0.6 and vowel.abs().max() > 0.4
-assert reach.max() < position.abs().max()
-WHERE = {"h": "do estado", "z": "da porta de atualização", "r": "da porta de reinício"}
+    for porta, unidade in [("h", coluna["h"].abs().idxmax()), coluna.abs().idxmax()]:
+        entrada = {"gate": porta, "unit": int(unidade), "feature": medida,
+                 "r": round(float(coluna[porta, unidade]), 3)}
+        if entrada not in sugeridas:
+            sugeridas.append(entrada)
+for entrada in sugeridas:
+    print(f"{entrada['gate']} {entrada['unit']}: correlação {num(entrada['r'], 2)} com {entrada['feature']}")
+alcance = correlacoes["letras que faltam"].abs()
+print(f"a mais forte com as letras que faltam: {num(alcance.max(), 2)}; "
+      f"com as letras lidas: {num(posicao.abs().max(), 2)}")
+assert posicao.abs().max() > 0.6 and vogal.abs().max() > 0.4
+assert alcance.max() < posicao.abs().max()
+ONDE = {"h": "do estado", "z": "da porta de atualização", "r": "da porta de reinício"}
 
 
-def unit_name(entry):
+def nome_da_unidade(entrada):
     """'a unidade 74 do estado', para a prosa."""
-    return f"a unidade {entry['unit']} {WHERE[entry['gate']]}"
+    return f"a unidade {entrada['unit']} {ONDE[entrada['gate']]}"
 
 
-position_units = [e for e in suggested if e["feature"] == "letras lidas"]
-vowel_unit = next(e for e in suggested if e["feature"] == "vogal")
-position_sentence = (
-    ("As unidades mais ligadas ao número de letras lidas são " if len(position_units) > 1
+unidades_posicao = [e for e in sugeridas if e["feature"] == "letras lidas"]
+unidade_vogal = next(e for e in sugeridas if e["feature"] == "vogal")
+frase_posicao = (
+    ("As unidades mais ligadas ao número de letras lidas são " if len(unidades_posicao) > 1
      else "A unidade mais ligada ao número de letras lidas é ")
-    + " e ".join(f"{unit_name(e)} (correlação de {num(e['r'], 2)})" for e in position_units))
-counter = max(position_units, key=lambda e: abs(e["r"]))  # a mais ligada à posição
-counter_direction = "descendo" if counter["r"] < 0 else "subindo"
+    + " e ".join(f"{nome_da_unidade(e)} (correlação de {num(e['r'], 2)})" for e in unidades_posicao))
+contador = max(unidades_posicao, key=lambda e: abs(e["r"]))  # a mais ligada à posição
+sentido_contador = "descendo" if contador["r"] < 0 else "subindo"
 
 # %% [markdown]
 # Uma correlação resume a relação num número só. Para ver a forma, a média de cada unidade
 # sugerida para a posição (as linhas impressas acima) depois de 1, 2, ..., 10 letras lidas:
 
 # %%
-profile = unit_profile(final_model, vocab, split.val[:3000],
-                       [(e["gate"], e["unit"]) for e in suggested if e["feature"] == "letras lidas"])
-profile_sentence = "; ".join(
-    f"{unit_name(e)} vale {num(profile.iloc[i, 0], 2)} depois da primeira letra e "
-    f"{num(profile.iloc[i, -1], 2)} depois da décima"
-    for i, e in enumerate(position_units))
-table(profile, 2)
+perfil = unit_profile(modelo_final, vocab, divisao.val[:3000],
+                       [(e["gate"], e["unit"]) for e in sugeridas if e["feature"] == "letras lidas"])
+frase_perfil = "; ".join(
+    f"{nome_da_unidade(e)} vale {num(perfil.iloc[i, 0], 2)} depois da primeira letra e "
+    f"{num(perfil.iloc[i, -1], 2)} depois da décima"
+    for i, e in enumerate(unidades_posicao))
+table(perfil, 2)
 
 # %% [markdown]
-# Guarda, em boa medida. {{ position_sentence }}. O perfil mostra a forma:
-# {{ profile_sentence }}; a tabela acima traz os passos do meio. Uma correlação alta não quer
+# Guarda, em boa medida. {{ frase_posicao }}. O perfil mostra a forma:
+# {{ frase_perfil }}; a tabela acima traz os passos do meio. Uma correlação alta não quer
 # dizer que a unidade conte letras uma a uma: ela pode, por exemplo, marcar o começo do nome e
 # ficar parada depois. Com as letras que **faltam**, a correlação mais forte é menor
-# ({{ num(reach.max(), 2) }}): como o que falta é o tamanho menos o que já foi lido, uma unidade
+# ({{ num(alcance.max(), 2) }}): como o que falta é o tamanho menos o que já foi lido, uma unidade
 # que acompanha a posição também se correlaciona com o que falta. Não apareceu uma unidade que
 # saiba mais do
 # fim do nome do que da posição. A informação que falta a um n-grama, quantas letras já foram
 # escritas, está no estado; que a rede a usa para encerrar o nome continua uma hipótese, porque
 # uma correlação não mede o efeito (para isso seria preciso mexer na unidade e ver o que muda
-# nas amostras). Outras unidades separam vogais de consoantes: {{ unit_name(vowel_unit) }} tem
-# correlação de {{ num(vowel_unit["r"], 2) }} com a letra lida ser vogal.
+# nas amostras). Outras unidades separam vogais de consoantes: {{ nome_da_unidade(unidade_vogal) }} tem
+# correlação de {{ num(unidade_vogal["r"], 2) }} com a letra lida ser vogal.
 #
 # O modelo vai para a página em dois arquivos, gerados a cada construção do livro e servidos
 # ao lado das figuras: os pesos em `float32` com um cabeçalho pequeno (vocabulário, tamanhos e
@@ -700,8 +793,8 @@ table(profile, 2)
 # sorteados que existem.
 
 # %%
-SiteFiles({"nomes-gru.bin": export_name_model(final_model, vocab, units=suggested),
-           "nomes-censo.txt": pack_names(names)})
+SiteFiles({"nomes-gru.bin": export_name_model(modelo_final, vocab, units=sugeridas),
+           "nomes-censo.txt": pack_names(nomes)})
 
 # %% [markdown]
 # <div class="nomes-widget" data-nomes-widget markdown>
@@ -724,12 +817,12 @@ SiteFiles({"nomes-gru.bin": export_name_model(final_model, vocab, units=suggeste
 # Em "O que a rede vê", cada letra do nome leva a probabilidade que a rede deu a ela, lendo da
 # esquerda para a direita, e o "fim" é a probabilidade de o nome acabar ali; a média de
 # $-\ln p$ nessas posições é a NLL do nome, a régua da tabela final. Os botões escolhem as
-# unidades medidas acima: com {{ unit_name(counter) }}, um nome longo mostra o valor
-# {{ counter_direction }} letra a letra.
+# unidades medidas acima: com {{ nome_da_unidade(contador) }}, um nome longo mostra o valor
+# {{ sentido_contador }} letra a letra.
 
 # %%
-print(f"τ → 0 (sempre a letra mais provável): {greedy_name(final_model, vocab)}; "
-      f"com o prefixo 'jo': {greedy_name(final_model, vocab, 'jo')}")
+print(f"τ → 0 (sempre a letra mais provável): {greedy_name(modelo_final, vocab)}; "
+      f"com o prefixo 'jo': {greedy_name(modelo_final, vocab, 'jo')}")
 
 # %% [markdown]
 # Com $\tau \to 0$, o sorteio vira a <dfn>decodificação gulosa</dfn>: a cada passo, a letra
@@ -755,7 +848,7 @@ print(f"τ → 0 (sempre a letra mais provável): {greedy_name(final_model, voca
 # `--temperatura 0.8`.)
 
 # %%
-print(f"Tempo total do capítulo: {num(time.perf_counter() - CHAPTER_START, 0)} s "
+print(f"Tempo total do capítulo: {num(time.perf_counter() - INICIO_CAPITULO, 0)} s "
       f"em {torch.get_num_threads()} thread de CPU")
 
 # %% [markdown]
@@ -774,25 +867,28 @@ print(f"Tempo total do capítulo: {num(time.perf_counter() - CHAPTER_START, 0)} 
 #     from recorrente.data.names import CharVocab, census_split
 #     from recorrente.formatting import num, pct
 #
-#     split = census_split()
-#     vocab = CharVocab.from_names(split.train)
-#     fourgram, _ = choose_k(vocab, split.train, split.val, order=4)
-#     seen = fourgram.counts.sum(axis=-1) > 0  # um contexto por linha da tabela
-#     print(f"contextos vistos: {num(seen.sum(), 0)} de {num(seen.size, 0)} ({pct(seen.mean())})")
-#     never = tuple(vocab.index[c] for c in "qqq")  # um contexto que não aparece no treino
-#     nll = -fourgram.log_probs()[never][vocab.index["a"]]
+#     divisao = census_split()
+#     vocab = CharVocab.from_names(divisao.train)
+#     quatrograma, _ = choose_k(vocab, divisao.train, divisao.val, order=4)
+#     vistos = quatrograma.counts.sum(axis=-1) > 0  # um contexto por linha da tabela
+#     print(f"contextos vistos: {num(vistos.sum(), 0)} de {num(vistos.size, 0)} ({pct(vistos.mean())})")
+#     nunca_visto = tuple(vocab.index[c] for c in "qqq")  # um contexto que não aparece no treino
+#     nll = -quatrograma.log_probs()[nunca_visto][vocab.index["a"]]
 #     print(f"depois de 'qqq', a NLL de qualquer letra é {num(nll, 4)}")
-#     assert not seen[never] and abs(nll - math.log(27)) < 1e-9
-#     assert seen.mean() < 1 / 3
+#     assert not vistos[nunca_visto] and abs(nll - math.log(27)) < 1e-9
+#     assert vistos.mean() < 1 / 3
 #     ```
 #
 #     Menos de um terço dos contextos aparece no treino. Num contexto nunca visto, todas as
 #     contagens são zero, e a suavização *add-k* dá a mesma probabilidade a todos os símbolos: o
-#     4-grama volta a ser o chute uniforme, com NLL $\ln 27 \approx 3{,}30$. Na tabela final, o
-#     ganho de cada letra a mais de contexto já encolhe (do bigrama ao trigrama, e do trigrama ao
-#     4-grama); com mais uma letra, o 5-grama teria $27^5$, mais de 14 milhões de entradas, e o
-#     treino, com menos de 650 mil letras, não preencheria nem 5% delas. Uma rede, em vez de uma
-#     linha por contexto, resume o contexto inteiro num estado de tamanho fixo.
+#     4-grama volta a ser o chute uniforme, com NLL $\ln 27 \approx 3{,}30$. Com mais uma letra,
+#     o 5-grama teria $27^5$, mais de 14 milhões de entradas, e o treino, com menos de 650 mil
+#     letras, não preencheria nem 5% delas: com o *add-k*, cada ordem a mais cai no uniforme
+#     mais vezes. O problema é a suavização, não o tamanho do contexto. O Kneser–Ney da tabela
+#     final, num contexto nunca visto, usa o contexto uma letra mais curto (e, se preciso, o
+#     seguinte), e por isso continua ganhando com janelas mais longas que a do 4-grama. A rede
+#     faz outra coisa: em vez de uma linha por contexto, resume o contexto inteiro num estado
+#     de tamanho fixo.
 #
 # **2.** Mostre que o preenchimento não muda a perda: calcule a perda de um lote com `"ana"` e
 # `"bernardo"` e troque as entradas de preenchimento depois do fim de `"ana"` por outra letra.
@@ -807,14 +903,14 @@ print(f"Tempo total do capítulo: {num(time.perf_counter() - CHAPTER_START, 0)} 
 #
 #     vocab = CharVocab.from_names(["ana", "bernardo"])
 #     torch.manual_seed(0)
-#     model = SequenceModel(len(vocab), len(vocab), hidden_size=16)
+#     modelo = SequenceModel(len(vocab), len(vocab), hidden_size=16)
 #     x, y = vocab.encode_batch(["ana", "bernardo"])
-#     _, loss = model(x, y)
+#     _, perda = modelo(x, y)
 #     x2 = x.clone()
 #     x2[0, 4:] = 3  # a rede lê da esquerda para a direita: o depois do fim não afeta o antes
-#     _, loss2 = model(x2, y)
-#     print(f"{num(loss.item(), 6)} {num(loss2.item(), 6)}")
-#     torch.testing.assert_close(loss, loss2)
+#     _, perda2 = modelo(x2, y)
+#     print(f"{num(perda.item(), 6)} {num(perda2.item(), 6)}")
+#     torch.testing.assert_close(perda, perda2)
 #     ```
 #
 # **3.** Treine uma GRU pequena por poucos segundos e compare as amostras com temperatura
@@ -829,15 +925,15 @@ print(f"Tempo total do capítulo: {num(time.perf_counter() - CHAPTER_START, 0)} 
 #     from recorrente.models import SequenceModel
 #     from recorrente.training import TrainConfig, fit
 #
-#     split = census_split()
-#     vocab = CharVocab.from_names(split.train)
+#     divisao = census_split()
+#     vocab = CharVocab.from_names(divisao.train)
 #     torch.manual_seed(0)
-#     model = SequenceModel(len(vocab), len(vocab), 64, "gru", embedding_size=16)
-#     batches = NameBatches(split.train, vocab, 256, shuffle=True, names_per_epoch=3000)
-#     fit(model, batches, None, TrainConfig(lr=1e-2, max_epochs=3, progress=False))
-#     cold = sample_names(model, vocab, 8, temperature=0.5, seed=0)
-#     top3 = sample_names(model, vocab, 8, top_k=3, seed=0)
-#     print("τ = 0,5:", cold)
-#     print("top-3:  ", top3)
-#     assert cold == sample_names(model, vocab, 8, temperature=0.5, seed=0)
+#     modelo = SequenceModel(len(vocab), len(vocab), 64, "gru", embedding_size=16)
+#     lotes = NameBatches(divisao.train, vocab, 256, shuffle=True, names_per_epoch=3000)
+#     fit(modelo, lotes, None, TrainConfig(lr=1e-2, max_epochs=3, progress=False))
+#     frio = sample_names(modelo, vocab, 8, temperature=0.5, seed=0)
+#     top_3 = sample_names(modelo, vocab, 8, top_k=3, seed=0)
+#     print("τ = 0,5:", frio)
+#     print("top-3:  ", top_3)
+#     assert frio == sample_names(modelo, vocab, 8, temperature=0.5, seed=0)
 #     ```

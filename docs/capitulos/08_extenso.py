@@ -46,15 +46,16 @@ from recorrente.data.amounts import (
     format_amount,
     normalize_words,
 )
-from recorrente.formatting import mean_range, num, pct, table
+from recorrente.formatting import mean_range, num, pct, sci, table
 from recorrente.plotting.attention import attention_maps, seed_curves
 from recorrente.reproducibility import seed, seeds
 from recorrente.seq2seq import Seq2Seq, dot_attention, exact_match, word_error_rate
 from recorrente.spelling import spell_amounts
+from recorrente.stats import mcnemar, wilson_interval
 from recorrente.training import TrainConfig, fit
 
 torch.set_num_threads(1)  # redes pequenas: uma thread basta e não disputa a CPU
-CHAPTER_START = time.perf_counter()
+INICIO_CAPITULO = time.perf_counter()
 print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread de CPU")
 
 # %% [markdown]
@@ -70,9 +71,9 @@ print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread de CPU")
 # %%
 from num2words import num2words  # noqa: E402  (só para mostrar o que a biblioteca escreve)
 
-for text in ["1234.50", "0.01", "2005", "1110"]:
-    raw = num2words(float(text), lang="pt_BR", to="currency")
-    print(f"{raw!r}\n  → {normalize_words(raw)!r}")
+for texto in ["1234.50", "0.01", "2005", "1110"]:
+    bruto = num2words(float(texto), lang="pt_BR", to="currency")
+    print(f"{bruto!r}\n  → {normalize_words(bruto)!r}")
 
 # %% [markdown]
 # O "e" depois de "mil" continua onde a biblioteca o põe, porque ela já segue a regra: ele só
@@ -89,23 +90,23 @@ for text in ["1234.50", "0.01", "2005", "1110"]:
 # mas nenhum valor de treino é tão longo.
 
 # %%
-split = amount_split(n_train=40_000, n_test=1_000, n_beyond=500)
+divisao = amount_split(n_train=40_000, n_test=1_000, n_beyond=500)
 vocab = AmountVocab()
-refs = {
-    "treino": [amount_words(c) for c in split.train[:1_000]],  # uma amostra fixa do treino
-    "teste": [amount_words(c) for c in split.test],
-    "fora da faixa": [amount_words(c) for c in split.beyond],
+referencias = {
+    "treino": [amount_words(c) for c in divisao.train[:1_000]],  # uma amostra fixa do treino
+    "teste": [amount_words(c) for c in divisao.test],
+    "fora da faixa": [amount_words(c) for c in divisao.beyond],
 }
-print(f"treino: {num(len(split.train), 0)} valores até R$ {format_amount(TRAIN_MAX_CENTS)}; "
-      f"teste: {num(len(split.test), 0)}; fora da faixa: {num(len(split.beyond), 0)}")
+print(f"treino: {num(len(divisao.train), 0)} valores até R$ {format_amount(TRAIN_MAX_CENTS)}; "
+      f"teste: {num(len(divisao.test), 0)}; fora da faixa: {num(len(divisao.beyond), 0)}")
 print(f"vocabulário: {vocab.num_chars} símbolos de entrada ({vocab.chars[1:]!r} e o "
       f"preenchimento), {vocab.num_words} palavras de saída")
-assert not set(split.train) & set(split.test)
-assert max(split.train) <= TRAIN_MAX_CENTS < min(split.beyond) <= max(split.beyond) <= MAX_CENTS
-examples = pd.DataFrame(
-    {"valor": [f"R$ {format_amount(c)}" for c in split.test[:6]], "extenso": refs["teste"][:6]}
+assert not set(divisao.train) & set(divisao.test)
+assert max(divisao.train) <= TRAIN_MAX_CENTS < min(divisao.beyond) <= max(divisao.beyond) <= MAX_CENTS
+exemplos = pd.DataFrame(
+    {"valor": [f"R$ {format_amount(c)}" for c in divisao.test[:6]], "extenso": referencias["teste"][:6]}
 )
-table(examples)
+table(exemplos)
 
 # %% [markdown]
 # A entrada da rede são os caracteres do valor, com o preenchimento (índice 0) no fim dos
@@ -147,12 +148,12 @@ print(vocab.decode_words(y[0].tolist()), "|", vocab.decode_words(y[1].tolist()))
 
 # %%
 torch.manual_seed(seed(0))
-model = Seq2Seq(vocab.num_chars, vocab.num_words, hidden_size=64, attention="none")
-logits, loss = model(x, y)
-uniform = torch.log(torch.tensor(vocab.num_words)).item()
+modelo = Seq2Seq(vocab.num_chars, vocab.num_words, hidden_size=64, attention="none")
+logits, perda = modelo(x, y)
+uniforme = torch.log(torch.tensor(vocab.num_words)).item()
 print(f"logits {tuple(logits.shape)} (valores, passos, palavras); perda inicial "
-      f"{num(loss.item())} (o chute uniforme daria {num(uniform)})")
-print(f"{num(model.num_parameters(), 0)} parâmetros")
+      f"{num(perda.item())} (o chute uniforme daria {num(uniforme)})")
+print(f"{num(modelo.num_parameters(), 0)} parâmetros")
 
 # %% [markdown]
 # ## Atenção
@@ -180,11 +181,11 @@ print(f"{num(model.num_parameters(), 0)} parâmetros")
 # %%
 torch.manual_seed(seed(1))
 h_t, s_j = torch.randn(2, 3, 16), torch.randn(2, 5, 16)  # 3 passos do decodificador, 5 caracteres
-mask = torch.tensor([[True] * 5, [True] * 3 + [False] * 2])  # o 2º valor tem 2 de preenchimento
-c_t, a_tj = dot_attention(h_t, s_j, s_j, mask)
-expected = F.scaled_dot_product_attention(h_t, s_j, s_j, attn_mask=mask.unsqueeze(1))
-torch.testing.assert_close(c_t, expected)
-print(f"diferença máxima para o PyTorch: {num((c_t - expected).abs().max().item(), 10)}")
+mascara = torch.tensor([[True] * 5, [True] * 3 + [False] * 2])  # o 2º valor tem 2 de preenchimento
+c_t, a_tj = dot_attention(h_t, s_j, s_j, mascara)
+esperado = F.scaled_dot_product_attention(h_t, s_j, s_j, attn_mask=mascara.unsqueeze(1))
+torch.testing.assert_close(c_t, esperado)
+print(f"diferença máxima para o PyTorch: {num((c_t - esperado).abs().max().item(), 10)}")
 print("pesos do 2º valor no 1º passo:", [num(a, 3) for a in a_tj[1, 0].tolist()])
 
 # %% [markdown]
@@ -196,17 +197,17 @@ print("pesos do 2º valor no 1º passo:", [num(a, 3) for a in a_tj[1, 0].tolist(
 # para os dois:
 
 # %%
-UPDATES, EVERY, BATCH, HIDDEN, LR = 600, 50, 256, 64, 5e-3
-EARLY = 200  # o ponto da curva em que medimos também o comprimento e a busca em feixe
-SEEDS = tuple(seeds(3))
-passes = UPDATES * BATCH / len(split.train)
-print(f"{UPDATES} atualizações × {BATCH} valores = {num(UPDATES * BATCH, 0)} exemplos "
-      f"({num(passes, 1)} passadas pelo treino); taxa {num(LR, 3)}; sementes {SEEDS}")
+ATUALIZACOES, A_CADA, LOTE, ESTADO, TAXA = 600, 50, 256, 64, 5e-3
+CEDO = 200  # o ponto da curva em que medimos também o comprimento e a busca em feixe
+SEMENTES = tuple(seeds(3))
+passadas = ATUALIZACOES * LOTE / len(divisao.train)
+print(f"{ATUALIZACOES} atualizações × {LOTE} valores = {num(ATUALIZACOES * LOTE, 0)} exemplos "
+      f"({num(passadas, 1)} passadas pelo treino); taxa {num(TAXA, 3)}; sementes {SEMENTES}")
 
 # %% [markdown]
-# Cada modelo treina por {{ UPDATES }} atualizações de lotes de {{ BATCH }} valores
-# ({{ UPDATES * BATCH }} exemplos, {{ num(passes, 1) }} passadas pelos {{ len(split.train) }}
-# valores de treino), com AdamW e taxa {{ num(LR, 3) }}, em três sementes. A cada {{ EVERY }}
+# Cada modelo treina por {{ ATUALIZACOES }} atualizações de lotes de {{ LOTE }} valores
+# ({{ ATUALIZACOES * LOTE }} exemplos, {{ num(passadas, 1) }} passadas pelos {{ len(divisao.train) }}
+# valores de treino), com AdamW e taxa {{ num(TAXA, 3) }}, em três sementes. A cada {{ A_CADA }}
 # atualizações medimos, na amostra fixa do treino e no teste:
 #
 # - o **acerto exato**: a fração dos valores com o extenso inteiro certo, sem nenhuma palavra
@@ -219,183 +220,232 @@ print(f"{UPDATES} atualizações × {BATCH} valores = {num(UPDATES * BATCH, 0)} 
 # cada passo a palavra mais provável (a busca gulosa; a busca em feixe vem depois).
 
 # %%
-MODELS = {"sem atenção": "none", "com atenção": "dot"}
-PARTS = {"treino": split.train[:1_000], "teste": split.test}
+MODELOS = {"sem atenção": "none", "com atenção": "dot"}
+PARTES = {"treino": divisao.train[:1_000], "teste": divisao.test}
 
 
-def train_and_measure(kind: str, run_seed: int) -> tuple[Seq2Seq, list[dict], dict]:
+def treinar_e_medir(tipo: str, semente_rodada: int) -> tuple[Seq2Seq, list[dict], dict]:
     """Treina um modelo e mede as curvas; no passo EARLY e no fim, guarda mais detalhes."""
-    torch.manual_seed(run_seed)
-    model = Seq2Seq(vocab.num_chars, vocab.num_words, HIDDEN, attention=kind)
-    batches = AmountBatches(split.train, vocab, BATCH, shuffle=True, num_batches=EVERY,
-                            seed=run_seed)
-    curve, details = [], {}
+    torch.manual_seed(semente_rodada)
+    modelo = Seq2Seq(vocab.num_chars, vocab.num_words, ESTADO, attention=tipo)
+    lotes = AmountBatches(divisao.train, vocab, LOTE, shuffle=True, num_batches=A_CADA,
+                            seed=semente_rodada)
+    curva, detalhes = [], {}
 
-    def measure(epoch: int, model: Seq2Seq) -> None:
-        updates = epoch * EVERY
-        row = {"atualizações": updates}
-        for part, amounts in PARTS.items():
-            written = spell_amounts(model, amounts, vocab)
-            row[f"exato {part}"] = exact_match(written, refs[part])
-            row[f"WER {part}"] = word_error_rate(written, refs[part])
-            if part == "teste" and updates in (EARLY, UPDATES):
-                beam = spell_amounts(model, amounts, vocab, width=4)
-                details[updates] = {"gulosa": written, "feixe": beam}
-        if updates == UPDATES:
-            for width, label in ((1, "gulosa"), (4, "feixe")):
-                details[f"fora {label}"] = spell_amounts(model, split.beyond, vocab, width=width)
-        curve.append(row)
+    def medir(epoca: int, modelo: Seq2Seq) -> None:
+        atualizacoes = epoca * A_CADA
+        linha = {"atualizações": atualizacoes}
+        for parte, valores in PARTES.items():
+            escrito = spell_amounts(modelo, valores, vocab)
+            linha[f"exato {parte}"] = exact_match(escrito, referencias[parte])
+            linha[f"WER {parte}"] = word_error_rate(escrito, referencias[parte])
+            if parte == "teste" and atualizacoes in (CEDO, ATUALIZACOES):
+                feixe = spell_amounts(modelo, valores, vocab, width=4)
+                detalhes[atualizacoes] = {"gulosa": escrito, "feixe": feixe}
+        if atualizacoes == ATUALIZACOES:
+            for largura, rotulo in ((1, "gulosa"), (4, "feixe")):
+                detalhes[f"fora {rotulo}"] = spell_amounts(modelo, divisao.beyond, vocab, width=largura)
+        curva.append(linha)
 
-    config = TrainConfig(lr=LR, max_epochs=UPDATES // EVERY, max_steps=UPDATES, progress=False)
-    fit(model, batches, None, config, on_epoch_end=measure)
-    return model, curve, details
+    configuracao = TrainConfig(lr=TAXA, max_epochs=ATUALIZACOES // A_CADA, max_steps=ATUALIZACOES, progress=False)
+    fit(modelo, lotes, None, configuracao, on_epoch_end=medir)
+    return modelo, curva, detalhes
 
 
-start, start_cpu = time.perf_counter(), time.process_time()
-runs = {(name, s): train_and_measure(kind, s) for name, kind in MODELS.items() for s in SEEDS}
-TRAIN_SECONDS = time.perf_counter() - start
-TRAIN_CPU_SECONDS = time.process_time() - start_cpu
-print(f"{len(runs)} treinos de {UPDATES} atualizações, medidas incluídas: "
-      f"{num(TRAIN_CPU_SECONDS, 0)} s de CPU ({num(TRAIN_CPU_SECONDS / len(runs), 1)} s cada) numa thread; "
-      f"{num(TRAIN_SECONDS, 0)} s de relógio")
-for name in MODELS:
-    print(f"{name}: {num(runs[name, SEEDS[0]][0].num_parameters(), 0)} parâmetros")
+inicio, inicio_cpu = time.perf_counter(), time.process_time()
+rodadas = {(nome, s): treinar_e_medir(tipo, s) for nome, tipo in MODELOS.items() for s in SEMENTES}
+SEGUNDOS_TREINO = time.perf_counter() - inicio
+SEGUNDOS_CPU_TREINO = time.process_time() - inicio_cpu
+print(f"{len(rodadas)} treinos de {ATUALIZACOES} atualizações, medidas incluídas: "
+      f"{num(SEGUNDOS_CPU_TREINO, 0)} s de CPU ({num(SEGUNDOS_CPU_TREINO / len(rodadas), 1)} s cada) numa thread; "
+      f"{num(SEGUNDOS_TREINO, 0)} s de relógio")
+for nome in MODELOS:
+    print(f"{nome}: {num(rodadas[nome, SEMENTES[0]][0].num_parameters(), 0)} parâmetros")
 
 # %%
-updates = [row["atualizações"] for row in runs["com atenção", SEEDS[0]][1]]
-panels: dict[str, dict[str, list]] = {"acerto exato": {}, "WER": {}}
-for metric, panel in (("exato", "acerto exato"), ("WER", "WER")):
-    for name in MODELS:
-        for part in ("teste", "treino"):
-            panels[panel][f"{name} ({part})"] = [
-                [row[f"{metric} {part}"] for row in runs[name, s][1]] for s in SEEDS
+atualizacoes = [linha["atualizações"] for linha in rodadas["com atenção", SEMENTES[0]][1]]
+paineis: dict[str, dict[str, list]] = {"acerto exato": {}, "WER": {}}
+for medida, painel in (("exato", "acerto exato"), ("WER", "WER")):
+    for nome in MODELOS:
+        for parte in ("teste", "treino"):
+            paineis[painel][f"{nome} ({parte})"] = [
+                [linha[f"{medida} {parte}"] for linha in rodadas[nome, s][1]] for s in SEMENTES
             ]
-fig = seed_curves(updates, panels, percent=["acerto exato", "WER"],
+fig = seed_curves(atualizacoes, paineis, percent=["acerto exato", "WER"],
                   title="Acerto exato e WER por atualização (linha: média de 3 sementes; "
                         "faixa: mínimo a máximo)")
 fig
 
 # %%
-def summary(at: int) -> pd.DataFrame:
-    rows = {}
-    for name in MODELS:
-        picked = [next(r for r in runs[name, s][1] if r["atualizações"] == at) for s in SEEDS]
-        rows[name] = {
-            col: mean_range([r[col] for r in picked], 1 if col.startswith("exato") else 2,
+def resumo(no_ponto: int) -> pd.DataFrame:
+    linhas = {}
+    for nome in MODELOS:
+        escolhidas = [next(r for r in rodadas[nome, s][1] if r["atualizações"] == no_ponto) for s in SEMENTES]
+        linhas[nome] = {
+            coluna: mean_range([r[coluna] for r in escolhidas], 1 if coluna.startswith("exato") else 2,
                             percent=True)
-            for col in ("exato treino", "exato teste", "WER treino", "WER teste")
+            for coluna in ("exato treino", "exato teste", "WER treino", "WER teste")
         }
-    return pd.DataFrame(rows).T
+    return pd.DataFrame(linhas).T
 
 
-final = summary(UPDATES)
-early = summary(EARLY)
-both = pd.concat({f"{EARLY} atualizações": early, f"{UPDATES} atualizações": final})
+resumo_fim = resumo(ATUALIZACOES)
+resumo_cedo = resumo(CEDO)
+ambos = pd.concat({f"{CEDO} atualizações": resumo_cedo, f"{ATUALIZACOES} atualizações": resumo_fim})
 print("média das 3 sementes (mínimo–máximo)")
-table(both)
+table(ambos)
 
 # %%
-def mean(values: list[float]) -> float:
-    return sum(values) / len(values)
+def media(por_sementes: list[float]) -> float:
+    return sum(por_sementes) / len(por_sementes)
 
 
-def at(name: str, col: str, when: int) -> list[float]:
-    return [next(r[col] for r in runs[name, s][1] if r["atualizações"] == when) for s in SEEDS]
+def no_ponto(nome: str, coluna: str, quando: int) -> list[float]:
+    return [next(r[coluna] for r in rodadas[nome, s][1] if r["atualizações"] == quando) for s in SEMENTES]
 
 
-def first_reaching(name: str, run_seed: int, level: float) -> int | None:
-    return next((r["atualizações"] for r in runs[name, run_seed][1] if r["exato teste"] >= level),
+def primeira_a_chegar(nome: str, semente_rodada: int, nivel: float) -> int | None:
+    return next((r["atualizações"] for r in rodadas[nome, semente_rodada][1] if r["exato teste"] >= nivel),
                 None)
 
 
-def listing(values: list) -> str:
+def listar(por_sementes: list) -> str:
     """[450, 600, 500] → "450, 600 e 500"; None (não chegou) → "não chega"."""
-    words = [str(v) if v is not None else f"não chega em {UPDATES}" for v in values]
-    return ", ".join(words[:-1]) + " e " + words[-1]
+    palavras = [str(v) if v is not None else f"não chega em {ATUALIZACOES}" for v in por_sementes]
+    return ", ".join(palavras[:-1]) + " e " + palavras[-1]
 
 
-def span(values: list[int]) -> str:
-    return str(values[0]) if min(values) == max(values) else f"de {min(values)} a {max(values)}"
+def faixa(por_sementes: list[int]) -> str:
+    return str(por_sementes[0]) if min(por_sementes) == max(por_sementes) else f"de {min(por_sementes)} a {max(por_sementes)}"
 
 
-test_at = {(name, when): at(name, "exato teste", when)
-           for name in MODELS for when in (EARLY, UPDATES)}
-reach = {name: [first_reaching(name, s, 0.99) for s in SEEDS] for name in MODELS}
-for name in MODELS:
-    print(f"{name}: teste ≥ 99% pela primeira vez em {listing(reach[name])} atualizações "
-          f"(sementes {listing(list(SEEDS))})")
-gap_early = min(test_at["com atenção", EARLY]) - max(test_at["sem atenção", EARLY])
-slowest_attention = max(reach["com atenção"])
-fastest_without = min(r if r is not None else UPDATES + EVERY for r in reach["sem atenção"])
-print(f"em {EARLY} atualizações, a pior semente com atenção fica {num(100 * gap_early, 1)} "
+teste_em = {(nome, quando): no_ponto(nome, "exato teste", quando)
+           for nome in MODELOS for quando in (CEDO, ATUALIZACOES)}
+alcance = {nome: [primeira_a_chegar(nome, s, 0.99) for s in SEMENTES] for nome in MODELOS}
+for nome in MODELOS:
+    print(f"{nome}: teste ≥ 99% pela primeira vez em {listar(alcance[nome])} atualizações "
+          f"(sementes {listar(list(SEMENTES))})")
+distancia_cedo = min(teste_em["com atenção", CEDO]) - max(teste_em["sem atenção", CEDO])
+mais_lenta_com = max(alcance["com atenção"])
+mais_rapida_sem = min(r if r is not None else ATUALIZACOES + A_CADA for r in alcance["sem atenção"])
+print(f"em {CEDO} atualizações, a pior semente com atenção fica {num(100 * distancia_cedo, 1)} "
       "pontos acima da melhor sem ela")
-assert min(test_at["com atenção", UPDATES]) >= 0.99  # a meta, em todas as sementes
-assert gap_early > 0.10  # a distância que se repete em toda semente, com folga
-assert slowest_attention < fastest_without  # a atenção chega a 99% antes, em toda semente
+assert min(teste_em["com atenção", ATUALIZACOES]) >= 0.99  # a meta, em todas as sementes
+assert distancia_cedo > 0.10  # a distância que se repete em toda semente, com folga
+assert mais_lenta_com < mais_rapida_sem  # a atenção chega a 99% antes, em toda semente
 
 # em número de valores: erros no teste de cada semente, no fim
-errors = {name: [round((1 - v) * len(split.test)) for v in test_at[name, UPDATES]]
-          for name in MODELS}
-wrong = {(name, s): [c for c, w, r in zip(split.test, runs[name, s][2][UPDATES]["gulosa"],
-                                          refs["teste"], strict=True) if w != r]
-         for name in MODELS for s in SEEDS}
-print(f"\nerros no teste em {UPDATES} atualizações, por semente:",
-      {name: errors[name] for name in MODELS})
+erros = {nome: [round((1 - v) * len(divisao.test)) for v in teste_em[nome, ATUALIZACOES]]
+          for nome in MODELOS}
+errados = {(nome, s): [c for c, w, r in zip(divisao.test, rodadas[nome, s][2][ATUALIZACOES]["gulosa"],
+                                          referencias["teste"], strict=True) if w != r]
+         for nome in MODELOS for s in SEMENTES}
+print(f"\nerros no teste em {ATUALIZACOES} atualizações, por semente:",
+      {nome: erros[nome] for nome in MODELOS})
 print("erros do modelo com atenção:")
-for s in SEEDS:
-    written = dict(zip(split.test, runs["com atenção", s][2][UPDATES]["gulosa"], strict=True))
-    for cents in wrong["com atenção", s]:
-        print(f"  semente {s}: R$ {format_amount(cents)} → {written[cents]!r} "
-              f"(certo: {amount_words(cents)!r})")
-assert all(0 in wrong[key] for key in wrong)  # R$ 0,00: nenhum modelo o escreve (veja abaixo)
-only_zero = all(wrong["com atenção", s] == [0] for s in SEEDS)
-if max(errors["com atenção"]) < min(errors["sem atenção"]):
-    final_verdict = ("A atenção erra menos em todas as sementes, mas por poucos valores em mil: "
-                     "com três sementes e um teste desse tamanho, é uma indicação, não uma "
-                     "conclusão tão firme quanto a da velocidade")
+for s in SEMENTES:
+    escrito = dict(zip(divisao.test, rodadas["com atenção", s][2][ATUALIZACOES]["gulosa"], strict=True))
+    for centavos in errados["com atenção", s]:
+        print(f"  semente {s}: R$ {format_amount(centavos)} → {escrito[centavos]!r} "
+              f"(certo: {amount_words(centavos)!r})")
+assert all(0 in errados[chave] for chave in errados)  # R$ 0,00: nenhum modelo o escreve (veja abaixo)
+so_zero = all(errados["com atenção", s] == [0] for s in SEMENTES)
+
+
+# no mesmo teste, semente a semente: McNemar olha só os valores em que os dois discordam
+def acertos(nome: str, semente: int, quando: int) -> list[bool]:
+    return [w == r for w, r in zip(rodadas[nome, semente][2][quando]["gulosa"], referencias["teste"],
+                                   strict=True)]
+
+
+def formatar_p(p: float) -> str:
+    return num(p, 3) if p >= 0.001 else sci(p)
+
+
+def taxa_com_intervalo(quantos: int) -> str:
+    baixo, alto = wilson_interval(quantos, len(divisao.test))
+    return f"{pct(quantos / len(divisao.test))} ({pct(baixo)}–{pct(alto)})"
+
+
+mcnemar_por = {(s, quando): mcnemar(acertos("com atenção", s, quando),
+                                    acertos("sem atenção", s, quando))
+               for s in SEMENTES for quando in (CEDO, ATUALIZACOES)}
+pareado = pd.DataFrame([
+    {"semente": s,
+     "erros com atenção (IC 95%)": taxa_com_intervalo(erros["com atenção"][i]),
+     "erros sem atenção (IC 95%)": taxa_com_intervalo(erros["sem atenção"][i]),
+     "só com atenção acerta": mcnemar_por[s, ATUALIZACOES].only_a,
+     "só sem atenção acerta": mcnemar_por[s, ATUALIZACOES].only_b,
+     f"p (McNemar), {ATUALIZACOES}": formatar_p(mcnemar_por[s, ATUALIZACOES].p_value),
+     f"p (McNemar), {CEDO}": formatar_p(mcnemar_por[s, CEDO].p_value)}
+    for i, s in enumerate(SEMENTES)]).set_index("semente")
+p_cedo = max(mcnemar_por[s, CEDO].p_value for s in SEMENTES)
+p_fim = [mcnemar_por[s, ATUALIZACOES].p_value for s in SEMENTES]
+separa_fim = sum(p < 0.05 for p in p_fim)
+a_favor = all(mcnemar_por[s, ATUALIZACOES].only_a > mcnemar_por[s, ATUALIZACOES].only_b for s in SEMENTES)
+assert p_cedo < 1e-6  # em EARLY atualizações, a atenção se separa em toda semente
+faixa_p = f"p-valores de {formatar_p(min(p_fim))} a {formatar_p(max(p_fim))}"
+pareando = ("pareando os dois modelos da mesma semente nos mesmos valores, o teste de McNemar "
+            "separa os dois")
+if separa_fim == len(SEMENTES) and a_favor:
+    veredito_fim = f"E, {pareando} em todas as sementes ({faixa_p}): no fim também, a atenção erra menos"
+elif separa_fim == 0:
+    veredito_fim = (f"Mas poucos erros em mil são pouca evidência: {pareando} em nenhuma das "
+                     f"{len(SEMENTES)} sementes ({faixa_p}). No fim, com este teste, é um empate; o "
+                     "que se sustenta é a velocidade")
 else:
-    final_verdict = ("As sementes não concordam sobre qual modelo termina com menos erros: "
-                     "é um empate")
-zero_errors = ("são todos o mesmo valor, **R$ 0,00**, que cada semente escreve de um jeito"
-               if only_zero else "incluem, em todas as sementes, o **R$ 0,00**")
+    veredito_fim = (f"Mas poucos erros em mil são pouca evidência: {pareando} em "
+                     f"{separa_fim} das {len(SEMENTES)} sementes ({faixa_p}). No fim, depende da "
+                     "semente; o que se sustenta em todas é a velocidade")
+erros_zero = ("são todos o mesmo valor, **R$ 0,00**, que cada semente escreve de um jeito"
+               if so_zero else "incluem, em todas as sementes, o **R$ 0,00**")
 
 # treino contra teste: a maior diferença entre as médias da tabela
-train_test = max(
-    ((abs(sum(at(name, "exato treino", when)) - sum(at(name, "exato teste", when))) / len(SEEDS),
-      name, when) for name in MODELS for when in (EARLY, UPDATES)),
+treino_teste = max(
+    ((abs(sum(no_ponto(nome, "exato treino", quando)) - sum(no_ponto(nome, "exato teste", quando))) / len(SEMENTES),
+      nome, quando) for nome in MODELOS for quando in (CEDO, ATUALIZACOES)),
 )
-gap_train_test, gap_name, gap_when = train_test
-assert gap_train_test < 0.03  # o treino não fica muito acima do teste: regra, não memória
+distancia_treino_teste, nome_da_distancia, quando_distancia = treino_teste
+assert distancia_treino_teste < 0.03  # o treino não fica muito acima do teste: regra, não memória
+print(f"\nno teste, cada semente com atenção contra a mesma sem atenção, em {ATUALIZACOES} "
+      f"atualizações (e o p-valor em {CEDO}):")
+table(pareado, 0)
 
 # %% [markdown]
-# Com o mesmo orçamento, as duas curvas contam histórias diferentes. Em {{ EARLY }} atualizações,
-# o modelo com atenção já acerta {{ pct(mean(test_at["com atenção", EARLY])) }} do teste (de
-# {{ pct(min(test_at["com atenção", EARLY])) }} a {{ pct(max(test_at["com atenção", EARLY])) }}
-# nas três sementes), e o sem atenção, {{ pct(mean(test_at["sem atenção", EARLY])) }} (de
-# {{ pct(min(test_at["sem atenção", EARLY])) }} a {{ pct(max(test_at["sem atenção", EARLY])) }}):
-# a pior semente com atenção fica {{ num(100 * gap_early, 1) }} pontos acima da melhor sem ela. O
-# modelo com atenção passa de 99% no teste em {{ listing(reach["com atenção"]) }} atualizações
-# (uma contagem por semente); o sem atenção, em {{ listing(reach["sem atenção"]) }}. A lição desta
+# Com o mesmo orçamento, as duas curvas contam histórias diferentes. Em {{ CEDO }} atualizações,
+# o modelo com atenção já acerta {{ pct(media(teste_em["com atenção", CEDO])) }} do teste (de
+# {{ pct(min(teste_em["com atenção", CEDO])) }} a {{ pct(max(teste_em["com atenção", CEDO])) }}
+# nas três sementes), e o sem atenção, {{ pct(media(teste_em["sem atenção", CEDO])) }} (de
+# {{ pct(min(teste_em["sem atenção", CEDO])) }} a {{ pct(max(teste_em["sem atenção", CEDO])) }}):
+# a pior semente com atenção fica {{ num(100 * distancia_cedo, 1) }} pontos acima da melhor sem ela
+# (pareando a mesma semente nos mesmos valores, o
+# [teste de McNemar](../referencia/referencias.md#mcnemar1947) dá p ≤
+# {{ formatar_p(p_cedo) }} em cada uma). O
+# modelo com atenção passa de 99% no teste em {{ listar(alcance["com atenção"]) }} atualizações
+# (uma contagem por semente); o sem atenção, em {{ listar(alcance["sem atenção"]) }}. A lição desta
 # tarefa é, portanto, **velocidade**: a semente mais lenta com atenção chega a 99% antes da mais
 # rápida sem ela. O ponto exato em que cada curva cruza 99% depende da semente (e das contas de
 # ponto flutuante da máquina); o que se repete em todas as sementes é a distância entre os dois
 # modelos no começo do treino.
 #
-# No fim das {{ UPDATES }} atualizações a diferença encolhe:
-# {{ pct(mean(test_at["com atenção", UPDATES])) }} com atenção e
-# {{ pct(mean(test_at["sem atenção", UPDATES])) }} sem, na média. Contados em valores, o modelo
-# com atenção erra {{ span(errors["com atenção"]) }} dos {{ len(split.test) }} valores de teste em
-# cada semente, e o sem atenção, {{ span(errors["sem atenção"]) }}. {{ final_verdict }}. Com
-# orçamento de sobra, o vetor fixo de {{ HIDDEN }} números também dá conta de valores de até nove
-# caracteres. Cada treino, com as medidas, custou cerca de {{ num(TRAIN_CPU_SECONDS / len(runs), 0) }} s
+# No fim das {{ ATUALIZACOES }} atualizações a diferença encolhe:
+# {{ pct(media(teste_em["com atenção", ATUALIZACOES])) }} com atenção e
+# {{ pct(media(teste_em["sem atenção", ATUALIZACOES])) }} sem, na média. Contados em valores, o modelo
+# com atenção erra {{ faixa(erros["com atenção"]) }} dos {{ len(divisao.test) }} valores de teste em
+# cada semente, e o sem atenção, {{ faixa(erros["sem atenção"]) }} (a tabela acima traz a taxa
+# de erro de cada semente com o
+# [intervalo de Wilson](../referencia/referencias.md#wilson1927) de 95%). {{ veredito_fim }}.
+# Com
+# orçamento de sobra, o vetor fixo de {{ ESTADO }} números também dá conta de valores de até nove
+# caracteres. Cada treino, com as medidas, custou cerca de {{ num(SEGUNDOS_CPU_TREINO / len(rodadas), 0) }} s
 # de CPU numa thread na máquina em que o livro foi gerado (a célula do treino imprime o tempo).
 #
 # Treino e teste andam juntos nas curvas (as linhas cheias e tracejadas quase se sobrepõem), e a
-# maior diferença entre eles na tabela é de {{ num(100 * gap_train_test, 1) }} ponto
-# ({{ gap_name }}, em {{ gap_when }} atualizações): com {{ len(split.train) }} valores de treino,
+# maior diferença entre eles na tabela é de {{ num(100 * distancia_treino_teste, 1) }} ponto
+# ({{ nome_da_distancia }}, em {{ quando_distancia }} atualizações): com {{ len(divisao.train) }} valores de treino,
 # os modelos aprenderam a regra, não decoraram os exemplos.
 #
-# Os poucos erros do modelo com atenção no fim {{ zero_errors }}. Não é azar: o único valor cujo
+# Os poucos erros do modelo com atenção no fim {{ erros_zero }}. Não é azar: o único valor cujo
 # extenso usa a palavra "zero" é o próprio zero, e ele caiu no teste, então o modelo nunca viu "zero"
 # como alvo no treino. Nenhum modelo escreve uma palavra que nunca precisou escrever (nenhum dos
 # seis modelos acerta esse valor, e o exercício 4 confere os dados).
@@ -406,49 +456,51 @@ assert gap_train_test < 0.03  # o treino não fica muito acima do teste: regra, 
 # milhar), em 200 atualizações e no fim:
 
 # %%
-def by_length(name: str, when: int) -> dict[int, list[float]]:
-    per_seed = defaultdict(list)
-    for s in SEEDS:
-        written = runs[name, s][2][when]["gulosa"]
-        groups = defaultdict(list)
-        for cents, w, r in zip(split.test, written, refs["teste"], strict=True):
-            groups[len(format_amount(cents))].append(w == r)
-        for size, hits in groups.items():
-            per_seed[size].append(sum(hits) / len(hits))
-    return per_seed
+def por_tamanho(nome: str, quando: int) -> dict[int, list[float]]:
+    por_semente = defaultdict(list)
+    for s in SEMENTES:
+        escrito = rodadas[nome, s][2][quando]["gulosa"]
+        grupos = defaultdict(list)
+        for centavos, w, r in zip(divisao.test, escrito, referencias["teste"], strict=True):
+            grupos[len(format_amount(centavos))].append(w == r)
+        for tamanho, certos in grupos.items():
+            por_semente[tamanho].append(sum(certos) / len(certos))
+    return por_semente
 
 
-counts = pd.Series([len(format_amount(c)) for c in split.test]).value_counts().sort_index()
-length_table = pd.DataFrame(
-    {f"{name}, {when}": {size: mean_range(v, 1, percent=True)
-                         for size, v in sorted(by_length(name, when).items())}
-     for when in (EARLY, UPDATES) for name in MODELS}
+contagens = pd.Series([len(format_amount(c)) for c in divisao.test]).value_counts().sort_index()
+tabela_tamanhos = pd.DataFrame(
+    {f"{nome}, {quando}": {tamanho: mean_range(v, 1, percent=True)
+                         for tamanho, v in sorted(por_tamanho(nome, quando).items())}
+     for quando in (CEDO, ATUALIZACOES) for nome in MODELOS}
 )
-length_table.insert(0, "valores no teste", counts)
-length_table.index.name = "caracteres"
-by_size = {(name, when): {size: mean(v) for size, v in by_length(name, when).items()}
-           for name in MODELS for when in (EARLY, UPDATES)}
-without_early = [by_size["sem atenção", EARLY][size] for size in (5, 6, 8, 9)]
-with_early = [by_size["com atenção", EARLY][size] for size in (5, 6, 8, 9)]
+tabela_tamanhos.insert(0, "valores no teste", contagens)
+tabela_tamanhos.index.name = "caracteres"
+media_por_tamanho = {(nome, quando): {tamanho: media(v) for tamanho, v in por_tamanho(nome, quando).items()}
+           for nome in MODELOS for quando in (CEDO, ATUALIZACOES)}
+sem_cedo = [media_por_tamanho["sem atenção", CEDO][tamanho] for tamanho in (5, 6, 8, 9)]
+com_cedo = [media_por_tamanho["com atenção", CEDO][tamanho] for tamanho in (5, 6, 8, 9)]
 # o gargalo: sem atenção, cada tamanho a partir de 5 caracteres pior que o anterior
-assert all(a > b for a, b in zip(without_early, without_early[1:], strict=False))
-assert min(with_early) > 0.98  # com atenção, os longos quase todos certos
-table(length_table, 0)
+assert all(a > b for a, b in zip(sem_cedo, sem_cedo[1:], strict=False))
+assert min(com_cedo) > 0.98  # com atenção, os longos quase todos certos
+table(tabela_tamanhos, 0)
 
 # %% [markdown]
-# Em {{ EARLY }} atualizações, de 5 caracteres em diante, o modelo sem atenção piora com o
-# comprimento: acerta {{ pct(without_early[0]) }} dos valores de 5 caracteres,
-# {{ pct(without_early[1]) }} dos de 6, {{ pct(without_early[2]) }} dos de 8 e
-# {{ pct(without_early[3]) }} dos de 9. Com atenção, os valores de 5 a 9 caracteres
-# ficam entre {{ pct(min(with_early)) }} e {{ pct(max(with_early)) }}. É o que se espera do
-# gargalo: quanto mais longa a entrada, mais coisa o vetor de contexto precisa guardar, enquanto o
-# decodificador com atenção só precisa achar o dígito certo. (Os valores de 4 caracteres, abaixo
+# Em {{ CEDO }} atualizações, de 5 caracteres em diante, o modelo sem atenção piora com o
+# comprimento: acerta {{ pct(sem_cedo[0]) }} dos valores de 5 caracteres,
+# {{ pct(sem_cedo[1]) }} dos de 6, {{ pct(sem_cedo[2]) }} dos de 8 e
+# {{ pct(sem_cedo[3]) }} dos de 9. Com atenção, os valores de 5 a 9 caracteres
+# ficam entre {{ pct(min(com_cedo)) }} e {{ pct(max(com_cedo)) }}. É o padrão que a hipótese
+# do gargalo prevê: quanto mais longa a entrada, mais coisa o vetor de contexto precisa guardar,
+# enquanto o decodificador com atenção só precisa achar o dígito certo. A tabela mostra o acerto
+# por tamanho, não o que o vetor guarda; medir isso pediria, por exemplo, tentar ler os dígitos
+# de volta do vetor de contexto. (Os valores de 4 caracteres, abaixo
 # de dez reais, são um caso à parte nos dois modelos: incluem o zero, os singulares "um
 # real" e "um centavo" e os valores só de centavos, e há só mil valores desse tamanho para
-# treinar.) Em {{ UPDATES }} atualizações, o modelo sem atenção chega perto do outro também nos
-# valores longos ({{ pct(by_size["sem atenção", UPDATES][8]) }} nos de 8 caracteres e
-# {{ pct(by_size["sem atenção", UPDATES][9]) }} nos de 9, contra
-# {{ pct(by_size["com atenção", UPDATES][8]) }} e {{ pct(by_size["com atenção", UPDATES][9]) }}
+# treinar.) Em {{ ATUALIZACOES }} atualizações, o modelo sem atenção chega perto do outro também nos
+# valores longos ({{ pct(media_por_tamanho["sem atenção", ATUALIZACOES][8]) }} nos de 8 caracteres e
+# {{ pct(media_por_tamanho["sem atenção", ATUALIZACOES][9]) }} nos de 9, contra
+# {{ pct(media_por_tamanho["com atenção", ATUALIZACOES][8]) }} e {{ pct(media_por_tamanho["com atenção", ATUALIZACOES][9]) }}
 # com atenção).
 #
 # ## Fora da faixa do treino
@@ -457,130 +509,131 @@ table(length_table, 0)
 # valor do treino. O que os modelos escrevem, no fim do treino:
 
 # %%
-beyond = pd.DataFrame({
-    name: {
-        "acerto exato": mean_range([exact_match(runs[name, s][2]["fora gulosa"],
-                                                refs["fora da faixa"]) for s in SEEDS],
+fora = pd.DataFrame({
+    nome: {
+        "acerto exato": mean_range([exact_match(rodadas[nome, s][2]["fora gulosa"],
+                                                referencias["fora da faixa"]) for s in SEMENTES],
                                    1, percent=True),
-        "WER": mean_range([word_error_rate(runs[name, s][2]["fora gulosa"],
-                                           refs["fora da faixa"]) for s in SEEDS],
+        "WER": mean_range([word_error_rate(rodadas[nome, s][2]["fora gulosa"],
+                                           referencias["fora da faixa"]) for s in SEMENTES],
                           1, percent=True),
     }
-    for name in MODELS
+    for nome in MODELOS
 }).T
-for cents, written, right in list(zip(split.beyond, runs["com atenção", SEEDS[0]][2]["fora gulosa"],
-                                      refs["fora da faixa"], strict=True))[:3]:
-    print(f"R$ {format_amount(cents)}\n  escreveu: {written}\n  certo:    {right}")
+for centavos, escrito, certo in list(zip(divisao.beyond, rodadas["com atenção", SEMENTES[0]][2]["fora gulosa"],
+                                      referencias["fora da faixa"], strict=True))[:3]:
+    print(f"R$ {format_amount(centavos)}\n  escreveu: {escrito}\n  certo:    {certo}")
 
-HUNDREDS = {"cem", "cento", "duzentos", "trezentos", "quatrocentos", "quinhentos", "seiscentos",
+CENTENAS = {"cem", "cento", "duzentos", "trezentos", "quatrocentos", "quinhentos", "seiscentos",
             "setecentos", "oitocentos", "novecentos"}
 
 
-def hundred_before_mil(text: str) -> bool:
+def centena_antes_de_mil(texto: str) -> bool:
     """Uma centena antes de "mil": o que todo extenso de seis dígitos nos reais tem."""
-    words = text.split()
-    return "mil" in words and bool(HUNDREDS & set(words[: words.index("mil")]))
+    palavras = texto.split()
+    return "mil" in palavras and bool(CENTENAS & set(palavras[: palavras.index("mil")]))
 
 
-assert all(map(hundred_before_mil, refs["fora da faixa"]))
-assert not any(hundred_before_mil(amount_words(c)) for c in split.train)  # o treino nunca tem
-beyond_exact = {name: [exact_match(runs[name, s][2]["fora gulosa"], refs["fora da faixa"])
-                       for s in SEEDS] for name in MODELS}
-beyond_wer = [word_error_rate(runs[name, s][2]["fora gulosa"], refs["fora da faixa"])
-              for name in MODELS for s in SEEDS]
-with_hundred = [mean([hundred_before_mil(w) for w in runs[name, s][2]["fora gulosa"]])
-                for name in MODELS for s in SEEDS]
+assert all(map(centena_antes_de_mil, referencias["fora da faixa"]))
+assert not any(centena_antes_de_mil(amount_words(c)) for c in divisao.train)  # o treino nunca tem
+fora_exato = {nome: [exact_match(rodadas[nome, s][2]["fora gulosa"], referencias["fora da faixa"])
+                       for s in SEMENTES] for nome in MODELOS}
+fora_wer = [word_error_rate(rodadas[nome, s][2]["fora gulosa"], referencias["fora da faixa"])
+              for nome in MODELOS for s in SEMENTES]
+com_centena = [media([centena_antes_de_mil(w) for w in rodadas[nome, s][2]["fora gulosa"]])
+                for nome in MODELOS for s in SEMENTES]
 print("frases com uma centena antes de 'mil', por modelo e semente:",
-      ", ".join(pct(f) for f in with_hundred))
-all_beyond = [v for values in beyond_exact.values() for v in values]
-assert max(all_beyond) < 0.6 and min(beyond_wer) > 0.1  # fora da faixa, todos erram muito
+      ", ".join(pct(f) for f in com_centena))
+todos_fora = [v for por_sementes in fora_exato.values() for v in por_sementes]
+assert max(todos_fora) < 0.6 and min(fora_wer) > 0.1  # fora da faixa, todos erram muito
 # as faixas com e sem atenção se sobrepõem: nenhum dos dois ganha em toda semente
-assert min(beyond_exact["com atenção"]) <= max(beyond_exact["sem atenção"])
-assert min(beyond_exact["sem atenção"]) <= max(beyond_exact["com atenção"])
-examples = list(zip(runs["com atenção", SEEDS[0]][2]["fora gulosa"], refs["fora da faixa"],
+assert min(fora_exato["com atenção"]) <= max(fora_exato["sem atenção"])
+assert min(fora_exato["sem atenção"]) <= max(fora_exato["com atenção"])
+exemplos = list(zip(rodadas["com atenção", SEMENTES[0]][2]["fora gulosa"], referencias["fora da faixa"],
                     strict=True))[:3]
-shorter = sum(len(w.split()) < len(r.split()) for w, r in examples)
-shorter_text = {3: "Nos três exemplos acima", 2: "Em dois dos três exemplos acima",
-                1: "Em um dos três exemplos acima"}.get(shorter, "Nos exemplos acima, nenhum")
-above_tenth = sum(v >= 0.1 for v in all_beyond)  # modelos que acertam mais de um décimo
-if above_tenth == 0:
-    rule = "nenhum dos seis modelos acerta um décimo dos valores"
-elif above_tenth < len(all_beyond):
-    count_word = ["um", "dois", "três", "quatro", "cinco"][above_tenth - 1]
-    rule = f"só {count_word} dos seis modelos acerta mais de um décimo deles"
+mais_curtos = sum(len(w.split()) < len(r.split()) for w, r in exemplos)
+texto_mais_curtos = {3: "Nos três exemplos acima", 2: "Em dois dos três exemplos acima",
+                1: "Em um dos três exemplos acima"}.get(mais_curtos, "Nos exemplos acima, nenhum")
+acima_de_um_decimo = sum(v >= 0.1 for v in todos_fora)  # modelos que acertam mais de um décimo
+if acima_de_um_decimo == 0:
+    regra = "nenhum dos seis modelos acerta um décimo dos valores"
+elif acima_de_um_decimo < len(todos_fora):
+    palavra_contagem = ["um", "dois", "três", "quatro", "cinco"][acima_de_um_decimo - 1]
+    regra = f"só {palavra_contagem} dos seis modelos acerta mais de um décimo deles"
 else:
-    rule = "todos os modelos acertam mais de um décimo deles, mas nenhum chega perto do teste"
-table(beyond)
+    regra = "todos os modelos acertam mais de um décimo deles, mas nenhum chega perto do teste"
+table(fora)
 
 # %% [markdown]
 # Fora da faixa, os modelos erram a maior parte dos valores: o acerto exato, nos seis modelos, vai
-# de {{ pct(min(all_beyond)) }} a {{ pct(max(all_beyond)) }}, longe dos
-# {{ pct(min(test_at["sem atenção", UPDATES] + test_at["com atenção", UPDATES])) }} ou mais no
-# teste, e a WER fica entre {{ pct(min(beyond_wer)) }} e {{ pct(max(beyond_wer)) }} das palavras.
+# de {{ pct(min(todos_fora)) }} a {{ pct(max(todos_fora)) }}, longe dos
+# {{ pct(min(teste_em["sem atenção", ATUALIZACOES] + teste_em["com atenção", ATUALIZACOES])) }} ou mais no
+# teste, e a WER fica entre {{ pct(min(fora_wer)) }} e {{ pct(max(fora_wer)) }} das palavras.
 # As faixas com e sem atenção se sobrepõem: não há vencedor. Nenhum valor de treino tem uma
 # centena antes de "mil" (o maior é R$ {{ format_amount(TRAIN_MAX_CENTS) }}), e todo extenso certo
 # fora da faixa tem. Os modelos põem uma centena antes de "mil" numa fração das frases que vai de
-# {{ pct(min(with_hundred)) }} a {{ pct(max(with_hundred)) }}, conforme o modelo e a semente: o
-# que cada rede faz além da faixa que viu muda muito de uma semente para outra, e {{ rule }}.
-# {{ shorter_text }}, o valor de seis dígitos sai escrito como outro, mais curto. E o extenso
+# {{ pct(min(com_centena)) }} a {{ pct(max(com_centena)) }}, conforme o modelo e a semente: o
+# que cada rede faz além da faixa que viu muda muito de uma semente para outra, e {{ regra }}.
+# {{ texto_mais_curtos }}, o valor de seis dígitos sai escrito como outro, mais curto. E o extenso
 # errado sai com a mesma fluência do certo, sem nada na frase que avise o erro: é por isso que a
 # linha de comando recusa valores acima da faixa do treino.
 #
 # ## Para onde a atenção olha
 #
 # Os pesos $a_{tj}$ de cada palavra escrita (linhas) sobre cada caractere lido (colunas), para
-# três valores, no modelo com atenção da semente {{ SEEDS[0] }}:
+# três valores, no modelo com atenção da semente {{ SEMENTES[0] }}:
 
 # %%
-model = runs["com atenção", SEEDS[0]][0]
-chosen = [123450, 9081706, 20540]
-heat = []
-for cents in chosen:
-    text = format_amount(cents)
-    words, weights = model.greedy(torch.tensor([vocab.encode_input(text)]))
-    written = vocab.decode_words(words[0].tolist()).split()
-    heat.append((text, [*written, "<fim>"], weights[0].numpy()))
-    seen = "no treino" if cents in set(split.train) else "fora do treino"
-    print(f"R$ {text} ({seen}):\n  {' '.join(written)}")
-    assert " ".join(written) == amount_words(cents)
+modelo = rodadas["com atenção", SEMENTES[0]][0]
+escolhidos = [123450, 9081706, 20540]
+calor = []
+for centavos in escolhidos:
+    texto = format_amount(centavos)
+    palavras, pesos = modelo.greedy(torch.tensor([vocab.encode_input(texto)]))
+    escrito = vocab.decode_words(palavras[0].tolist()).split()
+    calor.append((texto, [*escrito, "<fim>"], pesos[0].numpy()))
+    visto = "no treino" if centavos in set(divisao.train) else "fora do treino"
+    print(f"R$ {texto} ({visto}):\n  {' '.join(escrito)}")
+    assert " ".join(escrito) == amount_words(centavos)
 
 
-def share(i: int, word: str, positions: tuple[int, ...]) -> float:
+def fracao(i: int, palavra: str, posicoes: tuple[int, ...]) -> float:
     """A fração do peso de ``word`` (no valor ``i``) sobre os caracteres em ``positions``."""
-    text, words, weights = heat[i]
-    return float(weights[words.index(word)][list(positions)].sum())
+    texto, palavras, pesos = calor[i]
+    return float(pesos[palavras.index(palavra)][list(posicoes)].sum())
 
 
 # "1.234,50": o "2" está na posição 2, o "3" na 3, o "4" na 4, o "5" na 6 e o último "0" na 7
-digit_words = {"duzentos": 2, "trinta": 3, "quatro": 4, "cinquenta": 6, "centavos": 7}
-top = {word: share(0, word, (j,)) for word, j in digit_words.items()}
-text, words, weights = heat[0]
-for word, j in digit_words.items():
-    assert weights[words.index(word)].argmax() == j  # o maior peso está no dígito que decide
-spread = mean([float(row.max()) for w, row in zip(words, weights, strict=True)
+palavras_digito = {"duzentos": 2, "trinta": 3, "quatro": 4, "cinquenta": 6, "centavos": 7}
+topo = {palavra: fracao(0, palavra, (j,)) for palavra, j in palavras_digito.items()}
+texto, palavras, pesos = calor[0]
+for palavra, j in palavras_digito.items():
+    assert pesos[palavras.index(palavra)].argmax() == j  # o maior peso está no dígito que decide
+espalhamento = media([float(linha.max()) for w, linha in zip(palavras, pesos, strict=True)
                if w in ("e", "reais")])
-focused = mean([float(weights[words.index(w)].max()) for w in digit_words])
-seventeen = share(1, "dezessete", (4, 5))  # o "1" e o "7" de "90.817,06"
-mil = share(0, "mil", (0, 1))  # o "1" e o ponto de "1.234,50"
-print("peso no dígito:", {w: pct(v, 0) for w, v in top.items()},
-      f"| 'mil' no '1.': {pct(mil, 0)} | 'dezessete' no '17': {pct(seventeen, 0)}"
-      f" | maior peso médio: dígitos {pct(focused, 0)}, 'e' e 'reais' {pct(spread, 0)}")
-assert seventeen > 0.6 and mil > 0.6 and spread < focused
-fig = attention_maps(heat)
+focado = media([float(pesos[palavras.index(w)].max()) for w in palavras_digito])
+dezessete = fracao(1, "dezessete", (4, 5))  # o "1" e o "7" de "90.817,06"
+mil = fracao(0, "mil", (0, 1))  # o "1" e o ponto de "1.234,50"
+print("peso no dígito:", {w: pct(v, 0) for w, v in topo.items()},
+      f"| 'mil' no '1.': {pct(mil, 0)} | 'dezessete' no '17': {pct(dezessete, 0)}"
+      f" | maior peso médio: dígitos {pct(focado, 0)}, 'e' e 'reais' {pct(espalhamento, 0)}")
+assert dezessete > 0.6 and mil > 0.6 and espalhamento < focado
+fig = attention_maps(calor)
 fig
 
 # %% [markdown]
-# Cada palavra olha para o dígito que a decide. Em R$ {{ heat[0][0] }}, o maior peso de "duzentos"
-# está no "2" ({{ pct(top["duzentos"], 0) }}), o de "trinta" no "3" ({{ pct(top["trinta"], 0) }}),
-# o de "quatro" no "4" ({{ pct(top["quatro"], 0) }}), o de "cinquenta" no "5"
-# ({{ pct(top["cinquenta"], 0) }}) e o de "centavos" no último "0"
-# ({{ pct(top["centavos"], 0) }}); "mil" põe {{ pct(mil, 0) }} do peso no "1" e no ponto de
-# milhar. Em R$ {{ heat[1][0] }}, "dezessete" põe {{ pct(seventeen, 0) }} do peso no "1" e no "7",
+# Cada palavra olha para o dígito que a decide. Em R$ {{ calor[0][0] }}, o maior peso de "duzentos"
+# está no "2" ({{ pct(topo["duzentos"], 0) }}), o de "trinta" no "3" ({{ pct(topo["trinta"], 0) }}),
+# o de "quatro" no "4" ({{ pct(topo["quatro"], 0) }}), o de "cinquenta" no "5"
+# ({{ pct(topo["cinquenta"], 0) }}) e o de "centavos" no último "0"
+# ({{ pct(topo["centavos"], 0) }}); "mil" põe {{ pct(mil, 0) }} do peso no "1" e no ponto de
+# milhar. Em R$ {{ calor[1][0] }}, "dezessete" põe {{ pct(dezessete, 0) }} do peso no "1" e no "7",
 # os dois dígitos que decidem a palavra. Os "e" e a palavra "reais" espalham mais o peso (o maior
-# peso de cada uma dessas linhas é, em média, {{ pct(spread, 0) }}, contra {{ pct(focused, 0) }}
+# peso de cada uma dessas linhas é, em média, {{ pct(espalhamento, 0) }}, contra {{ pct(focado, 0) }}
 # nas palavras de dígito): são decididos pela posição na frase, não por um dígito. Ninguém ensinou
 # esse alinhamento ao modelo: o único alvo do treino foram as palavras, e os pesos que olham para
-# o dígito certo apareceram sozinhos, porque ajudam a acertar a palavra.
+# o dígito certo apareceram sozinhos. Que eles apareçam porque ajudam a acertar a palavra é a
+# explicação natural, mas aqui é uma hipótese: não medimos o acerto com os pesos trocados.
 #
 # ## Busca gulosa e busca em feixe
 #
@@ -595,66 +648,66 @@ fig
 # faixa.
 
 # %%
-def beam_row(name: str) -> dict[str, str]:
-    row = {}
-    for when in (EARLY, UPDATES):
-        for label in ("gulosa", "feixe"):
-            values = [exact_match(runs[name, s][2][when][label], refs["teste"]) for s in SEEDS]
-            row[f"teste, {when}, {label}"] = mean_range(values, 1, percent=True)
-    for label in ("gulosa", "feixe"):
-        values = [exact_match(runs[name, s][2][f"fora {label}"], refs["fora da faixa"])
-                  for s in SEEDS]
-        row[f"fora da faixa, {UPDATES}, {label}"] = mean_range(values, 1, percent=True)
-    return row
+def linha_feixe(nome: str) -> dict[str, str]:
+    linha = {}
+    for quando in (CEDO, ATUALIZACOES):
+        for rotulo in ("gulosa", "feixe"):
+            por_sementes = [exact_match(rodadas[nome, s][2][quando][rotulo], referencias["teste"]) for s in SEMENTES]
+            linha[f"teste, {quando}, {rotulo}"] = mean_range(por_sementes, 1, percent=True)
+    for rotulo in ("gulosa", "feixe"):
+        por_sementes = [exact_match(rodadas[nome, s][2][f"fora {rotulo}"], referencias["fora da faixa"])
+                  for s in SEMENTES]
+        linha[f"fora da faixa, {ATUALIZACOES}, {rotulo}"] = mean_range(por_sementes, 1, percent=True)
+    return linha
 
 
-gains = {
-    name: [exact_match(runs[name, s][2][EARLY]["feixe"], refs["teste"])
-           - exact_match(runs[name, s][2][EARLY]["gulosa"], refs["teste"]) for s in SEEDS]
-    for name in MODELS
+ganhos = {
+    nome: [exact_match(rodadas[nome, s][2][CEDO]["feixe"], referencias["teste"])
+           - exact_match(rodadas[nome, s][2][CEDO]["gulosa"], referencias["teste"]) for s in SEMENTES]
+    for nome in MODELOS
 }
-for name, values in gains.items():
-    print(f"{name}, {EARLY} atualizações: feixe menos gulosa, por semente:",
-          ", ".join(f"{num(100 * g, 1)} pontos" for g in values))
+for nome, por_sementes in ganhos.items():
+    print(f"{nome}, {CEDO} atualizações: feixe menos gulosa, por semente:",
+          ", ".join(f"{num(100 * g, 1)} pontos" for g in por_sementes))
 
 
-def search_gap(at_end: bool) -> float:
+def distancia_busca(no_fim: bool) -> float:
     """A maior diferença, entre os dois modelos, da média de feixe menos gulosa no acerto exato:
     no teste em UPDATES atualizações (``at_end``) ou fora da faixa."""
-    right = refs["teste"] if at_end else refs["fora da faixa"]
+    certo = referencias["teste"] if no_fim else referencias["fora da faixa"]
 
-    def written(name: str, s: int, label: str) -> list[str]:
-        details = runs[name, s][2]
-        return details[UPDATES][label] if at_end else details[f"fora {label}"]
+    def escrito(nome: str, s: int, rotulo: str) -> list[str]:
+        detalhes = rodadas[nome, s][2]
+        return detalhes[ATUALIZACOES][rotulo] if no_fim else detalhes[f"fora {rotulo}"]
 
-    return max(abs(mean([exact_match(written(name, s, "feixe"), right)
-                         - exact_match(written(name, s, "gulosa"), right) for s in SEEDS]))
-               for name in MODELS)
+    return max(abs(media([exact_match(escrito(nome, s, "feixe"), certo)
+                         - exact_match(escrito(nome, s, "gulosa"), certo) for s in SEMENTES]))
+               for nome in MODELOS)
 
 
-late_gap, beyond_gap = search_gap(at_end=True), search_gap(at_end=False)
-greedy_early = mean([exact_match(runs["sem atenção", s][2][EARLY]["gulosa"], refs["teste"])
-                     for s in SEEDS])
-print(f"{UPDATES} atualizações: maior diferença média entre as buscas {num(100 * late_gap, 1)} "
-      f"pontos no teste, {num(100 * beyond_gap, 1)} fora da faixa")
-assert min(gains["sem atenção"]) > 0.01  # o feixe ajuda o modelo que ainda erra, em toda semente
-assert max(abs(g) for g in gains["com atenção"]) < 0.01  # e quase não muda o que já acerta
-assert late_gap < 0.01 and beyond_gap < 0.03  # no fim e fora da faixa, as buscas quase empatam
-beam_table = pd.DataFrame({name: beam_row(name) for name in MODELS})
-beam_table.index.name = "acerto exato (conjunto, atualizações, busca)"
-table(beam_table)
+distancia_tarde, distancia_fora = distancia_busca(no_fim=True), distancia_busca(no_fim=False)
+gulosa_cedo = media([exact_match(rodadas["sem atenção", s][2][CEDO]["gulosa"], referencias["teste"])
+                     for s in SEMENTES])
+print(f"{ATUALIZACOES} atualizações: maior diferença média entre as buscas {num(100 * distancia_tarde, 1)} "
+      f"pontos no teste, {num(100 * distancia_fora, 1)} fora da faixa")
+assert min(ganhos["sem atenção"]) > 0.01  # o feixe ajuda o modelo que ainda erra, em toda semente
+assert max(abs(g) for g in ganhos["com atenção"]) < 0.01  # e quase não muda o que já acerta
+assert distancia_tarde < 0.01 and distancia_fora < 0.03  # no fim e fora da faixa, as buscas quase empatam
+tabela_feixe = pd.DataFrame({nome: linha_feixe(nome) for nome in MODELOS})
+tabela_feixe.index.name = "acerto exato (conjunto, atualizações, busca)"
+table(tabela_feixe)
 
 # %% [markdown]
-# A busca em feixe só ajuda onde o modelo ainda tem dúvida. No modelo sem atenção em {{ EARLY }}
-# atualizações, ela ganha de {{ num(100 * min(gains["sem atenção"]), 1) }} a
-# {{ num(100 * max(gains["sem atenção"]), 1) }} pontos de acerto exato, em todas as sementes (de
-# {{ pct(greedy_early) }} para {{ pct(greedy_early + mean(gains["sem atenção"])) }} na média). No
-# modelo com atenção, que já acerta {{ pct(mean(test_at["com atenção", EARLY])) }} com a busca
-# gulosa, o feixe quase não muda nada (de {{ num(100 * min(gains["com atenção"]), 1) }} a
-# {{ num(100 * max(gains["com atenção"]), 1) }} pontos), e em {{ UPDATES }} atualizações as duas
-# buscas ficam a no máximo {{ num(100 * late_gap, 1) }} ponto uma da outra, na média. Fora da
+# A busca em feixe só ajuda onde o modelo ainda tem dúvida. No modelo sem atenção em {{ CEDO }}
+# atualizações, ela ganha de {{ num(100 * min(ganhos["sem atenção"]), 1) }} a
+# {{ num(100 * max(ganhos["sem atenção"]), 1) }} pontos de acerto exato, em todas as sementes (de
+# {{ pct(gulosa_cedo) }} para {{ pct(gulosa_cedo + media(ganhos["sem atenção"])) }} na média). No
+# modelo com atenção, que já acerta {{ pct(media(teste_em["com atenção", CEDO])) }} com a busca
+# gulosa, o feixe quase não muda nada (de {{ num(100 * min(ganhos["com atenção"]), 1) }} a
+# {{ num(100 * max(ganhos["com atenção"]), 1) }} pontos), e em {{ ATUALIZACOES }} atualizações as duas
+# buscas ficam a no máximo {{ num(100 * distancia_tarde, 1) }} ponto uma da outra, na média. Fora da
 # faixa, o feixe também não conserta (as médias das duas buscas ficam a no máximo
-# {{ num(100 * beyond_gap, 1) }} ponto uma da outra): a frase errada é também, para o modelo, a
+# {{ num(100 * distancia_fora, 1) }} ponto uma da outra): a frase errada é também, para o modelo, a
 # mais provável. Como a pontuação do feixe é a soma das log-probabilidades, sem normalização pelo
 # comprimento, ele tende a preferir frases mais curtas; numa tarefa em que o comprimento é
 # decidido pela entrada isso importa pouco, mas em tradução é um ajuste comum.
@@ -708,8 +761,8 @@ table(beam_table)
 #   `scaled_dot_product_attention` com que comparamos a nossa atenção.
 
 # %%
-print(f"Tempo total do capítulo: {num(time.perf_counter() - CHAPTER_START, 0)} s "
-      f"em {torch.get_num_threads()} thread de CPU (treinos: {num(TRAIN_SECONDS, 0)} s)")
+print(f"Tempo total do capítulo: {num(time.perf_counter() - INICIO_CAPITULO, 0)} s "
+      f"em {torch.get_num_threads()} thread de CPU (treinos: {num(SEGUNDOS_TREINO, 0)} s)")
 
 # %% [markdown]
 # ## Exercícios
@@ -742,39 +795,39 @@ print(f"Tempo total do capítulo: {num(time.perf_counter() - CHAPTER_START, 0)} 
 #
 #     torch.set_num_threads(1)
 #     vocab = AmountVocab()
-#     split = amount_split(n_train=4_000, n_test=200, n_beyond=1)
+#     divisao = amount_split(n_train=4_000, n_test=200, n_beyond=1)
 #     # entrada: cada palavra vira o seu índice + 1 (o 0 fica para o preenchimento);
 #     # saída: os caracteres do valor, depois de <início> (0) e <fim> (1)
-#     OUT = ["<início>", "<fim>", *INPUT_CHARS[1:]]
+#     SAIDA = ["<início>", "<fim>", *INPUT_CHARS[1:]]
 #
 #
-#     def encode(amounts):
-#         xs = [[vocab.word_index[w] + 1 for w in amount_words(c).split()] for c in amounts]
-#         ys = [[OUT.index(ch) for ch in format_amount(c)] + [1] for c in amounts]
+#     def codificar(valores):
+#         xs = [[vocab.word_index[w] + 1 for w in amount_words(c).split()] for c in valores]
+#         ys = [[SAIDA.index(ch) for ch in format_amount(c)] + [1] for c in valores]
 #         wx, wy = max(map(len, xs)), max(map(len, ys))
 #         x = torch.tensor([r + [0] * (wx - len(r)) for r in xs])
 #         y = torch.tensor([r + [IGNORE_INDEX] * (wy - len(r)) for r in ys])
 #         return x, y
 #
 #
-#     def decode(row):
-#         chars = [OUT[i] for i in row.tolist()]
-#         return "".join(chars[: chars.index("<fim>")] if "<fim>" in chars else chars)
+#     def decodificar(linha):
+#         caracteres = [SAIDA[i] for i in linha.tolist()]
+#         return "".join(caracteres[: caracteres.index("<fim>")] if "<fim>" in caracteres else caracteres)
 #
 #
-#     x, y = encode(split.train)
-#     batches = [(x[i : i + 128], y[i : i + 128]) for i in range(0, len(x), 128)]
+#     x, y = codificar(divisao.train)
+#     lotes = [(x[i : i + 128], y[i : i + 128]) for i in range(0, len(x), 128)]
 #     torch.manual_seed(seed(0))
-#     model = Seq2Seq(vocab.num_words + 1, len(OUT), hidden_size=64, max_len=12)
-#     config = TrainConfig(lr=1e-2, max_epochs=4, max_steps=128, progress=False)
-#     history = fit(model, batches, None, config)
-#     written = [decode(row) for row in model.greedy(encode(split.test)[0])[0]]
-#     right = [format_amount(c) for c in split.test]
-#     accuracy = exact_match(written, right)
-#     print(f"{history.steps} atualizações; acerto exato no teste: {pct(accuracy)}")
-#     for cents, w, r in list(zip(split.test, written, right))[:3]:
-#         print(f"{amount_words(cents)} → {w} (certo: {r})")
-#     assert history.steps == 128 and accuracy >= 0.95  # quase tudo certo, com pouco treino
+#     modelo = Seq2Seq(vocab.num_words + 1, len(SAIDA), hidden_size=64, max_len=12)
+#     configuracao = TrainConfig(lr=1e-2, max_epochs=4, max_steps=128, progress=False)
+#     historico = fit(modelo, lotes, None, configuracao)
+#     escrito = [decodificar(linha) for linha in modelo.greedy(codificar(divisao.test)[0])[0]]
+#     certo = [format_amount(c) for c in divisao.test]
+#     acerto = exact_match(escrito, certo)
+#     print(f"{historico.steps} atualizações; acerto exato no teste: {pct(acerto)}")
+#     for centavos, w, r in list(zip(divisao.test, escrito, certo))[:3]:
+#         print(f"{amount_words(centavos)} → {w} (certo: {r})")
+#     assert historico.steps == 128 and acerto >= 0.95  # quase tudo certo, com pouco treino
 #     ```
 #
 #     Com só 128 atualizações (quase cinco vezes menos que no capítulo, em lotes de metade do
@@ -806,22 +859,22 @@ print(f"Tempo total do capítulo: {num(time.perf_counter() - CHAPTER_START, 0)} 
 #
 #     torch.set_num_threads(1)
 #     vocab = AmountVocab()
-#     split = amount_split(n_train=4_000, n_test=300, n_beyond=1)
-#     right = [amount_words(c) for c in split.test]
-#     size, accuracy = {}, {}
-#     for kind in ("dot", "additive"):
+#     divisao = amount_split(n_train=4_000, n_test=300, n_beyond=1)
+#     certo = [amount_words(c) for c in divisao.test]
+#     tamanho, acerto = {}, {}
+#     for tipo in ("dot", "additive"):
 #         torch.manual_seed(seed(0))
-#         model = Seq2Seq(vocab.num_chars, vocab.num_words, hidden_size=32, attention=kind)
-#         batches = AmountBatches(split.train, vocab, 128, shuffle=True, num_batches=150,
+#         modelo = Seq2Seq(vocab.num_chars, vocab.num_words, hidden_size=32, attention=tipo)
+#         lotes = AmountBatches(divisao.train, vocab, 128, shuffle=True, num_batches=150,
 #                                 seed=seed(0))
-#         fit(model, batches, None, TrainConfig(lr=1e-2, max_steps=150, progress=False))
-#         size[kind] = model.num_parameters()
-#         accuracy[kind] = exact_match(spell_amounts(model, split.test, vocab), right)
-#         print(f"{kind:9} {num(size[kind], 0):>6} parâmetros; acerto exato {pct(accuracy[kind])}")
-#     extra = size["additive"] - size["dot"]
+#         fit(modelo, lotes, None, TrainConfig(lr=1e-2, max_steps=150, progress=False))
+#         tamanho[tipo] = modelo.num_parameters()
+#         acerto[tipo] = exact_match(spell_amounts(modelo, divisao.test, vocab), certo)
+#         print(f"{tipo:9} {num(tamanho[tipo], 0):>6} parâmetros; acerto exato {pct(acerto[tipo])}")
+#     extra = tamanho["additive"] - tamanho["dot"]
 #     print(f"a atenção aditiva acrescenta {num(extra, 0)} parâmetros")
 #     assert extra == 32 * 32 + 32 * 32 + 32  # W_q, W_k e v, com estado e atenção de tamanho 32
-#     assert min(accuracy.values()) > 0.8  # as duas aprendem a tarefa com esse orçamento
+#     assert min(acerto.values()) > 0.8  # as duas aprendem a tarefa com esse orçamento
 #     ```
 #
 #     A atenção de produto escalar não tem pesos próprios; a aditiva acrescenta $W_q$, $W_k$ e
@@ -839,14 +892,14 @@ print(f"Tempo total do capítulo: {num(time.perf_counter() - CHAPTER_START, 0)} 
 #     from recorrente.formatting import pct
 #     from recorrente.seq2seq import edit_distance, word_error_rate
 #
-#     hypothesis, reference = "mil e cem reais", "mil cento e dez reais"
-#     edits = edit_distance(hypothesis.split(), reference.split())
-#     print(f"{edits} edições em {len(reference.split())} palavras: WER "
-#           f"{pct(word_error_rate([hypothesis], [reference]))}")
-#     assert edits == 2
-#     long = word_error_rate(["um real e um centavo e um centavo"], ["um real"])
-#     print(f"WER de uma frase comprida demais: {pct(long)}")
-#     assert long > 1
+#     hipotese, referencia = "mil e cem reais", "mil cento e dez reais"
+#     edicoes = edit_distance(hipotese.split(), referencia.split())
+#     print(f"{edicoes} edições em {len(referencia.split())} palavras: WER "
+#           f"{pct(word_error_rate([hipotese], [referencia]))}")
+#     assert edicoes == 2
+#     longos = word_error_rate(["um real e um centavo e um centavo"], ["um real"])
+#     print(f"WER de uma frase comprida demais: {pct(longos)}")
+#     assert longos > 1
 #     ```
 #
 #     Duas edições bastam: inserir "cento" depois de "mil" e trocar "cem" por "dez"; o certo
@@ -862,11 +915,11 @@ print(f"Tempo total do capítulo: {num(time.perf_counter() - CHAPTER_START, 0)} 
 #     ```python
 #     from recorrente.data.amounts import amount_split, amount_words
 #
-#     split = amount_split(n_train=40_000, n_test=1_000, n_beyond=500)  # a divisão do capítulo
-#     with_zero = [c for c in split.train if "zero" in amount_words(c).split()]
-#     print("R$ 0,00 no treino?", 0 in split.train, "| no teste?", 0 in split.test)
-#     print("valores de treino com a palavra 'zero':", len(with_zero))
-#     assert 0 in split.test and not with_zero
+#     divisao = amount_split(n_train=40_000, n_test=1_000, n_beyond=500)  # a divisão do capítulo
+#     com_zero = [c for c in divisao.train if "zero" in amount_words(c).split()]
+#     print("R$ 0,00 no treino?", 0 in divisao.train, "| no teste?", 0 in divisao.test)
+#     print("valores de treino com a palavra 'zero':", len(com_zero))
+#     assert 0 in divisao.test and not com_zero
 #     ```
 #
 #     O valor zero foi sorteado para o teste, e é o único da faixa do treino cujo extenso usa

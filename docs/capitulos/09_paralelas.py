@@ -31,17 +31,18 @@ import math
 import time
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import torch
-from torch.nn import functional as F
 
 from recorrente.baselines import choose_k
 from recorrente.cells import MinGRUCell
 from recorrente.data.names import CharVocab, NameBatches, census_split
 from recorrente.data.tasks import FreshBatches, accuracy, parity_task
 from recorrente.formatting import mean_range, num, sci, table
+from recorrente.generation import name_nll
 from recorrente.models import SequenceModel
-from recorrente.module_tools import count_parameters, evaluating
+from recorrente.module_tools import count_parameters
 from recorrente.parallel import ParallelModel
 from recorrente.reproducibility import seed, seeds
 from recorrente.scans import LinearRecurrent, scan_chunked, scan_cumprod, scan_log, scan_loop
@@ -378,25 +379,9 @@ table(comparacao, 0)
 # NLL por caractere entre cada rede e a GRU.
 
 # %%
-def nll_por_nome(modelo, nomes):
-    """NLL total de cada nome (nats) e o número de caracteres previstos."""
-    totais, tamanhos = [], []
-    with evaluating(modelo), torch.no_grad():
-        for inicio in range(0, len(nomes), 2048):
-            x, y = vocab.encode_batch(nomes[inicio:inicio + 2048])
-            logits, _ = modelo(x)
-            perdas = F.cross_entropy(logits.transpose(1, 2), y, reduction="none")
-            validos = y != -100
-            totais.append((perdas * validos).sum(1))
-            tamanhos.append(validos.sum(1))
-    return torch.cat(totais).numpy(), torch.cat(tamanhos).numpy()
-
-
-nll_teste = {}
-for rotulo in CANDIDATOS:
-    por_semente = [nll_por_nome(modelos[rotulo, s], divisao.test) for s in SEMENTES]
-    caracteres = por_semente[0][1]
-    nll_teste[rotulo] = sum(n for n, _ in por_semente) / len(SEMENTES)
+caracteres = np.array([len(nome) + 1 for nome in divisao.test])  # com o fim do nome
+nll_teste = {rotulo: sum(name_nll(modelos[rotulo, s], vocab, divisao.test) for s in SEMENTES)
+             / len(SEMENTES) for rotulo in CANDIDATOS}
 
 validacao = rodadas.pivot(index="semente", columns="rede", values="NLL validação")
 intervalos = {}

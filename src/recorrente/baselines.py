@@ -1,4 +1,4 @@
-"""Referências de contagem para modelos de caracteres: uniforme, unigrama, bigrama, n-grama.
+"""Referências de contagem para modelos de caracteres: uniforme, n-grama *add-k*, Kneser–Ney.
 
 Um :class:`NGramModel` de ordem ``n`` prevê cada caractere pelos ``n - 1``
 anteriores, contando pares no treino e somando ``k`` a toda contagem
@@ -10,6 +10,11 @@ A perda é a mesma dos modelos neurais: NLL média, em nats, por caractere,
 contando o fim de cada nome. O modelo também sorteia nomes
 (:meth:`NGramModel.sample`), com a mesma temperatura $\\tau$ das redes, para
 comparar a qualidade das amostras.
+
+Num contexto que o treino nunca viu, todas as contagens do *add-k* são zero e ele volta ao
+chute uniforme. O :class:`KneserNeyModel` (Kneser–Ney interpolado, Chen e Goodman, 1999)
+desconta um pouco de cada contagem e passa essa massa para o contexto uma letra mais curto,
+até chegar ao uniforme; num contexto nunca visto, usa só o mais curto que o treino viu.
 
 Exemplo:
     >>> from recorrente.data.names import CharVocab
@@ -36,7 +41,7 @@ from recorrente.data.names import CharVocab
 from recorrente.errors import InputError
 from recorrente.generation import check_temperature
 
-__all__ = ["NGramModel", "choose_k"]
+__all__ = ["KneserNeyModel", "NGramModel", "choose_k", "choose_kneser_ney"]
 
 
 class NGramModel:
@@ -86,6 +91,20 @@ class NGramModel:
             return np.full(len(self.vocab), -math.log(len(self.vocab)))
         smoothed = self.counts + self.k
         return np.log(smoothed / smoothed.sum(axis=-1, keepdims=True))
+
+    def name_nll(self, names: Sequence[str]) -> np.ndarray:
+        """A NLL de cada nome, em nats, somada sobre os caracteres (com o fim do nome).
+
+        Exemplo:
+            >>> vocab = CharVocab.from_names(["ana"])
+            >>> [round(float(v), 4) for v in NGramModel(vocab, order=0).name_nll(["a", "an"])]
+            [2.1972, 3.2958]
+        """
+        lengths = np.array([len(name) + 1 for name in names])
+        if self.order == 0:
+            return lengths * math.log(len(self.vocab))
+        logp = self.log_probs()[tuple(np.array(list(self._windows(names))).T)]
+        return -np.add.reduceat(logp, np.concatenate([[0], np.cumsum(lengths)[:-1]]))
 
     def nll(self, names: Sequence[str]) -> float:
         """NLL média em nats por caractere (incluindo o fim de cada nome)."""
@@ -195,3 +214,164 @@ def choose_k(
     best = min(scores, key=scores.get)
     base.k = best
     return base, scores
+
+
+class KneserNeyModel:
+    """Kneser–Ney interpolado de ordem ``order``, com um desconto ``discount`` em toda ordem.
+
+    Para o contexto $h$ de ``order - 1`` letras e o seu sufixo $h'$, uma letra mais curto:
+
+    $$ P(c \\mid h) = \\frac{\\max(N(h, c) - D, 0) + D \\, T(h) \\, P(c \\mid h')}{N(h)} $$
+
+    em que $N(h)$ é a soma das contagens do contexto e $T(h)$ quantas letras diferentes o
+    seguiram. Na ordem mais alta, $N$ conta as ocorrências; nas mais baixas, conta de quantos
+    jeitos diferentes (letra anterior) cada janela apareceu, a contagem de continuação de
+    Kneser–Ney. Abaixo da ordem 1 está o uniforme. Um contexto com $N(h) = 0$ usa
+    $P(c \\mid h')$ direto. Com $0 < D \\le 1$, cada contexto soma 1.
+
+    Parâmetros:
+        vocab: o vocabulário do conjunto de nomes.
+        order: tamanho da janela, contando o caractere previsto (≥ 1).
+        discount: o desconto $D$, entre 0 (exclusive) e 1.
+
+    Exemplo:
+        >>> vocab = CharVocab.from_names(["ab"])  # ".", "a", "b"
+        >>> model = KneserNeyModel(vocab, order=2, discount=0.5).fit(["ab"])
+        >>> # depois de "a": (1 − 0,5) + 0,5 × P(b), e P(b) = (1 − 0,5 + 0,5 × 3/3) / 3
+        >>> round(float(model.probs("a")[vocab.index["b"]]), 4)
+        0.6667
+        >>> round(float(model.probs("bb").sum()), 6)  # contexto nunca visto: soma 1
+        1.0
+    """
+
+    def __init__(self, vocab: CharVocab, order: int = 6, discount: float = 0.75) -> None:
+        if order < 1:
+            raise ValueError(f"order precisa ser ≥ 1; recebi {order}.")
+        if not 0 < discount <= 1:
+            raise ValueError(f"discount precisa estar em (0, 1]; recebi {discount}.")
+        self.vocab, self.order, self.discount = vocab, order, discount
+        self._levels: list[tuple[np.ndarray, ...]] = []
+
+    def _windows(self, names: Sequence[str]) -> np.ndarray:
+        """Uma linha por caractere previsto: as ``order`` posições que terminam nele."""
+        pad = [0] * (self.order - 1)
+        sequence, ends = [], []
+        for name in names:
+            ids = pad + self.vocab.encode(name) + [0]
+            start = len(sequence)
+            sequence.extend(ids)
+            ends.extend(range(start + len(pad), start + len(ids)))
+        views = np.lib.stride_tricks.sliding_window_view(np.array(sequence, np.int64), self.order)
+        return views[np.array(ends, np.int64) - self.order + 1]
+
+    def _codes(self, windows: np.ndarray, n: int) -> np.ndarray:
+        """As últimas ``n`` colunas de cada janela como um número na base do vocabulário."""
+        codes = np.zeros(len(windows), np.int64)
+        for column in range(self.order - n, self.order):
+            codes = codes * len(self.vocab) + windows[:, column]
+        return codes
+
+    def fit(self, names: Sequence[str]) -> KneserNeyModel:
+        """Conta as janelas de ``names`` (o treino), em toda ordem; devolve o próprio modelo."""
+        windows, size = self._windows(names), len(self.vocab)
+        self._levels = []
+        for n in range(1, self.order + 1):
+            if n == self.order:
+                grams, counts = np.unique(self._codes(windows, n), return_counts=True)
+            else:  # continuação: de quantas janelas distintas de n + 1 ela é o fim
+                longer = np.unique(self._codes(windows, n + 1))
+                grams, counts = np.unique(longer % size**n, return_counts=True)
+            contexts, first, types = np.unique(grams // size, return_index=True,
+                                               return_counts=True)
+            totals = np.add.reduceat(counts, first)
+            self._levels.append((grams, counts, contexts, totals, types))
+        return self
+
+    @staticmethod
+    def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
+        where = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+        return np.where(keys[where] == query, values[where], 0)
+
+    def _window_probs(self, windows: np.ndarray) -> np.ndarray:
+        if not self._levels:
+            raise InputError("O modelo ainda não foi ajustado: chame fit(treino) antes.")
+        size, d = len(self.vocab), self.discount
+        p = np.full(len(windows), 1 / size)
+        for n, (grams, counts, contexts, totals, types) in enumerate(self._levels, start=1):
+            codes = self._codes(windows, n)
+            count = self._lookup(grams, counts, codes)
+            total = self._lookup(contexts, totals, codes // size)
+            seen = self._lookup(contexts, types, codes // size)
+            interpolated = (np.maximum(count - d, 0) + d * seen * p) / np.maximum(total, 1)
+            p = np.where(total > 0, interpolated, p)
+        return p
+
+    def probs(self, context: str) -> np.ndarray:
+        """A distribuição do próximo caractere depois de ``context`` (as letras já escritas).
+
+        Exemplo:
+            >>> vocab = CharVocab.from_names(["ana", "ada"])
+            >>> model = KneserNeyModel(vocab, order=3).fit(["ana", "ada"])
+            >>> round(float(model.probs("a").sum()), 6)
+            1.0
+        """
+        ids = [0] * (self.order - 1) + self.vocab.encode(context)
+        last = ids[len(ids) - self.order + 1 :] if self.order > 1 else []
+        windows = np.array([[*last, c] for c in range(len(self.vocab))], np.int64)
+        return self._window_probs(windows)
+
+    def name_nll(self, names: Sequence[str]) -> np.ndarray:
+        """A NLL de cada nome, em nats, somada sobre os caracteres (com o fim do nome).
+
+        Exemplo:
+            >>> vocab = CharVocab.from_names(["ana", "ada"])
+            >>> model = KneserNeyModel(vocab, order=2).fit(["ana", "ada"])
+            >>> model.name_nll(["ana", "ada"]).shape
+            (2,)
+        """
+        logp = np.log(self._window_probs(self._windows(names)))
+        lengths = np.array([len(name) + 1 for name in names])
+        return np.add.reduceat(logp, np.concatenate([[0], np.cumsum(lengths)[:-1]])) * -1.0
+
+    def nll(self, names: Sequence[str]) -> float:
+        """NLL média em nats por caractere (incluindo o fim de cada nome)."""
+        return -float(np.log(self._window_probs(self._windows(names))).mean())
+
+
+def choose_kneser_ney(
+    vocab: CharVocab,
+    train: Sequence[str],
+    val: Sequence[str],
+    orders: Sequence[int] = (3, 4, 5, 6, 7),
+    discounts: Sequence[float] = (0.6, 0.7, 0.8, 0.9, 1.0),
+) -> tuple[KneserNeyModel, dict[tuple[int, float], float]]:
+    """Escolhe a ordem e o desconto do Kneser–Ney pela NLL de validação.
+
+    Parâmetros:
+        vocab: o vocabulário do conjunto de nomes.
+        train: nomes em que as contagens são feitas.
+        val: nomes em que cada combinação é medida.
+        orders: as ordens a experimentar.
+        discounts: os descontos a experimentar (cada um em (0, 1]).
+
+    Retorna:
+        O modelo ajustado com a melhor combinação e a NLL de validação de cada
+            ``(ordem, desconto)``.
+
+    Exemplo:
+        >>> vocab = CharVocab.from_names(["ana", "ada", "bia"])
+        >>> model, scores = choose_kneser_ney(vocab, ["ana", "ada"], ["bia"], (2, 3), (0.5, 1.0))
+        >>> (model.order, model.discount) == min(scores, key=scores.get)
+        True
+    """
+    scores, models = {}, {}
+    for order in orders:
+        models[order] = KneserNeyModel(vocab, order).fit(train)
+        windows = models[order]._windows(val)  # as mesmas janelas para todo desconto
+        for discount in discounts:
+            models[order].discount = discount
+            scores[order, discount] = -float(np.log(models[order]._window_probs(windows)).mean())
+    best_order, best_discount = min(scores, key=scores.get)
+    best = models[best_order]
+    best.discount = best_discount
+    return best, scores

@@ -25,10 +25,13 @@ import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import torch
+from torch.nn import functional as F
 
 from recorrente.checkpoints import CheckpointKind, load_model, save_model
+from recorrente.data.batching import IGNORE_INDEX
 from recorrente.data.names import CharVocab, normalize_name
 from recorrente.errors import InputError
 from recorrente.models import SequenceModel
@@ -39,6 +42,7 @@ __all__ = [
     "check_temperature",
     "greedy_name",
     "load_name_model",
+    "name_nll",
     "sample_names",
     "sample_quality",
     "save_name_model",
@@ -138,6 +142,45 @@ def sample_names(
                 break
             logits, state = model.step(nxt.unsqueeze(1), state)
     return [prefix + vocab.decode(ids) for ids in out]
+
+
+def name_nll(
+    model: SequenceModel, vocab: CharVocab, names: Sequence[str], batch_size: int = 2048
+) -> np.ndarray:
+    """A NLL de cada nome, em nats, somada sobre os caracteres (com o fim do nome).
+
+    Dividida pelo número de caracteres (``len(nome) + 1``), dá a NLL por caractere de cada
+    nome; é o que o bootstrap pareado de :mod:`recorrente.stats` reamostra para comparar dois
+    modelos nos mesmos nomes.
+
+    Parâmetros:
+        model: o modelo de caracteres.
+        vocab: o vocabulário do modelo.
+        names: os nomes avaliados.
+        batch_size: quantos nomes por chamada ao modelo.
+
+    Retorna:
+        Um vetor ``float64`` com uma NLL por nome, na ordem de ``names``.
+
+    Exemplo:
+        >>> import math
+        >>> from recorrente.data.names import CharVocab
+        >>> vocab = CharVocab.from_names(["ana", "bia"])
+        >>> model = SequenceModel(len(vocab), len(vocab), hidden_size=8)
+        >>> _ = torch.nn.init.zeros_(model.head.weight), torch.nn.init.zeros_(model.head.bias)
+        >>> nll = name_nll(model, vocab, ["ana", "bi"])  # logits iguais: ln V por caractere
+        >>> [round(float(v) / math.log(len(vocab)), 4) for v in nll]
+        [4.0, 3.0]
+    """
+    totals = []
+    with evaluating(model), torch.no_grad():
+        for start in range(0, len(names), batch_size):
+            x, y = vocab.encode_batch(names[start : start + batch_size])
+            logits, _ = model(x)
+            loss = F.cross_entropy(logits.transpose(1, 2), y, ignore_index=IGNORE_INDEX,
+                                   reduction="none")
+            totals.append(loss.double().sum(dim=1))
+    return torch.cat(totals).numpy()
 
 
 def _checked_prefix(vocab: CharVocab, prefix: str) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import torch
 from sklearn.model_selection import TimeSeriesSplit
 
 from recorrente.errors import InputError
@@ -35,6 +36,7 @@ def compare_models(
     seed: int = 0,
     progress: bool = False,
     seasonal: int | None = None,
+    device: str | torch.device | None = None,
 ) -> pd.DataFrame:
     """Tabela de métricas no teste: linhas de base e uma LSTM por modo.
 
@@ -51,6 +53,8 @@ def compare_models(
         seed: semente das LSTMs.
         progress: mostra a barra de progresso.
         seasonal: período das linhas de base sazonais, se houver.
+        device: onde treinar a LSTM (``"auto"``, ``"cpu"``, ``"cuda"``, ``"mps"``;
+            :func:`recorrente.training.fit`); ``None``: na CPU.
 
     Retorna:
         Um ``DataFrame`` com um modelo por linha e as métricas de
@@ -81,6 +85,7 @@ def compare_models(
             seed=seed,
             progress=progress,
             description=f"LSTM ({mode})",
+            device=device,
         )
         rows[f"lstm_{mode}"] = forecast_metrics(actual, lstm_predictions(model, data), previous)
     return pd.DataFrame(rows).T
@@ -146,6 +151,7 @@ def walk_forward(
     season: int | None = None,
     train: bool = False,
     tuned: bool = False,
+    device: str | torch.device | None = None,
 ) -> pd.DataFrame:
     """Validação em janelas que avançam no tempo (``TimeSeriesSplit``).
 
@@ -169,6 +175,8 @@ def walk_forward(
         tuned: inclui as linhas de base ajustadas: o AR com *ridge* de :func:`ridge_ar` (α
             escolhido na validação da dobra) e, com ``season``, o SARIMA(1,1,1)(0,1,1)
             de :func:`sarima_predictions`, ajustado no treino da dobra.
+        device: onde treinar a LSTM (``"auto"``, ``"cpu"``, ``"cuda"``, ``"mps"``;
+            :func:`recorrente.training.fit`); ``None``: na CPU.
 
     Retorna:
         Um ``DataFrame`` indexado pela dobra, com o início do teste e o RMSE de cada modelo.
@@ -207,6 +215,7 @@ def walk_forward(
             seed=seed,
             progress=progress,
             description=f"dobra {fold}",
+            device=device,
         )
         base[f"lstm_{mode}"] = lstm_predictions(model, data)
         row = {"dobra": fold, "inicio_teste": split.val_end}

@@ -43,6 +43,7 @@ from torch import nn
 
 from recorrente.errors import InputError
 from recorrente.models import NameClassifier, SequenceModel, WindowRegressor
+from recorrente.module_tools import resolve_device
 from recorrente.seq2seq import Seq2Seq
 
 __all__ = [
@@ -160,7 +161,7 @@ def save_checkpoint(
         "format": CHECKPOINT_FORMAT,
         "model_class": type(model).__name__,
         "config": getattr(model, "config", None),
-        "state_dict": model.state_dict(),
+        "state_dict": {k: v.cpu() for k, v in model.state_dict().items()},  # abre sem GPU
         "extra": extra or {},
     }
     buffer = io.BytesIO()  # serializado antes: uma falha do disco chega como OSError, com errno
@@ -265,13 +266,17 @@ def load_model(
     path: str | Path,
     kind: CheckpointKind,
     read_extra: Callable[[dict[str, Any], nn.Module], Any] | None = None,
+    *,
+    device: str | torch.device = "cpu",
 ) -> tuple[nn.Module, Any]:
     """Reconstrói o modelo de um checkpoint pela configuração gravada, validado, em avaliação.
 
     A validação inteira mora aqui: o arquivo precisa ser legível, do tipo ``kind``, ter uma
     configuração que o ``__init__`` da classe aceita, os pesos completos e do tamanho certo,
     todos finitos, e extras que ``read_extra`` consiga ler. Qualquer falha vira a linha de
-    :func:`corrupt_message`, sem *traceback*.
+    :func:`corrupt_message`, sem *traceback*. Os pesos sempre carregam primeiro na CPU
+    (``map_location="cpu"``), então um checkpoint gravado numa GPU abre numa máquina sem
+    nenhuma; só o modelo pronto vai para ``device``.
 
     Parâmetros:
         path: caminho do arquivo.
@@ -280,12 +285,15 @@ def load_model(
             a tarefa precisa (o vocabulário, a faixa do treino); levanta ``ValueError``,
             ``KeyError`` ou ``TypeError`` se não batem com o modelo. ``None``: devolve o
             dicionário ``extra`` como está.
+        device: para onde o modelo vai depois de validado (``"auto"``, ``"cpu"``, ``"cuda"``,
+            ``"mps"``; :func:`recorrente.module_tools.resolve_device`).
 
     Retorna:
-        O modelo, na CPU e em modo de avaliação, e o que ``read_extra`` devolveu.
+        O modelo, em ``device`` e em modo de avaliação, e o que ``read_extra`` devolveu.
 
     Levanta:
-        InputError: se o arquivo não existe, é de outro tipo ou não passa na validação.
+        InputError: se o arquivo não existe, é de outro tipo ou não passa na validação, ou
+            se esta máquina não tem ``device``.
 
     Exemplo:
         >>> from recorrente.models import WindowRegressor
@@ -299,6 +307,7 @@ def load_model(
         ...
         recorrente.errors.InputError: O checkpoint ... está corrompido ou não foi gravado ...
     """
+    target = resolve_device(device)  # um dispositivo que não há é recusado antes de ler
     payload = load_checkpoint(path, kind)
     try:
         config = payload["config"]
@@ -314,4 +323,4 @@ def load_model(
     except (KeyError, TypeError, ValueError, IndexError, RuntimeError, AttributeError):
         raise InputError(corrupt_message(path, kind)) from None
     model.eval()
-    return model, extra
+    return model.to(target), extra

@@ -46,7 +46,7 @@ from recorrente.checkpoints import CheckpointKind, load_model, save_model
 from recorrente.data.names import CharVocab
 from recorrente.errors import InputError
 from recorrente.models import NameClassifier
-from recorrente.module_tools import evaluating
+from recorrente.module_tools import evaluating, model_device
 
 __all__ = [
     "NAME_CLASSIFIER",
@@ -398,10 +398,12 @@ def predict_shares(
         (3,)
     """
     out = []
+    device = model_device(model)
     with evaluating(model):
         for start in range(0, len(names), batch_size):
-            logits, _ = model(vocab.encode_padded(list(names[start : start + batch_size])))
-            out.append(torch.sigmoid(logits))
+            x = vocab.encode_padded(list(names[start : start + batch_size])).to(device)
+            logits, _ = model(x)
+            out.append(torch.sigmoid(logits).cpu())
     return torch.cat(out).double().numpy() if out else np.zeros(0)
 
 
@@ -439,11 +441,15 @@ def _read_vocab(extra: dict, model: NameClassifier) -> CharVocab:
     return CharVocab.from_checkpoint(extra, size=model.config["vocab_size"])
 
 
-def load_name_classifier(path: str | Path) -> tuple[NameClassifier, CharVocab]:
+def load_name_classifier(
+    path: str | Path, *, device: str | torch.device = "cpu"
+) -> tuple[NameClassifier, CharVocab]:
     """Carrega um classificador gravado por ``recorrente nomes treinar-classificador``.
 
     Parâmetros:
         path: caminho do checkpoint.
+        device: para onde o modelo vai depois de carregado na CPU (``"auto"``: uma GPU
+            quando há).
 
     Retorna:
         O modelo, em modo de avaliação, e o vocabulário com que foi treinado.
@@ -462,4 +468,4 @@ def load_name_classifier(path: str | Path) -> tuple[NameClassifier, CharVocab]:
         >>> loaded.training, len(loaded_vocab)
         (False, 5)
     """
-    return load_model(path, NAME_CLASSIFIER, _read_vocab)
+    return load_model(path, NAME_CLASSIFIER, _read_vocab, device=device)

@@ -35,7 +35,7 @@ from recorrente.data.batching import IGNORE_INDEX
 from recorrente.data.names import CharVocab, normalize_name
 from recorrente.errors import InputError
 from recorrente.models import SequenceModel
-from recorrente.module_tools import evaluating
+from recorrente.module_tools import evaluating, model_device
 
 __all__ = [
     "NAME_MODEL",
@@ -122,10 +122,11 @@ def sample_names(
     if top_k is not None and top_k < 1:
         raise InputError(f"top-k precisa ser pelo menos 1; recebi {top_k}.")
     prefix = _checked_prefix(vocab, prefix)
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch.Generator().manual_seed(seed)  # o sorteio é na CPU, em qualquer modelo
+    device = model_device(model)
     out: list[list[int]] = [[] for _ in range(count)]
     with evaluating(model):
-        start = torch.tensor([[0, *vocab.encode(prefix)]]).repeat(count, 1)
+        start = torch.tensor([[0, *vocab.encode(prefix)]], device=device).repeat(count, 1)
         logits, state = model.step(start)
         alive = torch.ones(count, dtype=torch.bool)
         for _ in range(max(max_length - len(prefix), 0)):
@@ -133,14 +134,14 @@ def sample_names(
             if top_k is not None and top_k < logits.size(-1):
                 kth = torch.topk(logits, top_k, dim=-1).values[:, -1:]
                 logits = logits.masked_fill(logits < kth, -math.inf)
-            probs = torch.softmax(logits, dim=-1)
+            probs = torch.softmax(logits, dim=-1).cpu()
             nxt = torch.multinomial(probs, 1, generator=generator).squeeze(1)
             for row in torch.nonzero(alive & (nxt != 0)).flatten().tolist():
                 out[row].append(int(nxt[row]))
             alive &= nxt != 0
             if not alive.any():
                 break
-            logits, state = model.step(nxt.unsqueeze(1), state)
+            logits, state = model.step(nxt.unsqueeze(1).to(device), state)
     return [prefix + vocab.decode(ids) for ids in out]
 
 
@@ -225,14 +226,15 @@ def greedy_name(
     """
     prefix = _checked_prefix(vocab, prefix)
     out: list[int] = []
+    device = model_device(model)
     with evaluating(model):
-        logits, state = model.step(torch.tensor([[0, *vocab.encode(prefix)]]))
+        logits, state = model.step(torch.tensor([[0, *vocab.encode(prefix)]], device=device))
         for _ in range(max(max_length - len(prefix), 0)):
             nxt = int(logits[0].argmax())
             if nxt == 0:
                 break
             out.append(nxt)
-            logits, state = model.step(torch.tensor([[nxt]]), state)
+            logits, state = model.step(torch.tensor([[nxt]], device=device), state)
     return prefix + vocab.decode(out)
 
 
@@ -334,11 +336,15 @@ def _read_vocab(extra: dict, model: SequenceModel) -> CharVocab:
     return CharVocab.from_checkpoint(extra, size=model.config["vocab_size"])
 
 
-def load_name_model(path: str | Path) -> tuple[SequenceModel, CharVocab]:
+def load_name_model(
+    path: str | Path, *, device: str | torch.device = "cpu"
+) -> tuple[SequenceModel, CharVocab]:
     """Carrega um modelo de nomes gravado por ``recorrente nomes treinar`` (ou pelo capítulo 6).
 
     Parâmetros:
         path: caminho do checkpoint.
+        device: para onde o modelo vai depois de carregado na CPU (``"auto"``: uma GPU
+            quando há).
 
     Retorna:
         O modelo, já em modo de avaliação, e o vocabulário com que foi treinado.
@@ -360,4 +366,4 @@ def load_name_model(path: str | Path) -> tuple[SequenceModel, CharVocab]:
         ...
         recorrente.errors.InputError: O checkpoint ... está corrompido ou não foi gravado ...
     """
-    return load_model(path, NAME_MODEL, _read_vocab)
+    return load_model(path, NAME_MODEL, _read_vocab, device=device)

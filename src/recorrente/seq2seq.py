@@ -320,13 +320,18 @@ class Seq2Seq(BookModel):
     @torch.no_grad()
     def _greedy_logits(self, x: Tensor) -> Tensor:
         step, state = self.step_fn(x)
-        tokens = torch.full((x.size(0),), self.bos, dtype=torch.long)
+        tokens = torch.full((x.size(0),), self.bos, dtype=torch.long, device=x.device)
         logits = []
         for _ in range(self.max_len):
             log_probs, state = step(tokens, state)
             logits.append(log_probs)
             tokens = log_probs.argmax(dim=-1)
         return torch.stack(logits, dim=1)
+
+
+def _device_of(state: State) -> torch.device:
+    """Onde os tensores do estado estão (a CPU sem estado): as buscas criam os seus ali."""
+    return state[0].device if state else torch.device("cpu")
 
 
 def greedy_search(
@@ -354,8 +359,9 @@ def greedy_search(
         >>> greedy_search(markov, (), 1, bos=0, eos=1, max_len=5).tolist()
         [[2, 1]]
     """
-    tokens = torch.full((batch_size,), bos, dtype=torch.long)
-    done = torch.zeros(batch_size, dtype=torch.bool)
+    device = _device_of(state)
+    tokens = torch.full((batch_size,), bos, dtype=torch.long, device=device)
+    done = torch.zeros(batch_size, dtype=torch.bool, device=device)
     out = []
     for _ in range(max_len):
         log_probs, state = step(tokens, state)
@@ -409,17 +415,18 @@ def beam_search(
         [[2, 1]]
     """
     N, W = batch_size, width
+    device = _device_of(state)
     state = tuple(t.repeat_interleave(W, dim=0) for t in state)
-    tokens = torch.full((N * W,), bos, dtype=torch.long)
-    scores = torch.full((N, W), float("-inf"))
+    tokens = torch.full((N * W,), bos, dtype=torch.long, device=device)
+    scores = torch.full((N, W), float("-inf"), device=device)
     scores[:, 0] = 0.0  # no começo, só uma hipótese vale
-    done = torch.zeros(N, W, dtype=torch.bool)
-    history = torch.empty(N, W, 0, dtype=torch.long)
+    done = torch.zeros(N, W, dtype=torch.bool, device=device)
+    history = torch.empty(N, W, 0, dtype=torch.long, device=device)
     for _ in range(max_len):
         log_probs, state = step(tokens, state)
         V = log_probs.size(-1)
         log_probs = log_probs.view(N, W, V)
-        finished = torch.full((V,), float("-inf"))
+        finished = torch.full((V,), float("-inf"), device=device)
         finished[eos] = 0.0
         log_probs = torch.where(done.unsqueeze(-1), finished, log_probs)
         candidates = (scores.unsqueeze(-1) + log_probs).view(N, W * V)
@@ -428,13 +435,13 @@ def beam_search(
         kept = history.gather(1, origin.unsqueeze(-1).expand(-1, -1, history.size(2)))
         history = torch.cat([kept, tokens_nw.unsqueeze(-1)], dim=2)
         done = done.gather(1, origin) | (tokens_nw == eos)
-        flat = (origin + torch.arange(N).unsqueeze(1) * W).view(-1)
+        flat = (origin + torch.arange(N, device=device).unsqueeze(1) * W).view(-1)
         state = tuple(t.index_select(0, flat) for t in state)
         tokens = tokens_nw.view(-1)
         if bool(done.all()):
             break
     best = scores.argmax(dim=-1)
-    return history[torch.arange(N), best]
+    return history[torch.arange(N, device=device), best]
 
 
 def edit_distance(hypothesis: list[str], reference: list[str]) -> int:

@@ -35,7 +35,7 @@ from recorrente.data.amounts import (
     AmountVocab,
     format_amount,
 )
-from recorrente.module_tools import evaluating
+from recorrente.module_tools import evaluating, model_device
 from recorrente.seq2seq import Seq2Seq
 
 __all__ = ["AMOUNT_MODEL", "load_amount_model", "save_amount_model", "spell_amounts"]
@@ -73,12 +73,14 @@ def spell_amounts(
     """
     vocab = vocab or AmountVocab()
     out: list[str] = []
+    device = model_device(model)
     with evaluating(model):
         for start in range(0, len(amounts), batch_size):
             chunk = amounts[start : start + batch_size]
             rows = [vocab.encode_input(format_amount(c)) for c in chunk]
             width_x = max(map(len, rows))
-            x = torch.tensor([row + [0] * (width_x - len(row)) for row in rows], dtype=torch.long)
+            x = torch.tensor([row + [0] * (width_x - len(row)) for row in rows], dtype=torch.long,
+                             device=device)
             words = model.greedy(x)[0] if width == 1 else model.beam(x, width=width)
             out.extend(vocab.decode_words(row.tolist()) for row in words)
     return out
@@ -123,11 +125,15 @@ def _read_extra(extra: dict, model: torch.nn.Module) -> int:
     return max_cents
 
 
-def load_amount_model(path: str | Path) -> tuple[Seq2Seq, int]:
+def load_amount_model(
+    path: str | Path, *, device: str | torch.device = "cpu"
+) -> tuple[Seq2Seq, int]:
     """Carrega um modelo de extenso gravado por ``recorrente extenso treinar``.
 
     Parâmetros:
         path: caminho do checkpoint.
+        device: para onde o modelo vai depois de carregado na CPU (``"auto"``: uma GPU
+            quando há).
 
     Retorna:
         O modelo em modo de avaliação e o maior valor da faixa do treino, em centavos.
@@ -145,4 +151,4 @@ def load_amount_model(path: str | Path) -> tuple[Seq2Seq, int]:
         >>> format_amount(max_cents), torch.equal(loaded.head.weight, model.head.weight)
         ('99.999,99', True)
     """
-    return load_model(path, AMOUNT_MODEL, _read_extra)
+    return load_model(path, AMOUNT_MODEL, _read_extra, device=device)

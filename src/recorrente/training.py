@@ -3,7 +3,8 @@
 Os modelos obedecem ao contrato de :mod:`recorrente.models`:
 ``model(x, targets) -> (output, loss)``. Os lotes são pares ``(x, targets)``
 vindos de qualquer iterável que possa ser percorrido de novo a cada época (um
-``DataLoader``, uma lista, ...).
+``DataLoader``, uma lista, ...). Cada lote vai para o dispositivo do modelo antes de entrar
+nele; ``fit(..., device="auto")`` treina na GPU quando há uma.
 
 Exemplo:
     >>> import torch
@@ -34,7 +35,7 @@ from recorrente.checkpoints import save_checkpoint
 from recorrente.data.batching import count_targets
 from recorrente.errors import InputError
 from recorrente.formatting import num
-from recorrente.module_tools import evaluating
+from recorrente.module_tools import evaluating, model_device, resolve_device
 
 __all__ = ["History", "TrainConfig", "evaluate", "fit"]
 
@@ -113,7 +114,7 @@ def evaluate(model: nn.Module, batches: Iterable[Batch]) -> float:
 
     Com alvos inteiros, ignora :data:`recorrente.data.batching.IGNORE_INDEX`: para um
     modelo de linguagem, o resultado é a NLL média por símbolo. O modelo volta ao
-    modo (treino ou avaliação) em que estava.
+    modo (treino ou avaliação) em que estava. Os lotes vão para o dispositivo do modelo.
 
     Parâmetros:
         model: um modelo que obedece ``model(x, targets) -> (output, loss)``.
@@ -135,8 +136,10 @@ def evaluate(model: nn.Module, batches: Iterable[Batch]) -> float:
         True
     """
     total, count = 0.0, 0
+    device = model_device(model)
     with evaluating(model):
         for x, targets in batches:
+            x, targets = x.to(device), targets.to(device)
             _, loss = model(x, targets)
             n = count_targets(targets)
             total += loss.item() * n
@@ -155,6 +158,7 @@ def fit(
     checkpoint: str | Path | None = None,
     checkpoint_extra: dict[str, Any] | None = None,
     on_epoch_end: Callable[[int, nn.Module], None] | None = None,
+    device: str | torch.device | None = None,
 ) -> History:
     """Treina com AdamW e corte de gradiente, por épocas ou por um orçamento de atualizações.
 
@@ -165,6 +169,11 @@ def fit(
     (e ``checkpoint_extra``, por exemplo o vocabulário) de forma atômica: sempre que a
     validação melhora, ou no fim de cada época sem validação.
 
+    Com ``device``, o modelo vai para esse dispositivo antes do treino e fica lá; cada lote vai
+    para ele antes de entrar no modelo. ``"auto"`` escolhe uma GPU quando há (CUDA, ou o MPS
+    de um Mac), senão a CPU. O padrão, ``None``, treina onde o modelo já está: o código que
+    chama o modelo depois, com tensores da CPU, continua funcionando.
+
     Parâmetros:
         model: um modelo que obedece ``model(x, targets) -> (output, loss)``.
         train_batches: lotes de treino, percorridos uma vez por época.
@@ -174,9 +183,14 @@ def fit(
         checkpoint_extra: dados extras gravados junto com os pesos.
         on_epoch_end: chamada como ``on_epoch_end(época, modelo)`` no fim de cada época,
             antes da troca pelos melhores pesos (para medir curvas com outras métricas).
+        device: ``"auto"``, ``"cpu"``, ``"cuda"``, ``"mps"`` ou um ``torch.device``
+            (:func:`recorrente.module_tools.resolve_device`); ``None``: onde o modelo está.
 
     Retorna:
         O :class:`History` do treino.
+
+    Levanta:
+        InputError: um ``device`` que esta máquina não tem (``"cuda"`` sem GPU).
 
     Exemplo:
         >>> from recorrente.models import WindowRegressor
@@ -188,8 +202,18 @@ def fit(
         ...               on_epoch_end=lambda epoch, model: seen.append(epoch))
         >>> len(history.train_loss), history.train_loss[-1] < history.train_loss[0], seen[-1]
         (20, True, 20)
+
+        Numa GPU, quando há uma (senão na CPU, sem mudar nada no código):
+
+        >>> history = fit(model, [(x, y)], config=TrainConfig(max_epochs=2, progress=False),
+        ...               device="auto")
+        >>> next(model.parameters()).device.type in ("cuda", "mps", "cpu")
+        True
     """
     config = config or TrainConfig()
+    if device is not None:
+        model.to(resolve_device(device))
+    device = model_device(model)
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=config.lr, weight_decay=config.weight_decay
     )
@@ -202,6 +226,7 @@ def fit(
         model.train()
         total, count, out_of_budget = 0.0, 0, False
         for x, targets in train_batches:
+            x, targets = x.to(device), targets.to(device)
             _, loss = model(x, targets)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()

@@ -16,6 +16,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import torch
+
 from recorrente import __version__
 from recorrente.cli._io import (
     WriteError,
@@ -26,6 +28,7 @@ from recorrente.cli._io import (
 )
 from recorrente.errors import InputError
 from recorrente.formatting import num
+from recorrente.module_tools import DEVICE_NAMES, resolve_device
 
 #: Módulos de ``recorrente.cli`` que registram subcomandos.
 COMMAND_MODULES: tuple[str, ...] = ("bolsa", "extenso", "nomes")
@@ -142,6 +145,22 @@ LR_RANGE = NumberRange(0, 1, kind=float, open_low=True)
 def add_seed(parser: argparse.ArgumentParser, help: str = "semente") -> None:
     """Acrescenta ``--semente``, com a faixa que o torch aceita."""
     add_number(parser, "--semente", SEED_RANGE, help, default=0)
+
+
+def add_device(parser: argparse.ArgumentParser) -> None:
+    """Acrescenta ``--dispositivo``; confira-o com :func:`device_of` antes de qualquer trabalho."""
+    parser.add_argument("--dispositivo", choices=DEVICE_NAMES, default="auto",
+                        help="onde a rede roda: auto usa uma GPU quando há (CUDA, ou MPS num "
+                        "Mac), senão a CPU; cuda e mps são recusados onde não existem "
+                        "(padrão: auto)")
+
+
+def device_of(args: argparse.Namespace) -> torch.device:
+    """O ``torch.device`` de ``--dispositivo``; um que a máquina não tem vira ``InputError``.
+
+    Chame na primeira linha do comando: a recusa vem antes de ler dados ou treinar.
+    """
+    return resolve_device(args.dispositivo)
 
 
 def add_training_output_options(parser: argparse.ArgumentParser, *, lr: str, output: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from recorrente.cli import NumberRange, add_number, add_seed
+from recorrente.cli import NumberRange, add_device, add_number, add_seed, device_of
 
 __all__ = ["register", "run_evaluate"]
 
@@ -46,6 +46,7 @@ def register(subparsers) -> None:
     add_number(avaliar, "--walk-forward", FOLDS_RANGE, "também avalia em DOBRAS blocos que "
                "avançam no tempo", default=None, metavar="DOBRAS")
     add_seed(avaliar, "semente dos pesos e dos lotes")
+    add_device(avaliar)
     avaliar.set_defaults(func=run_evaluate)
     bolsa.set_defaults(func=lambda args: bolsa.print_help() or 0)
 
@@ -57,6 +58,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     from recorrente.data.prices import load_price_csv, load_sp500
     from recorrente.forecasting import walk_forward_splits
 
+    device = device_of(args)
     if args.csv:
         prices = load_price_csv(
             args.csv,
@@ -74,7 +76,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # rede pequena: uma thread evita a disputa entre núcleos
     try:
-        return _report(args, prices, source, unit)
+        return _report(args, prices, source, unit, device)
     finally:
         torch.set_num_threads(threads)
 
@@ -84,7 +86,7 @@ def _day(timestamp) -> str:
     return timestamp.strftime("%d/%m/%Y")
 
 
-def _report(args: argparse.Namespace, prices, source: str, unit: str) -> int:
+def _report(args: argparse.Namespace, prices, source: str, unit: str, device) -> int:
     """Imprime a divisão, a tabela do teste e, se pedido, o walk-forward."""
     from recorrente.forecasting import (
         chronological_split,
@@ -109,6 +111,7 @@ def _report(args: argparse.Namespace, prices, source: str, unit: str) -> int:
         epochs=args.epocas,
         seed=args.semente,
         progress=True,
+        device=device,
     )
     print(f"\nTeste (RMSE e MAE em {unit}; MAPE, direção e alta em %):")
     decimals = {"RMSE": 2, "MAE": 2, "MAPE_%": 2, "direction_%": 1, "up_%": 1}
@@ -121,6 +124,7 @@ def _report(args: argparse.Namespace, prices, source: str, unit: str) -> int:
             epochs=args.epocas,
             seed=args.semente,
             progress=True,
+            device=device,
         )
         print(
             f"\nWalk-forward em {args.walk_forward} dobras "

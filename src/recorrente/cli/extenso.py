@@ -11,9 +11,11 @@ import torch
 
 from recorrente.cli import (
     NumberRange,
+    add_device,
     add_number,
     add_training_output_options,
     check_training_output_options,
+    device_of,
     save_trained,
 )
 from recorrente.errors import InputError
@@ -54,6 +56,7 @@ def register(subparsers) -> None:
                default=64)
     add_number(train, "--lote", BATCH_RANGE, "valores por lote", default=256)
     add_training_output_options(train, lr="0.005", output="extenso.pt")
+    add_device(train)
     train.set_defaults(func=_train)
 
     write = commands.add_parser(
@@ -69,6 +72,7 @@ def register(subparsers) -> None:
                        help="arquivo gravado por 'treinar' (padrão: extenso.pt)")
     add_number(write, "--feixe", BEAM_RANGE, "largura da busca em feixe; 1 é a busca gulosa",
                default=1)
+    add_device(write)
     # "-1.234,50" é um valor (negativo, recusado com uma explicação), não uma opção.
     write._negative_number_matcher = re.compile(r"^-[\d.,]+$")
     write.set_defaults(func=_write)
@@ -88,6 +92,7 @@ def _train(args: argparse.Namespace) -> int:
     from recorrente.spelling import save_amount_model, spell_amounts
     from recorrente.training import TrainConfig, fit
 
+    device = device_of(args)
     check_training_output_options(args)
     if args.tamanho % 2:
         raise InputError(f"--tamanho precisa ser par (metade para cada sentido); "
@@ -102,7 +107,7 @@ def _train(args: argparse.Namespace) -> int:
                          max_steps=args.atualizacoes, description=f"extenso ({args.atencao})")
     print(f"Treinando ({num(model.num_parameters(), 0)} parâmetros) em "
           f"{num(len(split.train), 0)} valores até R$ {format_amount(TRAIN_MAX_CENTS)}.")
-    history = fit(model, batches, None, config)
+    history = fit(model, batches, None, config, device=device)
     written = spell_amounts(model, split.test, vocab)
     accuracy = exact_match(written, [amount_words(c) for c in split.test])
     save_trained(args, model, history, lambda: save_amount_model(
@@ -117,6 +122,7 @@ def _write(args: argparse.Namespace) -> int:
     from recorrente.data.amounts import MAX_CENTS, amount_words, format_amount, parse_amount
     from recorrente.spelling import load_amount_model, spell_amounts
 
+    device = device_of(args)
     cents = parse_amount(args.valor)
     if cents > MAX_CENTS:
         raise InputError(f"R$ {format_amount(cents)} passa do maior valor aceito, "
@@ -124,7 +130,7 @@ def _write(args: argparse.Namespace) -> int:
     if not args.checkpoint.exists():
         raise InputError(f"O checkpoint {args.checkpoint} não existe; treine um com "
                          "'recorrente extenso treinar' ou indique outro com --checkpoint.")
-    model, max_cents = load_amount_model(args.checkpoint)
+    model, max_cents = load_amount_model(args.checkpoint, device=device)
     if cents > max_cents:
         raise InputError(
             f"R$ {format_amount(cents)} está acima da faixa do treino deste modelo (até "

@@ -10,10 +10,12 @@ import torch
 
 from recorrente.cli import (
     NumberRange,
+    add_device,
     add_number,
     add_seed,
     add_training_output_options,
     check_training_output_options,
+    device_of,
     save_trained,
 )
 from recorrente.errors import InputError
@@ -66,6 +68,7 @@ def register(subparsers) -> None:
                default=None, dest="top_k")
     gen.add_argument("--prefixo", default="", help="começo fixo dos nomes")
     add_seed(gen, "semente do sorteio")
+    add_device(gen)
     gen.set_defaults(func=_generate)
 
     ev = commands.add_parser("avaliar", help="NLL por caractere de um checkpoint",
@@ -75,6 +78,7 @@ def register(subparsers) -> None:
     ev.add_argument("--checkpoint", type=Path, required=True, help="arquivo gravado por 'treinar'")
     ev.add_argument("--dados", type=Path, help="arquivo UTF-8 com um nome por linha "
                     "(padrão: a parte de teste do censo)")
+    add_device(ev)
     ev.set_defaults(func=_evaluate)
 
     fit_cls = commands.add_parser(
@@ -102,6 +106,7 @@ def register(subparsers) -> None:
     cls.add_argument("nomes", nargs="+", metavar="NOME", help="um ou mais primeiros nomes")
     cls.add_argument("--checkpoint", type=Path, required=True,
                      help="arquivo gravado por 'treinar-classificador'")
+    add_device(cls)
     cls.set_defaults(func=_classify)
     parser.set_defaults(func=lambda args: parser.print_help())
 
@@ -116,6 +121,7 @@ def _add_training_options(
                "orçamento de tempo; para na atualização que o ultrapassar", default=None)
     add_number(parser, "--lote", BATCH_RANGE, "nomes por lote", default=batch)
     add_training_output_options(parser, lr=lr, output=output)
+    add_device(parser)
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -130,6 +136,7 @@ def _train(args: argparse.Namespace) -> int:
     from recorrente.models import SequenceModel
     from recorrente.training import TrainConfig, evaluate, fit
 
+    device = device_of(args)
     check_training_output_options(args, [("--dados", args.dados)])
     if args.dados is None:
         split, source = census_split(), "censo"
@@ -144,7 +151,7 @@ def _train(args: argparse.Namespace) -> int:
                          description=f"{args.modelo} {args.tamanho}")
     print(f"Treinando {args.modelo.upper()} ({num(model.num_parameters(), 0)} parâmetros) em "
           f"{num(len(split.train), 0)} nomes; validação: {num(len(split.val), 0)}.")
-    history = fit(model, train, val, config)
+    history = fit(model, train, val, config, device=device)
     save_trained(args, model, history, lambda: save_name_model(
         args.saida, model, vocab, source, overwrite=args.sobrescrever))
     print(f"Modelo da época {history.best_epoch} (atualização {num(history.best_step, 0)} de "
@@ -157,7 +164,7 @@ def _train(args: argparse.Namespace) -> int:
 def _generate(args: argparse.Namespace) -> int:
     from recorrente.generation import greedy_name, load_name_model, sample_names
 
-    model, vocab = load_name_model(args.checkpoint)
+    model, vocab = load_name_model(args.checkpoint, device=device_of(args))
     if args.temperatura == 0:  # o limite do sorteio quando a temperatura vai a zero
         names = [greedy_name(model, vocab, args.prefixo)] * args.quantos
     else:
@@ -172,7 +179,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from recorrente.generation import load_name_model
     from recorrente.training import evaluate
 
-    model, vocab = load_name_model(args.checkpoint)
+    model, vocab = load_name_model(args.checkpoint, device=device_of(args))
     if args.dados is None:
         names, label = census_split().test, "teste do censo"
     else:
@@ -200,6 +207,7 @@ def _train_classifier(args: argparse.Namespace) -> int:
     from recorrente.models import NameClassifier
     from recorrente.training import TrainConfig, fit
 
+    device = device_of(args)
     check_training_output_options(args)
     split, counts = census_split(), load_census_sex_counts()
     vocab = CharVocab.from_names(split.train + split.val + split.test)
@@ -215,7 +223,7 @@ def _train_classifier(args: argparse.Namespace) -> int:
                          description=label)
     print(f"Treinando o classificador {label} ({num(model.num_parameters(), 0)} parâmetros) em "
           f"{num(len(split.train), 0)} nomes; validação: {num(len(split.val), 0)}.")
-    history = fit(model, train, val, config)
+    history = fit(model, train, val, config, device=device)
     save_trained(args, model, history, lambda: save_name_classifier(
         args.saida, model, vocab, overwrite=args.sobrescrever))
     predicted = predict_shares(model, split.val, vocab)
@@ -231,7 +239,7 @@ def _classify(args: argparse.Namespace) -> int:
     from recorrente.classification import load_name_classifier, predict_shares
     from recorrente.data.names import load_census_sex_counts, normalize_name, strip_accents
 
-    model, vocab = load_name_classifier(args.checkpoint)
+    model, vocab = load_name_classifier(args.checkpoint, device=device_of(args))
     names = []
     for text in args.nomes:
         name = normalize_name(text)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import torch
 from sklearn.model_selection import TimeSeriesSplit
 
 from recorrente.errors import InputError
@@ -42,6 +43,7 @@ def compare_models(
     seed: int = 0,
     progress: bool = False,
     seasonal: int | None = None,
+    device: str | torch.device | None = None,
 ) -> pd.DataFrame:
     """Tabela de métricas no teste: linhas de base e uma LSTM por modo.
 
@@ -58,6 +60,8 @@ def compare_models(
         seed: semente das LSTMs.
         progress: mostra a barra de progresso.
         seasonal: período das linhas de base sazonais, se houver.
+        device: onde treinar a LSTM (``"auto"``, ``"cpu"``, ``"cuda"``, ``"mps"``;
+            :func:`recorrente.training.fit`); ``None``: na CPU.
 
     Retorna:
         Um ``DataFrame`` com um modelo por linha e as métricas de
@@ -81,13 +85,20 @@ def compare_models(
             actual, previous = data.actual("test"), data.previous("test")
             for name, pred in baseline_predictions(data, season=seasonal).items():
                 rows[name] = forecast_metrics(actual, pred, previous)
-        model = _train_lstm(data, model_label(f"lstm_{mode}"), epochs, patience, seed, progress)
+        model = _train_lstm(data, model_label(f"lstm_{mode}"), epochs, patience, seed, progress,
+                            device)
         rows[f"lstm_{mode}"] = forecast_metrics(actual, lstm_predictions(model, data), previous)
     return pd.DataFrame(rows).T
 
 
 def _train_lstm(
-    data: WindowData, description: str, epochs: int, patience: int, seed: int, progress: bool
+    data: WindowData,
+    description: str,
+    epochs: int,
+    patience: int,
+    seed: int,
+    progress: bool,
+    device: str | torch.device | None,
 ) -> WindowRegressor:
     """A LSTM de uma tabela: :func:`train_window_model` com o orçamento que a tabela recebeu."""
     model, _ = train_window_model(
@@ -97,6 +108,7 @@ def _train_lstm(
         seed=seed,
         progress=progress,
         description=description,
+        device=device,
     )
     return model
 
@@ -161,6 +173,7 @@ def walk_forward(
     season: int | None = None,
     train: bool = False,
     tuned: bool = False,
+    device: str | torch.device | None = None,
 ) -> pd.DataFrame:
     """Validação em janelas que avançam no tempo (``TimeSeriesSplit``).
 
@@ -184,6 +197,8 @@ def walk_forward(
         tuned: inclui as linhas de base ajustadas: o AR com *ridge* de :func:`ridge_ar` (α
             escolhido na validação da dobra) e, com ``season``, o SARIMA(1,1,1)(0,1,1)
             de :func:`sarima_predictions`, ajustado no treino da dobra.
+        device: onde treinar a LSTM (``"auto"``, ``"cpu"``, ``"cuda"``, ``"mps"``;
+            :func:`recorrente.training.fit`); ``None``: na CPU.
 
     Retorna:
         Um ``DataFrame`` indexado pela dobra, com o início do teste e o RMSE de cada modelo.
@@ -215,7 +230,7 @@ def walk_forward(
                 extra["sarima"] = sarima_predictions(data, seasonal_order=(0, 1, 1, season))
             for name, parts in extra.items():
                 base[name], fitted[name] = parts["test"], parts["train"]
-        model = _train_lstm(data, f"dobra {fold}", epochs, patience, seed, progress)
+        model = _train_lstm(data, f"dobra {fold}", epochs, patience, seed, progress, device)
         base[f"lstm_{mode}"] = lstm_predictions(model, data)
         row = {"fold": fold, "test_start": split.val_end}
         for name, pred in base.items():

@@ -15,7 +15,7 @@ import torch
 from recorrente.data.batching import Batches
 from recorrente.forecasting.windows import WindowData
 from recorrente.models import WindowRegressor
-from recorrente.module_tools import evaluating
+from recorrente.module_tools import evaluating, model_device
 from recorrente.training import History, TrainConfig, fit
 
 __all__ = ["lstm_predictions", "predict", "recursive_forecast", "train_window_model"]
@@ -32,6 +32,7 @@ def train_window_model(
     seed: int = 0,
     progress: bool = False,
     description: str = "LSTM",
+    device: str | torch.device | None = None,
 ) -> tuple[WindowRegressor, History]:
     """Treina um :class:`WindowRegressor` (LSTM) com parada antecipada na validação.
 
@@ -45,6 +46,8 @@ def train_window_model(
         seed: semente dos pesos iniciais e do embaralhamento.
         progress: mostra a barra de progresso.
         description: texto da barra de progresso.
+        device: onde treinar a LSTM (``"auto"``, ``"cpu"``, ``"cuda"``, ``"mps"``;
+            :func:`recorrente.training.fit`); ``None``: na CPU.
 
     Retorna:
         O modelo, com os pesos da melhor época, e o :class:`~recorrente.training.History`.
@@ -72,7 +75,7 @@ def train_window_model(
     config = TrainConfig(
         lr=lr, max_epochs=epochs, patience=patience, progress=progress, description=description
     )
-    history = fit(model, Batches(X, y, batch_size, seed=seed), val, config)
+    history = fit(model, Batches(X, y, batch_size, seed=seed), val, config, device=device)
     return model, history
 
 
@@ -92,8 +95,8 @@ def predict(model: WindowRegressor, X: np.ndarray) -> np.ndarray:
         (3,)
     """
     with evaluating(model):
-        output, _ = model(torch.tensor(X, dtype=torch.float32))
-    return output.numpy().astype(float)
+        output, _ = model(torch.tensor(X, dtype=torch.float32, device=model_device(model)))
+    return output.cpu().numpy().astype(float)
 
 
 def lstm_predictions(model: WindowRegressor, data: WindowData, part: str = "test") -> np.ndarray:

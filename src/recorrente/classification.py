@@ -424,9 +424,9 @@ def tune_logistic_regression(
         grid: as configurações, uma por busca (padrão: :data:`LOGISTIC_GRID`).
 
     Retorna:
-        O modelo escolhido, já ajustado no treino, e uma tabela com uma linha por configuração
-        (``max_suffix``, ``max_prefix``, ``C``, ``log-loss (validação)``,
-        ``acerto por nome (validação)`` e ``escolhida``).
+        O modelo escolhido, já ajustado no treino, e uma tabela com uma linha por
+            configuração (``max_suffix``, ``max_prefix``, ``C``, ``log-loss (validação)``,
+            ``acerto por nome (validação)`` e ``escolhida``).
 
     Levanta:
         InputError: a lista de configurações está vazia.

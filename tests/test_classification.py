@@ -10,6 +10,7 @@ import torch
 from torch.nn import functional as F
 
 from recorrente.classification import (
+    LOGISTIC_GRID,
     LastLetterRule,
     MajorityBaseline,
     SuffixLogisticRegression,
@@ -17,9 +18,11 @@ from recorrente.classification import (
     female_shares,
     log_loss,
     name_accuracy,
+    name_log_losses,
     person_accuracy,
     predict_shares,
     reliability_table,
+    tune_logistic_regression,
 )
 from recorrente.data.names import (
     CharVocab,
@@ -245,6 +248,44 @@ def test_logistic_regression_soft_targets_and_suffixes():
     assert 0.3 < predicted[6] < 0.7 and 0.3 < predicted[7] < 0.7
     with pytest.raises(InputError):
         SuffixLogisticRegression().predict(["ana"])
+
+
+def test_name_log_losses_by_hand_and_their_mean_is_log_loss():
+    losses = name_log_losses([0.5, 0.9, 0.2], [1.0, 1.0, 0.5])
+    expected = [math.log(2), -math.log(0.9), -(0.5 * math.log(0.2) + 0.5 * math.log(0.8))]
+    assert losses.tolist() == pytest.approx(expected)
+    assert losses.mean() == pytest.approx(log_loss([0.5, 0.9, 0.2], [1.0, 1.0, 0.5]))
+
+
+def test_logistic_search_by_hand():
+    names = ["ana", "mariana", "luana", "joao", "pedro", "leandro"]
+    shares = [1.0, 1.0, 1.0, 0.0, 0.0, 0.0]
+    val_names, val_shares = ["juliana", "alessandro", "bia"], [1.0, 0.0, 0.8]
+    grid = [{"max_suffix": 1, "C": 1e-8}, {"max_suffix": 2, "max_prefix": 1, "C": 100.0}]
+    model, found = tune_logistic_regression(names, shares, val_names, val_shares, grid)
+    # C quase zero: os pesos somem e sobra o intercepto (sem regularização no L-BFGS), que dá a
+    # fração média do treino, 1/2; a log-loss de validação fica ln 2 em cada nome
+    assert found.loc[0, "log-loss (validação)"] == pytest.approx(math.log(2), abs=1e-6)
+    # cada linha é a mesma configuração ajustada sozinha, medida na validação
+    alone = SuffixLogisticRegression(max_suffix=2, max_prefix=1, C=100.0).fit(names, shares)
+    assert found.loc[1, "log-loss (validação)"] == pytest.approx(
+        log_loss(alone.predict(val_names), val_shares))
+    assert found.loc[1, "acerto por nome (validação)"] == pytest.approx(
+        name_accuracy(alone.predict(val_names), val_shares))
+    assert found["escolhida"].tolist() == [False, True]
+    assert (model.max_suffix, model.max_prefix, model.C) == (2, 1, 100.0)
+    assert model.predict(val_names).tolist() == pytest.approx(alone.predict(val_names).tolist())
+    # no empate, a primeira configuração da lista
+    _, tie = tune_logistic_regression(names, shares, val_names, val_shares, [grid[1], grid[1]])
+    assert tie["escolhida"].tolist() == [True, False]
+    with pytest.raises(InputError, match="pelo menos uma configuração"):
+        tune_logistic_regression(names, shares, val_names, val_shares, [])
+
+
+def test_logistic_grid_is_the_chapter_search():
+    assert len(LOGISTIC_GRID) == 4
+    assert {(g["max_suffix"], g["max_prefix"]) for g in LOGISTIC_GRID} == {(5, 2), (7, 3)}
+    assert {g["C"] for g in LOGISTIC_GRID} == {1.0, 3.0}
 
 
 # --- os dados ----------------------------------------------------------------------------------

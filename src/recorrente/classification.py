@@ -19,7 +19,8 @@ lugar de um rótulo. As métricas leem as estimativas ``predicted`` (frações e
 - :func:`reliability_table` e :func:`expected_calibration_error`: a calibração.
 
 As linhas de base (:class:`MajorityBaseline`, :class:`LastLetterRule`,
-:class:`SuffixLogisticRegression`) e o modelo recorrente
+:class:`SuffixLogisticRegression`, com a busca na validação de
+:func:`tune_logistic_regression`) e o modelo recorrente
 (:class:`recorrente.models.NameClassifier`, via :func:`predict_shares`) devolvem
 estimativas do mesmo tipo, e as mesmas funções medem todos.
 
@@ -50,6 +51,7 @@ from recorrente.module_tools import evaluating, model_device
 
 __all__ = [
     "NAME_CLASSIFIER",
+    "LOGISTIC_GRID",
     "LastLetterRule",
     "MajorityBaseline",
     "SuffixLogisticRegression",
@@ -58,10 +60,12 @@ __all__ = [
     "load_name_classifier",
     "log_loss",
     "name_accuracy",
+    "name_log_losses",
     "person_accuracy",
     "predict_shares",
     "reliability_table",
     "save_name_classifier",
+    "tune_logistic_regression",
 ]
 
 NAME_CLASSIFIER = CheckpointKind("NameClassifier", "classificar-nomes", "um classificador de nomes",
@@ -166,10 +170,28 @@ def log_loss(
         >>> round(log_loss([0.5], [0.5]), 4)  # o piso de um nome meio a meio: ln 2
         0.6931
     """
+    return float(np.average(name_log_losses(predicted, shares), weights=people))
+
+
+def name_log_losses(
+    predicted: Sequence[float] | np.ndarray, shares: Sequence[float] | np.ndarray
+) -> np.ndarray:
+    """A perda de cada nome, em nats: a parcela de :func:`log_loss` de um nome só.
+
+    Serve para comparar dois modelos nos mesmos nomes (por exemplo, com
+    :func:`recorrente.stats.paired_bootstrap`).
+
+    Exemplo:
+        >>> import math
+        >>> losses = name_log_losses([0.5, 0.9], [1.0, 1.0])
+        >>> bool(math.isclose(losses[0], math.log(2)))
+        True
+        >>> bool(math.isclose(losses[1], -math.log(0.9)))
+        True
+    """
     p, q = _arrays(predicted, shares)
     p = np.clip(p, _EPS, 1 - _EPS)
-    losses = -(q * np.log(p) + (1 - q) * np.log1p(-p))
-    return float(np.average(losses, weights=people))
+    return -(q * np.log(p) + (1 - q) * np.log1p(-p))
 
 
 def reliability_table(
@@ -370,6 +392,68 @@ class SuffixLogisticRegression:
             raise InputError("A regressão ainda não foi ajustada; chame fit antes de predict.")
         x = self.vectorizer.transform([self.features(n) for n in names])
         return self.model.predict_proba(x)[:, 1]
+
+
+LOGISTIC_GRID: tuple[dict[str, float], ...] = tuple(
+    {"max_suffix": suffix, "max_prefix": prefix, "C": c}
+    for suffix, prefix in ((5, 2), (7, 3))
+    for c in (1.0, 3.0)
+)
+"""As configurações da busca da regressão logística no capítulo 5: finais de até 5 letras e
+começos de até 2, ou finais de até 7 e começos de até 3, cada um com $C = 1$ e $C = 3$."""
+
+
+def tune_logistic_regression(
+    train_names: Sequence[str],
+    train_shares: Sequence[float],
+    val_names: Sequence[str],
+    val_shares: Sequence[float],
+    grid: Sequence[dict[str, float]] = LOGISTIC_GRID,
+) -> tuple[SuffixLogisticRegression, pd.DataFrame]:
+    """Busca pequena na validação: ajusta uma regressão por configuração e fica com a melhor.
+
+    Cada configuração (argumentos de :class:`SuffixLogisticRegression`) é ajustada nos nomes de
+    treino e medida nos de validação; a escolhida é a de menor log-loss de validação (no empate,
+    a primeira da lista). O teste não entra na escolha.
+
+    Parâmetros:
+        train_names: os nomes de treino.
+        train_shares: a fração feminina de cada nome de treino.
+        val_names: os nomes de validação.
+        val_shares: a fração feminina de cada nome de validação.
+        grid: as configurações, uma por busca (padrão: :data:`LOGISTIC_GRID`).
+
+    Retorna:
+        O modelo escolhido, já ajustado no treino, e uma tabela com uma linha por
+            configuração (``max_suffix``, ``max_prefix``, ``C``, ``log-loss (validação)``,
+            ``acerto por nome (validação)`` e ``escolhida``).
+
+    Levanta:
+        InputError: a lista de configurações está vazia.
+
+    Exemplo:
+        >>> names = ["ana", "mariana", "luana", "joao", "pedro", "leandro"]
+        >>> shares = [1.0, 1.0, 1.0, 0.0, 0.0, 0.0]
+        >>> grid = [{"max_suffix": 1, "C": 1e-6}, {"max_suffix": 2, "C": 100.0}]
+        >>> model, found = tune_logistic_regression(names, shares, ["juliana", "alessandro"],
+        ...                                         [1.0, 0.0], grid)
+        >>> model.C, found["escolhida"].tolist()
+        (100.0, [False, True])
+    """
+    if not grid:
+        raise InputError("A busca precisa de pelo menos uma configuração.")
+    models, rows = [], []
+    for config in grid:
+        model = SuffixLogisticRegression(**config).fit(train_names, train_shares)
+        predicted = model.predict(val_names)
+        models.append(model)
+        rows.append({"max_suffix": model.max_suffix, "max_prefix": model.max_prefix,
+                     "C": model.C, "log-loss (validação)": log_loss(predicted, val_shares),
+                     "acerto por nome (validação)": name_accuracy(predicted, val_shares)})
+    found = pd.DataFrame(rows)
+    best = int(np.argmin(found["log-loss (validação)"].to_numpy()))
+    found["escolhida"] = found.index == best
+    return models[best], found
 
 
 def predict_shares(

@@ -2,14 +2,15 @@
 
 A busca do Material divide cada página em seções, uma por título (``h1`` a ``h6``) com ``id``; um
 título dentro de uma caixa abre uma seção só com o conteúdo da caixa, que termina com ela. O
-título da admonição, um ``<p class="admonition-title">``, vira ``<h4 class="admonition-title"
-id="erro-comum-...">`` (a mesma aparência, porque as regras do tema são da classe; fora do
-sumário, que o MkDocs monta antes, do Markdown) e ganha uma segunda linha com a primeira frase da
-mensagem de erro que a célula da caixa imprimiu (depois de um espaço: o índice da busca tira o
-``<br>``, e título e mensagem saíam grudados, "...fora de ordemRuntimeError..."). O título vale
-1000 vezes o texto no índice:
-sem ele, uma mensagem colada na busca cairia em seções longas, que casam com as palavras curtas
-da mensagem ("to", "be", "a", que o Material busca como prefixos: ``to*`` acha ``torch``).
+título da admonição, um ``<p class="admonition-title">``, vira ``<hN class="admonition-title"
+id="erro-comum-...">``, um nível abaixo do título anterior (``h3`` numa seção ``h2``; um ``h4``
+fixo pulava um nível). A aparência é a mesma, porque as regras do tema são da classe, e o título
+fica fora do sumário, que o MkDocs monta antes, do Markdown. Ele ganha uma segunda linha com a
+primeira frase da mensagem de erro que a célula da caixa imprimiu (depois de um espaço: o índice
+da busca tira o ``<br>``, e título e mensagem saíam grudados, "...fora de ordemRuntimeError...").
+O título vale 1000 vezes o texto no índice: sem ele, uma mensagem colada na busca cairia em
+seções longas, que casam com as palavras curtas da mensagem ("to", "be", "a", que o Material
+busca como prefixos: ``to*`` acha ``torch``).
 """
 
 from __future__ import annotations
@@ -54,16 +55,18 @@ def first_sentence(message: str) -> str:
 
 
 def anchor_common_errors(content: str) -> str:
-    """Troca o título de cada caixa "Erro comum" por um ``h4`` com ``id`` e a mensagem.
+    """Troca o título de cada caixa "Erro comum" por um título com ``id`` e a mensagem.
+
+    O nível é o seguinte ao do título anterior na página (``h3`` depois de um ``h2``).
 
     Exemplo:
-        >>> box = ('<p class="admonition-title">Erro comum: <b>h</b></p><p>x</p>'
+        >>> box = ('<h2 id="s">S</h2><p class="admonition-title">Erro comum: <b>h</b></p><p>x</p>'
         ...        '<div class="saida"><pre><span></span><code>ValueError: ruim\\n</code></pre>')
         >>> out = anchor_common_errors(box)
-        >>> for part in out[: out.index("<p>")].split(" <br>"):
+        >>> for part in out[out.index("</h2>") + 5 : out.index("<p>")].split(" <br>"):
         ...     print(part)
-        <h4 class="admonition-title" id="erro-comum-h">Erro comum: <b>h</b>
-        <code class="erro-comum-mensagem">ValueError: ruim</code></h4>
+        <h3 class="admonition-title" id="erro-comum-h">Erro comum: <b>h</b>
+        <code class="erro-comum-mensagem">ValueError: ruim</code></h3>
     """
     taken = set(re.findall(r'\sid="([^"]+)"', content))
 
@@ -75,7 +78,12 @@ def anchor_common_errors(content: str) -> str:
             else ""
         )
         slug = _slug(match[1], taken)
-        return f'<h4 class="admonition-title" id="{slug}">{match[1]}{extra}</h4>{match[2]}'
+        above = re.findall(r"<h([1-6])[ >]", content[: match.start()])
+        level = min(int(above[-1]) + 1, 6) if above else 2
+        return (
+            f'<h{level} class="admonition-title" id="{slug}">{match[1]}{extra}</h{level}>'
+            f"{match[2]}"
+        )
 
     return _BOX.sub(title, content)
 

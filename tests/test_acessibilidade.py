@@ -89,3 +89,33 @@ def test_axe_comes_from_the_pinned_npm_package(axe_source: str) -> None:
     wanted = json.loads((ROOT / "package.json").read_text())["devDependencies"]["axe-core"]
     assert axe_source.startswith(f"/*! axe v{wanted}"), "axe-core instalado difere do package.json"
     assert (ROOT / "package-lock.json").is_file()
+
+
+# Regras moderadas e menores que o livro já cumpre nos capítulos: títulos sem pular nível (a
+# caixa "Erro comum" é um nível abaixo da seção), marcos com nomes distintos (o <nav> do botão de
+# copiar não é marco), nenhum cabeçalho de tabela vazio (o canto do índice do pandas) e nenhuma
+# fórmula como parada do Tab.
+_AXE_MINOR_JS = """
+() => axe.run(document, {runOnly: ['heading-order', 'landmark-unique', 'empty-table-header']})
+  .then(r => r.violations.map(v => `${v.id} (${v.nodes.length}×): ` +
+    v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))
+"""
+
+
+@pytest.mark.parametrize("page_path", [p for p in PAGES if p.startswith("capitulos/")])
+def test_chapter_headings_landmarks_table_headers_and_formula_tab_stops(
+    page_path: str, server: str, browser, axe_source: str
+) -> None:
+    context = browser.new_context(**DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto(server + page_path, wait_until="load")
+        wait_for_formulas(page)
+        page.add_script_tag(content=axe_source)
+        violations = page.evaluate(_AXE_MINOR_JS)
+        assert not violations, "\n".join(violations)
+        formulas = page.locator("mjx-container")
+        stops = page.locator("mjx-container[tabindex]:not([tabindex='-1'])")
+        assert stops.count() == 0, f"{stops.count()} de {formulas.count()} fórmulas no Tab"
+    finally:
+        context.close()

@@ -8,7 +8,13 @@ import torch
 from recorrente.checkpoints import save_checkpoint
 from recorrente.data.names import CharVocab
 from recorrente.errors import InputError
-from recorrente.generation import load_name_model, sample_names, sample_quality
+from recorrente.generation import (
+    GREEDY_BELOW,
+    greedy_name,
+    load_name_model,
+    sample_names,
+    sample_quality,
+)
 from recorrente.models import SequenceModel
 
 
@@ -40,6 +46,14 @@ def test_invalid_temperature(model_and_vocab, temperature):
     model, vocab = model_and_vocab
     with pytest.raises(InputError, match="Temperatura inválida"):
         sample_names(model, vocab, 3, temperature=temperature)
+
+
+@pytest.mark.parametrize("temperature", [GREEDY_BELOW / 2, 1e-45, 1e-300, 5e-324])
+def test_tiny_temperature_is_greedy(model_and_vocab, temperature):
+    """Uma temperatura minúscula não estoura os logits: dá o nome guloso, em todas as linhas."""
+    model, vocab = model_and_vocab
+    names = sample_names(model, vocab, 4, temperature=temperature, prefix="d", seed=3)
+    assert names == [greedy_name(model, vocab, "d")] * 4
 
 
 def test_prefix_outside_vocabulary(model_and_vocab):

@@ -181,6 +181,10 @@ def test_ngram_sample_follows_the_table():
     cold = [s[:1] for s in bigram.sample(4000, seed=0, temperature=0.5)]
     assert cold.count("a") / len(cold) == pytest.approx(0.9, abs=0.03)
     assert all(len(s) <= 5 for s in bigram.sample(200, seed=2, max_length=5))
+    # τ minúsculo (até o menor float) é o limite guloso: sempre o caractere mais provável,
+    # "a" depois do "." (3 em 4) e "." depois do "a" (4 em 7)
+    for tiny in (1e-45, 1e-300, 5e-324):
+        assert set(bigram.sample(50, seed=0, temperature=tiny)) == {"a"}
 
 
 def test_ngram_sample_orders_and_errors():

@@ -253,3 +253,17 @@ def test_search_index_has_no_notebook_noise() -> None:
         if re.search(r"\b(?:In|Out)\W{0,2}\[\d*\]:|Copied!|Copiado!|Copy to", d["text"])
     ]
     assert not noisy, f"prompts de notebook no índice de busca: {noisy[:5]}"
+
+
+def test_api_labels_are_in_portuguese() -> None:
+    """Os rótulos do mkdocstrings nas páginas de API saem traduzidos (nada de ``classmethod``)."""
+    labels: dict[str, set[str]] = {}
+    for page_path in PAGES:
+        if page_path.startswith("referencia/api/"):
+            html = (SITE / page_path).read_text(encoding="utf-8")
+            for kind, text in re.findall(r'doc-label-([\w-]+)"><code>([^<]*)</code>', html):
+                labels.setdefault(kind, set()).add(text)
+    assert {"classmethod", "dataclass", "module-attribute"} <= labels.keys()
+    untranslated = {k: texts for k, texts in labels.items() if k in texts or not all(texts)}
+    assert not untranslated, f"rótulos em inglês ou vazios: {untranslated}"
+    assert labels["module-attribute"] == {"atributo do módulo"}

@@ -39,7 +39,7 @@ import numpy as np
 
 from recorrente.data.names import CharVocab
 from recorrente.errors import InputError
-from recorrente.generation import check_temperature
+from recorrente.generation import GREEDY_BELOW, check_temperature
 
 __all__ = ["KneserNeyModel", "NGramModel", "choose_k", "choose_kneser_ney"]
 
@@ -132,7 +132,8 @@ class NGramModel:
 
         Parâmetros:
             count: quantos nomes gerar.
-            temperature: a temperatura $\\tau$ (> 0).
+            temperature: a temperatura $\\tau$ (> 0; abaixo de
+                :data:`~recorrente.generation.GREEDY_BELOW`, a escolha gulosa).
             seed: semente do sorteio (``numpy.random.default_rng``).
             max_length: tamanho máximo de cada nome.
 
@@ -152,8 +153,12 @@ class NGramModel:
         if count < 1:
             raise InputError(f"Peça pelo menos um nome; recebi {count}.")
         rng = np.random.default_rng(seed)
-        logits = self.log_probs() / temperature
-        probs = np.exp(logits - logits.max(axis=-1, keepdims=True))
+        logits = self.log_probs()
+        if temperature < GREEDY_BELOW:
+            probs = (logits == logits.max(axis=-1, keepdims=True)).astype(float)
+        else:
+            logits = logits / temperature
+            probs = np.exp(logits - logits.max(axis=-1, keepdims=True))
         probs /= probs.sum(axis=-1, keepdims=True)
         cumulative = np.cumsum(probs, axis=-1)
         width = max(self.order - 1, 0)

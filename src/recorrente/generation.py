@@ -38,6 +38,7 @@ from recorrente.models import SequenceModel
 from recorrente.module_tools import evaluating, model_device
 
 __all__ = [
+    "GREEDY_BELOW",
     "NAME_MODEL",
     "check_temperature",
     "greedy_name",
@@ -49,8 +50,16 @@ __all__ = [
 ]
 
 
+GREEDY_BELOW = 1e-6
+"""Abaixo desta temperatura o sorteio usa o limite de $\\mathrm{softmax}(z / \\tau)$ quando
+$\\tau \\to 0$: toda a probabilidade nos caracteres de maior logit (empatados dividem). Dividir
+por um $\\tau$ minúsculo estouraria os logits para infinito e o sorteio quebraria."""
+
+
 def check_temperature(temperature: float) -> float:
     """Confere que a temperatura é um número finito e positivo.
+
+    Qualquer positivo serve: abaixo de :data:`GREEDY_BELOW` o sorteio é o guloso.
 
     Parâmetros:
         temperature: o valor a conferir.
@@ -94,7 +103,8 @@ def sample_names(
         model: um :class:`~recorrente.models.SequenceModel` de caracteres.
         vocab: o vocabulário com que ele foi treinado.
         count: quantos nomes gerar.
-        temperature: a temperatura $\\tau$, que divide os logits antes do softmax (> 0).
+        temperature: a temperatura $\\tau$, que divide os logits antes do softmax (> 0;
+            abaixo de :data:`GREEDY_BELOW`, o mesmo que a escolha gulosa).
         top_k: se dado, sorteia só entre os ``top_k`` caracteres mais prováveis.
         prefix: começo fixo dos nomes (normalizado como os dados: minúsculas).
         seed: semente do sorteio.
@@ -130,11 +140,14 @@ def sample_names(
         logits, state = model.step(start)
         alive = torch.ones(count, dtype=torch.bool)
         for _ in range(max(max_length - len(prefix), 0)):
-            logits = logits / temperature
-            if top_k is not None and top_k < logits.size(-1):
-                kth = torch.topk(logits, top_k, dim=-1).values[:, -1:]
-                logits = logits.masked_fill(logits < kth, -math.inf)
-            probs = torch.softmax(logits, dim=-1).cpu()
+            if temperature < GREEDY_BELOW:
+                probs = (logits == logits.amax(dim=-1, keepdim=True)).float().cpu()
+            else:
+                logits = logits / temperature
+                if top_k is not None and top_k < logits.size(-1):
+                    kth = torch.topk(logits, top_k, dim=-1).values[:, -1:]
+                    logits = logits.masked_fill(logits < kth, -math.inf)
+                probs = torch.softmax(logits, dim=-1).cpu()
             nxt = torch.multinomial(probs, 1, generator=generator).squeeze(1)
             for row in torch.nonzero(alive & (nxt != 0)).flatten().tolist():
                 out[row].append(int(nxt[row]))

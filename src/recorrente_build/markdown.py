@@ -79,18 +79,23 @@ def html_table(content: str) -> str | None:
     """A tabela de uma saída HTML do pandas, sem classes, ids nem ``<style>``.
 
     O tema estiliza as tabelas sem classe; as do pandas (``DataFrame`` e ``Styler``) vêm com
-    classes e ids próprios. Devolve ``None`` quando a saída não é uma tabela.
+    classes e ids próprios. Devolve ``None`` quando a saída não é uma tabela. O canto vazio
+    acima do índice (``<th></th>`` ou ``<th>&nbsp;</th>``) vira ``<td></td>``: um cabeçalho sem
+    texto não diz nada ao leitor de tela (axe: ``empty-table-header``).
 
     Exemplo:
         >>> html_table('<style>td {}</style><table id="T_1" class="x">'
         ...            '<tr><td class="data row0">0,5</td></tr></table>')
         '<table>\\n<tr><td>0,5</td></tr></table>'
+        >>> html_table('<table><tr><th class="blank" >&nbsp;</th><th>a</th></tr></table>')
+        '<table>\\n<tr><td></td><th>a</th></tr></table>'
     """
     found = _TABLE.search(content)
     if not found:
         return None
     table = _STYLE_ATTRIBUTES.sub("", found[0])
     table = re.sub(r"<table>\s*", "<table>\n", table)
+    table = re.sub(r"<th\s*>(?:\s|&nbsp;)*</th>", "<td></td>", table)
     # Linhas em branco encerrariam o bloco HTML do Markdown.
     return re.sub(r"\n\s*\n", "\n", table)
 

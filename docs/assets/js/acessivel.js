@@ -1,4 +1,5 @@
-// Fórmulas longas no meio do texto e regiões roláveis alcançáveis pelo teclado.
+// Fórmulas longas no meio do texto, regiões roláveis alcançáveis pelo teclado e os <nav> dos
+// botões de copiar, que não são marcos de navegação.
 //
 // O MathJax 3 não quebra linha numa fórmula em linha: no celular, uma conta de 475 px
 // empurrava a página inteira para o lado. A fórmula em linha mais larga que o parágrafo ganha a
@@ -19,6 +20,11 @@
       if (formula.getBoundingClientRect().width > largura) {
         formula.classList.add("recorrente-formula-larga");
       }
+    }
+    // O botão de copiar de cada bloco de código vem num <nav> sem nome: dezenas de marcos
+    // "navegação" iguais para o leitor de tela (axe: landmark-unique). Não é navegação.
+    for (const nav of document.querySelectorAll(".md-code__nav:not([role])")) {
+      nav.setAttribute("role", "none");
     }
     for (const el of document.querySelectorAll(SCROLLERS)) {
       const rola = el.scrollWidth > el.clientWidth + 1;

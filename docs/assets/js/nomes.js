@@ -372,6 +372,7 @@ function showNames(ui, model) {
   const list = form.querySelector(".nomes-lista");
   const options = readOptions(form, model);
   if (options.error) {
+    list.replaceChildren(); // a lista velha não fica embaixo do erro, como se fosse destas opções
     message.textContent = options.error;
     message.classList.add("nomes-erro");
     return;

@@ -8,7 +8,9 @@ As páginas dos capítulos são Markdown comum, geradas antes de o MkDocs listar
 - ``mkdocs serve``: o primeiro build só escreve páginas (as do cache, e provisórias com a
   prosa para o que precisa executar), o servidor sobe, e aí a execução começa em segundo
   plano (:mod:`recorrente_build.serve`); quando termina, a página é escrita e o ``serve``
-  recarrega o navegador. Um capítulo que falha mostra o aviso de falha até ser corrigido.
+  recarrega o navegador. Um capítulo que falha mostra o aviso de falha até ser corrigido. Esse
+  primeiro build também pula a referência da API (o mkdocstrings); o segundo, pedido quando o
+  navegador já recebeu a primeira página, a escreve.
 
 Além disso, a página gerada leva o leitor ao arquivo de verdade: o link "Sugerir correção" e a
 data "Atualizado em" são os do ``.py`` do capítulo, não os do ``.md`` gerado.
@@ -61,6 +63,20 @@ def on_post_build(config: MkDocsConfig) -> None:
         background.release()  # o servidor já pode responder: agora a execução começa
 
 
+def on_serve(server, config: MkDocsConfig, builder):
+    """Depois do primeiro build (leve, sem a API), pede ao ``serve`` o build completo.
+
+    O pedido espera o navegador parar de pedir arquivos (:func:`serve.rebuild_when_quiet`): o
+    servidor do MkDocs segura toda requisição enquanto um build roda, e a primeira página não
+    pode ficar presa atrás do build completo.
+    """
+    background = serve.session()
+    if background is not None and background.first_build:
+        background.first_build = False
+        serve.rebuild_when_quiet(server)
+    return server
+
+
 def on_shutdown() -> None:
     background = serve.session()
     if background is not None:
@@ -87,6 +103,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 @event_priority(-100)  # depois do git-revision-date-localized (que exclui capitulos/*.md)
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **kwargs) -> str:
+    background = serve.session()
+    if background is not None and background.first_build:
+        markdown = serve.without_api(markdown)
     source = _source(page.file)
     plugin = config.plugins.get("git-revision-date-localized")
     if source and plugin is not None:

@@ -39,4 +39,6 @@ echo "== pytest (pacote, exemplos das docstrings, exercícios, site no Chromium,
 # Dois processos, um arquivo de testes inteiro por processo (as fixtures de módulo, como o site do
 # Zensical e o venv do teste de distribuição, continuam feitas uma vez só). As 25 etapas mais
 # lentas saem no fim: é por elas que se vê para onde vai o tempo do CI.
-pytest -n 2 --dist loadfile --durations=25 --doctest-modules src hooks scripts tests
+pytest -n 2 -m "not serial" --dist loadfile --durations=25 --doctest-modules src hooks scripts tests
+# Os que medem tempo de relógio (a primeira resposta do mkdocs serve), sozinhos depois.
+pytest -m serial tests

@@ -8,7 +8,8 @@ verdade (poucos: cada um leva segundos):
 - uma entrada estragada do cache é só uma execução que não está no cache;
 - Ctrl-C e SIGTERM param em segundos, com uma linha, sem deixar ``recorrente-kernel-*``;
 - um capítulo malformado para o build com o capítulo e a célula;
-- ``scripts/instalar.sh`` refaz um ``.venv`` pela metade.
+- ``scripts/instalar.sh`` refaz um ``.venv`` pela metade;
+- o ``mkdocs serve`` de verdade responde a página de um capítulo em poucos segundos.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -323,3 +327,52 @@ def test_instalar_refaz_venv_pela_metade(tmp_path) -> None:
     )
     assert resultado.returncode == 0 and "incompleto" not in resultado.stdout
     assert not any(c.startswith("python3") for c in registro.read_text().splitlines())
+
+
+# --- o primeiro build do serve ------------------------------------------------------------------
+
+# O README promete a prosa logo: o primeiro build do serve pula a referência da API (mais da
+# metade do build) e não espera a execução dos capítulos. Esse build leve custa uns 14 s de CPU
+# (10 s do build, 4 s de importar); o completo, o dobro ou mais (medidas no CONTRIBUINDO.md).
+# O limite deixa folga para o CI de 2 núcleos e pega a volta do build completo.
+PRIMEIRA_RESPOSTA_S = 30
+CAPITULO = "capitulos/01_recorrencia"
+
+
+@pytest.mark.serial  # mede tempo: roda sozinho, sem outro processo disputando a CPU
+def test_serve_responde_logo_com_a_prosa(tmp_path) -> None:
+    with socket.socket() as livre:
+        livre.bind(("127.0.0.1", 0))
+        porta = livre.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "TMPDIR": str(tmp_path)}
+    processo = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{porta}"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    endereco = f"http://127.0.0.1:{porta}/{CAPITULO}/"
+    inicio = time.monotonic()
+    try:
+        while True:
+            assert processo.poll() is None, processo.communicate()[1][-2000:]
+            try:
+                with urllib.request.urlopen(endereco, timeout=5) as resposta:
+                    pagina = resposta.read().decode("utf-8")
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                segundos = time.monotonic() - inicio
+                assert segundos < 240, "o serve não respondeu em 4 minutos"
+                time.sleep(0.2)
+        segundos = time.monotonic() - inicio
+        with urllib.request.urlopen(endereco.replace(CAPITULO, "referencia/api/generation")) as r:
+            api = r.read().decode("utf-8")
+    finally:
+        processo.send_signal(signal.SIGINT)
+        try:
+            processo.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            processo.kill()
+    assert "1. Recorrência à mão" in pagina  # a prosa do capítulo
+    # a página da API já existe (o nav não quebra), com o aviso ou já com a referência
+    assert "A referência deste módulo vem já" in api or "sample_names" in api
+    assert segundos <= PRIMEIRA_RESPOSTA_S, f"primeira resposta em {segundos:.1f} s"
+    print(f"primeira resposta do serve em {segundos:.1f} s")

@@ -18,6 +18,7 @@ O hook é recarregado a cada build do ``serve``; a sessão fica aqui (:func:`sta
 from __future__ import annotations
 
 import concurrent.futures
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -68,6 +69,8 @@ class Background:
         # fonte + execução guardada de cada página já escrita a partir do cache: um build do
         # serve não refaz as páginas que não mudaram (deixa a edição de prosa mais rápida)
         self.written: dict[Path, str] = {}
+        # o primeiro build do serve é leve (sem a referência da API): o servidor responde antes
+        self.first_build = True
 
     def release(self) -> None:
         """Deixa as execuções começarem (o hook chama depois do primeiro build)."""
@@ -144,6 +147,75 @@ class Background:
 
 
 _session: Background | None = None
+
+
+API_LATER = (
+    "!!! note \"A referência deste módulo vem já\"\n"
+    "    O primeiro build do `mkdocs serve` pula a referência da API, a parte mais lenta, para "
+    "o servidor responder logo; o build seguinte, que começa sozinho, a escreve e recarrega a "
+    "página.\n"
+)
+
+
+def without_api(markdown: str) -> str:
+    """A página sem os blocos ``::: objeto`` do mkdocstrings, com um aviso no lugar do primeiro.
+
+    Exemplo:
+        >>> page = without_api("# m\\n\\n::: recorrente.m\\n    options:\\n      a: 1\\n\\nFim.")
+        >>> page.startswith("# m\\n\\n!!! note") and page.endswith("página.\\n\\nFim.")
+        True
+        >>> without_api("Sem referência.")
+        'Sem referência.'
+    """
+    blocks = re.compile(r"^::: .*\n(?:(?:    .*)?\n)*", re.MULTILINE)
+    if not blocks.search(markdown + "\n"):
+        return markdown
+    return blocks.sub("", blocks.sub(API_LATER + "\n", markdown + "\n", count=1)).rstrip("\n")
+
+
+QUIET_SECONDS = 2.0
+"""Segundos sem requisição do navegador antes de o ``serve`` pedir o build completo."""
+
+
+def rebuild_when_quiet(server, quiet: float = QUIET_SECONDS) -> threading.Thread:
+    """Pede ao ``serve`` um build novo quando o navegador para de pedir arquivos.
+
+    O servidor do MkDocs (``LiveReloadServer``) segura toda requisição enquanto um build roda.
+    Pedir o build completo logo que o servidor sobe prende a primeira página atrás dele; aqui
+    o pedido espera a primeira requisição e depois ``quiet`` segundos sem nenhuma outra (a
+    página, o CSS, o JS e as figuras já foram), sem contar a espera longa do livereload.
+    O MkDocs 1.6 não tem um método público para "reconstrua": é o mesmo que ele faz quando um
+    arquivo vigiado muda (``_want_rebuild``).
+
+    Retorna:
+        A thread que espera (daemon; termina com o pedido ou com o fim do servidor).
+    """
+    app = server.get_app()
+    last: list[float] = []
+    lock = threading.Lock()
+
+    def counting(environ, start_response):
+        if not environ.get("PATH_INFO", "").startswith("/livereload/"):
+            with lock:
+                last[:] = [time.monotonic()]
+        return app(environ, start_response)
+
+    def wait() -> None:
+        while not getattr(server, "_shutdown", False):
+            time.sleep(0.2)
+            with lock:
+                quiet_now = bool(last) and time.monotonic() - last[0] >= quiet
+            if quiet_now:
+                server.set_app(app)
+                with server._rebuild_cond:
+                    server._want_rebuild = True
+                    server._rebuild_cond.notify_all()
+                return
+
+    server.set_app(counting)
+    thread = threading.Thread(target=wait, name="recorrente-build-completo", daemon=True)
+    thread.start()
+    return thread
 
 
 def start(workers: int | None = None) -> Background:

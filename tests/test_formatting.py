@@ -66,7 +66,7 @@ def test_every_linear_axis_of_a_book_figure_gets_a_decimal_comma():
     image = axes[1].imshow([[0.0, 0.5], [0.25, 1.0]])
     fig.colorbar(image, ax=axes[1])  # eixo criado depois de new_figure
     axes[1].set_yscale("log")  # escala log: o formatador dela fica
-    fig._repr_png_()
+    fig._repr_svg_()
     labels = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels() + ax.get_xticklabels()]
     decimals = [t for t in labels if any(ch.isdigit() for ch in t) and ("," in t or "." in t)]
     assert decimals, labels

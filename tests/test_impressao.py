@@ -82,11 +82,18 @@ def test_pdf_formulas_are_typeset_and_figures_present(
     )
     assert with_math >= 15, f"só {with_math} páginas com fórmulas tipografadas"
     html = PRINT_PAGE.read_text(encoding="utf-8")
-    # As figuras dos capítulos são arquivos PNG à parte (scripts/paginas.py), não data: URIs.
-    figures = len(re.findall(r'<img[^>]+src="[^"]+\.png"', html))
+    # As figuras dos capítulos são arquivos SVG à parte (scripts/paginas.py), não data: URIs.
+    # No PDF, o Chromium desenha cada SVG como um XObject de formulário (vetorial, sem pixels).
+    figures = len(re.findall(r'<img[^>]+src="[^"]+\.svg"', html))
     assert figures >= 6
-    assert "data:image/png" not in html, "figura embutida na página de impressão"
-    assert sum(len(page.images) for page in pdf.pages) >= figures, "figuras faltando no PDF"
+    assert "data:image/" not in html, "figura embutida na página de impressão"
+    assert sum(_drawn_objects(page) for page in pdf.pages) >= figures, "figuras faltando no PDF"
+
+
+def _drawn_objects(page: pypdf.PageObject) -> int:
+    """Quantos XObjects (imagens e formulários, como os SVG) a página do PDF desenha."""
+    xobjects = page.get("/Resources", {}).get("/XObject", {})
+    return sum(x.get_object().get("/Subtype") in ("/Form", "/Image") for x in xobjects.values())
 
 
 def test_pdf_ends_with_content_and_has_nothing_only_for_the_screen(pages_text: list[str]) -> None:

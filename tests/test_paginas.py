@@ -98,13 +98,17 @@ def test_markdown_tem_codigo_saidas_figuras_e_tabela(executado, tmp_path) -> Non
     assert "``` { .text .no-copy .saida }\nolá de novo\n```" in md  # o \r de progresso some
     assert "segredo" not in md  # etiqueta remover
     assert "só a saída" in md and 'print("só a saída")' not in md  # etiqueta esconder-codigo
-    figuras = re.findall(r"!\[([^\]]*)\]\(([^)]+)\)\{ loading=lazy \}", md)
+    figuras = re.findall(
+        r"!\[([^\]]*)\]\(([^)]+)\)\{ loading=lazy width=(\d+) height=(\d+) \}", md
+    )
+    # new_figure() tem 7 × 4 polegadas: 504 × 288 pt, 672 × 384 px.
     assert figuras == [
-        ("Perda por época (h_t)", "09_teste/figura-3-0.png"),
-        ("Uma reta que desce", "09_teste/figura-4-0.png"),
+        ("Perda por época (h_t)", "09_teste/figura-3-0.svg", "672", "384"),
+        ("Uma reta que desce", "09_teste/figura-4-0.svg", "672", "384"),
     ]
-    for _, arquivo in figuras:
-        assert (tmp_path / arquivo).read_bytes()[:4] == b"\x89PNG"
+    for _, arquivo, _, _ in figuras:
+        svg = (tmp_path / arquivo).read_text(encoding="utf-8")
+        assert svg.startswith("<?xml") and '<svg xmlns:xlink' in svg and "<image" not in svg
     tabela = re.search(r"<table>.*?</table>", md, re.DOTALL)[0]
     assert "0,500" in tabela and "class=" not in tabela and "\n\n" not in tabela
     assert "<style" not in md
@@ -343,7 +347,7 @@ def test_zensical_constroi_cada_capitulo(zensical_site: Path, capitulo: Path) ->
     html = pagina.read_text(encoding="utf-8")
     assert re.search(r'<span class="kn">import</span>', html), "sem código realçado"
     assert 'class="no-copy saida' in html or "saida" in html, "sem saídas das células"
-    imagens = re.findall(r'<img[^>]*src="([^"]+\.png)"', html)
+    imagens = re.findall(r'<img[^>]*src="([^"]+\.svg)"', html)
     markdown = writing.outputs_of(capitulo)[0].read_text(encoding="utf-8")
     assert len(imagens) == len(re.findall(r"^!\[", markdown, re.MULTILINE)), "figuras faltando"
     for src in imagens:

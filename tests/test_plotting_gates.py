@@ -16,7 +16,7 @@ SEEDS = {
 
 
 def _texts(fig) -> list[str]:
-    fig._repr_png_()  # desenha a figura (e põe a vírgula nos eixos)
+    fig._repr_svg_()  # desenha a figura (e põe a vírgula nos eixos)
     ax = fig.axes[0]
     texts = [ax.get_xlabel(), ax.get_ylabel(), ax.get_title()]
     texts += [t.get_text() for t in ax.get_legend().get_texts()]

@@ -28,6 +28,8 @@ window.MathJax = {
 };
 
 (() => {
+  const LOTE = 4; // fórmulas por chamada ao MathJax
+  const FATIA_MS = 30; // tempo de tipografia por tarefa (abaixo dos 50 ms de uma tarefa longa)
   const endereco = new URL("mathjax/tex-chtml.js", document.currentScript.src).href;
   document$.subscribe(() => {
     // data-formulas no <html> diz quando as fórmulas estão prontas (os testes do site esperam).
@@ -35,18 +37,35 @@ window.MathJax = {
       document.documentElement.dataset.formulas = "nenhuma";
       return;
     }
-    const tipografar = () =>
-      MathJax.startup.promise
-        .then(() => {
-          MathJax.startup.output.clearCache();
-          MathJax.typesetClear();
-          MathJax.texReset();
-          return MathJax.typesetPromise();
-        })
-        .then(() => {
-          document.documentElement.dataset.formulas = "prontas";
-          document.dispatchEvent(new Event("recorrente:tipografado"));
-        });
+    const tipografar = async () => {
+      await MathJax.startup.promise;
+      MathJax.startup.output.clearCache();
+      MathJax.typesetClear();
+      MathJax.texReset();
+      // Aos poucos, devolvendo a thread ao navegador a cada FATIA_MS: tudo de uma vez, a versão
+      // para imprimir ficava parada numa tarefa só de 18 s com a CPU 4× mais lenta, e o leitor
+      // não conseguia nem rolar (tests/test_desempenho.py mede). Uma fórmula tipografada sai
+      // numa microtarefa, então o laço só sai da tarefa quando a fatia acaba.
+      // Na versão para imprimir (o livro inteiro numa página), cada chamada ao MathJax refaz o
+      // layout do livro todo: em fatias, a CPU gasta triplicava (medido: 27 s → 90 s com a CPU
+      // 4× mais lenta). Lá, uma chamada só, como antes.
+      const formulas = Array.from(document.querySelectorAll(".arithmatex"));
+      if (document.getElementById("print-site-page")) {
+        await MathJax.typesetPromise();
+        formulas.length = 0;
+      }
+      let i = 0;
+      while (i < formulas.length) {
+        const inicio = performance.now();
+        do {
+          await MathJax.typesetPromise(formulas.slice(i, i + LOTE));
+          i += LOTE;
+        } while (i < formulas.length && performance.now() - inicio < FATIA_MS);
+        await new Promise((pronto) => setTimeout(pronto));
+      }
+      document.documentElement.dataset.formulas = "prontas";
+      document.dispatchEvent(new Event("recorrente:tipografado"));
+    };
     if (window.MathJax.startup.promise) {
       tipografar();
       return;

@@ -330,7 +330,7 @@ class DecimalCommaFormatter(ScalarFormatter):
         >>> from recorrente.plotting import new_figure
         >>> fig, ax = new_figure()
         >>> _ = ax.plot([0, 1], [0.25, 0.75])
-        >>> _ = fig._repr_png_()  # desenha a figura
+        >>> _ = fig._repr_svg_()  # desenha a figura
         >>> [t.get_text() for t in ax.get_yticklabels()][:3]
         ['0,2', '0,3', '0,4']
     """

@@ -112,8 +112,31 @@ def alt_text(text: str) -> str:
     return " ".join(text.split())
 
 
+FIGURE_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
+"""As saídas que viram arquivos de figura; as do livro são SVG (``recorrente.plotting``)."""
+
+_SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)pt"[^>]*?\bheight="([\d.]+)pt"')
+
+
+def svg_size(svg: str) -> tuple[int, int]:
+    """Largura e altura naturais de um SVG do matplotlib em pixels CSS (1 pt = 4/3 px).
+
+    Escritas no ``<img>``, elas reservam o lugar da figura antes que ela carregue (a página
+    não pula) e a mostram no tamanho natural, em que a letra tem o tamanho que o matplotlib
+    desenhou.
+
+    Exemplo:
+        >>> svg_size('<svg xmlns="http://www.w3.org/2000/svg" width="504pt" height="288pt">')
+        (672, 384)
+    """
+    found = _SVG_SIZE.search(svg)
+    if not found:
+        raise ValueError("SVG sem largura e altura em pt (a figura não veio do matplotlib?)")
+    return round(float(found[1]) * 4 / 3), round(float(found[2]) * 4 / 3)
+
+
 class _Outputs(Preprocessor):
-    """Prepara cada saída para o modelo: texto alternativo das figuras e tabelas limpas."""
+    """Prepara cada saída para o modelo: texto alternativo e tamanho das figuras, tabelas limpas."""
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
@@ -121,11 +144,15 @@ class _Outputs(Preprocessor):
         caption = cell.metadata.get(CAPTION)
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if "image/png" in data:
-                description = caption or output.metadata.get("image/png", {}).get("alt", "")
+            kind = next((k for k in FIGURE_TYPES if k in data), None)
+            if kind:
+                description = caption or output.metadata.get(kind, {}).get("alt", "")
                 if not description:
                     description = f"Figura da célula {index + 1} do capítulo"
                 output.metadata["recorrente_alt"] = alt_text(description)
+            if "image/svg+xml" in data:
+                width, height = svg_size(data["image/svg+xml"])
+                output.metadata["recorrente_tamanho"] = f"width={width} height={height}"
             if "text/html" in data:
                 table = html_table(data["text/html"])
                 if table:
@@ -141,7 +168,7 @@ def _exporter() -> MarkdownExporter:
     config.TagRemovePreprocessor.remove_input_tags = {HIDE_CODE}
     config.TagRemovePreprocessor.enabled = True
     config.ExtractOutputPreprocessor.enabled = True
-    config.ExtractOutputPreprocessor.extract_output_types = {"image/png", "image/jpeg"}
+    config.ExtractOutputPreprocessor.extract_output_types = set(FIGURE_TYPES)
     config.ExtractOutputPreprocessor.output_filename_template = (
         "figura-{cell_index}-{index}{extension}"
     )

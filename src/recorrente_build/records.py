@@ -71,6 +71,9 @@ def _table_lines(content: str) -> list[str]:
     return lines
 
 
+_FIGURES = ("image/svg+xml", "image/png", "image/jpeg")
+
+
 def _texts(cell: nbformat.NotebookNode) -> list[str]:
     lines: list[str] = []
     for output in cell.get("outputs", []):
@@ -82,8 +85,8 @@ def _texts(cell: nbformat.NotebookNode) -> list[str]:
             data = output.get("data", {})
             if "text/html" in data and "<table" in data["text/html"]:
                 lines.extend(_table_lines(data["text/html"]))
-            elif "image/png" in data or "image/jpeg" in data:
-                alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+            elif kind := next((k for k in _FIGURES if k in data), None):
+                alt = output.get("metadata", {}).get(kind, {}).get("alt")
                 if alt:
                     lines.append(f"figura: {alt}")
             elif "text/plain" in data:

@@ -475,8 +475,7 @@ function suggestions(ui, model) {
   if (box.children.length) box.prepend("Sugestões (medidas no capítulo): ");
 }
 
-async function start(root) {
-  const ui = build(root);
+async function start(root, ui) {
   const generator = ui.querySelector(".nomes-gerador");
   const message = generator.querySelector(".nomes-mensagem");
   message.textContent = "Carregando o modelo…";
@@ -513,13 +512,16 @@ function init() {
   const root = document.querySelector("[data-nomes-widget]");
   // A versão para imprimir (print-site) fica com a nota em texto, sem o gerador.
   if (!root || document.getElementById("print-site-page")) return;
-  if (!("IntersectionObserver" in window)) return void start(root);
+  // A interface entra já, longe da tela: montada quando o leitor chegava perto, ela trocava a
+  // nota curta por um formulário de 900 a 1.400 px e empurrava o que ele estava lendo.
+  const ui = build(root);
+  if (!("IntersectionObserver" in window)) return void start(root, ui);
   // Como as figuras: o modelo só é baixado quando o leitor chega perto desta seção.
   const observer = new IntersectionObserver(
     (entries) => {
       if (entries.some((e) => e.isIntersecting)) {
         observer.disconnect();
-        start(root);
+        start(root, ui);
       }
     },
     { rootMargin: "600px" },

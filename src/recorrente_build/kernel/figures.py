@@ -1,4 +1,4 @@
-"""No kernel: cada figura do matplotlib vira PNG com um texto alternativo em português."""
+"""No kernel: cada figura do matplotlib vira SVG com um texto alternativo em português."""
 
 from IPython import get_ipython
 from matplotlib.figure import Figure as _Figure
@@ -21,17 +21,18 @@ def _description(fig):
     return "; ".join(titles)
 
 
-def _png_with_description(fig):
-    if hasattr(fig, "_repr_png_"):
-        png = fig._repr_png_()
+def _svg_with_description(fig):
+    if hasattr(fig, "_repr_svg_"):
+        svg = fig._repr_svg_()
     else:
         from IPython.core.pylabtools import print_figure
 
-        png = print_figure(fig, "png", bbox_inches="tight")
-    return png, {"alt": _description(fig)}
+        svg = print_figure(fig, "svg", bbox_inches="tight")
+    return svg, {"alt": _description(fig)}
 
 
 if __name__ == "__main__":
-    get_ipython().display_formatter.formatters["image/png"].for_type(
-        _Figure, _png_with_description
-    )
+    formatters = get_ipython().display_formatter.formatters
+    # Só o SVG: um PNG ao lado viraria uma segunda cópia da figura na página.
+    formatters["image/png"].pop(_Figure, None)
+    formatters["image/svg+xml"].for_type(_Figure, _svg_with_description)

@@ -83,6 +83,7 @@ def search_page(server: str, browser):
     page.close()
 
 
+@pytest.mark.serial  # o índice da busca demora a montar com outro processo disputando a CPU
 @pytest.mark.parametrize(("query", "section"), QUERIES.items(), ids=list(QUERIES))
 def test_query_finds_its_section_first(query: str, section: str, search_page, server) -> None:
     found = search(search_page, query, server)
@@ -97,6 +98,7 @@ def test_query_finds_its_section_first(query: str, section: str, search_page, se
     assert not re.search(r"[a-zà-ú](?:Runtime|Value|Type)Error", first), first
 
 
+@pytest.mark.serial  # o índice da busca demora a montar com outro processo disputando a CPU
 def test_preview_shows_formulas_as_text(search_page, server) -> None:
     search(search_page, "porta de esquecimento", server)
     preview = search_page.inner_text(".md-search-result__item")

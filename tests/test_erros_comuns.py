@@ -171,6 +171,7 @@ def test_search_index_has_the_message_in_the_box_section(key: str) -> None:
     assert first_sentence in title, (title, first_sentence)
 
 
+@pytest.mark.serial  # o índice da busca demora a montar com outro processo disputando a CPU
 @pytest.mark.site
 @pytest.mark.parametrize("key", sorted(MESSAGES))
 def test_pasting_the_message_in_the_search_box_finds_the_box(key: str, server, browser) -> None:

@@ -1,7 +1,7 @@
 """A folha de consulta: contagens e formas conferidas com o PyTorch, e duas páginas impressas.
 
 Sem o site: a fórmula de ``recorrente.shapes.parameter_count`` contra a contagem dos módulos
-numa grade de configurações, e o hook ``hooks/folha.py`` preenchendo todos os marcadores da
+numa grade de configurações, e o hook ``hooks/cheat_sheet.py`` preenchendo todos os marcadores da
 página. Com o site construído (marca ``site``): a folha impressa pelo Chromium ("Imprimir →
 Salvar como PDF", como em ``test_impressao.py``) cabe em duas páginas, sozinha e dentro da
 versão para imprimir do livro.
@@ -23,7 +23,7 @@ from recorrente.shapes import parameter_count
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "hooks"))
-import folha  # noqa: E402  (hooks/folha.py)
+import cheat_sheet as folha  # noqa: E402  (hooks/cheat_sheet.py)
 
 
 @pytest.mark.parametrize(

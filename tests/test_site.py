@@ -267,3 +267,21 @@ def test_api_labels_are_in_portuguese() -> None:
     untranslated = {k: texts for k, texts in labels.items() if k in texts or not all(texts)}
     assert not untranslated, f"rótulos em inglês ou vazios: {untranslated}"
     assert labels["module-attribute"] == {"atributo do módulo"}
+
+
+def test_titles_and_navigation_are_plain_text() -> None:
+    """O título da aba e os itens da navegação são texto: nada de crases do Markdown.
+
+    O título de um capítulo pode ter código (``2. O `nn.RNN` por dentro``, para a sigla RNN não
+    sair sublinhada dentro do nome); a navegação e o ``<title>`` mostram o texto sem as crases.
+    """
+    if not SITE.is_dir():
+        pytest.skip("site/ não foi construído")
+    with_backticks = []
+    for html in sorted(SITE.rglob("*.html")):
+        text = html.read_text(encoding="utf-8")
+        titles = re.findall(r"<title>(.*?)</title>", text, re.S)
+        links = re.findall(r'<span class="md-ellipsis">(.*?)</span>', text, re.S)
+        name = html.relative_to(SITE)
+        with_backticks += [f"{name}: {t.strip()}" for t in titles + links if "`" in t]
+    assert not with_backticks, with_backticks[:5]

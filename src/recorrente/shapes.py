@@ -1,10 +1,10 @@
 """As formas e as contagens de ``nn.RNN``, ``nn.LSTM`` e ``nn.GRU``, medidas nos módulos de verdade.
 
-É a fonte da página *Folha de consulta* do livro (``docs/referencia/folha.md``, preenchida pelo
-``hooks/folha.py`` a cada build): cada forma da folha é conferida com as formas que os módulos do
-PyTorch instalado devolvem, em várias combinações de camadas, direções e ``batch_first``, e cada
-expressão de "onde pegar o último estado" é executada e comparada com ``h_n``. Se o PyTorch mudar,
-o build para em vez de publicar uma folha errada.
+É a fonte da página *Folha de consulta* do livro (``docs/referencia/folha.md``, preenchida
+pelo ``hooks/cheat_sheet.py`` a cada build): cada forma da folha é conferida com as formas que
+os módulos do PyTorch instalado devolvem, em várias combinações de camadas, direções e
+``batch_first``, e cada expressão de "onde pegar o último estado" é executada e comparada com
+``h_n``. Se o PyTorch mudar, o build para em vez de publicar uma folha errada.
 
 Os símbolos são os do livro: ``T`` passos, ``N`` sequências no lote, ``I`` características por
 passo, ``H`` o ``hidden_size``, ``L`` o ``num_layers``, ``D`` as direções (1 ou 2) e ``P`` o

@@ -223,10 +223,12 @@ def markdown(chapter: Path, nb: nbformat.NotebookNode) -> Page:
     text, produced = _exporter().from_notebook_node(nb, resources=resources)
     figures = dict(produced.get("outputs", {})) | files
     title = re.search(r"^# (.+)$", text, re.MULTILINE)
+    # O título também no cabeçalho: o sumário da versão para imprimir e a navegação o leem de
+    # lá, como texto (sem as crases de `nn.RNN`, que só o título da página mostra como código).
+    plain = title[1].strip().replace("`", "") if title else chapter.stem
     header = (
         "---\n"
-        # O título também no cabeçalho: o sumário da versão para imprimir o lê de lá.
-        f"title: {json.dumps(title[1].strip() if title else chapter.stem, ensure_ascii=False)}\n"
+        f"title: {json.dumps(plain, ensure_ascii=False)}\n"
         f"notebook: capitulos/{chapter.stem}.ipynb\n"
         f"fonte: capitulos/{chapter.name}\n"
         "---\n\n"

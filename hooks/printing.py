@@ -6,7 +6,7 @@ O que o plugin não faz sozinho com este site:
   quando eles vêm como dicionário (no MkDocs 1.6 são uma lista, acrescentada depois dos
   plugins). O aviso é falso aqui e derrubaria o ``mkdocs build --strict``; filtramos só ele.
 - A página combinada é escrita no ``on_post_build``, sem passar pelo ``on_post_page``;
-  aqui ela recebe o mesmo ``lang="pt-BR"`` das outras (``idioma.py``).
+  aqui ela recebe o mesmo ``lang="pt-BR"`` das outras (``language.py``).
 - Ela é desenhada com o contexto do ``404.html``, cuja base é absoluta (``/recorrente/``, do
   ``site_url``): fora desse endereço (``mkdocs serve`` em outra porta, o site aberto de um
   diretório) a busca pedia ``/recorrente/search/...`` e dava 404. A base volta a ser relativa.
@@ -24,7 +24,7 @@ import logging
 import re
 from pathlib import Path
 
-from idioma import on_post_page as _set_language
+from language import on_post_page as _set_language
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs_print_site_plugin.urls import get_page_key

@@ -24,10 +24,21 @@
     return cheios.length && cheios.length < termos.length ? cheios.join(" ") : consulta;
   }
 
+  // 3. Um termo que é só "0" torna a consulta inteira inválida no worker do Material ("Invalid
+  //    query": "dimension 0" não achava nada, e a mensagem colada de três caixas "Erro comum",
+  //    com "dimension 0", "hidden[0]" ou "greater than 0", também não). O zero sozinho (não o de
+  //    "10" ou "0.5") sai da consulta.
+  function semZero(consulta) {
+    const limpa = consulta.replace(/(^|[^\w.])0+(?![\w.])/g, "$1").trim();
+    return limpa || consulta;
+  }
+
   const enviar = Worker.prototype.postMessage;
   Worker.prototype.postMessage = function (mensagem, ...resto) {
-    if (mensagem?.type === CONSULTA && typeof mensagem.data === "string" && !/["+\-~^:]/.test(mensagem.data)) {
-      mensagem = { ...mensagem, data: semVazias(mensagem.data) };
+    if (mensagem?.type === CONSULTA && typeof mensagem.data === "string") {
+      let consulta = semZero(mensagem.data);
+      if (!/["+\-~^:]/.test(consulta)) consulta = semVazias(consulta);
+      mensagem = { ...mensagem, data: consulta };
     }
     return enviar.call(this, mensagem, ...resto);
   };

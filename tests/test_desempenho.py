@@ -38,11 +38,11 @@ CPU_SLOWDOWN = 4
 # A meta do issue 24 é ≤ 1 s num capítulo e ≤ 5 s na versão para imprimir, e AINDA NÃO foi
 # alcançada: com a CPU 4× mais lenta, só o pacote JS do Material, o tex-chtml.js do MathJax e o
 # DOMContentLoaded do tema já passam de 1 s (medidas no CONTRIBUINDO.md). Estes limites guardam
-# o que foi medido (capítulos 2,2–3,9 s; impressão perto de 25 s) contra piorar; baixe-os
-# quando a meta chegar.
+# o que foi medido (capítulos 2,2–3,9 s sozinhos, até 5,8 s no CI; impressão perto de 25 s)
+# contra piorar; baixe-os quando a meta chegar.
 BLOCKING_TARGET_MS = {"capítulo": 1000, "impressão": 5000}
 MAX_BLOCKING_MS = {PRINT_PAGE: 35000}
-MAX_BLOCKING_CHAPTER_MS = 5000
+MAX_BLOCKING_CHAPTER_MS = 8000  # no CI com 2 processos: até 5,8 s (cap. 2)
 MAX_SHIFT = 0.1
 # Chegando por um link a uma seção do meio, o MathJax troca o TeX cru pelas fórmulas depois da
 # primeira pintura, e o parágrafo na tela muda de largura: nos caps. 3 e 7 isso passa de 0,1
@@ -228,6 +228,7 @@ def test_layout_shift_while_loading_and_scrolling(page_path, server, browser):  
     )
 
 
+@pytest.mark.serial  # mede CPU da página: sozinho, sem outro Chromium disputando os núcleos
 @pytest.mark.parametrize("page_path", [*CHAPTERS, PRINT_PAGE])
 def test_main_thread_blocking_with_slow_cpu(page_path, server, browser):  # noqa: F811
     limit = MAX_BLOCKING_MS.get(page_path, MAX_BLOCKING_CHAPTER_MS)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 import torch
+from num2words import num2words
 
 from recorrente.data.amounts import (
     MAX_CENTS,
@@ -63,6 +66,18 @@ HAND_CHECKED = {
 @pytest.mark.parametrize(("cents", "words"), HAND_CHECKED.items())
 def test_hand_checked_words(cents, words):
     assert amount_words(cents) == words
+
+
+def test_remembered_words_are_what_num2words_writes():
+    """O extenso guardado de um valor já escrito é o mesmo que a conta refeita daria."""
+    amounts = sample_amounts(500, max_digits=6, seed=7)
+    first = [amount_words(c) for c in amounts]
+    again = [amount_words(c) for c in amounts]
+    direct = [normalize_words(num2words(Decimal(c) / 100, lang="pt_BR", to="currency"))
+              for c in amounts]
+    assert first == again == direct
+    with pytest.raises(InputError):  # o erro continua saindo, mesmo depois de valores válidos
+        amount_words(MAX_CENTS + 1)
 
 
 def test_normalize_only_touches_the_two_differences():

@@ -84,6 +84,30 @@ def test_encode_decode_round_trip(split):
     assert y[1].tolist() == [*vocab.encode("jo"), 0, IGNORE_INDEX]
 
 
+def test_batch_encoding_equals_name_by_name(split):
+    """O lote inteiro sai de uma vez, com os mesmos índices de ``encode`` nome a nome."""
+    vocab = CharVocab(list(".aeéjoãz"))
+    names = ["joão", "", "zé", "a", "ajeoãz"]
+    x, y = vocab.encode_batch(names)
+    width = max(map(len, names)) + 1
+    assert x.dtype == y.dtype == torch.long and x.shape == y.shape == (len(names), width)
+    for row_x, row_y, name in zip(x.tolist(), y.tolist(), names, strict=True):
+        ids, pad = vocab.encode(name), width - len(name) - 1
+        assert row_x == [0, *ids] + [0] * pad
+        assert row_y == [*ids, 0] + [IGNORE_INDEX] * pad
+    padded = vocab.encode_padded([n for n in names if n])
+    assert padded.tolist() == [vocab.encode(n) + [0] * (6 - len(n)) for n in names if n]
+    census = CharVocab.from_names(split.train)
+    some = split.train[:3000]
+    assert torch.equal(census.encode_padded(some),
+                       torch.tensor([census.encode(n) + [0] * (max(map(len, some)) - len(n))
+                                     for n in some]))
+    with pytest.raises(InputError, match="'ANA' tem caracteres fora"):
+        census.encode_batch(["ana", "ANA", "bia"])
+    with pytest.raises(InputError, match="'jo.' tem caracteres fora"):
+        census.encode_padded(["ana", "jo."])  # a fronteira não é letra
+
+
 def test_padding_does_not_change_the_loss():
     vocab = CharVocab.from_names(["ana", "bernardo"])
     torch.manual_seed(0)

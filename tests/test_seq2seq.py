@@ -162,6 +162,9 @@ def test_metrics():
     assert edit_distance(["a", "b", "c"], ["a", "c"]) == 1
     assert word_error_rate(["um real"], ["um real"]) == 0.0
     assert word_error_rate(["dois reais e um centavo"], ["dois reais"]) == 1.5
+    # as frases certas entram no denominador e não somam edições
+    assert word_error_rate(["um real", "mil e cem reais", "dez reais"],
+                           ["um real", "mil cento e dez reais", "dez reais"]) == 2 / 9
     assert exact_match(["a", "b"], ["a", "c"]) == 0.5
 
 

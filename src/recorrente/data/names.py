@@ -32,6 +32,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch import Tensor
 
@@ -314,6 +315,9 @@ class CharVocab:
         self.chars = chars
         self.index = {ch: i for i, ch in enumerate(chars)}
         self._known = frozenset(chars[1:])  # tudo menos a fronteira
+        # índice de cada caractere pelo seu código Unicode: codifica milhares de nomes de uma vez
+        self._by_code = np.zeros(max(map(ord, chars)) + 1, dtype=np.int64)
+        self._by_code[[ord(ch) for ch in chars]] = range(len(chars))
 
     @classmethod
     def from_names(cls, names: Sequence[str]) -> CharVocab:
@@ -368,13 +372,14 @@ class CharVocab:
             [[1, 3, 1, 0], [2, 4, 0, -100]]
         """
         width = max(len(name) for name in names) + 1
-        rows_x, rows_y = [], []
-        for name in names:  # listas de Python e um só tensor no fim: rápido para 80 mil nomes
-            ids = self.encode(name)
-            pad = width - len(ids) - 1
-            rows_x.append([0, *ids] + [0] * pad)
-            rows_y.append([*ids, 0] + [IGNORE_INDEX] * pad)
-        return torch.tensor(rows_x, dtype=torch.long), torch.tensor(rows_y, dtype=torch.long)
+        ids, lengths = self._encode_all(names)
+        steps = torch.arange(width)
+        x = torch.zeros(len(names), width, dtype=torch.long)
+        x[(steps >= 1) & (steps <= lengths[:, None])] = ids  # a fronteira, depois as letras
+        y = torch.full((len(names), width), IGNORE_INDEX, dtype=torch.long)
+        y[steps < lengths[:, None]] = ids  # as letras, depois a fronteira
+        y[torch.arange(len(names)), lengths] = 0
+        return x, y
 
     def encode_padded(self, names: Sequence[str]) -> Tensor:
         """Só as letras de cada nome, sem fronteiras, completadas com 0 até o maior nome do lote.
@@ -393,9 +398,25 @@ class CharVocab:
         """
         if not names or any(not name for name in names):
             raise InputError("Há um nome vazio; escreva pelo menos uma letra.")
-        width = max(len(name) for name in names)
-        rows = [[*self.encode(name)] + [0] * (width - len(name)) for name in names]
-        return torch.tensor(rows, dtype=torch.long)
+        ids, lengths = self._encode_all(names)
+        x = torch.zeros(len(names), int(lengths.max()), dtype=torch.long)
+        x[torch.arange(x.size(1)) < lengths[:, None]] = ids
+        return x
+
+    def _encode_all(self, names: Sequence[str]) -> tuple[Tensor, Tensor]:
+        """Os índices de todos os nomes, emendados, e o tamanho de cada um.
+
+        Uma consulta só para o lote inteiro, em vez de um laço por nome: os 80 mil nomes do
+        treino do censo saem em centésimos de segundo. Os tensores são os mesmos que
+        :meth:`encode` daria nome a nome (e um nome com caractere desconhecido levanta o erro
+        de :meth:`encode`).
+        """
+        text = "".join(names)
+        if not self._known.issuperset(text):
+            self.encode(next(name for name in names if not self._known.issuperset(name)))
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        ids = torch.from_numpy(self._by_code[codes])
+        return ids, torch.tensor([len(name) for name in names], dtype=torch.long)
 
     def to_dict(self) -> dict:
         """Forma serializável, gravada no checkpoint."""

@@ -33,15 +33,32 @@ Exemplo:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
+from recorrente.data.batching import IGNORE_INDEX
 from recorrente.data.names import CharVocab
 from recorrente.errors import InputError
 from recorrente.generation import GREEDY_BELOW, check_temperature
 
 __all__ = ["KneserNeyModel", "NGramModel", "choose_k", "choose_kneser_ney"]
+
+
+def _name_windows(vocab: CharVocab, names: Sequence[str], size: int) -> np.ndarray:
+    """Uma linha por caractere previsto (cada letra e o fim de cada nome): as ``size`` posições
+    que terminam nele, com a fronteira 0 antes do começo do nome.
+
+    As linhas seguem a ordem dos nomes e, dentro de um nome, a das letras. Tudo sai de um
+    lote codificado de uma vez (:meth:`CharVocab.encode_batch`), sem laço por nome.
+    """
+    if not names:
+        return np.zeros((0, size), np.int64)
+    targets = vocab.encode_batch(names)[1].numpy()  # as letras, o fim (0) e o preenchimento
+    predicted = targets != IGNORE_INDEX
+    padded = np.zeros((len(names), size - 1 + targets.shape[1]), np.int64)
+    padded[:, size - 1 :] = np.where(predicted, targets, 0)
+    return np.lib.stride_tricks.sliding_window_view(padded, size, axis=1)[predicted]
 
 
 class NGramModel:
@@ -71,18 +88,14 @@ class NGramModel:
         shape = (len(vocab),) * max(order, 1)
         self.counts = np.zeros(shape, dtype=np.float64)
 
-    def _windows(self, names: Sequence[str]) -> Iterator[tuple[int, ...]]:
-        context = max(self.order - 1, 0)
-        for name in names:
-            ids = [0] * context + self.vocab.encode(name) + [0]
-            for i in range(context, len(ids)):
-                yield tuple(ids[i - context : i + 1])
+    def _index(self, names: Sequence[str]) -> tuple[np.ndarray, ...]:
+        """As janelas de ``names`` como índice da tabela: uma coluna por posição da janela."""
+        return tuple(_name_windows(self.vocab, names, max(self.order, 1)).T)
 
     def fit(self, names: Sequence[str]) -> NGramModel:
         """Conta as janelas de ``names`` (o treino); devolve o próprio modelo."""
         if self.order > 0:
-            for window in self._windows(names):
-                self.counts[window] += 1
+            np.add.at(self.counts, self._index(names), 1)
         return self
 
     def log_probs(self) -> np.ndarray:
@@ -103,17 +116,15 @@ class NGramModel:
         lengths = np.array([len(name) + 1 for name in names])
         if self.order == 0:
             return lengths * math.log(len(self.vocab))
-        logp = self.log_probs()[tuple(np.array(list(self._windows(names))).T)]
+        logp = self.log_probs()[self._index(names)]
         return -np.add.reduceat(logp, np.concatenate([[0], np.cumsum(lengths)[:-1]]))
 
     def nll(self, names: Sequence[str]) -> float:
         """NLL média em nats por caractere (incluindo o fim de cada nome)."""
         table = self.log_probs()
-        windows = list(self._windows(names))
         if self.order == 0:
             return -float(table[0])
-        index = tuple(np.array(windows).T)
-        return -float(table[index].mean())
+        return -float(table[self._index(names)].mean())
 
     def sample(
         self,
@@ -259,15 +270,7 @@ class KneserNeyModel:
 
     def _windows(self, names: Sequence[str]) -> np.ndarray:
         """Uma linha por caractere previsto: as ``order`` posições que terminam nele."""
-        pad = [0] * (self.order - 1)
-        sequence, ends = [], []
-        for name in names:
-            ids = pad + self.vocab.encode(name) + [0]
-            start = len(sequence)
-            sequence.extend(ids)
-            ends.extend(range(start + len(pad), start + len(ids)))
-        views = np.lib.stride_tricks.sliding_window_view(np.array(sequence, np.int64), self.order)
-        return views[np.array(ends, np.int64) - self.order + 1]
+        return _name_windows(self.vocab, names, self.order)
 
     def _codes(self, windows: np.ndarray, n: int) -> np.ndarray:
         """As últimas ``n`` colunas de cada janela como um número na base do vocabulário."""

@@ -121,3 +121,32 @@ def test_name_nll_of_a_network_matches_evaluate():
     x, y = vocab.encode_batch(names)
     assert per_name.shape == (len(names),)
     assert per_name.sum() / chars == pytest.approx(evaluate(model, [(x, y)]), rel=1e-5)
+
+
+@pytest.mark.parametrize("order", [0, 1, 2, 3, 4])
+def test_ngram_counts_and_nll_match_windows_counted_one_by_one(order):
+    """A contagem do n-grama e a NLL são as de contar janela por janela, nome a nome."""
+    rng = random.Random(order)
+    names = ["".join(rng.choice("abcde") for _ in range(rng.randint(1, 9))) for _ in range(300)]
+    vocab = CharVocab.from_names(names)
+    context = max(order - 1, 0)
+    windows = []
+    for name in names:
+        ids = [0] * context + [vocab.index[c] for c in name] + [0]
+        windows += [tuple(ids[i - context : i + 1]) for i in range(context, len(ids))]
+    model = NGramModel(vocab, order, k=0.1).fit(names)
+    if order:
+        expected = np.zeros_like(model.counts)
+        for window, count in Counter(windows).items():
+            expected[window] = count
+        np.testing.assert_array_equal(model.counts, expected)
+    table = model.log_probs()
+    per_char = [-table[w] if order else -table[0] for w in windows]
+    assert model.nll(names) == pytest.approx(sum(per_char) / len(per_char), rel=1e-12)
+    sums, start = [], 0
+    for name in names:
+        sums.append(sum(per_char[start : start + len(name) + 1]))
+        start += len(name) + 1
+    np.testing.assert_allclose(model.name_nll(names), sums, rtol=1e-12)
+    kneser_ney = KneserNeyModel(vocab, max(order, 1)).fit(names)
+    assert len(kneser_ney._window_probs(kneser_ney._windows(names))) == len(windows)

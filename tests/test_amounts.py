@@ -68,8 +68,8 @@ def test_hand_checked_words(cents, words):
     assert amount_words(cents) == words
 
 
-def test_remembered_words_are_what_num2words_writes():
-    """O extenso guardado de um valor já escrito é o mesmo que a conta refeita daria."""
+def test_words_are_what_num2words_writes():
+    """O extenso de cada valor é o do num2words normalizado, igual ao pedir de novo."""
     amounts = sample_amounts(500, max_digits=6, seed=7)
     first = [amount_words(c) for c in amounts]
     again = [amount_words(c) for c in amounts]

@@ -23,7 +23,6 @@ Exemplo:
 
 from __future__ import annotations
 
-import functools
 import random
 import re
 from collections.abc import Iterator, Sequence
@@ -134,18 +133,6 @@ def amount_words(cents: int) -> str:
         ('um centavo', 'um real', 'mil e cem reais')
     """
     _check_range(cents)
-    return _currency_words(cents)
-
-
-@functools.lru_cache(maxsize=1 << 17)
-def _currency_words(cents: int) -> str:
-    """O extenso do ``num2words``, normalizado, guardado para os valores já escritos.
-
-    O ``num2words`` leva 1,5 s de CPU para os 40 mil valores de treino, e o capítulo 8 os
-    escreve de novo a cada rede que treina (os lotes) e ao conferir o treino. A função é
-    pura: o resultado guardado é o que a conta daria, só vem sem refazer a conta. O limite
-    (131.072 valores, uns 25 MB) cobre a divisão do livro inteira.
-    """
     return normalize_words(num2words(Decimal(cents) / 100, lang="pt_BR", to="currency"))
 
 

@@ -36,9 +36,11 @@ echo "== rodada de robustez"
 python scripts/paginas.py --robustez
 
 echo "== pytest (pacote, exemplos das docstrings, exercícios, site no Chromium, PDF, Zensical)"
-# Dois processos, um arquivo de testes inteiro por processo (as fixtures de módulo, como o site do
-# Zensical e o venv do teste de distribuição, continuam feitas uma vez só). As 25 etapas mais
-# lentas saem no fim: é por elas que se vê para onde vai o tempo do CI.
+# Dois processos, um grupo de testes inteiro por processo (--dist loadfile, com os grupos de
+# tests/conftest.py): cada arquivo é um grupo (as fixtures de módulo, como o site do Zensical e o
+# venv do teste de distribuição, saem uma vez só), menos test_impressao.py e test_folha.py,
+# juntos para o PDF do livro sair uma vez; os grupos mais longos começam primeiro. As 25 etapas
+# mais lentas saem no fim: é por elas que se vê para onde vai o tempo do CI.
 pytest -n 2 -m "not serial" --dist loadfile --durations=25 --doctest-modules src hooks scripts tests
 # Os que medem tempo de relógio (a primeira resposta do mkdocs serve), sozinhos depois.
 pytest -m serial tests

@@ -3,15 +3,17 @@ dos capítulos executados fora do repositório.
 
 "Copie o código para o seu projeto" quer dizer isto: o notebook que a página oferece, num
 diretório vazio, com o pacote instalado de um wheel (não de ``src/``), roda sem erro. O venv é
-um só para o módulo: criá-lo (o torch inclusive) é a parte cara. Do pacote instalado, aqui só
-o import, ``--version`` e ``--help``: a fumaça com treino (``scripts/fumaca.sh``) roda no
-workflow de lançamento, e o treino já é exercitado pelos dois notebooks.
+um só para o módulo: criá-lo é a parte cara (o torch entra com os arquivos do já instalado,
+veja ``_link_installed_torch``). Do pacote instalado, aqui só o import, ``--version`` e
+``--help``: a fumaça com treino (``scripts/fumaca.sh``) roda no workflow de lançamento, e o
+treino já é exercitado pelos dois notebooks.
 """
 
 from __future__ import annotations
 
 import email
 import email.policy
+import importlib.metadata
 import json
 import os
 import re
@@ -120,14 +122,47 @@ def venv(dist: Path, tmp_path_factory) -> Path:
     torch = next(
         linha for linha in constraints.read_text().splitlines() if linha.startswith("torch==")
     )
-    # Como o scripts/instalar.sh: RECORRENTE_TORCH_INDICE escolhe o índice do torch (no CI, o
-    # de CPU); sem ela, o índice padrão do pip (aqui, o wheel de CPU da máquina).
-    indice = os.environ.get("RECORRENTE_TORCH_INDICE")
-    _run([*pip, torch, *(["--index-url", indice] if indice else [])], env=_sem_o_repositorio())
+    if not _link_installed_torch(torch, pasta):
+        # Como o scripts/instalar.sh: RECORRENTE_TORCH_INDICE escolhe o índice do torch (no CI,
+        # o de CPU); sem ela, o índice padrão do pip (aqui, o wheel de CPU da máquina).
+        indice = os.environ.get("RECORRENTE_TORCH_INDICE")
+        _run([*pip, torch, *(["--index-url", indice] if indice else [])], env=_sem_o_repositorio())
     # O wheel com as versões fixadas do livro, e o kernel do Jupyter para os notebooks.
     _run([*pip, "-c", str(constraints), str(_wheel(dist)), "ipykernel"], env=_sem_o_repositorio())
     print(f"venv novo com o wheel em {time.monotonic() - inicio:.0f} s")
     return pasta
+
+
+def _link_installed_torch(pinned: str, venv: Path) -> bool:
+    """Põe no venv novo os arquivos do torch instalado neste ambiente, se ele é o fixado e de CPU.
+
+    É o que o pip descompactaria do mesmo wheel (o ``pip install`` de ``scripts/instalar.sh``),
+    arquivo por arquivo, em ligações físicas (cópia se o disco for outro): instalar o torch de
+    novo levava 1,5 min no CI (900 MB descompactados e compilados) para conferir o que o
+    ``instalar.sh`` já conferiu. O resto (as dependências do torch e do wheel) o pip instala no
+    venv novo. Os scripts de ``bin/`` do torch ficam de fora: apontam para o outro Python.
+    Devolve False (e o pip instala o torch) se o daqui é outra versão ou a de CUDA.
+    """
+    try:
+        dist = importlib.metadata.distribution("torch")
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    cuda = any(r.startswith("nvidia") for r in dist.requires or [])
+    if cuda or dist.version.split("+")[0] != pinned.removeprefix("torch=="):
+        return False
+    versao = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    destino = venv / "lib" / versao / "site-packages"
+    for arquivo in dist.files or []:
+        origem = Path(dist.locate_file(arquivo))
+        if arquivo.parts[0] == ".." or not origem.is_file():
+            continue
+        alvo = destino / arquivo
+        alvo.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(origem, alvo)
+        except OSError:
+            shutil.copy2(origem, alvo)
+    return True
 
 
 def test_installed_package_imports_and_answers_version_and_help(venv: Path, tmp_path: Path) -> None:

@@ -19,9 +19,10 @@
 # um nome é plausível e **sortear** nomes novos que soam brasileiros.
 #
 # Vamos fazer tudo com números que se podem conferir: uma divisão fixa dos dados, referências
-# de contagem sem rede neural (das mais ingênuas a uma ajustada na validação), três redes (RNN simples, GRU e LSTM) comparadas com o mesmo
-# número de atualizações em três sementes, um modelo final e uma tabela com a perda de cada um
-# na parte de teste, que nenhum modelo viu.
+# de contagem sem rede neural (das mais ingênuas a uma ajustada na validação), três redes (RNN
+# simples, GRU e LSTM) comparadas com o mesmo número de atualizações em três sementes, um
+# modelo final escolhido numa busca do mesmo tamanho que a da referência mais forte, e uma
+# tabela com a perda de cada um na parte de teste, que nenhum modelo viu.
 
 # %%
 import math
@@ -203,12 +204,13 @@ assert faixa_k["bigrama"] < faixa_k["trigrama"] < faixa_k["4-grama"]
 # estão em `KneserNeyModel` (os testes conferem uma probabilidade feita à mão e que cada
 # contexto soma 1, visto ou não).
 #
-# Ele recebe o mesmo cuidado que o *add-k*: a ordem e o desconto saem de uma busca pequena na
-# validação, uma grade de ordens por descontos.
+# Ele tem dois botões: a ordem e o desconto. Para ver o que cada um faz, primeiro uma grade
+# larga na validação, de ordens por descontos. (A referência que a rede enfrenta na tabela
+# final é escolhida depois, numa busca do mesmo tamanho que a da rede; veja "O modelo final".)
 
 # %%
 inicio_kn = time.process_time()
-kneser_ney, notas_kn = choose_kneser_ney(vocab, divisao.train, divisao.val)
+kneser_ney_25, notas_kn = choose_kneser_ney(vocab, divisao.train, divisao.val)
 segundos_kn = time.process_time() - inicio_kn
 tabela_kn = pd.Series(notas_kn).unstack().rename_axis("ordem")
 tabela_kn.columns = [f"D = {num(d, 1)}" for d in tabela_kn.columns]
@@ -216,23 +218,23 @@ melhor_por_ordem = tabela_kn.min(axis=1)
 ordens_kn = list(melhor_por_ordem.index)
 val_kn, val_4grama = melhor_por_ordem.min(), tabela_k["4-grama"].min()
 print(f"{len(notas_kn)} combinações ({len(ordens_kn)} ordens × {tabela_kn.shape[1]} descontos), "
-      f"{num(segundos_kn, 0)} s de CPU; escolhida: ordem {kneser_ney.order}, "
-      f"D = {num(kneser_ney.discount, 1)}, NLL de validação {num(val_kn, 4)} "
+      f"{num(segundos_kn, 0)} s de CPU; a melhor: ordem {kneser_ney_25.order}, "
+      f"D = {num(kneser_ney_25.discount, 1)}, NLL de validação {num(val_kn, 4)} "
       f"(o 4-grama add-k: {num(val_4grama, 4)})")
 assert val_kn < val_4grama - 0.05  # a suavização certa vale mais que a ordem
-assert kneser_ney.order > 4  # com Kneser–Ney, contexto mais longo que o do 4-grama ajuda
+assert kneser_ney_25.order > 4  # com Kneser–Ney, contexto mais longo que o do 4-grama ajuda
 print("NLL de validação de cada combinação:")
 table(tabela_kn, 4)
 
 # %% [markdown]
-# A busca custou {{ len(notas_kn) }} combinações e poucos segundos de CPU (impressos acima):
-# contar é barato. A melhor NLL de validação vem da ordem {{ kneser_ney.order }} com o
-# desconto $D$ = {{ num(kneser_ney.discount, 1) }}: {{ num(val_kn, 4) }}, contra
+# A grade custou {{ len(notas_kn) }} combinações e poucos segundos de CPU (impressos acima):
+# contar é barato. A melhor NLL de validação vem da ordem {{ kneser_ney_25.order }} com o
+# desconto $D$ = {{ num(kneser_ney_25.discount, 1) }}: {{ num(val_kn, 4) }}, contra
 # {{ num(val_4grama, 4) }} do melhor 4-grama *add-k*. Na mesma ordem 4, só trocar a suavização
 # já leva a NLL de validação a {{ num(melhor_por_ordem.loc[4], 4) }}; e, com o Kneser–Ney, mais
 # contexto continua ajudando além das três letras do 4-grama, até a ordem
-# {{ kneser_ney.order }} (a última coluna da grade mostra onde ela para de ajudar). É essa, e não
-# o 4-grama *add-k*, a referência de contagem que a rede precisa passar.
+# {{ kneser_ney_25.order }} (a última linha da grade mostra onde ela para de ajudar). É o
+# Kneser–Ney, e não o 4-grama *add-k*, a referência de contagem que a rede precisa passar.
 #
 # ## Por que treinar em lotes: um nome de cada vez contra muitos de uma vez
 #
@@ -327,8 +329,13 @@ assert rapido > 2 * lento
 # numa amostra fixa de 5 mil nomes do treino) e a de validação ficam lado a lado.
 
 # %%
+def duas_fases(taxa, primeira, segunda):
+    """As fases (taxa de aprendizado, atualizações): a taxa alta e, depois, um quinto dela."""
+    return [(taxa, primeira), (taxa / 5, segunda)]
+
+
 SEMENTES = tuple(seeds(3))
-FASES = [(0.01, 400), (0.002, 200)]  # (taxa de aprendizado, atualizações)
+FASES = duas_fases(0.01, 400, 200)
 LOTE = 256
 CANDIDATAS = {"RNN simples 64": ("rnn", 64), "GRU 64": ("gru", 64),
               "LSTM 64": ("lstm", 64), "RNN simples 128": ("rnn", 128)}
@@ -422,23 +429,110 @@ assert distancia < 0.05
 # ## O modelo final
 #
 # Para a meta do livro (NLL de teste de no máximo {{ num(META_NLL, 2) }} nat por caractere)
-# usamos uma rede maior e um treino mais longo: uma GRU com estado de 128, 1.000 atualizações
-# com a taxa alta e mais 400 com a menor (358.400 nomes, cerca de quatro passadas e meia pelo
-# treino). A
-# escolha da GRU não vem da tabela acima, onde ela empata; é uma escolha comum para gerar texto
-# e cabe no orçamento de tempo. Aqui, sim, a validação escolhe pesos: a cada fatia de 100
-# atualizações, o `fit` avalia em 4 mil nomes da validação e, no fim de cada fase, fica com os
-# pesos da melhor fatia; a segunda fase parte desses pesos.
+# usamos uma GRU e um treino mais longo. A escolha da GRU não vem da tabela acima, onde ela
+# empata; é uma escolha comum para gerar texto e cabe no orçamento de tempo. O tamanho do
+# estado e a taxa de aprendizado saem de uma busca na validação, e essa busca tem o **mesmo
+# tamanho** que a do Kneser–Ney que a rede enfrenta na tabela final. Se um lado escolhesse
+# numa grade grande e o outro ficasse com um palpite, a tabela mediria qual dos dois foi mais
+# bem ajustado, e não qual modelo é melhor.
+#
+# Cada busca tem dois valores para cada um de dois botões, e as duas escolhem pela NLL na
+# validação inteira:
+#
+# - a GRU: o estado da tabela acima ou o dobro, e a taxa alta da tabela acima ou a metade (a
+#   taxa da segunda fase é sempre um quinto da primeira). Treinar as quatro no orçamento final
+#   custaria quatro treinos finais; por isso a busca usa o orçamento **curto** da tabela acima,
+#   as mesmas atualizações, com a primeira semente (a GRU com o estado e a taxa da tabela é a
+#   própria rodada dela, e não treina de novo), e só a escolhida treina depois no orçamento
+#   final;
+# - o Kneser–Ney: duas ordens e dois descontos, uma ordem sim, outra não, e um desconto sim,
+#   outro não, da grade de 25 acima.
 
 # %%
-FASES_FINAIS = [(0.01, 1000), (0.002, 400)]
+ESTADOS_BUSCA = (64, 128)  # o estado da tabela acima e o dobro
+TAXAS_BUSCA = (0.005, 0.01)  # a metade da taxa alta da tabela acima e ela mesma
+GRADE_KN = {"orders": (4, 6), "discounts": (0.7, 0.9)}  # uma sim, outra não, da grade de 25
+ATUALIZACOES_CURTAS = [atualizacoes for _, atualizacoes in FASES]
+
+
+def nll_da_busca(tamanho_estado, taxa):
+    """NLL de validação de uma GRU treinada no orçamento curto, com a primeira semente."""
+    rotulo = f"GRU {tamanho_estado}"
+    if taxa == FASES[0][0] and rotulo in validacao:  # a própria rodada da tabela acima
+        return validacao.loc[SEMENTES[0], rotulo]
+    torch.manual_seed(SEMENTES[0])
+    modelo = SequenceModel(len(vocab), len(vocab), tamanho_estado, "gru", embedding_size=32)
+    treinar_em_fases(modelo, duas_fases(taxa, *ATUALIZACOES_CURTAS), SEMENTES[0])
+    return evaluate(modelo, lotes_val)
+
+
+inicio_busca = time.process_time()
+busca_gru = {(estado, taxa): nll_da_busca(estado, taxa)
+             for estado in ESTADOS_BUSCA for taxa in TAXAS_BUSCA}
+segundos_busca_gru = time.process_time() - inicio_busca
+inicio_busca = time.process_time()
+kneser_ney, busca_kn = choose_kneser_ney(vocab, divisao.train, divisao.val, **GRADE_KN)
+segundos_busca_kn = time.process_time() - inicio_busca
+assert len(busca_gru) == len(busca_kn)  # buscas do mesmo tamanho
+
+ordem_gru = sorted(busca_gru, key=busca_gru.get)
+ESTADO_FINAL, TAXA_FINAL = ordem_gru[0]
+GRU_FINAL = f"GRU {ESTADO_FINAL}"
+FASES_FINAIS = duas_fases(TAXA_FINAL, 1000, 400)
+margem_busca = busca_gru[ordem_gru[1]] - busca_gru[ordem_gru[0]]
+faixa_gru64 = validacao["GRU 64"].max() - validacao["GRU 64"].min()
+print(f"GRU: {len(busca_gru)} configurações de {num(sum(ATUALIZACOES_CURTAS), 0)} atualizações, "
+      f"{num(segundos_busca_gru, 0)} s de CPU; Kneser–Ney: {len(busca_kn)} configurações, "
+      f"{num(segundos_busca_kn, 0)} s de CPU")
+print(f"a GRU escolhida fica {num(margem_busca, 4)} nat abaixo da segunda; nas "
+      f"{len(SEMENTES)} sementes da tabela acima, a GRU 64 variou {num(faixa_gru64, 4)} nat")
+assert margem_busca > faixa_gru64  # a escolha passa de toda a variação entre sementes
+escolhido_kn = (kneser_ney.order, kneser_ney.discount)
+frase_kn_25 = (
+    "fica com a mesma combinação que a grade de 25 acima: a grade pequena contém a melhor da "
+    "grande, e a referência da tabela final é a mesma que a grade grande daria"
+    if escolhido_kn == (kneser_ney_25.order, kneser_ney_25.discount) else
+    f"fica com a ordem {kneser_ney.order} e D = {num(kneser_ney.discount, 1)}, e não com a "
+    f"melhor da grade de 25 (NLL de validação {num(busca_kn[escolhido_kn], 4)}, contra "
+    f"{num(val_kn, 4)})")
+busca = pd.DataFrame(
+    [{"configuração": f"GRU, estado {estado}, taxa {num(taxa, 3)}", "NLL de validação": nll,
+      "escolhida": (estado, taxa) == ordem_gru[0]} for (estado, taxa), nll in busca_gru.items()]
+    + [{"configuração": f"Kneser–Ney, ordem {ordem}, D = {num(desconto, 1)}",
+        "NLL de validação": nll, "escolhida": (ordem, desconto) == escolhido_kn}
+       for (ordem, desconto), nll in busca_kn.items()]).set_index("configuração")
+table(busca.assign(escolhida=busca["escolhida"].map({True: "sim", False: ""})), 4)
+
+# %% [markdown]
+# As duas buscas têm o mesmo tamanho, {{ len(busca_gru) }} configurações cada, e o mesmo
+# critério. O custo não é o mesmo: cada configuração da rede é um treino, e cada uma do
+# Kneser–Ney, uma contagem; a busca da rede custou {{ num(segundos_busca_gru, 0) }} s de CPU, e
+# a do Kneser–Ney, {{ num(segundos_busca_kn, 0) }} s. A busca escolhe a GRU com estado
+# {{ ESTADO_FINAL }} e taxa alta de {{ num(TAXA_FINAL, 3) }}; a segunda colocada fica
+# {{ num(margem_busca, 4) }} nat atrás. Cada configuração rodou com uma semente só. Na tabela
+# acima, a GRU 64 variou {{ num(faixa_gru64, 4) }} nat entre as {{ len(SEMENTES) }} sementes, e a
+# distância entre as duas primeiras da busca é {{ num(margem_busca / faixa_gru64, 1) }} vezes
+# isso, maior que toda essa variação: outra semente dificilmente muda a escolha (o `assert` da
+# célula guarda que a distância passe da variação, e a rodada de robustez do livro, com outras
+# sementes, o executa). A escolha vale para o orçamento curto; que ela continue a
+# melhor no orçamento final, com mais atualizações, é uma hipótese que não medimos. O
+# Kneser–Ney da busca pequena {{ frase_kn_25 }}.
+#
+# No orçamento final, a escolhida treina {{ FASES_FINAIS[0][1] }} atualizações com a taxa alta e
+# mais {{ FASES_FINAIS[1][1] }} com a menor ({{ sum(n for _, n in FASES_FINAIS) * LOTE }} nomes,
+# cerca de {{ num(sum(n for _, n in FASES_FINAIS) * LOTE / len(divisao.train), 1) }} passadas pelo
+# treino). Aqui a validação também escolhe pesos: a cada fatia de 100 atualizações, o `fit`
+# avalia em 4 mil nomes da validação e, no fim de cada fase, fica com os pesos da melhor
+# fatia; a segunda fase parte desses pesos.
+
+# %%
 ATUALIZACOES_POR_FATIA = 100
 val_no_treino = NameBatches(divisao.val[:4000], vocab, 2048)
 torch.manual_seed(seed(0))
-modelo_final = SequenceModel(len(vocab), len(vocab), 128, "gru", embedding_size=32)
+modelo_final = SequenceModel(len(vocab), len(vocab), ESTADO_FINAL, "gru", embedding_size=32)
 partes = treinar_em_fases(modelo_final, FASES_FINAIS, seed(0), validacao=val_no_treino,
                         atualizacoes_por_epoca=ATUALIZACOES_POR_FATIA)
-print(f"GRU 128: {num(modelo_final.num_parameters(), 0)} parâmetros")
+print(f"{GRU_FINAL}: {num(modelo_final.num_parameters(), 0)} parâmetros")
 feitas = 0
 for (taxa, atualizacoes), parte in zip(FASES_FINAIS, partes, strict=True):
     print(f"fase com taxa {num(taxa)}: atualizações {num(feitas + 1, 0)} a {num(feitas + atualizacoes, 0)}; "
@@ -452,7 +546,7 @@ historico_final = History(train_loss=[v for parte in partes for v in parte.train
 # %%
 referencias = {f"{rotulo} ({num(modelo_.nll(divisao.val[:4000]), 2)})": modelo_.nll(divisao.val[:4000])
               for rotulo, modelo_ in [*ngramas.items(), ("Kneser–Ney", kneser_ney)]}
-fig = learning_curves({"GRU 128": historico_final}, referencias,
+fig = learning_curves({GRU_FINAL: historico_final}, referencias,
                       updates_per_epoch=ATUALIZACOES_POR_FATIA)
 nll_4grama_fatia = ngramas["4-grama"].nll(divisao.val[:4000])
 abaixo_4grama = [v < nll_4grama_fatia for v in historico_final.val_loss]
@@ -497,7 +591,7 @@ for rotulo, modelo_ in [("uniforme", uniforme), ("unigrama", unigrama), *ngramas
                  "NLL treino": modelo_.nll(divisao.train[:5000]),
                  "NLL validação": modelo_.nll(divisao.val),
                  "NLL teste": modelo_.nll(divisao.test)})
-linhas.append({"modelo": "GRU 128", "k": None, "D": None,
+linhas.append({"modelo": GRU_FINAL, "k": None, "D": None,
              "parâmetros": modelo_final.num_parameters(),
              "NLL treino": evaluate(modelo_final, amostra_treino),
              "NLL validação": evaluate(modelo_final, lotes_val),
@@ -508,10 +602,10 @@ resultados["bits por caractere (teste)"] = resultados["NLL teste"] / math.log(2)
 table(resultados, {"k": 1, "D": 1, "parâmetros": 0, "perplexidade (teste)": 2})
 
 # %%
-nll_final = resultados.loc["GRU 128", "NLL teste"]
+nll_final = resultados.loc[GRU_FINAL, "NLL teste"]
 linha_kn = f"Kneser–Ney {kneser_ney.order}-grama"
 nll_teste = resultados["NLL teste"]
-print(f"GRU 128 no teste: {num(nll_final)} nats por caractere, perplexidade "
+print(f"{GRU_FINAL} no teste: {num(nll_final)} nats por caractere, perplexidade "
       f"{num(math.exp(nll_final), 2)}, {num(nll_final / math.log(2))} bits por caractere.")
 print(f"Meta do capítulo (NLL de teste ≤ {num(META_NLL, 2)}): atingida, com {num(nll_final)}; "
       f"o Kneser–Ney fica em {num(nll_teste[linha_kn])}.")
@@ -521,15 +615,15 @@ assert list(nll_teste.iloc[:-1]) == sorted(nll_teste.iloc[:-1], reverse=True)
 
 # a diferença no teste, nome a nome: bootstrap pareado da NLL por caractere
 caracteres = np.array([len(nome) + 1 for nome in divisao.test])
-por_nome = {"GRU 128": name_nll(modelo_final, vocab, divisao.test) / caracteres,
+por_nome = {GRU_FINAL: name_nll(modelo_final, vocab, divisao.test) / caracteres,
             linha_kn: kneser_ney.name_nll(divisao.test) / caracteres,
             "4-grama": ngramas["4-grama"].name_nll(divisao.test) / caracteres}
-assert abs(np.average(por_nome["GRU 128"], weights=caracteres) - nll_final) < 1e-4
-intervalos_teste = {rival: paired_bootstrap(por_nome["GRU 128"], por_nome[rival], caracteres,
+assert abs(np.average(por_nome[GRU_FINAL], weights=caracteres) - nll_final) < 1e-4
+intervalos_teste = {rival: paired_bootstrap(por_nome[GRU_FINAL], por_nome[rival], caracteres,
                                       seed=seed(0))
               for rival in (linha_kn, "4-grama")}
 for rival, d in intervalos_teste.items():
-    print(f"GRU 128 menos {rival}: {num(d.difference)} nat por caractere, intervalo de 95% "
+    print(f"{GRU_FINAL} menos {rival}: {num(d.difference)} nat por caractere, intervalo de 95% "
           f"de {num(d.low)} a {num(d.high)} ({num(len(divisao.test), 0)} nomes reamostrados, "
           f"{num(d.resamples, 0)} vezes)")
 contra_kn = intervalos_teste[linha_kn]
@@ -540,9 +634,15 @@ veredito_kn = ("abaixo do Kneser–Ney, e o intervalo da diferença não contém
                if contra_kn.low > 0 else
                "num empate com o Kneser–Ney: o intervalo da diferença contém o zero, e este "
                "teste não separa os dois")
+leitura_kn = ("a de uma vantagem pequena da GRU, e não a de uma separação firme" if contra_kn.high < 0
+              else "a de uma vantagem pequena do Kneser–Ney, e não a de uma separação firme"
+              if contra_kn.low > 0 else "a de um empate")
+faixa_sementes = rodadas.groupby("rede")["NLL validação"].agg(lambda v: v.max() - v.min()).max()
+assert abs(contra_kn.difference) < 2 * faixa_sementes  # do tamanho do que uma semente muda
+assert abs(contra_kn.difference) < abs(intervalos_teste["4-grama"].difference) / 5  # o add-k era o fraco
 distancias = resultados["NLL validação"] - resultados["NLL treino"]
-print(f"validação menos treino: 4-grama {num(distancias['4-grama'])}, GRU 128 {num(distancias['GRU 128'])}")
-assert 0 < distancias["GRU 128"] < distancias["4-grama"]
+print(f"validação menos treino: 4-grama {num(distancias['4-grama'])}, {GRU_FINAL} {num(distancias[GRU_FINAL])}")
+assert 0 < distancias[GRU_FINAL] < distancias["4-grama"]
 degraus = -nll_teste[["bigrama", "trigrama", "4-grama"]].diff().dropna()  # o ganho de cada ordem
 assert (degraus > 0).all() and degraus.is_monotonic_decreasing  # cada degrau, menor que o anterior
 
@@ -560,18 +660,18 @@ assert (degraus > 0).all() and degraus.is_monotonic_decreasing  # cada degrau, m
 # {{ num(intervalos_teste["4-grama"].difference) }} nat por caractere (intervalo de 95% de
 # {{ num(intervalos_teste["4-grama"].low) }} a {{ num(intervalos_teste["4-grama"].high) }}, um
 # [bootstrap pareado](../referencia/referencias.md#efron1993) que reamostra os nomes do teste,
-# os mesmos para os dois modelos). Contra o Kneser–Ney, a diferença é de {{ num(contra_kn.difference) }} (de
-# {{ num(contra_kn.low) }} a {{ num(contra_kn.high) }}): a GRU fica {{ veredito_kn }}. Esse
-# intervalo mede só o acaso do teste: o modelo final é um só, com uma semente, e a diferença é
-# de um centésimo de nat. Com outra semente (a rodada de robustez do livro), o intervalo pode
-# encostar no zero; leia como uma vantagem pequena da GRU, não como uma separação firme. A
-# vantagem grande que a rede parecia ter era, em boa parte, a fraqueza do *add-k*. E as duas
-# buscas não foram do mesmo tamanho, a favor da referência: o Kneser–Ney escolheu entre
-# {{ len(notas_kn) }} combinações na validação, e a GRU não teve busca de hiperparâmetros (o
-# tamanho, a taxa e o orçamento são um palpite; a validação só escolheu a fatia de pesos).
-# Que o estado da GRU carregue o nome inteiro lido até ali, e não só as últimas letras, é uma
-# hipótese que esta tabela não mede (a seção das amostras mostra um sinal dela). Em perplexidade, a GRU "hesita" entre {{ num(math.exp(nll_final), 2) }}
-# símbolos por passo, contra 27 do chute uniforme; em bits, são
+# os mesmos para os dois modelos). Contra o Kneser–Ney, a diferença é de
+# {{ num(contra_kn.difference) }} (de {{ num(contra_kn.low) }} a {{ num(contra_kn.high) }}): a
+# GRU fica {{ veredito_kn }}. As duas partes saíram de buscas do mesmo tamanho,
+# {{ len(busca_kn) }} configurações cada na validação: nenhum lado teve mais busca que o outro.
+# Mas o intervalo mede só o acaso do teste, e o modelo final é um só, treinado com uma semente:
+# a diferença não chega ao dobro da maior variação entre sementes da tabela das três redes
+# ({{ num(faixa_sementes) }} nat na validação, de uma semente para outra), e uma diferença desse
+# tamanho pode vir da semente do treino. A leitura segura é {{ leitura_kn }}. A vantagem grande
+# que a rede parecia ter era, em boa parte, a fraqueza do *add-k*. Que o estado da GRU carregue
+# o nome inteiro lido até ali, e não só as últimas letras, é uma hipótese que esta tabela não
+# mede (a seção das amostras mostra um sinal dela). Em perplexidade, a GRU "hesita" entre
+# {{ num(math.exp(nll_final), 2) }} símbolos por passo, contra 27 do chute uniforme; em bits, são
 # {{ num(nll_final / math.log(2)) }} por caractere, contra {{ num(math.log2(len(vocab))) }}.
 #
 # Os números de parâmetros são de naturezas diferentes: o 4-grama guarda uma tabela
@@ -579,7 +679,7 @@ assert (degraus > 0).all() and degraus.is_monotonic_decreasing  # cada degrau, m
 # nunca apareceram no treino (veja o exercício 1); a GRU tem pesos. A coluna de treino ao lado
 # da de validação mostra outra diferença: o 4-grama se ajusta mais ao treino que a GRU (a
 # distância entre validação e treino é {{ num(distancias["4-grama"]) }} nele e
-# {{ num(distancias["GRU 128"]) }} nela).
+# {{ num(distancias[GRU_FINAL]) }} nela).
 #
 # ## Sorteando nomes novos
 #
@@ -621,7 +721,7 @@ TEMPERATURAS = (0.5, 0.8, 1.0, 1.2, 1.5)
 
 def sortear(semente):
     """Amostras da GRU em cada temperatura e dos n-gramas com τ = 1, com uma semente."""
-    saida = {f"GRU 128, τ = {num(t, 1)}": sample_names(modelo_final, vocab, 1000, temperature=t,
+    saida = {f"{GRU_FINAL}, τ = {num(t, 1)}": sample_names(modelo_final, vocab, 1000, temperature=t,
                                                        seed=semente) for t in TEMPERATURAS}
     saida |= {f"{rotulo}, τ = 1,0": modelo_.sample(1000, seed=semente)  # τ = 1: a própria tabela
             for rotulo, modelo_ in ngramas.items()}
@@ -641,7 +741,7 @@ table(qualidade, {"tamanho médio": 2},
                "fora da faixa de tamanho"])
 
 # %%
-gru_tau_1 = "GRU 128, τ = 1,0"
+gru_tau_1 = f"{GRU_FINAL}, τ = 1,0"
 print(f"tamanho médio dos nomes reais: {num(tamanhos.mean(), 2)}")
 for rotulo in qualidade.index[len(TEMPERATURAS):]:
     print(f"{rotulo}: fora da faixa de tamanho "
@@ -689,7 +789,7 @@ quatrograma_contra_gru = (
 
 # %%
 juntas = {rotulo: [s for d in sorteios for s in d[rotulo]] for rotulo in sorteios[0]}
-curvas = {f"GRU, τ = {num(t, 1)}": juntas[f"GRU 128, τ = {num(t, 1)}"] for t in (0.5, 1.0, 1.5)}
+curvas = {f"GRU, τ = {num(t, 1)}": juntas[f"{GRU_FINAL}, τ = {num(t, 1)}"] for t in (0.5, 1.0, 1.5)}
 curvas["trigrama, τ = 1,0"] = juntas["trigrama, τ = 1,0"]
 fig = length_distribution(nomes, curvas)
 tamanho_medio = qualidade["tamanho médio"]
@@ -699,7 +799,7 @@ fig
 # Com $\tau = 1$, a curva da GRU acompanha a dos nomes reais (tamanho médio
 # {{ num(tamanho_medio[gru_tau_1], 2) }} letras, contra {{ num(tamanhos.mean(), 2) }}); com
 # $\tau = 0{,}5$, ela se concentra nos tamanhos mais comuns
-# ({{ num(tamanho_medio["GRU 128, τ = 0,5"], 2) }} letras em média). A do trigrama tem um tamanho
+# ({{ num(frio["tamanho médio"], 2) }} letras em média). A do trigrama tem um tamanho
 # médio parecido ({{ num(tamanho_medio["trigrama, τ = 1,0"], 2) }}), mas se espalha para os dois
 # lados: muitos nomes de duas letras e uma cauda de nomes longos demais. A média sozinha
 # esconderia a diferença.
@@ -713,8 +813,8 @@ fig
 # página com o PyTorch, prefixo a prefixo.
 #
 # Antes, a pergunta que ficou aberta: o estado guarda quantas letras já foram escritas? Para
-# cada passo da leitura de 3 mil nomes da validação, guardamos as 128 unidades do estado $h_t$
-# e das duas portas, $z_t$ (atualização) e $r_t$ (reinício), e medimos a correlação de cada
+# cada passo da leitura de 3 mil nomes da validação, guardamos as {{ ESTADO_FINAL }} unidades do
+# estado $h_t$ e das duas portas, $z_t$ (atualização) e $r_t$ (reinício), e medimos a correlação de cada
 # unidade com quantas letras já foram lidas, com quantas faltam para o fim e com a letra lida
 # ser vogal. A tabela junta as três unidades mais correlacionadas com cada medida.
 

@@ -25,7 +25,8 @@
 # probabilidade, linhas de base fortes (uma delas, uma regressão logística ajustada na
 # validação, é a régua que a rede precisa passar), a comparação de quatro redes com o mesmo
 # orçamento em três sementes, escolhidas na validação com uma busca do mesmo tamanho que a da
-# régua, o teste de cada diferença contra o acaso do conjunto de teste, a calibração das
+# régua, o teste de cada diferença contra o acaso do conjunto de teste, o que uma rede
+# precisa (tamanho, atualizações, segundos de CPU) para passar a régua, a calibração das
 # probabilidades e uma análise dos erros. No fim, o que este modelo estima e o que ele não
 # estima.
 
@@ -304,14 +305,14 @@ print(f"{ATUALIZACOES} atualizações de {LOTE} nomes: {num(ATUALIZACOES * LOTE,
 # linhas de base não dependem de semente: têm um valor só.
 
 # %%
-def treinar_classificador(tipo, bidirecional, semente):
+def treinar_classificador(tipo, bidirecional, semente, estado=ESTADO, lote=LOTE, fases=FASES):
     """Uma rede treinada com o orçamento fixo; a semente fixa os pesos e a ordem dos nomes."""
     torch.manual_seed(semente)
-    modelo = NameClassifier(len(vocabulario), ESTADO, tipo, embedding_size=EMBEDDING,
+    modelo = NameClassifier(len(vocabulario), estado, tipo, embedding_size=EMBEDDING,
                             bidirectional=bidirecional)
-    lotes = NameBatches(divisao.train, vocabulario, LOTE, shuffle=True, seed=semente,
-                        shares=q_treino, names_per_epoch=ATUALIZACOES_POR_EPOCA * LOTE)
-    for taxa, atualizacoes in FASES:  # a fila de nomes continua de uma fase para a outra
+    lotes = NameBatches(divisao.train, vocabulario, lote, shuffle=True, seed=semente,
+                        shares=q_treino, names_per_epoch=ATUALIZACOES_POR_EPOCA * lote)
+    for taxa, atualizacoes in fases:  # a fila de nomes continua de uma fase para a outra
         configuracao = TrainConfig(lr=taxa, max_epochs=atualizacoes // ATUALIZACOES_POR_EPOCA,
                                    progress=False)
         fit(modelo, lotes, None, configuracao)
@@ -478,18 +479,23 @@ ganhos_por_pessoa = pd.concat([execucoes[execucoes["modelo"] == rotulo]["acerto 
 assert distancia_regressao > distancias.max() + 0.005  # a regressão se ajusta mais ao treino
 
 
-def placar(a_frente, atras, total, primeiro, segundo):
-    """Uma frase: em quantos pares cada lado fica à frente com o teste separando."""
+UNIDADES = {"pares": ("nenhum dos", "todos os", "dos", "no outro", "nos outros"),
+            "sementes": ("nenhuma das", "todas as", "das", "na outra", "nas outras")}
+
+
+def placar(a_frente, atras, total, primeiro, segundo, unidade="pares"):
+    """Uma frase: em quantos pares (ou sementes) cada lado fica à frente com o teste separando."""
+    nenhum, todos, dos, no_outro, nos_outros = UNIDADES[unidade]
     if a_frente == atras == 0:
-        return f"o teste não separa as duas em nenhum dos {total} pares"
+        return f"o teste não separa as duas em {nenhum} {total} {unidade}"
     if total in (a_frente, atras):
         lado = primeiro if a_frente == total else segundo
-        return f"{lado} fica à frente em todos os {total} pares, com o teste separando"
+        return f"{lado} fica à frente em {todos} {total} {unidade}, com o teste separando"
     partes = [f"{primeiro} fica à frente em {a_frente}" if a_frente else "",
               f"{segundo} fica à frente em {atras}" if atras else ""]
     resto = total - a_frente - atras
-    outros = "no outro" if resto == 1 else f"nos outros {resto}"
-    return (" e ".join(p for p in partes if p) + f" dos {total} pares, com o teste separando"
+    outros = no_outro if resto == 1 else f"{nos_outros} {resto}"
+    return (" e ".join(p for p in partes if p) + f" {dos} {total} {unidade}, com o teste separando"
             + (f"; {outros}, não dá para separar com este teste" if resto else ""))
 
 
@@ -497,8 +503,8 @@ texto_bi = {m: placar(bi_a_frente[i], uni_a_frente[i], len(bi_contra_uni), "a bi
                       "a unidirecional") for i, m in enumerate(("acerto", "log-loss"))}
 texto_lstm = {m: placar(lstm_a_frente[i], gru_a_frente[i], len(lstm_contra_gru), "a LSTM", "a GRU")
              for i, m in enumerate(("acerto", "log-loss"))}
-veredito = ("Nenhuma rede do capítulo passa a régua ajustada" if redes_a_frente == (0, 0)
-           else "Alguma rede passa a régua ajustada")
+veredito = ("Nenhuma das quatro redes passa a régua ajustada" if redes_a_frente == (0, 0)
+           else "Alguma das quatro redes passa a régua ajustada")
 
 # %% [markdown]
 # O que o teste separa, nas {{ num_execucoes }} execuções ({{ len(REDES) }} redes ×
@@ -515,9 +521,8 @@ veredito = ("Nenhuma rede do capítulo passa a régua ajustada" if redes_a_frent
 #   bidirecionais,
 #   {{ mean_range(execucoes[execucoes["modelo"].isin(BIDIRECIONAIS)]["acerto por nome (teste)"], 1, percent=True) }}.
 #   As duas buscas tiveram o mesmo tamanho, então a derrota não vem de uma régua mais afinada
-#   que a rede. Passar a régua pede outra rede, talvez maior e treinada por mais
-#   atualizações; é uma hipótese que este capítulo não mede, porque uma rede assim, em três
-#   sementes, passaria do tempo que um capítulo do livro pode levar.
+#   que a rede. O que uma rede precisa para passar a régua é medido mais abaixo, em
+#   [O que é preciso para passar a régua](#o-que-e-preciso-para-passar-a-regua).
 # - **Bidirecional contra unidirecional**, semente a semente: no acerto por nome,
 #   {{ texto_bi["acerto"] }}; na log-loss, {{ texto_bi["log-loss"] }}. A bidirecional tem o dobro
 #   de parâmetros, e não separamos o efeito de ler o nome nos dois sentidos do efeito do
@@ -584,6 +589,115 @@ texto_renata = (  # para o texto: quem acerta "renata"
 # "dionata", ...). Com um punhado de nomes gigantes, o acerto por pessoa de um conjunto de
 # teste de 10 mil nomes depende de poucos deles; para comparar modelos, o acerto por nome e
 # a log-loss são as medidas estáveis, e a tabela deixa as três lado a lado.
+#
+# ## O que é preciso para passar a régua
+#
+# Nenhuma das quatro redes passou a régua com o orçamento do capítulo. Uma rede maior,
+# treinada por mais atualizações, passaria? Para a resposta valer, a receita não pode sair do
+# teste: ela foi fixada antes, olhando só a validação (e o custo em CPU), e a validação decide
+# se a rede passou; o teste só entra na tabela do fim. A receita parte da rede escolhida na
+# validação e dobra duas coisas, o estado e o número de atualizações, com os mesmos nomes:
+
+# %%
+ESTADO_MAIOR, LOTE_MAIOR = 2 * ESTADO, LOTE // 2
+FASES_MAIOR = [(taxa, 2 * atualizacoes) for taxa, atualizacoes in FASES]
+ATUALIZACOES_MAIOR = sum(atualizacoes for _, atualizacoes in FASES_MAIOR)
+assert ATUALIZACOES_MAIOR * LOTE_MAIOR == ATUALIZACOES * LOTE  # os mesmos nomes
+print(f"{melhor}: estado {ESTADO} → {ESTADO_MAIOR}; {ATUALIZACOES} atualizações de {LOTE} "
+      f"nomes → {num(ATUALIZACOES_MAIOR, 0)} de {LOTE_MAIOR}; {num(ATUALIZACOES_MAIOR * LOTE_MAIOR, 0)} "
+      "nomes nos dois casos")
+
+# %% [markdown]
+# É a {{ melhor }} com estado {{ ESTADO_MAIOR }} em cada direção, no lugar de {{ ESTADO }}, e
+# {{ ATUALIZACOES_MAIOR }} atualizações, cada fase com o dobro. Os nomes vistos no treino são
+# os mesmos {{ ATUALIZACOES * LOTE }}: as atualizações dobram porque os lotes caem para
+# {{ LOTE_MAIOR }} nomes. A receita saiu de uma exploração com uma semente, que olhou só a
+# log-loss de validação e os segundos de CPU; o teste não entrou nela. As mesmas
+# {{ len(SEMENTES) }} sementes de antes.
+
+# %%
+tipo_maior, bidirecional_maior = REDES[melhor]
+regua_validacao = float(busca.loc[busca["escolhida"], "log-loss (validação)"].iloc[0])
+inicio = time.process_time()
+maiores = []
+for semente in SEMENTES:
+    modelo = treinar_classificador(tipo_maior, bidirecional_maior, semente, estado=ESTADO_MAIOR,
+                                   lote=LOTE_MAIOR, fases=FASES_MAIOR)
+    no_teste = predict_shares(modelo, divisao.test, vocabulario)
+    perda_validacao = log_loss(predict_shares(modelo, divisao.val, vocabulario), q_validacao)
+    certos["maior", semente] = (no_teste >= 0.5) == (q_teste >= 0.5)
+    perdas["maior", semente] = name_log_losses(no_teste, q_teste)
+    maiores.append({"semente": semente, "parâmetros": modelo.num_parameters(),
+                    "log-loss (validação)": perda_validacao,
+                    **medidas(predict_shares(modelo, divisao.train, vocabulario), no_teste),
+                    **comparar(("maior", semente), "regressão")})
+maiores = pd.DataFrame(maiores).set_index("semente")
+segundos_maior = time.process_time() - inicio
+parametros_maior = int(maiores["parâmetros"].iloc[0])
+parametros_melhor = int(execucoes.loc[execucoes["modelo"] == melhor, "parâmetros"].iloc[0])
+passa_validacao = maiores["log-loss (validação)"].mean() < regua_validacao
+print(f"{melhor} com estado {ESTADO_MAIOR}: {num(parametros_maior, 0)} parâmetros, "
+      f"{num(ATUALIZACOES_MAIOR, 0)} atualizações de {LOTE_MAIOR} nomes; {len(SEMENTES)} "
+      f"sementes em {num(segundos_maior, 0)} s de CPU, 1 thread")
+print(f"log-loss de validação: a rede maior {mean_range(maiores['log-loss (validação)'], 4)}; "
+      f"a régua {num(regua_validacao, 4)}; a rede do capítulo "
+      f"{num(pela_validacao[melhor], 4)}")
+maior_a_frente, regua_a_frente_maior = contar(maiores, "rede"), contar(maiores, "régua")
+colunas = ["parâmetros", "log-loss (validação)", "acerto por nome (treino)",
+           "acerto por nome (teste)", "log-loss (treino)", "log-loss (teste)",
+           "acerto (pontos)", "McNemar p", "log-loss a menos", "intervalo de 95%"]
+table(maiores[colunas].rename(index=lambda s: f"semente {s}"),
+      {"parâmetros": 0, "log-loss (validação)": 4, "log-loss (treino)": 3,
+       "log-loss (teste)": 3, "acerto (pontos)": 2, "McNemar p": 4, "log-loss a menos": 4},
+      percent=["acerto por nome (treino)", "acerto por nome (teste)"])
+
+# %%
+texto_maior = {m: placar(maior_a_frente[i], regua_a_frente_maior[i], len(SEMENTES),
+                         "a rede maior", "a régua", unidade="sementes")
+               for i, m in enumerate(("acerto", "log-loss"))}
+MEDIDAS_DA_REGUA = ("no acerto por nome", "na log-loss")
+passa_em = dict(zip(MEDIDAS_DA_REGUA, maior_a_frente, strict=True))
+em_todas = [m for m, k in passa_em.items() if k == len(SEMENTES)]
+outra = [m for m in MEDIDAS_DA_REGUA if m not in em_todas]
+veredito_maior = (
+    "a validação já diz que não: a rede maior fica acima da régua" if not passa_validacao else
+    "a rede maior passa a régua nas duas medidas, em todas as sementes"
+    if len(em_todas) == 2 else
+    f"a rede maior passa a régua {em_todas[0]} em todas as sementes; {outra[0]}, "
+    "depende da semente" if em_todas else
+    "passar a régua depende da semente" if any(passa_em.values()) else
+    "a rede maior empata com a régua" if not any(regua_a_frente_maior) else
+    "a régua continua à frente")
+distancia_maior = maiores["acerto por nome (treino)"] - maiores["acerto por nome (teste)"]
+# O que o texto e o mapa do livro afirmam: com o dobro do estado e das atualizações, a rede
+# passa a régua na validação e na log-loss de teste em todas as sementes, e a régua não fica
+# à frente em nenhuma
+assert passa_validacao and maior_a_frente[1] == len(SEMENTES)
+assert regua_a_frente_maior == (0, 0)
+print(f"{veredito_maior}; acerto por nome, treino menos teste: rede maior de "
+      f"{pct(distancia_maior.min())} a {pct(distancia_maior.max())}, regressão "
+      f"{pct(distancia_regressao)}")
+
+# %% [markdown]
+# Na validação, a rede maior fica com log-loss de
+# {{ mean_range(maiores["log-loss (validação)"], 4) }}, contra {{ num(regua_validacao, 4) }} da
+# régua e {{ num(pela_validacao[melhor], 4) }} da {{ melhor }} do capítulo. No teste, semente
+# a semente e com os mesmos testes de antes: no acerto por nome (McNemar),
+# {{ texto_maior["acerto"] }}; na log-loss (bootstrap pareado), {{ texto_maior["log-loss"] }}.
+# Em resumo, **{{ veredito_maior }}**. A rede maior acerta
+# {{ mean_range(maiores["acerto por nome (teste)"], 1, percent=True) }} dos nomes de teste,
+# com log-loss de {{ mean_range(maiores["log-loss (teste)"]) }}; a régua,
+# {{ pct(regressao["acerto por nome (teste)"]) }} e {{ num(regressao["log-loss (teste)"]) }}.
+#
+# O preço: {{ parametros_maior }} parâmetros, {{ num(parametros_maior / parametros_melhor, 1) }}
+# vezes os {{ parametros_melhor }} da rede do capítulo, {{ ATUALIZACOES_MAIOR }} atualizações em vez de {{ ATUALIZACOES }}, e
+# {{ num(segundos_maior, 0) }} s de CPU para as {{ len(SEMENTES) }} sementes (as quatro redes
+# do capítulo, juntas, levaram {{ num(segundos_redes, 0) }} s); a regressão tem
+# {{ caracteristicas }} pesos. Treino e teste lado a lado: a distância entre os dois no acerto
+# por nome é de {{ num(100 * distancia_maior.min(), 1) }} a
+# {{ num(100 * distancia_maior.max(), 1) }} pontos na rede maior, de
+# {{ num(100 * distancias.min(), 1) }} a {{ num(100 * distancias.max(), 1) }} nas redes do
+# capítulo e de {{ num(100 * distancia_regressao, 1) }} na regressão.
 #
 # ## Calibração: quando a rede diz 80%, são 80%?
 #
@@ -847,7 +961,8 @@ table(inventados, percent=["rede", "regressão logística", "última letra"],
 # nomes (capítulo 6) não serve ao `classificar`, e vice-versa: o comando diz isso numa linha.
 #
 # A comparação das quatro redes, com {{ len(SEMENTES) }} sementes cada, levou o tempo impresso
-# acima ({{ num(segundos_redes, 0) }} s de CPU, com uma thread, na máquina que gerou esta página).
+# acima ({{ num(segundos_redes, 0) }} s de CPU, com uma thread, na máquina que gerou esta página),
+# e a rede maior, {{ num(segundos_maior, 0) }} s.
 
 # %%
 print(f"Tempo total do capítulo: {num(time.perf_counter() - INICIO_DO_CAPITULO, 0)} s "

@@ -259,7 +259,8 @@ if __name__ == "__main__":  # medidas de cada página, sem afirmar nada
             total, longest = blocking_ms(b, url, path)
             line = f"{path}: bloqueio {total:.0f} ms (maior {longest:.0f} ms)"
             if path != PRINT_PAGE:
-                line += f"; CLS {layout_shift(b, url, path):.3f}"
+                from_top, from_link = layout_shift(b, url, path)
+                line += f"; CLS {from_top:.3f} do topo, {from_link:.3f} por link"
                 caption, figures, images = figure_text(b, url, path)
                 sizes = [min(f["tamanhos"]) for f in figures if f["tamanhos"]]
                 smallest = f"{min(sizes):.1f} px" if sizes else "—"

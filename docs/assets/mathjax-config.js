@@ -11,8 +11,9 @@
 //
 // O MathJax (1 MB) só é baixado nas páginas com fórmula por tipografar, e sem bloquear a página:
 // este arquivo acrescenta o <script async> quando acha uma. As fórmulas não são paradas do Tab
-// (o menu do MathJax continua no clique com o botão direito): numa página com 200 fórmulas, o
-// leitor de teclado passava por cada uma para chegar ao próximo link.
+// (aqui o menu do MathJax continua no clique com o botão direito; as do build não têm menu):
+// numa página com 200 fórmulas, o leitor de teclado passava por cada uma para chegar ao próximo
+// link.
 window.MathJax = {
   tex: {
     inlineMath: [["\\(", "\\)"]],

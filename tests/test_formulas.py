@@ -1,7 +1,9 @@
 """As fórmulas tipografadas no build (``hooks/typeset_math.py``), num site de mentira.
 
 O hook roda o MathJax do npm (``mathjax-full``, de ``npm ci``) no Node, uma vez, para todas as
-fórmulas do site; sem o Node, as fórmulas ficam para o MathJax do navegador. O site de verdade
+fórmulas do site; sem o Node, as fórmulas ficam para o MathJax do navegador, que
+``docs/assets/mathjax-config.js`` baixa só quando há fórmula crua (conferido no Chromium, numa
+página de mentira servida com os arquivos do site construído). O site de verdade
 é conferido em ``test_tipografia.py`` (nenhuma fórmula crua, folha de estilo) e em
 ``test_site.py`` (nenhuma página baixa o ``tex-chtml.js``).
 """
@@ -15,6 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from test_site import browser, server  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "hooks"))
@@ -95,3 +98,39 @@ def test_without_node_formulas_stay_for_the_browser(site: Path, monkeypatch, cap
     messages = [r.getMessage() for r in caplog.records if r.name == typeset_math.log.name]
     assert len(messages) == 1 and "MathJax do navegador" in messages[0]
     assert all(r.levelno == logging.INFO for r in caplog.records), "aviso derrubaria o --strict"
+
+
+# O caminho do navegador (build sem o Node, Zensical): o mathjax-config.js do site tipografa
+# a fórmula crua e só então baixa o tex-chtml.js. O document$ do Material é um observável que
+# avisa quando a página está pronta; aqui, um que espera o DOMContentLoaded.
+_BROWSER_PAGE = """<!doctype html><html><head>
+<script>window.document$ = {{subscribe: (f) => addEventListener("DOMContentLoaded", f)}};</script>
+<script src="assets/mathjax-config.js"></script></head><body>
+<p>{formula} e <span class="arithmatex"><mjx-container class="MathJax"></mjx-container></span></p>
+</body></html>"""
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("raw", [True, False], ids=["crua", "do-build"])
+def test_browser_typesets_only_raw_formulas(raw: bool, server: str, browser) -> None:  # noqa: F811
+    formula = '<span class="arithmatex">\\(f_t &lt; 0{,}4472\\)</span>' if raw else ""
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.route(
+        server + "formulas.html",
+        lambda route: route.fulfill(
+            body=_BROWSER_PAGE.format(formula=formula), content_type="text/html"
+        ),
+    )
+    page.goto(server + "formulas.html")
+    page.wait_for_function("() => document.documentElement.dataset.formulas", timeout=120_000)
+    state = page.evaluate("document.documentElement.dataset.formulas")
+    mathml = page.evaluate(
+        "Array.from(document.querySelectorAll('mjx-assistive-mml')).map(m => m.textContent)"
+    )
+    page.close()
+    assert state == "prontas"
+    downloaded = any(url.endswith("/tex-chtml.js") for url in requests)
+    assert downloaded == raw
+    assert mathml == (["ft<0,4472"] if raw else [])  # o texto da MathML, um número só

@@ -85,7 +85,8 @@ def browser():
 
 
 def wait_for_formulas(page) -> None:
-    """Espera o MathJax (carregado só nas páginas com fórmula) terminar de tipografar.
+    """Espera as fórmulas ficarem prontas: do build na hora, ou tipografadas pelo MathJax do
+    navegador (o build sem o Node, carregado só nas páginas com fórmula crua).
 
     ``docs/assets/mathjax-config.js`` marca o ``<html>`` com ``data-formulas`` ("prontas" ou
     "nenhuma") e a largura das fórmulas longas é ajustada no quadro seguinte.

@@ -57,5 +57,11 @@ const html = request.formulas.map(([tex, display]) => {
   return adaptor.outerHTML(node);
 });
 
-const css = adaptor.textContent(document.outputJax.styleSheet(document));
+// No navegador, o MathJax mede o "x" do texto em volta e aumenta a fórmula até o x dela ter a
+// mesma altura (matchFontHeight; 119,5 % com a fonte do sistema no Chromium daqui). No Node não
+// há texto para medir: a regra abaixo faz a mesma conta no CSS, em ex do texto em volta (no
+// font-size, o ex é o da fonte do pai), na fonte de cada leitor.
+const { x_height: xHeight } = document.outputJax.font.params;
+const scale = `\nmjx-container[jax="CHTML"] {\n  font-size: ${(1 / xHeight).toFixed(4)}ex;\n}\n`;
+const css = adaptor.textContent(document.outputJax.styleSheet(document)) + scale;
 process.stdout.write(JSON.stringify({ html, css, errors }));

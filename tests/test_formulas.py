@@ -105,8 +105,10 @@ def test_without_node_formulas_stay_for_the_browser(site: Path, monkeypatch, cap
 # avisa quando a página está pronta; aqui, um que espera o DOMContentLoaded.
 _BROWSER_PAGE = """<!doctype html><html><head>
 <script>window.document$ = {{subscribe: (f) => addEventListener("DOMContentLoaded", f)}};</script>
-<script src="assets/mathjax-config.js"></script></head><body>
-<p>{formula} e <span class="arithmatex"><mjx-container class="MathJax"></mjx-container></span></p>
+<script src="assets/mathjax-config.js"></script>
+<link rel="stylesheet" href="assets/mathjax/chtml.css"></head><body>
+<p>{formula} e <span class="arithmatex"><mjx-container class="MathJax" jax="CHTML" id="build">
+</mjx-container></span></p>
 </body></html>"""
 
 
@@ -129,8 +131,16 @@ def test_browser_typesets_only_raw_formulas(raw: bool, server: str, browser) -> 
     mathml = page.evaluate(
         "Array.from(document.querySelectorAll('mjx-assistive-mml')).map(m => m.textContent)"
     )
+    sizes = page.evaluate(
+        "Array.from(document.querySelectorAll('mjx-container'))"
+        ".map(c => parseFloat(getComputedStyle(c).fontSize))"
+    )
     page.close()
     assert state == "prontas"
     downloaded = any(url.endswith("/tex-chtml.js") for url in requests)
     assert downloaded == raw
     assert mathml == (["ft<0,4472"] if raw else [])  # o texto da MathML, um número só
+    # A fórmula do build tem o tamanho que o MathJax do navegador daria (o x da fórmula na altura
+    # do x do texto): a regra de font-size da folha de estilo do build.
+    assert sizes[-1] > 16.5, f"fórmula do build no tamanho do texto: {sizes}"
+    assert max(sizes) - min(sizes) < 0.1, f"tamanhos diferentes nos dois caminhos: {sizes}"

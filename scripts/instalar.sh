@@ -28,11 +28,13 @@ else
 fi
 echo "Instalando o projeto (editável) e os grupos docs e dev com requirements/constraints.txt."
 .venv/bin/python -m pip install --quiet -c requirements/constraints.txt -e . --group docs --group dev
-# O axe-core dos testes de acessibilidade do site (tests/test_acessibilidade.py), do npm, na
-# versão do package-lock.json. Só para os testes: sem npm, o livro constrói e serve do mesmo jeito.
+# Do npm, nas versões do package-lock.json: o mathjax-full, com que o build tipografa as fórmulas
+# (hooks/typeset_math.py), e o axe-core dos testes de acessibilidade (tests/test_acessibilidade.py).
+# Sem npm, o livro constrói e serve do mesmo jeito, e o navegador tipografa as fórmulas.
 if command -v npm >/dev/null && [ -f package-lock.json ]; then
   npm ci --no-audit --no-fund --silent
 else
-  echo "Aviso: sem npm, os testes de acessibilidade do site não rodam (sudo apt-get install -y npm)." >&2
+  echo "Aviso: sem npm, as fórmulas ficam para o MathJax do navegador e os testes do site não rodam" \
+    "(sudo apt-get install -y npm)." >&2
 fi
 echo "Pronto: ambiente em .venv com $(.venv/bin/python -c 'import torch; print("torch", torch.__version__)')."

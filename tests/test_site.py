@@ -3,7 +3,8 @@
 Rode depois de ``mkdocs build --strict`` (o comando de testes do README faz isso). Para cada
 página: idioma pt-BR, nenhum erro no console, nenhuma requisição fora de localhost, todas as
 imagens carregadas (as preguiçosas também) e com texto alternativo em português, fórmulas
-tipografadas pelo MathJax sem ``$`` cru, e todo link interno (com âncora) resolvendo. Nos
+tipografadas no build (sem baixar o MathJax) sem ``$`` cru, e todo link interno (com âncora)
+resolvendo. Nos
 capítulos, as soluções são ``<details>`` da extensão de admonições, com o código dentro.
 """
 
@@ -84,7 +85,8 @@ def browser():
 
 
 def wait_for_formulas(page) -> None:
-    """Espera o MathJax (carregado só nas páginas com fórmula) terminar de tipografar.
+    """Espera as fórmulas ficarem prontas: do build na hora, ou tipografadas pelo MathJax do
+    navegador (o build sem o Node, carregado só nas páginas com fórmula crua).
 
     ``docs/assets/mathjax-config.js`` marca o ``<html>`` com ``data-formulas`` ("prontas" ou
     "nenhuma") e a largura das fórmulas longas é ajustada no quadro seguinte.
@@ -109,6 +111,7 @@ def test_page_in_browser(page_path: str, server: str, browser) -> None:
     page = context.new_page()
     errors: list[str] = []
     outside: list[str] = []
+    mathjax: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
 
@@ -118,6 +121,8 @@ def test_page_in_browser(page_path: str, server: str, browser) -> None:
             return
         if host not in ("127.0.0.1", "localhost"):
             outside.append(request.url)
+        if request.url.endswith("/tex-chtml.js"):
+            mathjax.append(request.url)
 
     page.on("request", check_request)
     page.goto(server + page_path, wait_until="load")
@@ -148,6 +153,8 @@ def test_page_in_browser(page_path: str, server: str, browser) -> None:
     assert not raw, f"fórmulas cruas na página: {raw[:5]}"
     if has_formulas:
         assert page.evaluate("document.querySelectorAll('mjx-container').length") > 0
+    # As fórmulas chegam tipografadas do build (hooks/typeset_math.py): o MathJax nem é baixado.
+    assert not mathjax, "a página baixou o MathJax para tipografar no navegador"
     context.close()
 
 

@@ -2,6 +2,8 @@
 
 - ``includes/abreviacoes.md`` (``abbr`` + ``pymdownx.snippets``) sublinha toda sigla do texto;
   num nome de código (``nn.RNN``) a sigla é parte do identificador e não leva ``<abbr>``.
+- As fórmulas chegam tipografadas do build (``hooks/typeset_math.py``): nenhuma fica com o TeX
+  cru, e cada página com fórmula traz a folha de estilo delas.
 - O MathJax lê ``0{,}4472`` como um número só (``digits`` em ``docs/assets/mathjax-config.js``),
   e o sinal de menos de ``[0{,}2182; -0{,}3425]`` é o de um número negativo, sem o espaço de
   operador dos dois lados.
@@ -10,9 +12,13 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
-from test_site import PAGES, SITE, wait_for_formulas
+from test_site import PAGES, ROOT, SITE, wait_for_formulas
+
+sys.path.insert(0, str(ROOT / "hooks"))
+import typeset_math  # noqa: E402  (hooks/typeset_math.py)
 
 pytestmark = pytest.mark.site
 
@@ -35,11 +41,31 @@ def test_abbreviations_stay_out_of_code_and_names() -> None:
     assert "O <code>nn.RNN</code> por dentro" in chapter
 
 
-# Cada capítulo com número de vírgula decimal numa fórmula.
+def test_formulas_arrive_typeset_from_the_build() -> None:
+    typeset = 0
+    for page in PAGES:
+        html = (SITE / page).read_text(encoding="utf-8")
+        raw = typeset_math.formulas(html)
+        assert not raw, (
+            f"{page}: {len(raw)} fórmulas com o TeX cru ({raw[0][0][:60]}); o build rodou sem o "
+            "Node ou o mathjax-full? (npm ci)"
+        )
+        count = html.count('class="arithmatex"><mjx-container')
+        assert count == html.count('class="arithmatex"'), f"{page}: fórmula fora do padrão"
+        if count:
+            href = re.search(r'<link rel="stylesheet" href="([^"]*chtml\.css)">', html)
+            assert href and (SITE / page).parent.joinpath(href[1]).resolve().is_file(), page
+        typeset += count
+    assert typeset > 1000, f"só {typeset} fórmulas tipografadas no site"
+
+
+# Cada capítulo com número de vírgula decimal numa fórmula: no TeX cru ou, tipografado no build,
+# na MathML.
+_DECIMAL = re.compile(r"\{,\}|<mn>\d+,\d")
 DECIMAL_CHAPTERS = sorted(
     p
     for p in PAGES
-    if p.startswith("capitulos/") and "{,}" in (SITE / p).read_text(encoding="utf-8")
+    if p.startswith("capitulos/") and _DECIMAL.search((SITE / p).read_text(encoding="utf-8"))
 )
 
 # Na MathML que o MathJax gera para o leitor de tela: dois <mn> seguidos numa linha (um número

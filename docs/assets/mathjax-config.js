@@ -4,10 +4,16 @@
 // startup.typeset: false faz a página ser tipografada uma vez só, pelo document$ abaixo;
 // tipografada duas vezes, a versão para imprimir saía sem fórmulas no PDF.
 //
-// O MathJax (1 MB) só é baixado nas páginas com fórmula, e sem bloquear a página: este arquivo
-// acrescenta o <script async> quando acha um .arithmatex. As fórmulas não são paradas do Tab
-// (o menu do MathJax continua no clique com o botão direito): numa página com 200 fórmulas, o
-// leitor de teclado passava por cada uma para chegar ao próximo link.
+// O build tipografa as fórmulas (hooks/typeset_math.py): no site construído com o Node, cada
+// .arithmatex já chega com o seu <mjx-container>, e o MathJax nem é baixado. Este arquivo é o
+// caminho do navegador para o resto: o build sem o Node/mathjax-full e o Zensical, que não roda
+// hooks. A configuração do TeX abaixo vale para os dois (o hook a lê daqui).
+//
+// O MathJax (1 MB) só é baixado nas páginas com fórmula por tipografar, e sem bloquear a página:
+// este arquivo acrescenta o <script async> quando acha uma. As fórmulas não são paradas do Tab
+// (aqui o menu do MathJax continua no clique com o botão direito; as do build não têm menu):
+// numa página com 200 fórmulas, o leitor de teclado passava por cada uma para chegar ao próximo
+// link.
 window.MathJax = {
   tex: {
     inlineMath: [["\\(", "\\)"]],
@@ -33,8 +39,12 @@ window.MathJax = {
   const endereco = new URL("mathjax/tex-chtml.js", document.currentScript.src).href;
   document$.subscribe(() => {
     // data-formulas no <html> diz quando as fórmulas estão prontas (os testes do site esperam).
-    if (!document.querySelector(".arithmatex")) {
-      document.documentElement.dataset.formulas = "nenhuma";
+    const cruas = Array.from(document.querySelectorAll(".arithmatex")).filter(
+      (formula) => !formula.querySelector("mjx-container"),
+    );
+    if (!cruas.length) {
+      const prontas = document.querySelector(".arithmatex");
+      document.documentElement.dataset.formulas = prontas ? "prontas" : "nenhuma";
       return;
     }
     const tipografar = async () => {
@@ -49,7 +59,7 @@ window.MathJax = {
       // Na versão para imprimir (o livro inteiro numa página), cada chamada ao MathJax refaz o
       // layout do livro todo: em fatias, a CPU gasta triplicava (medido: 27 s → 90 s com a CPU
       // 4× mais lenta). Lá, uma chamada só, como antes.
-      const formulas = Array.from(document.querySelectorAll(".arithmatex"));
+      const formulas = cruas;
       if (document.getElementById("print-site-page")) {
         await MathJax.typesetPromise();
         formulas.length = 0;

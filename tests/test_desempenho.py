@@ -44,7 +44,7 @@ CPU_SLOWDOWN = 4
 # perto de 25 s antes e depois.
 BLOCKING_TARGET_MS = {"capítulo": 1000, "impressão": 5000}
 MAX_BLOCKING_MS = {PRINT_PAGE: 35000}
-MAX_BLOCKING_CHAPTER_MS = 6000
+MAX_BLOCKING_CHAPTER_MS = 7000
 # Também chegando por um link ao meio do capítulo: com o MathJax no navegador, o TeX cru virava
 # fórmula depois da primeira pintura e o parágrafo na tela mudava de largura (0,174 no cap. 3,
 # 0,109 no 7); com as fórmulas tipografadas no build (hooks/typeset_math.py), 0 em todos.

@@ -99,10 +99,14 @@ def _train_lstm(
     seed: int,
     progress: bool,
     device: str | torch.device | None,
+    hidden_size: int = 32,
+    lr: float = 3e-3,
 ) -> WindowRegressor:
     """A LSTM de uma tabela: :func:`train_window_model` com o orçamento que a tabela recebeu."""
     model, _ = train_window_model(
         data,
+        hidden_size=hidden_size,
+        lr=lr,
         epochs=epochs,
         patience=patience,
         seed=seed,
@@ -174,6 +178,8 @@ def walk_forward(
     train: bool = False,
     tuned: bool = False,
     device: str | torch.device | None = None,
+    hidden_size: int = 32,
+    lr: float = 3e-3,
 ) -> pd.DataFrame:
     """Validação em janelas que avançam no tempo (``TimeSeriesSplit``).
 
@@ -199,6 +205,8 @@ def walk_forward(
             de :func:`sarima_predictions`, ajustado no treino da dobra.
         device: onde treinar a LSTM (``"auto"``, ``"cpu"``, ``"cuda"``, ``"mps"``;
             :func:`recorrente.training.fit`); ``None``: na CPU.
+        hidden_size: tamanho do estado de cada LSTM (:func:`train_window_model`).
+        lr: taxa de aprendizado de cada LSTM.
 
     Retorna:
         Um ``DataFrame`` indexado pela dobra, com o início do teste e o RMSE de cada modelo.
@@ -230,7 +238,9 @@ def walk_forward(
                 extra["sarima"] = sarima_predictions(data, seasonal_order=(0, 1, 1, season))
             for name, parts in extra.items():
                 base[name], fitted[name] = parts["test"], parts["train"]
-        model = _train_lstm(data, f"dobra {fold}", epochs, patience, seed, progress, device)
+        model = _train_lstm(
+            data, f"dobra {fold}", epochs, patience, seed, progress, device, hidden_size, lr
+        )
         base[f"lstm_{mode}"] = lstm_predictions(model, data)
         row = {"fold": fold, "test_start": split.val_end}
         for name, pred in base.items():

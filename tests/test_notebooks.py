@@ -220,22 +220,20 @@ def fork_site(tmp_path_factory) -> Path:
         pytest.fail("sem o cache do passo de renderização; rode `mkdocs build --strict` antes.")
     tmp_path = tmp_path_factory.mktemp("fork")
     copy = tmp_path / "recorrente"
-    shutil.copytree(
-        ROOT,
-        copy,
-        ignore=shutil.ignore_patterns(
-            ".git",
-            ".venv",
-            "site",
-            "site-zensical",
-            ".cache",
-            "__pycache__",
-            ".pytest_cache",
-            ".ruff_cache",
-            "*.egg-info",
-            "dist",
-        ),
+    everywhere = shutil.ignore_patterns(
+        "__pycache__", ".pytest_cache", ".ruff_cache", "*.egg-info"
     )
+    # Na raiz, o que o git ignora e o build refaz; "dist" só ali (o mhchemparser do npm, que o
+    # mathjax-full carrega, tem a sua dist/). O node_modules entra por um link, como instalado.
+    at_root = {".git", ".venv", "site", "site-zensical", ".cache", "dist", "node_modules"}
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skipped = everywhere(folder, names)
+        return skipped | (at_root & set(names)) if Path(folder) == ROOT else skipped
+
+    shutil.copytree(ROOT, copy, ignore=ignore)
+    if (ROOT / "node_modules").is_dir():
+        (copy / "node_modules").symlink_to(ROOT / "node_modules")
     mkdocs = Path(sys.executable).parent / "mkdocs"
     result = subprocess.run(
         [str(mkdocs), "build", "--strict", "-d", str(tmp_path / "site")],

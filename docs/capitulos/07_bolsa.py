@@ -815,8 +815,9 @@ table(tabela_dm, labels=model_label)
 
 # %% [markdown]
 # A busca da LSTM escolheu estado {{ ESTADO_CO2 }} e taxa {{ num(TAXA_CO2, 3) }}, com
-# {{ num(segundos_busca_lstm, 0) }} s de CPU (a do ridge custa uma fração de segundo: é uma conta
-# de mínimos quadrados por $\alpha$). Quatro leituras, todas de números impressos acima:
+# {{ num(segundos_busca_lstm, 0) }} s de CPU, {{ len(GRADE_LSTM) * len(SEMENTES) }} treinos; a do
+# ridge são {{ len(RIDGE_ALPHAS) }} contas de mínimos quadrados. Quatro leituras, todas de
+# números impressos acima:
 #
 # - a sazonal ingênua pura erra quase só por não acompanhar a tendência de alta: somando a
 #   deriva, o erro de teste cai a {{ num(deriva / ingenua, 2) }} do que era;

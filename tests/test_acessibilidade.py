@@ -119,3 +119,61 @@ def test_chapter_headings_landmarks_table_headers_and_formula_tab_stops(
         assert stops.count() == 0, f"{stops.count()} de {formulas.count()} fórmulas no Tab"
     finally:
         context.close()
+
+
+# Blocos de código e saídas quebram a linha em vez de rolar para o lado (hooks/code_lines.py e
+# docs/assets/recorrente.css); o texto copiado (o botão do tema copia o innerText) continua o
+# código original; o botão de copiar não cobre letra nenhuma; e, a 1280 px, toda tabela cabe.
+_CODE_JS = """
+() => {
+  for (const d of document.querySelectorAll('details')) d.open = true;  // as soluções também
+  const blocks = Array.from(document.querySelectorAll('.md-content pre > code'));
+  const sideways = blocks.filter(c => c.scrollWidth > c.clientWidth + 1)
+    .map(c => c.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a)));
+  const changed = blocks.filter(c => c.innerText.trimEnd() !== c.textContent.trimEnd())
+    .map(c => c.textContent.slice(0, 60));
+  const covered = [];
+  for (const nav of document.querySelectorAll('.md-content .md-code__nav')) {
+    const box = nav.getBoundingClientRect();
+    const code = nav.parentElement.querySelector('code');
+    const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let i = 0; i < node.length; i++) {
+        if (!node.data[i].trim()) continue;
+        range.setStart(node, i); range.setEnd(node, i + 1);
+        const r = range.getBoundingClientRect();
+        if (r.top > box.bottom) break;
+        if (r.right > box.left && r.left < box.right && r.bottom > box.top && r.top < box.bottom)
+          covered.push(code.textContent.split('\\n')[0].slice(0, 60));
+      }
+    }
+  }
+  const tables = Array.from(document.querySelectorAll('.md-content table'))
+    .filter(t => t.scrollWidth > t.parentElement.clientWidth + 1)
+    .map(t => Array.from(t.querySelectorAll('th')).map(h => h.textContent.trim()).join(' | '));
+  return {blocks: blocks.length, sideways, changed, covered: [...new Set(covered)], tables};
+}
+"""
+
+
+@pytest.mark.parametrize("page_path", [p for p in PAGES if p.startswith("capitulos/")])
+def test_code_wraps_instead_of_scrolling_and_tables_fit_on_desktop(
+    page_path: str, server: str, browser
+) -> None:
+    for viewport in (DESKTOP, PHONE):
+        context = browser.new_context(**viewport)
+        try:
+            page = context.new_page()
+            page.goto(server + page_path, wait_until="load")
+            wait_for_formulas(page)
+            found = page.evaluate(_CODE_JS)
+        finally:
+            context.close()
+        width = viewport["viewport"]["width"]
+        assert found["blocks"] > 0
+        assert not found["sideways"], f"{width} px, código rolando para o lado: {found['sideways']}"
+        assert not found["changed"], f"o texto copiado não é o código: {found['changed']}"
+        assert not found["covered"], f"{width} px, o botão de copiar cobre: {found['covered']}"
+        if viewport is DESKTOP:
+            assert not found["tables"], f"1280 px, tabelas cortadas: {found['tables']}"

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from numbers import Real
+from numbers import Integral, Real
 from typing import Any
 
 import pandas as pd
@@ -94,13 +94,18 @@ def num(value: Real | None, decimals: int = 3) -> str:
         ('3,14', '-0,5', '1.234.567,89', '—')
         >>> f"{num(0.25):>8}"  # alinha como qualquer texto
         '   0,250'
+        >>> num(-0.00004, 4)  # arredondou para zero: sem o sinal de um "-0,0000"
+        '0,0000'
     """
     if _missing(value):
         return MISSING
     value = _float(value)
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
-    return _ptbr(f"{value:,.{decimals}f}")
+    text = f"{value:,.{decimals}f}"
+    if text.startswith("-") and not text.strip("-0.,"):
+        text = text[1:]
+    return _ptbr(text)
 
 
 def sci(value: Real | None, decimals: int = 2) -> str:
@@ -208,7 +213,8 @@ def table(
     Parâmetros:
         df: a tabela com números.
         decimals: casas para todas as colunas, ou um dicionário coluna → casas
-            (as colunas que ficarem de fora usam 3).
+            (as colunas que ficarem de fora usam 3). Um inteiro (uma contagem) sai sem
+            casas, a não ser que o dicionário dê casas à coluna dele.
         percent: colunas de frações a mostrar como porcentagem (com 1 casa, salvo
             se ``decimals`` disser outra coisa para elas).
         labels: como mostrar os rótulos das linhas e colunas e os nomes dos eixos (um
@@ -226,6 +232,8 @@ def table(
         >>> "0,333" in html and "87,5%" in html and "—" in html and "nan" not in html.lower()
         True
         >>> "Persistência" in table(df, labels={"AR": "Persistência"}).to_html()
+        True
+        >>> ">1.200<" in table(pd.DataFrame({"atualizações": [600, 1200]})).to_html()
         True
     """
     cells, show_label = _formatters(df, decimals, percent, labels)
@@ -301,6 +309,8 @@ def _formatters(
         def show(v: Any) -> Any:
             if isinstance(v, bool):  # bool é um Real para o Python; aqui é texto
                 return str(v)
+            if isinstance(v, Integral) and column not in places:  # uma contagem: sem casas
+                return num(v, 0)
             if isinstance(v, Real):
                 return num(v, digits)
             return MISSING if _missing(v) else v

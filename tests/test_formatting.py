@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recorrente.formatting import MISSING, mean_range, num, pct, sci, table, vec
+from recorrente.formatting import MISSING, mean_range, num, p_value, pct, sci, table, vec
 from recorrente.plotting import new_figure
 
 
@@ -20,6 +20,8 @@ from recorrente.plotting import new_figure
         (1771, 0, "1.771"),
         (1771.5, 1, "1.771,5"),
         (-0.0049, 3, "-0,005"),
+        (-0.00004, 4, "0,0000"),  # arredondou a zero: sem "-0,0000"
+        (-0.0, 2, "0,00"),
         (0.2254, 3, "0,225"),
         (np.float32(0.5), 2, "0,50"),
         (None, 3, MISSING),
@@ -40,6 +42,15 @@ def test_sci_pct_and_range():
     assert mean_range([0.315, 0.350, 0.333]) == "0,333 (0,315–0,350)"
     assert mean_range([0.5, float("nan"), 1.0], 2) == "0,75 (0,50–1,00)"
     assert mean_range([None, float("nan")]) == MISSING
+
+
+def test_p_values_never_print_as_zero_and_counts_have_no_decimals():
+    assert [p_value(p) for p in (0.0532, 0.001, 0.00041, 0.0, np.nan)] == [
+        "0,053", "0,001", "4,10e-04", "0,00e+00", MISSING]
+    df = pd.DataFrame({"McNemar p": [0.00041, 0.2], "erros": [7, 1200], "taxa": [0.5, 0.25]})
+    html = table(df, 2, p_values=["McNemar p"]).to_html()
+    assert "4,10e-04" in html and "0,200" in html and "0,00" not in html.replace("0,00e", "")
+    assert ">1.200<" in html and ">7<" in html and "0,50" in html
 
 
 def test_table_formats_numbers_and_missing_values_without_changing_data():

@@ -59,7 +59,7 @@ from recorrente.data.names import (
     load_census_sex_counts,
     strip_accents,
 )
-from recorrente.formatting import mean_range, num, pct, table
+from recorrente.formatting import mean_range, num, p_value, pct, table
 from recorrente.models import NameClassifier, soft_cross_entropy
 from recorrente.plotting.classification import reliability_diagram
 from recorrente.reproducibility import seed, seeds
@@ -428,7 +428,7 @@ print(f"acerto por nome no teste, intervalo de Wilson de 95%: regressão logíst
 assert redes_a_frente == (0, 0)
 mostrar = contra_regua[["acerto (pontos)", "McNemar p", "log-loss a menos", "intervalo de 95%"]]
 mostrar.index = [f"{rede}, semente {s}" for rede, s in contra_regua.index]
-table(mostrar, {"acerto (pontos)": 2, "McNemar p": 4, "log-loss a menos": 4})
+table(mostrar, {"acerto (pontos)": 2, "log-loss a menos": 4}, p_values=["McNemar p"])
 
 # %%
 distancias = execucoes["acerto por nome (treino)"] - execucoes["acerto por nome (teste)"]
@@ -464,14 +464,14 @@ for tabela in (bi_contra_uni, lstm_contra_gru):
 bi_a_frente, uni_a_frente = contar(bi_contra_uni, "rede"), contar(bi_contra_uni, "régua")
 lstm_a_frente, gru_a_frente = contar(lstm_contra_gru, "rede"), contar(lstm_contra_gru, "régua")
 print(f"bidirecional contra a sua unidirecional, {len(bi_contra_uni)} pares: McNemar p de "
-      f"{num(bi_contra_uni['McNemar p'].min(), 4)} a {num(bi_contra_uni['McNemar p'].max(), 4)}; "
+      f"{p_value(bi_contra_uni['McNemar p'].min())} a {p_value(bi_contra_uni['McNemar p'].max())}; "
       f"log-loss a menos de {num(bi_contra_uni['log-loss a menos'].min(), 4)} a "
       f"{num(bi_contra_uni['log-loss a menos'].max(), 4)}")
 print(f"LSTM contra GRU de mesma direção, {len(lstm_contra_gru)} pares: acerto de "
       f"{com_sinal(lstm_contra_gru['acerto (pontos)'].min(), 2)} a "
       f"{com_sinal(lstm_contra_gru['acerto (pontos)'].max(), 2)} pontos, McNemar p de "
-      f"{num(lstm_contra_gru['McNemar p'].min(), 4)} a "
-      f"{num(lstm_contra_gru['McNemar p'].max(), 4)}")
+      f"{p_value(lstm_contra_gru['McNemar p'].min())} a "
+      f"{p_value(lstm_contra_gru['McNemar p'].max())}")
 oscilacao = execucoes.groupby("modelo")[
     ["acerto por pessoa (teste)", "acerto por nome (teste)"]].agg(lambda v: v.max() - v.min())
 ganhos_por_pessoa = pd.concat([execucoes[execucoes["modelo"] == rotulo]["acerto por pessoa (teste)"]
@@ -650,8 +650,8 @@ colunas = ["parâmetros", "log-loss (validação)", "acerto por nome (treino)",
            "acerto (pontos)", "McNemar p", "log-loss a menos", "intervalo de 95%"]
 table(maiores[colunas].rename(index=lambda s: f"semente {s}"),
       {"parâmetros": 0, "log-loss (validação)": 4, "log-loss (treino)": 3,
-       "log-loss (teste)": 3, "acerto (pontos)": 2, "McNemar p": 4, "log-loss a menos": 4},
-      percent=["acerto por nome (treino)", "acerto por nome (teste)"])
+       "log-loss (teste)": 3, "acerto (pontos)": 2, "log-loss a menos": 4},
+      percent=["acerto por nome (treino)", "acerto por nome (teste)"], p_values=["McNemar p"])
 
 # %%
 texto_maior = {m: placar(maior_a_frente[i], regua_a_frente_maior[i], len(SEMENTES),

@@ -65,7 +65,7 @@ from recorrente.forecasting import (
     train_window_model,
     walk_forward,
 )
-from recorrente.formatting import mean_range, num, table
+from recorrente.formatting import mean_range, num, p_value, table
 from recorrente.plotting.forecasting import (
     plot_horizon_errors,
     plot_lagged_copy,
@@ -797,7 +797,7 @@ tabela_dm = pd.DataFrame(
     index=[f"LSTM × {model_label(n)}" for n in comparadas],
 )
 p_dm = {nome: pd.Series([t.p_value for t in testes]) for nome, testes in testes_dm.items()}
-p_faixa = {nome: f"{num(p.min(), 3)} a {num(p.max(), 3)}" for nome, p in p_dm.items()}
+p_faixa = {nome: f"{p_value(p.min())} a {p_value(p.max())}" for nome, p in p_dm.items()}
 print(f"meses de teste: {len(real_co2)}")
 # Contra a sazonal com deriva, a vitória já está guardada pela razão dos erros (acima); o p
 # medido ficou entre 0,007 e 0,04 nas rodadas, então a frase conta em quantas sementes ele

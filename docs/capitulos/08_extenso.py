@@ -46,7 +46,7 @@ from recorrente.data.amounts import (
     format_amount,
     normalize_words,
 )
-from recorrente.formatting import mean_range, num, pct, sci, table
+from recorrente.formatting import mean_range, num, p_value, pct, table
 from recorrente.plotting.attention import attention_maps, seed_curves
 from recorrente.reproducibility import seed, seeds
 from recorrente.seq2seq import Seq2Seq, dot_attention, exact_match, word_error_rate
@@ -358,10 +358,6 @@ def acertos(nome: str, semente: int, quando: int) -> list[bool]:
                                    strict=True)]
 
 
-def formatar_p(p: float) -> str:
-    return num(p, 3) if p >= 0.001 else sci(p)
-
-
 def taxa_com_intervalo(quantos: int) -> str:
     baixo, alto = wilson_interval(quantos, len(divisao.test))
     return f"{pct(quantos / len(divisao.test))} ({pct(baixo)}–{pct(alto)})"
@@ -376,15 +372,15 @@ pareado = pd.DataFrame([
      "erros sem atenção (IC 95%)": taxa_com_intervalo(erros["sem atenção"][i]),
      "só com atenção acerta": mcnemar_por[s, ATUALIZACOES].only_a,
      "só sem atenção acerta": mcnemar_por[s, ATUALIZACOES].only_b,
-     f"p (McNemar), {ATUALIZACOES}": formatar_p(mcnemar_por[s, ATUALIZACOES].p_value),
-     f"p (McNemar), {CEDO}": formatar_p(mcnemar_por[s, CEDO].p_value)}
+     f"p (McNemar), {ATUALIZACOES}": p_value(mcnemar_por[s, ATUALIZACOES].p_value),
+     f"p (McNemar), {CEDO}": p_value(mcnemar_por[s, CEDO].p_value)}
     for i, s in enumerate(SEMENTES)]).set_index("semente")
 p_cedo = max(mcnemar_por[s, CEDO].p_value for s in SEMENTES)
 p_fim = [mcnemar_por[s, ATUALIZACOES].p_value for s in SEMENTES]
 separa_fim = sum(p < 0.05 for p in p_fim)
 a_favor = all(mcnemar_por[s, ATUALIZACOES].only_a > mcnemar_por[s, ATUALIZACOES].only_b for s in SEMENTES)
 assert p_cedo < 1e-6  # em EARLY atualizações, a atenção se separa em toda semente
-faixa_p = f"p-valores de {formatar_p(min(p_fim))} a {formatar_p(max(p_fim))}"
+faixa_p = f"p-valores de {p_value(min(p_fim))} a {p_value(max(p_fim))}"
 pareando = ("pareando os dois modelos da mesma semente nos mesmos valores, o teste de McNemar "
             "separa os dois")
 if separa_fim == len(SEMENTES) and a_favor:
@@ -420,7 +416,7 @@ table(pareado, 0)
 # a pior semente com atenção fica {{ num(100 * distancia_cedo, 1) }} pontos acima da melhor sem ela
 # (pareando a mesma semente nos mesmos valores, o
 # [teste de McNemar](../referencia/referencias.md#mcnemar1947) dá p ≤
-# {{ formatar_p(p_cedo) }} em cada uma). O
+# {{ p_value(p_cedo) }} em cada uma). O
 # modelo com atenção passa de 99% no teste em {{ listar(alcance["com atenção"]) }} atualizações
 # (uma contagem por semente); o sem atenção, em {{ listar(alcance["sem atenção"]) }}. A lição desta
 # tarefa é, portanto, **velocidade**: a semente mais lenta com atenção chega a 99% antes da mais

@@ -39,6 +39,7 @@ __all__ = [
     "DecimalCommaFormatter",
     "mean_range",
     "num",
+    "p_value",
     "pct",
     "sci",
     "table",
@@ -146,6 +147,25 @@ def pct(value: Real | None, decimals: int = 1) -> str:
     return num(100 * _float(value), decimals) + "%"
 
 
+def p_value(value: Real | None) -> str:
+    """Um p-valor: 3 casas, ou notação científica abaixo de 0,001 (nunca um "0,000").
+
+    Parâmetros:
+        value: o p-valor (``None`` ou ``NaN`` viram "—").
+
+    Retorna:
+        O texto: a ordem de grandeza de um p muito pequeno continua à vista.
+
+    Exemplo:
+        >>> p_value(0.0532), p_value(0.00041), p_value(1.8e-74), p_value(None)
+        ('0,053', '4,10e-04', '1,80e-74', '—')
+    """
+    if _missing(value):
+        return MISSING
+    value = _float(value)
+    return num(value, 3) if value >= 0.001 else sci(value)
+
+
 def vec(values: Iterable[Real] | Any, decimals: int = 4) -> str:
     """Um vetor (lista, array ou tensor 1-D) com vírgula decimal e ``;`` entre os números.
 
@@ -203,6 +223,7 @@ def table(
     decimals: int | Mapping[str, int] = 3,
     *,
     percent: Iterable[str] = (),
+    p_values: Iterable[str] = (),
     labels: Mapping[str, str] | Callable[[str], str] | None = None,
 ) -> Any:
     """Prepara um ``DataFrame`` para o leitor: vírgula decimal, "—" no que falta.
@@ -217,6 +238,7 @@ def table(
             casas, a não ser que o dicionário dê casas à coluna dele.
         percent: colunas de frações a mostrar como porcentagem (com 1 casa, salvo
             se ``decimals`` disser outra coisa para elas).
+        p_values: colunas de p-valores, mostradas por :func:`p_value`.
         labels: como mostrar os rótulos das linhas e colunas e os nomes dos eixos (um
             dicionário ou uma função), por exemplo as chaves em inglês de um pacote →
             português; os ``decimals`` e ``percent`` continuam usando os nomes originais.
@@ -236,7 +258,7 @@ def table(
         >>> ">1.200<" in table(pd.DataFrame({"atualizações": [600, 1200]})).to_html()
         True
     """
-    cells, show_label = _formatters(df, decimals, percent, labels)
+    cells, show_label = _formatters(df, decimals, percent, labels, p_values)
     return (
         _relabel_axes(df, show_label)
         .style.format(cells, na_rep=MISSING)
@@ -250,6 +272,7 @@ def text_table(
     decimals: int | Mapping[str, int] = 3,
     *,
     percent: Iterable[str] = (),
+    p_values: Iterable[str] = (),
     labels: Mapping[str, str] | Callable[[str], str] | None = None,
 ) -> str:
     """A mesma tabela de :func:`table`, como texto alinhado (para o terminal, na CLI).
@@ -258,6 +281,7 @@ def text_table(
         df: a tabela com números.
         decimals: casas para todas as colunas, ou um dicionário coluna → casas.
         percent: colunas de frações a mostrar como porcentagem.
+        p_values: colunas de p-valores, mostradas por :func:`p_value`.
         labels: como mostrar os rótulos das linhas e colunas e os nomes dos eixos
             (dicionário ou função).
 
@@ -272,7 +296,7 @@ def text_table(
         AR_LINEAR  1.771,25
         LSTM              —
     """
-    cells, show_label = _formatters(df, decimals, percent, labels)
+    cells, show_label = _formatters(df, decimals, percent, labels, p_values)
     shown = pd.DataFrame(
         {column: [cells[column](v) for v in df[column]] for column in df.columns},
         index=df.index,
@@ -295,9 +319,10 @@ def _formatters(
     decimals: int | Mapping[str, int],
     percent: Iterable[str],
     labels: Mapping[str, str] | Callable[[str], str] | None,
+    p_values: Iterable[str] = (),
 ) -> tuple[dict[Any, Callable[[Any], Any]], Callable[[Any], Any]]:
     """A regra de :func:`table` e :func:`text_table`: um formatador por coluna e um para rótulos."""
-    percent = set(percent)
+    percent, p_values = set(percent), set(p_values)
     places = dict(decimals) if isinstance(decimals, Mapping) else {}
     default = 3 if isinstance(decimals, Mapping) else decimals
 
@@ -305,6 +330,8 @@ def _formatters(
         digits = places.get(column, 1 if column in percent else default)
         if column in percent:
             return lambda v: pct(v, digits)
+        if column in p_values:
+            return p_value
 
         def show(v: Any) -> Any:
             if isinstance(v, bool):  # bool é um Real para o Python; aqui é texto

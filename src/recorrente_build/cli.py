@@ -11,8 +11,9 @@ import argparse
 import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
-from recorrente_build import runner
+from recorrente_build import pdf, runner
 from recorrente_build.settings import COMMAND, ROBUSTNESS_BASE, ChapterError
 from recorrente_build.source import chapters
 from recorrente_build.writing import clean
@@ -37,7 +38,7 @@ def run_interruptibly(task: Callable[[], object]) -> int:
     sigterm_as_interrupt()
     try:
         task()
-    except ChapterError as error:
+    except (ChapterError, pdf.PdfError) as error:
         print(error, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -78,6 +79,18 @@ def _parser() -> argparse.ArgumentParser:
         default=ROBUSTNESS_BASE,
         help=f"base das sementes da rodada de robustez (padrão: {ROBUSTNESS_BASE})",
     )
+    parser.add_argument(
+        "--pdf",
+        action="store_true",
+        help="imprime o livro em PDF (site/recorrente.pdf) no Chromium, com os números de página "
+        "no sumário, e põe o link para ele na versão para imprimir; depois do mkdocs build",
+    )
+    parser.add_argument(
+        "--site",
+        type=Path,
+        default=pdf.SITE,
+        help="a pasta do site construído, para --pdf (padrão: site)",
+    )
     return parser
 
 
@@ -87,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_interruptibly(clean)
     if args.aceitar:
         return run_interruptibly(lambda: runner.accept(chapters(args.prefixos)))
+    if args.pdf:
+        return run_interruptibly(lambda: pdf.publish(args.site))
     if args.robustez:
         return run_interruptibly(
             lambda: runner.robustness_run(chapters(args.prefixos), args.trabalhadores, args.base)

@@ -6,7 +6,11 @@ aqui; o PDF do livro impresso pelo Chromium é conferido em ``test_impressao.py`
 
 from __future__ import annotations
 
+import os
+import signal
 import stat
+import threading
+import time
 from pathlib import Path
 
 import pypdf
@@ -123,6 +127,30 @@ def test_publish_writes_the_pdf_and_then_the_link(site, printer, monkeypatch) ->
     pdf.publish(site, report=lambda line: None)
     html = (site / pdf.PRINT_PAGE).read_text(encoding="utf-8")
     assert html.count('href="../recorrente.pdf"') == 1
+
+
+def test_ctrl_c_stops_chromium_and_leaves_the_old_pdf(site, monkeypatch, capsys) -> None:
+    old = site / pdf.PDF_NAME
+    old.write_bytes(b"%PDF antigo")
+    fake = site / "chromium"  # um Chromium que demora; o Ctrl-C chega no meio da impressão
+    fake.write_text(f"#!/bin/sh\necho $$ > {site}/pid\nexec sleep 60\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setattr(pdf, "CHROMIUM", str(fake))
+
+    def interrupt_when_printing() -> None:
+        for _ in range(600):
+            if (site / "pid").is_file():
+                signal.raise_signal(signal.SIGINT)
+                return
+            time.sleep(0.05)
+
+    threading.Thread(target=interrupt_when_printing, daemon=True).start()
+    assert cli.main(["--pdf", "--site", str(site)]) == 130
+    assert capsys.readouterr().err.strip() == cli.PDF_INTERRUPTED
+    assert old.read_bytes() == b"%PDF antigo"
+    chromium = int((site / "pid").read_text())
+    with pytest.raises(ProcessLookupError):  # morto e recolhido, não um zumbi
+        os.kill(chromium, 0)
 
 
 def test_page_without_the_link_markers_is_an_error() -> None:

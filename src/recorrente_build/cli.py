@@ -19,6 +19,7 @@ from recorrente_build.source import chapters
 from recorrente_build.writing import clean
 
 INTERRUPTED = "Interrompido: os kernels em andamento foram encerrados; nada ficou pela metade."
+PDF_INTERRUPTED = "Interrompido: o Chromium foi encerrado; nenhum PDF ficou pela metade."
 
 
 def _terminate(signum, frame) -> None:
@@ -33,7 +34,7 @@ def sigterm_as_interrupt() -> None:
     signal.signal(signal.SIGTERM, _terminate)
 
 
-def run_interruptibly(task: Callable[[], object]) -> int:
+def run_interruptibly(task: Callable[[], object], interrupted: str = INTERRUPTED) -> int:
     """Roda ``task`` e traduz o fim em código de saída, com uma linha em português."""
     sigterm_as_interrupt()
     try:
@@ -42,7 +43,7 @@ def run_interruptibly(task: Callable[[], object]) -> int:
         print(error, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(INTERRUPTED, file=sys.stderr)
+        print(interrupted, file=sys.stderr)
         return 130
     return 0
 
@@ -101,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.aceitar:
         return run_interruptibly(lambda: runner.accept(chapters(args.prefixos)))
     if args.pdf:
-        return run_interruptibly(lambda: pdf.publish(args.site))
+        return run_interruptibly(lambda: pdf.publish(args.site), PDF_INTERRUPTED)
     if args.robustez:
         return run_interruptibly(
             lambda: runner.robustness_run(chapters(args.prefixos), args.trabalhadores, args.base)

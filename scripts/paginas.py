@@ -7,6 +7,7 @@ Uso, da raiz do repositório::
     python scripts/paginas.py --robustez # a rodada de robustez
     python scripts/paginas.py --aceitar 05
     python scripts/paginas.py --limpar
+    python scripts/paginas.py --pdf      # o livro em PDF (site/recorrente.pdf), depois do build
 
 O mesmo que ``python -m recorrente_build``; o pacote vem do ``pip install -e .`` do projeto.
 """

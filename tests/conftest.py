@@ -1,28 +1,29 @@
 """Fixtures comuns: o servidor local do site construído (o de ``test_site.py``) e o livro impresso;
 e como a bateria se reparte entre os dois processos do ``scripts/testar.sh``.
 
-O PDF da versão de impressão é caro (o Chromium tipografa o livro inteiro): sai uma vez por
-sessão e serve a ``test_impressao.py`` e a ``test_folha.py``, que por isso vão juntos para o
-mesmo processo (o grupo ``livro-impresso``).
+O PDF do livro é caro (o Chromium tipografa o livro inteiro, duas vezes: a segunda com os
+números de página no sumário): sai uma vez por sessão e serve a ``test_impressao.py`` e a
+``test_folha.py``, que por isso vão juntos para o mesmo processo (o grupo ``livro-impresso``).
 """
 
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pypdf
 import pytest
-from test_impressao import PRINT_PAGE, print_to_pdf
-from test_site import browser, server  # noqa: F401  (test_impressao, test_erros_comuns)
+from test_impressao import PRINT_PAGE
+from test_site import SITE, browser, server  # noqa: F401  (test_impressao, test_erros_comuns)
+
+from recorrente_build.pdf import make_book_pdf
 
 
 @pytest.fixture(scope="session")
-def pdf(server: str) -> Iterator[pypdf.PdfReader]:  # noqa: F811
-    """O livro inteiro (``print_page/``) impresso em PDF pelo Chromium."""
+def pdf(tmp_path_factory: pytest.TempPathFactory) -> pypdf.PdfReader:
+    """O livro inteiro em PDF, como ``python scripts/paginas.py --pdf`` o publica (fora do site)."""
     if not PRINT_PAGE.is_file():
         pytest.fail(f"{PRINT_PAGE} não existe; rode `mkdocs build --strict` antes.")
-    with tempfile.TemporaryDirectory() as tmp:
-        yield print_to_pdf(f"{server}print_page/", Path(tmp))
+    output: Path = tmp_path_factory.mktemp("livro") / "recorrente.pdf"
+    make_book_pdf(SITE, output, report=lambda line: None)
+    return pypdf.PdfReader(output)
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +46,7 @@ GROUP_SECONDS = {
     "tests/test_distribuicao.py": 150,  # sdist e wheel, venv novo, notebooks 1 e 7 (47 s)
     "tests/test_desempenho.py": 120,  # CLS e texto das figuras, duas cargas por capítulo
     "tests/test_site.py": 100,  # cada página no Chromium
-    "livro-impresso": 90,  # o PDF do livro (69 s) e o da folha
+    "livro-impresso": 160,  # o PDF do livro (duas passadas de 69 s) e o da folha
     "tests/test_notebooks.py": 40,  # o build do fork sem git (28 s)
     "tests/test_paginas.py": 40,  # o site do Zensical (19 s)
     "tests/test_names.py": 30,  # o GRU curto contra o bigrama (19 s)

@@ -1,19 +1,24 @@
 """A versão de impressão: o livro inteiro numa página, impresso em PDF pelo Chromium.
 
-Usa o site construído (``site/``, ou ``RECORRENTE_SITE``), como ``test_site.py``. O PDF sai do
-próprio Chromium headless com ``--print-to-pdf``, o mesmo caminho de "Imprimir → Salvar como
-PDF" do leitor; o ``--virtual-time-budget`` deixa o MathJax terminar antes da impressão.
+Usa o site construído (``site/``, ou ``RECORRENTE_SITE``), como ``test_site.py``. O PDF é o que
+``python scripts/paginas.py --pdf`` publica (``recorrente_build.pdf``, a fixture ``pdf`` de
+``conftest.py``): o Chromium headless com ``--print-to-pdf``, o mesmo caminho de "Imprimir →
+Salvar como PDF" do leitor, em duas passadas, a segunda com os números de página no sumário.
 """
 
 from __future__ import annotations
 
+import html as html_text
 import re
-import subprocess
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pypdf
 import pytest
-from test_site import CHROMIUM, CHROMIUM_ARGS, ROOT, SITE, wait_for_formulas
+from test_site import ROOT, SITE, wait_for_formulas
+
+from recorrente_build import pdf as book_pdf
+from recorrente_build.addresses import from_environment
 
 pytestmark = pytest.mark.site
 
@@ -34,16 +39,7 @@ def _chapter_titles() -> list[str]:
 def print_to_pdf(url: str, folder: Path) -> pypdf.PdfReader:
     """Imprime ``url`` em PDF com o Chromium headless, usando ``folder`` como rascunho."""
     output = folder / "impresso.pdf"
-    command = [
-        CHROMIUM,
-        *CHROMIUM_ARGS,
-        f"--user-data-dir={folder}/perfil",
-        "--virtual-time-budget=30000",
-        "--no-pdf-header-footer",
-        f"--print-to-pdf={output}",
-        url,
-    ]
-    subprocess.run(command, capture_output=True, timeout=180, check=True)
+    book_pdf.print_to_pdf(url, output, folder)
     return pypdf.PdfReader(output)
 
 
@@ -59,6 +55,108 @@ def test_pdf_has_cover_table_of_contents_and_every_chapter(pages_text: list[str]
         assert title in pages_text[1], f"'{title}' não está no sumário"
         assert whole.count(title) >= 2, f"o capítulo '{title}' não está no corpo do PDF"
     assert "Glossário" in whole
+
+
+def _plain(text: str) -> str:
+    """O texto com os espaços juntados (o texto extraído põe dois depois de um trecho em código)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _toc_entries() -> list[tuple[str, str]]:
+    """Cada link do sumário com destino no PDF: (o título no sumário, o título da seção).
+
+    Lidos do HTML da página de impressão: o sumário é uma cópia do índice lateral, e cada
+    destino é uma ``<section>`` que começa com o seu ``<h1>`` (na página de "Início", o título é
+    o do livro).
+    """
+    html = PRINT_PAGE.read_text(encoding="utf-8")
+    entries = []
+    for target in book_pdf.toc_targets(html):
+        link = re.search(
+            rf'<a href="#{re.escape(target)}" class="md-nav__link"[^>]*>(.*?)</a>', html, re.S
+        )
+        heading = re.search(
+            rf"<section class=['\"]print-page[^'\"]*['\"] id=['\"]{re.escape(target)}['\"]"
+            r"[^>]*>\s*(?:<!--.*?-->\s*)*<h1[^>]*>(.*?)</h1>",
+            html,
+            re.S,
+        )
+        assert link and heading, f"#{target}: sem link ou sem a seção com título na página"
+        entries.append(
+            tuple(
+                _plain(html_text.unescape(re.sub(r"<[^>]+>", "", m[1]))).rstrip("¶ ")
+                for m in (link, heading)
+            )
+        )
+    return entries
+
+
+def _toc_lines(page: pypdf.PageObject) -> dict[str, str]:
+    """As linhas de uma página do sumário: título (sem espaços) → o número à direita dele.
+
+    O número é desenhado pelo CSS (``::after``) depois do título e sai em outro trecho do texto
+    extraído; título e número estão na mesma linha de base (mesmo ``y``).
+    """
+    pieces: list[tuple[float, float, str]] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            pieces.append((-y, x, text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    lines: list[list[tuple[float, float, str]]] = []
+    for piece in sorted(pieces):
+        if lines and abs(lines[-1][0][0] - piece[0]) < 2:  # a mesma linha de base
+            lines[-1].append(piece)
+        else:
+            lines.append([piece])
+    result = {}
+    for line in lines:
+        texts = [text for _, _, text in sorted(line, key=lambda p: p[1])]
+        number = texts.pop() if len(texts) > 1 and texts[-1].isdigit() else ""
+        result[re.sub(r"\s", "", "".join(texts))] = number
+    return result
+
+
+def test_toc_numbers_are_the_pages_where_each_section_starts(
+    pdf: pypdf.PdfReader, pages_text: list[str]
+) -> None:
+    toc = _toc_lines(pdf.pages[1])
+    entries = _toc_entries()
+    assert len(entries) >= 12, f"só {len(entries)} entradas no sumário"
+    numbers = []
+    for title, heading in entries:
+        number = toc.get(re.sub(r"\s", "", title))
+        assert number, f"'{title}' sem número de página no sumário do PDF: {toc}"
+        start = _plain(pages_text[int(number) - 1]).removeprefix(f"Página {number}").strip()
+        assert start.startswith(heading), (
+            f"o sumário diz que '{title}' começa na página {number}, que começa com {start[:70]!r}"
+        )
+        numbers.append(int(number))
+    assert numbers == sorted(numbers) and numbers[0] > 2, numbers
+
+
+def test_pdf_links_lead_inside_it_or_to_the_published_site(pdf: pypdf.PdfReader) -> None:
+    uris = [
+        annotation.get_object()["/A"].get("/URI", "")
+        for page in pdf.pages
+        for annotation in page.get("/Annots") or []
+        if "/A" in annotation.get_object()
+    ]
+    local = [u for u in uris if urlparse(u).hostname in ("127.0.0.1", "localhost")]
+    assert not local, f"links para o servidor local da impressão: {local[:3]}"
+    assert any(u.startswith(from_environment().site_url) for u in uris), "nenhum link para o site"
+
+
+def test_print_page_links_to_the_pdf_only_when_it_exists() -> None:
+    html = PRINT_PAGE.read_text(encoding="utf-8")
+    assert "<!-- pdf -->" in html, "a capa não tem o lugar do link para o PDF (templates/capa.tpl)"
+    linked = f'href="../{book_pdf.PDF_NAME}"' in html
+    assert linked == (SITE / book_pdf.PDF_NAME).is_file(), (
+        "link para o PDF sem o PDF" if linked else "o PDF existe e a página não tem o link"
+    )
 
 
 def test_pdf_is_in_portuguese_without_notebook_noise(pages_text: list[str]) -> None:

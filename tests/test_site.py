@@ -23,22 +23,13 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 from playwright.sync_api import sync_playwright
 
+# O navegador e as opções dele moram no passo que imprime o PDF do livro (um lugar só).
+from recorrente_build.pdf import CHROMIUM, CHROMIUM_ARGS
+
 pytestmark = pytest.mark.site
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = Path(os.environ.get("RECORRENTE_SITE", ROOT / "site"))
-CHROMIUM = os.environ.get("RECORRENTE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 def _pages() -> list[str]:
     if not (SITE / "index.html").is_file():

@@ -11,13 +11,15 @@ import argparse
 import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
-from recorrente_build import runner
+from recorrente_build import pdf, runner
 from recorrente_build.settings import COMMAND, ROBUSTNESS_BASE, ChapterError
 from recorrente_build.source import chapters
 from recorrente_build.writing import clean
 
 INTERRUPTED = "Interrompido: os kernels em andamento foram encerrados; nada ficou pela metade."
+PDF_INTERRUPTED = "Interrompido: o Chromium foi encerrado; nenhum PDF ficou pela metade."
 
 
 def _terminate(signum, frame) -> None:
@@ -32,16 +34,16 @@ def sigterm_as_interrupt() -> None:
     signal.signal(signal.SIGTERM, _terminate)
 
 
-def run_interruptibly(task: Callable[[], object]) -> int:
+def run_interruptibly(task: Callable[[], object], interrupted: str = INTERRUPTED) -> int:
     """Roda ``task`` e traduz o fim em código de saída, com uma linha em português."""
     sigterm_as_interrupt()
     try:
         task()
-    except ChapterError as error:
+    except (ChapterError, pdf.PdfError) as error:
         print(error, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(INTERRUPTED, file=sys.stderr)
+        print(interrupted, file=sys.stderr)
         return 130
     return 0
 
@@ -78,6 +80,18 @@ def _parser() -> argparse.ArgumentParser:
         default=ROBUSTNESS_BASE,
         help=f"base das sementes da rodada de robustez (padrão: {ROBUSTNESS_BASE})",
     )
+    parser.add_argument(
+        "--pdf",
+        action="store_true",
+        help="imprime o livro em PDF (site/recorrente.pdf) no Chromium, com os números de página "
+        "no sumário, e põe o link para ele na versão para imprimir; depois do mkdocs build",
+    )
+    parser.add_argument(
+        "--site",
+        type=Path,
+        default=pdf.SITE,
+        help="a pasta do site construído, para --pdf (padrão: site)",
+    )
     return parser
 
 
@@ -87,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_interruptibly(clean)
     if args.aceitar:
         return run_interruptibly(lambda: runner.accept(chapters(args.prefixos)))
+    if args.pdf:
+        return run_interruptibly(lambda: pdf.publish(args.site), PDF_INTERRUPTED)
     if args.robustez:
         return run_interruptibly(
             lambda: runner.robustness_run(chapters(args.prefixos), args.trabalhadores, args.base)

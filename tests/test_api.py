@@ -182,7 +182,7 @@ def _check_rendering(obj: griffe.Object, sections: list) -> None:
                 )
 
 
-def test_modulos_encontrados():
+def test_the_scan_finds_the_known_modules():
     """A varredura acha os módulos que sabemos existir (um teste vazio não protege nada)."""
     assert {"cells", "recurrent", "data.names", "plotting.style"} <= set(MODULES)
     assert not any(m.startswith("cli") or m.endswith("__main__") for m in MODULES)
@@ -190,7 +190,7 @@ def test_modulos_encontrados():
 
 
 @pytest.mark.parametrize("module_name", MODULES)
-def test_modulo_tem_pagina_no_nav_e_no_indice(module_name):
+def test_every_module_has_a_page_in_the_nav_and_the_index(module_name):
     """Cada módulo tem página com ``::: recorrente.X``, entra no ``nav`` e no índice da API."""
     page = API_DOCS / f"{module_name}.md"
     assert page.is_file(), f"falta a página {page.relative_to(ROOT)} para recorrente.{module_name}"
@@ -208,7 +208,7 @@ def test_modulo_tem_pagina_no_nav_e_no_indice(module_name):
 
 
 @pytest.mark.parametrize("module_name", MODULES)
-def test_modulo_declara_all(module_name):
+def test_every_module_declares_all(module_name):
     """``__all__`` diz o que é público; a página e este teste dependem dele."""
     module = importlib.import_module(f"recorrente.{module_name}")
     assert isinstance(getattr(module, "__all__", None), list | tuple), (
@@ -217,7 +217,7 @@ def test_modulo_declara_all(module_name):
 
 
 @pytest.mark.parametrize(("module_name", "name"), PUBLIC, ids=PUBLIC_IDS)
-def test_docstring_com_exemplo_em_portugues(module_name, name):
+def test_docstring_has_an_example_and_portuguese_titles(module_name, name):
     """Toda função e classe pública tem docstring, um exemplo ``>>>`` e títulos em português."""
     obj = getattr(importlib.import_module(f"recorrente.{module_name}"), name)
     doc = obj.__doc__  # não inspect.getdoc: ele herdaria a docstring da classe-mãe
@@ -231,7 +231,7 @@ def test_docstring_com_exemplo_em_portugues(module_name, name):
 
 
 @pytest.mark.parametrize(("module_name", "name"), PUBLIC, ids=PUBLIC_IDS)
-def test_griffe_entende_a_docstring(module_name, name, caplog):
+def test_griffe_understands_the_docstring(module_name, name, caplog):
     """A página terá a seção de exemplos e nenhum título, papel ou diretiva cru."""
     obj = _griffe_package()[f"{module_name}.{name}"]
     sections = _parse(obj, caplog)
@@ -248,7 +248,7 @@ def test_griffe_entende_a_docstring(module_name, name, caplog):
 
 
 @pytest.mark.parametrize("module_name", MODULES)
-def test_griffe_entende_o_resto_da_pagina(module_name, caplog):
+def test_griffe_understands_the_rest_of_the_page(module_name, caplog):
     """A docstring do módulo e a dos métodos públicos também aparecem na página."""
     module = _griffe_package()[module_name]
     objects = [module]
@@ -266,7 +266,7 @@ def test_griffe_entende_o_resto_da_pagina(module_name, caplog):
 
 
 @pytest.mark.parametrize("module_name", MODULES)
-def test_constantes_publicas_tem_docstring(module_name):
+def test_public_constants_have_a_docstring(module_name):
     """Sem docstring, o mkdocstrings esconde a constante (o ``#:`` do Sphinx não conta)."""
     module = _griffe_package()[module_name]
     exported = module.exports or []

@@ -316,7 +316,7 @@ def test_a_large_csv_works(tmp_path, capsys):
 
 # --- 6. O terminal -----------------------------------------------------------------------------
 
-def _gerar(folder: Path) -> list[str]:
+def _generate_argv(folder: Path) -> list[str]:
     return ["nomes", "gerar", "--checkpoint", str(folder / "nomes.pt"), "--quantos", "10"]
 
 
@@ -328,7 +328,7 @@ def test_closed_pipe_exits_quietly(inputs, monkeypatch):
     errors = io.StringIO()
     monkeypatch.setattr(sys, "stdout", stdout)
     monkeypatch.setattr(sys, "stderr", errors)
-    assert main(_gerar(inputs)) == 141
+    assert main(_generate_argv(inputs)) == 141
     assert errors.getvalue() == ""
     stdout.close()
 
@@ -341,7 +341,7 @@ def test_full_disk_on_stdout_is_one_line(inputs, monkeypatch):
     with open("/dev/full", "w", encoding="utf-8") as full:
         monkeypatch.setattr(sys, "stdout", full)
         monkeypatch.setattr(sys, "stderr", errors)
-        assert main(_gerar(inputs)) == 1
+        assert main(_generate_argv(inputs)) == 1
     assert errors.getvalue() == ("recorrente: erro: não consegui escrever na saída padrão: "
                                  "não há espaço no disco.\n")
 

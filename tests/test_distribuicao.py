@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.distribuicao
 
-VERSAO = recorrente.__version__
+VERSION = recorrente.__version__
 # O capítulo 1 (só o pacote) e o capítulo que treina e lê dados mais barato: o 7 lê a série do
 # S&P 500 que vem com o arch e treina LSTMs.
 NOTEBOOKS = ["01_recorrencia", "07_bolsa"]
@@ -50,7 +50,7 @@ def _run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
     return result
 
 
-def _sem_o_repositorio() -> dict[str, str]:
+def _reader_env() -> dict[str, str]:
     """O ambiente de quem não tem o repositório: sem PYTHONPATH apontando para ``src/``."""
     return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
 
@@ -59,9 +59,9 @@ def _sem_o_repositorio() -> dict[str, str]:
 def dist(tmp_path_factory) -> Path:
     """sdist e wheel, como ``python -m build`` os faz (o wheel sai do sdist, num ambiente de
     build isolado, com o setuptools que o pyproject pede)."""
-    saida = tmp_path_factory.mktemp("dist")
-    _run([sys.executable, "-m", "build", "--outdir", str(saida), str(ROOT)])
-    return saida
+    out_dir = tmp_path_factory.mktemp("dist")
+    _run([sys.executable, "-m", "build", "--outdir", str(out_dir), str(ROOT)])
+    return out_dir
 
 
 def _wheel(dist: Path) -> Path:
@@ -70,21 +70,21 @@ def _wheel(dist: Path) -> Path:
 
 
 def test_sdist_and_wheel_pass_twine_check_strict(dist: Path) -> None:
-    arquivos = sorted(p.name for p in dist.iterdir())
-    assert arquivos == [f"recorrente-{VERSAO}-py3-none-any.whl", f"recorrente-{VERSAO}.tar.gz"]
+    files = sorted(p.name for p in dist.iterdir())
+    assert files == [f"recorrente-{VERSION}-py3-none-any.whl", f"recorrente-{VERSION}.tar.gz"]
     _run([sys.executable, "-m", "twine", "check", "--strict", *map(str, dist.iterdir())])
 
 
 def test_wheel_carries_the_license_the_metadata_and_no_book_tooling(dist: Path) -> None:
     with zipfile.ZipFile(_wheel(dist)) as wheel:
-        nomes = wheel.namelist()
-        info = f"recorrente-{VERSAO}.dist-info"
-        licenca = wheel.read(f"{info}/licenses/LICENSE").decode()
+        names = wheel.namelist()
+        info = f"recorrente-{VERSION}.dist-info"
+        license_text = wheel.read(f"{info}/licenses/LICENSE").decode()
         meta = email.message_from_bytes(wheel.read(f"{info}/METADATA"), policy=email.policy.default)
-    assert licenca.startswith("MIT License")
-    assert "recorrente/py.typed" in nomes
-    assert not [n for n in nomes if n.startswith(("tests/", "docs/", "scripts/", "hooks/"))]
-    assert meta["Version"] == VERSAO
+    assert license_text.startswith("MIT License")
+    assert "recorrente/py.typed" in names
+    assert not [n for n in names if n.startswith(("tests/", "docs/", "scripts/", "hooks/"))]
+    assert meta["Version"] == VERSION
     assert meta["License-Expression"] == "MIT"
     assert meta["Author"] and meta["Keywords"]
     assert {u.split(",")[0] for u in meta.get_all("Project-URL")} == {
@@ -95,42 +95,42 @@ def test_wheel_carries_the_license_the_metadata_and_no_book_tooling(dist: Path) 
     assert "Typing :: Typed" in meta.get_all("Classifier")
     assert meta["Description-Content-Type"] == "text/markdown"
     assert "pip install recorrente" in meta.get_payload()
-    requisitos = meta.get_all("Requires-Dist")
+    requirements = meta.get_all("Requires-Dist")
     # Sem teto para o torch (o Colab não é rebaixado) e nada do build do livro.
-    assert "torch>=2.4" in requisitos
+    assert "torch>=2.4" in requirements
     assert not meta.get_all("Provides-Extra")
-    assert not [r for r in requisitos if re.match(r"(mkdocs|zensical|pytest|ruff)", r)]
+    assert not [r for r in requirements if re.match(r"(mkdocs|zensical|pytest|ruff)", r)]
 
 
 def test_pypi_readme_example_runs_and_prints_what_it_says() -> None:
     """O exemplo da página do PyPI roda e imprime o que o comentário dele promete."""
-    texto = (ROOT / "README.pypi.md").read_text(encoding="utf-8")
-    (codigo,) = re.findall(r"```python\n(.*?)```", texto, re.DOTALL)
-    result = _run([sys.executable, "-c", codigo])
-    prometido = codigo.strip().splitlines()[-1].split("# ")[-1]
-    assert result.stdout.strip() == prometido
+    text = (ROOT / "README.pypi.md").read_text(encoding="utf-8")
+    (code,) = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
+    result = _run([sys.executable, "-c", code])
+    promised = code.strip().splitlines()[-1].split("# ")[-1]
+    assert result.stdout.strip() == promised
 
 
 @pytest.fixture(scope="module")
 def venv(dist: Path, tmp_path_factory) -> Path:
     """Um venv novo com o wheel (e o torch fixado do livro, de CPU), sem nada do repositório."""
-    pasta = tmp_path_factory.mktemp("venv") / "venv"
-    inicio = time.monotonic()
-    _run([sys.executable, "-m", "venv", str(pasta)])
-    pip = [str(pasta / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    venv_dir = tmp_path_factory.mktemp("venv") / "venv"
+    start = time.monotonic()
+    _run([sys.executable, "-m", "venv", str(venv_dir)])
+    pip = [str(venv_dir / "bin" / "python"), "-m", "pip", "install", "--quiet"]
     constraints = ROOT / "requirements" / "constraints.txt"
     torch = next(
-        linha for linha in constraints.read_text().splitlines() if linha.startswith("torch==")
+        line for line in constraints.read_text().splitlines() if line.startswith("torch==")
     )
-    if not _link_installed_torch(torch, pasta):
+    if not _link_installed_torch(torch, venv_dir):
         # Como o scripts/instalar.sh: RECORRENTE_TORCH_INDICE escolhe o índice do torch (no CI,
         # o de CPU); sem ela, o índice padrão do pip (aqui, o wheel de CPU da máquina).
-        indice = os.environ.get("RECORRENTE_TORCH_INDICE")
-        _run([*pip, torch, *(["--index-url", indice] if indice else [])], env=_sem_o_repositorio())
+        index_url = os.environ.get("RECORRENTE_TORCH_INDICE")
+        _run([*pip, torch, *(["--index-url", index_url] if index_url else [])], env=_reader_env())
     # O wheel com as versões fixadas do livro, e o kernel do Jupyter para os notebooks.
-    _run([*pip, "-c", str(constraints), str(_wheel(dist)), "ipykernel"], env=_sem_o_repositorio())
-    print(f"venv novo com o wheel em {time.monotonic() - inicio:.0f} s")
-    return pasta
+    _run([*pip, "-c", str(constraints), str(_wheel(dist)), "ipykernel"], env=_reader_env())
+    print(f"venv novo com o wheel em {time.monotonic() - start:.0f} s")
+    return venv_dir
 
 
 def _link_installed_torch(pinned: str, venv: Path) -> bool:
@@ -150,48 +150,48 @@ def _link_installed_torch(pinned: str, venv: Path) -> bool:
     cuda = any(r.startswith("nvidia") for r in dist.requires or [])
     if cuda or dist.version.split("+")[0] != pinned.removeprefix("torch=="):
         return False
-    versao = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    destino = venv / "lib" / versao / "site-packages"
-    for arquivo in dist.files or []:
-        origem = Path(dist.locate_file(arquivo))
-        if arquivo.parts[0] == ".." or not origem.is_file():
+    python_dir = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    site_packages = venv / "lib" / python_dir / "site-packages"
+    for file in dist.files or []:
+        origin = Path(dist.locate_file(file))
+        if file.parts[0] == ".." or not origin.is_file():
             continue
-        alvo = destino / arquivo
-        alvo.parent.mkdir(parents=True, exist_ok=True)
+        target = site_packages / file
+        target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.link(origem, alvo)
+            os.link(origin, target)
         except OSError:
-            shutil.copy2(origem, alvo)
+            shutil.copy2(origin, target)
     return True
 
 
 def test_installed_package_imports_and_answers_version_and_help(venv: Path, tmp_path: Path) -> None:
     """Num diretório vazio, o pacote vem do venv (não de ``src/``) e a CLI responde."""
-    ambiente = _sem_o_repositorio()
+    env = _reader_env()
     python, cli = str(venv / "bin" / "python"), str(venv / "bin" / "recorrente")
-    origem = _run(
-        [python, "-c", "import recorrente; print(recorrente.__file__)"], cwd=tmp_path, env=ambiente
+    origin = _run(
+        [python, "-c", "import recorrente; print(recorrente.__file__)"], cwd=tmp_path, env=env
     ).stdout.strip()
-    assert Path(origem).is_relative_to(venv), f"recorrente veio de {origem}"
-    versao = _run([cli, "--version"], cwd=tmp_path, env=ambiente).stdout
-    assert VERSAO in versao
-    ajuda = _run([cli, "--help"], cwd=tmp_path, env=ambiente).stdout
-    assert "nomes" in ajuda
+    assert Path(origin).is_relative_to(venv), f"recorrente veio de {origin}"
+    version_output = _run([cli, "--version"], cwd=tmp_path, env=env).stdout
+    assert VERSION in version_output
+    help_text = _run([cli, "--help"], cwd=tmp_path, env=env).stdout
+    assert "nomes" in help_text
 
 
-@pytest.mark.parametrize("nome", NOTEBOOKS)
+@pytest.mark.parametrize("name", NOTEBOOKS)
 def test_downloaded_notebook_runs_outside_the_repository(
-    venv: Path, nome: str, tmp_path: Path
+    venv: Path, name: str, tmp_path: Path
 ) -> None:
     """O notebook de "Baixar notebook", sozinho num diretório vazio, roda no venv novo."""
-    (capitulo,) = chapters([nome])
-    gerado = outputs_of(capitulo)[2]
-    if not gerado.is_file():
-        pytest.fail(f"{gerado.name} não foi gerado; rode `mkdocs build` antes.")
-    pasta = tmp_path / "meu-projeto"
-    pasta.mkdir()
-    shutil.copy(gerado, pasta)
-    nb = nbformat.read(pasta / gerado.name, as_version=4)
+    (chapter,) = chapters([name])
+    notebook_file = outputs_of(chapter)[2]
+    if not notebook_file.is_file():
+        pytest.fail(f"{notebook_file.name} não foi gerado; rode `mkdocs build` antes.")
+    folder = tmp_path / "meu-projeto"
+    folder.mkdir()
+    shutil.copy(notebook_file, folder)
+    nb = nbformat.read(folder / notebook_file.name, as_version=4)
     # Uma célula a mais no fim: de onde o kernel importou o pacote.
     nb.cells.append(nbformat.v4.new_code_cell("import recorrente\nprint(recorrente.__file__)"))
     kernels = tmp_path / "kernels"
@@ -218,14 +218,14 @@ def test_downloaded_notebook_runs_outside_the_repository(
         transport="ipc",
         ip=str(kernels / "k"),
     )
-    ambiente = {**_sem_o_repositorio(), "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
-    inicio = time.monotonic()
+    env = {**_reader_env(), "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
+    start = time.monotonic()
     NotebookClient(
-        nb, km=kernel, timeout=600, allow_errors=False, resources={"metadata": {"path": pasta}}
-    ).execute(env=ambiente)
-    print(f"{gerado.name} executado fora do repositório em {time.monotonic() - inicio:.0f} s")
-    origem = Path(nb.cells[-1].outputs[0]["text"].strip())
-    assert origem.is_relative_to(venv), f"o kernel importou recorrente de {origem}"
+        nb, km=kernel, timeout=600, allow_errors=False, resources={"metadata": {"path": folder}}
+    ).execute(env=env)
+    print(f"{notebook_file.name} executado fora do repositório em {time.monotonic() - start:.0f} s")
+    origin = Path(nb.cells[-1].outputs[0]["text"].strip())
+    assert origin.is_relative_to(venv), f"o kernel importou recorrente de {origin}"
     # A célula de instalação não instalou nada (o pacote já estava lá) e o capítulo não deixou
     # arquivos no diretório do leitor.
-    assert sorted(p.name for p in pasta.iterdir()) == [gerado.name]
+    assert sorted(p.name for p in folder.iterdir()) == [notebook_file.name]

@@ -23,13 +23,13 @@ import pytest
 from test_site import SITE  # o mesmo site, ou RECORRENTE_SITE
 
 ROOT = Path(__file__).resolve().parents[1]
-CAPITULOS = ROOT / "docs" / "capitulos"
-GLOSSARIO = ROOT / "docs" / "referencia" / "glossario.md"
-ABREVIACOES = ROOT / "includes" / "abreviacoes.md"
-CHAPTERS = sorted(CAPITULOS.glob("*.py"))
+CHAPTERS_DIR = ROOT / "docs" / "capitulos"
+GLOSSARY = ROOT / "docs" / "referencia" / "glossario.md"
+ABBREVIATIONS_FILE = ROOT / "includes" / "abreviacoes.md"
+CHAPTERS = sorted(CHAPTERS_DIR.glob("*.py"))
 
 # Palavras em maiúsculas que aparecem nos capítulos e não são siglas.
-NAO_SIGLAS = {
+NOT_ABBREVIATIONS = {
     "JOÃO": "nome como o censo o escreveria, citado no capítulo 6",
     "JOAO": "nome como vem da fonte, sem acento, citado no capítulo 6",
     "NVIDIA": "nome de empresa",
@@ -86,7 +86,7 @@ def _dfns() -> list[tuple[str, str]]:
 @cache
 def _glossary() -> list[dict[str, str]]:
     rows = []
-    for line in GLOSSARIO.read_text(encoding="utf-8").splitlines():
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
         m = _ROW.match(line)
         if m and not set(m["term"]) <= set("-: "):
             row = {k: _plain(v) if k != "href" else v for k, v in m.groupdict().items()}
@@ -112,13 +112,13 @@ def _site_built() -> bool:
 # --- (a) os <dfn> dos capítulos e o glossário --------------------------------------------------
 
 
-def test_capitulos_marcam_termos_com_dfn() -> None:
+def test_every_chapter_marks_its_terms_with_dfn() -> None:
     for chapter in CHAPTERS:
         n = sum(1 for name, _ in _dfns() if name == chapter.name)
         assert n >= 3, f"{chapter.name} marca só {n} termos com <dfn>; marque os termos que define."
 
 
-def test_cada_termo_e_definido_uma_vez_so() -> None:
+def test_each_term_is_defined_only_once() -> None:
     seen: dict[str, str] = {}
     for chapter, term in _dfns():
         key = term.casefold()
@@ -128,17 +128,17 @@ def test_cada_termo_e_definido_uma_vez_so() -> None:
         seen[key] = chapter
 
 
-def test_todo_dfn_tem_entrada_que_aponta_para_o_capitulo() -> None:
+def test_every_dfn_has_an_entry_pointing_to_its_chapter() -> None:
     for chapter, term in _dfns():
         entry = _entry(term)
-        assert entry, f"'{term}' ({chapter}) não está em {GLOSSARIO.relative_to(ROOT)}."
+        assert entry, f"'{term}' ({chapter}) não está em {GLOSSARY.relative_to(ROOT)}."
         assert entry["file"] == chapter, (
             f"A entrada '{term}' do glossário aponta para {entry['file']}, mas o <dfn> está em "
             f"{chapter}."
         )
 
 
-def test_toda_entrada_do_glossario_tem_dfn() -> None:
+def test_every_glossary_entry_has_a_dfn() -> None:
     marked = {term.casefold() for _, term in _dfns()}
     for row in _glossary():
         assert row["term"].casefold() in marked, (
@@ -147,7 +147,7 @@ def test_toda_entrada_do_glossario_tem_dfn() -> None:
         )
 
 
-def test_glossario_em_ordem_alfabetica_e_completo() -> None:
+def test_glossary_is_alphabetical_and_complete() -> None:
     rows = _glossary()
     assert len(rows) >= 30, f"O glossário tem só {len(rows)} entradas legíveis (esperado ≥ 30)."
     terms = [r["term"] for r in rows]
@@ -160,7 +160,7 @@ def test_glossario_em_ordem_alfabetica_e_completo() -> None:
         assert row["label"].startswith("Cap. "), f"Rótulo do link de '{row['term']}': 'Cap. N'."
 
 
-def test_dfn_fora_de_titulos_e_formulas() -> None:
+def test_dfn_stays_out_of_titles_and_formulas() -> None:
     for chapter in CHAPTERS:
         for cell in _markdown_cells(chapter):
             text = _FENCE.sub(" ", cell)
@@ -175,13 +175,13 @@ def test_dfn_fora_de_titulos_e_formulas() -> None:
 # --- (b) os links do glossário ---------------------------------------------------------------
 
 
-def test_links_do_glossario_apontam_para_capitulos_existentes() -> None:
+def test_glossary_links_point_to_existing_chapters() -> None:
     for row in _glossary():
-        target = (GLOSSARIO.parent / row["href"].partition("#")[0]).resolve()
+        target = (GLOSSARY.parent / row["href"].partition("#")[0]).resolve()
         assert target.suffix == ".md" and target.with_suffix(".py").is_file(), (
             f"O link de '{row['term']}' ({row['href']}) não aponta para um capítulo existente."
         )
-        assert target.parent == CAPITULOS, f"O link de '{row['term']}' sai de docs/capitulos/."
+        assert target.parent == CHAPTERS_DIR, f"O link de '{row['term']}' sai de docs/capitulos/."
         assert row["anchor"], f"O link de '{row['term']}' não tem âncora da seção (#...)."
 
 
@@ -223,7 +223,7 @@ def _sections(chapter: str) -> _Sections:
     return parser
 
 
-def test_ancoras_do_glossario_sao_a_secao_do_dfn_no_site() -> None:
+def test_glossary_anchors_are_the_dfn_section_in_the_site() -> None:
     if not _site_built():
         pytest.skip(_SITE_SKIP)
     for row in _glossary():
@@ -253,7 +253,7 @@ def _caps_words(text: str) -> set[str]:
 
 
 def _abbreviations() -> dict[str, str]:
-    text = ABREVIACOES.read_text(encoding="utf-8")
+    text = ABBREVIATIONS_FILE.read_text(encoding="utf-8")
     return {m["abbr"].strip(): m["title"] for m in _DEFINITION.finditer(text)}
 
 
@@ -264,8 +264,8 @@ def _used_abbreviations(chapter: Path) -> set[str]:
     return {a for a in _abbreviations() if re.search(rf"(?<!\w){re.escape(a)}(?!\w)", prose)}
 
 
-def test_arquivo_de_siglas_so_tem_definicoes() -> None:
-    lines = [ln for ln in ABREVIACOES.read_text(encoding="utf-8").splitlines() if ln.strip()]
+def test_abbreviations_file_has_only_definitions() -> None:
+    lines = [ln for ln in ABBREVIATIONS_FILE.read_text(encoding="utf-8").splitlines() if ln.strip()]
     assert len(lines) == len(_abbreviations()), (
         "includes/abreviacoes.md entra no fim de toda página Markdown: cada linha deve ser "
         "'*[SIGLA]: expansão' (outras linhas apareceriam no texto)."
@@ -273,20 +273,21 @@ def test_arquivo_de_siglas_so_tem_definicoes() -> None:
     assert len(set(_abbreviations())) == len(lines), "Sigla repetida em includes/abreviacoes.md."
 
 
-def test_siglas_dos_capitulos_e_paginas_estao_definidas() -> None:
+def test_abbreviations_in_chapters_and_pages_are_defined() -> None:
     defined = set(_abbreviations())
     sources = {c.name: " ".join(_prose(cell) for cell in _markdown_cells(c)) for c in CHAPTERS}
-    for page in [ROOT / "docs" / "index.md", GLOSSARIO]:
+    for page in [ROOT / "docs" / "index.md", GLOSSARY]:
         sources[page.name] = _prose(page.read_text(encoding="utf-8"))
     for name, text in sources.items():
-        missing = _caps_words(text) - defined - set(NAO_SIGLAS)
+        missing = _caps_words(text) - defined - set(NOT_ABBREVIATIONS)
         assert not missing, (
             f"{name} usa siglas sem definição: {sorted(missing)}. Acrescente "
-            "'*[SIGLA]: expansão' em includes/abreviacoes.md (ou, se não for sigla, em NAO_SIGLAS)."
+            "'*[SIGLA]: expansão' em includes/abreviacoes.md (ou, se não for sigla, em "
+            "NOT_ABBREVIATIONS)."
         )
 
 
-def test_toda_sigla_definida_e_usada() -> None:
+def test_every_defined_abbreviation_is_used() -> None:
     used = set().union(*(_used_abbreviations(c) for c in CHAPTERS))
     index = _prose((ROOT / "docs" / "index.md").read_text(encoding="utf-8"))
     used |= {a for a in _abbreviations() if re.search(rf"(?<!\w){re.escape(a)}(?!\w)", index)}
@@ -332,20 +333,20 @@ def _abbr_places(page: Path) -> _AbbrPlaces:
 
 
 @pytest.mark.parametrize("chapter", [c.name for c in CHAPTERS])
-def test_site_capitulo_tem_as_siglas_que_usa(chapter: str) -> None:
+def test_site_chapter_has_the_abbreviations_it_uses(chapter: str) -> None:
     if not _site_built():
         pytest.skip(_SITE_SKIP)
     page = _abbr_places(_site_page(chapter))
     assert not page.misplaced, f"{chapter}: {page.misplaced[:3]}"
     abbreviations = _abbreviations()
-    for abbr in sorted(_used_abbreviations(CAPITULOS / chapter)):
+    for abbr in sorted(_used_abbreviations(CHAPTERS_DIR / chapter)):
         assert (abbr, abbreviations[abbr]) in page.abbrs, (
             f"{chapter} usa {abbr} no texto, mas a página construída não tem "
             f'<abbr title="{abbreviations[abbr]}">{abbr}</abbr> (hooks/abreviacoes.py rodou?).'
         )
 
 
-def test_site_siglas_nao_entram_nas_formulas() -> None:
+def test_site_abbreviations_stay_out_of_formulas() -> None:
     if not _site_built():
         pytest.skip(_SITE_SKIP)
     for chapter in CHAPTERS:
@@ -357,7 +358,7 @@ def test_site_siglas_nao_entram_nas_formulas() -> None:
 
 
 @pytest.mark.parametrize("page", ["index.html", "referencia/glossario/index.html"])
-def test_site_paginas_markdown_tem_siglas(page: str) -> None:
+def test_site_markdown_pages_have_abbreviations(page: str) -> None:
     if not _site_built():
         pytest.skip(_SITE_SKIP)
     places = _abbr_places(SITE / page)
@@ -365,7 +366,7 @@ def test_site_paginas_markdown_tem_siglas(page: str) -> None:
     assert not places.misplaced, f"{page}: {places.misplaced[:3]}"
 
 
-def test_site_versao_para_imprimir_tem_siglas_nos_capitulos() -> None:
+def test_site_print_version_has_abbreviations_in_chapters() -> None:
     if not _site_built():
         pytest.skip(_SITE_SKIP)
     html = (SITE / "print_page" / "index.html").read_text(encoding="utf-8")

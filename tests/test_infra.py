@@ -59,11 +59,11 @@ def test_workflows_have_no_zizmor_findings() -> None:
         text=True,
     )
     findings = json.loads(result.stdout)
-    resumo = [
+    summary = [
         (f["ident"], f["determinations"]["severity"], f["locations"][0]["symbolic"]["annotation"])
         for f in findings
     ]
-    assert resumo == [], resumo
+    assert summary == [], summary
     assert result.returncode == 0, result.stderr
 
 

@@ -90,7 +90,7 @@ def test_chapter_converts_to_a_valid_notebook_with_install_cell_first(chapter: P
     nbformat.validate(nb)
     first = nb.cells[0]
     assert first.cell_type == "code"
-    assert all(repr(pacote) in first.source for pacote in PACKAGES)
+    assert all(repr(package) in first.source for package in PACKAGES)
     source_cells = [
         c
         for c in jupytext.read(chapter).cells
@@ -115,8 +115,8 @@ def _run_install_cell(monkeypatch, installed: bool, on_pypi: bool = True) -> lis
 
     def run(cmd, **kw):
         calls.append((cmd, kw))
-        achou = on_pypi or cmd[-1] != PACKAGES[0]
-        return subprocess.CompletedProcess(cmd, 0 if achou else 1)
+        found = on_pypi or cmd[-1] != PACKAGES[0]
+        return subprocess.CompletedProcess(cmd, 0 if found else 1)
 
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
     monkeypatch.setattr(subprocess, "run", run)
@@ -174,11 +174,11 @@ def test_chapter_page_offers_download_and_colab(chapter: Path) -> None:
     )
     for cell, source in zip(published.cells, expected.cells, strict=True):
         # no texto, cada {{ expr }} da fonte chega já trocado pelo valor calculado
-        partes = [source.source]
+        parts = [source.source]
         if cell.cell_type == "markdown":
-            partes = re.split(r"\{\{[^\n{}]*?\}\}", source.source)
-        padrao = "(?:.+?)".join(re.escape(p) for p in partes)
-        assert re.fullmatch(padrao, cell.source, re.DOTALL), (
+            parts = re.split(r"\{\{[^\n{}]*?\}\}", source.source)
+        pattern = "(?:.+?)".join(re.escape(p) for p in parts)
+        assert re.fullmatch(pattern, cell.source, re.DOTALL), (
             f"{target} não tem as células de {chapter.name}: {source.source[:80]!r}"
         )
     # O leitor vê os resultados antes de rodar: as células de código vêm executadas.
@@ -267,22 +267,22 @@ def test_build_without_git_history_falls_back_to_build_date(fork_site: Path) -> 
 
 
 # Qualquer endereço do repositório do livro: GitHub, Pages, Colab, git+https do pip.
-_DO_LIVRO = re.compile(r"recorrente/recorrente|recorrente\.github\.io", re.IGNORECASE)
+_BOOK_ADDRESS = re.compile(r"recorrente/recorrente|recorrente\.github\.io", re.IGNORECASE)
 
 
 @pytest.mark.site
 def test_fork_build_points_only_at_the_fork(fork_site: Path) -> None:
     """Nenhuma página, notebook ou sitemap do fork aponta para o repositório do livro."""
-    arquivos = [
+    files = [
         p for p in fork_site.rglob("*") if p.suffix in {".html", ".xml", ".ipynb", ".json", ".js"}
     ]
-    assert any(p.name == "sitemap.xml" for p in arquivos)
-    achados = {
-        str(p.relative_to(fork_site)): sorted(set(_DO_LIVRO.findall(p.read_text("utf-8"))))
-        for p in arquivos
-        if _DO_LIVRO.search(p.read_text(encoding="utf-8"))
+    assert any(p.name == "sitemap.xml" for p in files)
+    found_addresses = {
+        str(p.relative_to(fork_site)): sorted(set(_BOOK_ADDRESS.findall(p.read_text("utf-8"))))
+        for p in files
+        if _BOOK_ADDRESS.search(p.read_text(encoding="utf-8"))
     }
-    assert achados == {}, achados
+    assert found_addresses == {}, found_addresses
     sitemap = (fork_site / "sitemap.xml").read_text(encoding="utf-8")
     assert f"<loc>{FORK.site_url}</loc>" in sitemap
     home = (fork_site / "index.html").read_text(encoding="utf-8")
@@ -290,5 +290,5 @@ def test_fork_build_points_only_at_the_fork(fork_site: Path) -> None:
     links = _marked(_page(CHAPTERS[0], fork_site))
     notebook = f"capitulos/{CHAPTERS[0].stem}.ipynb"
     assert links["colab"]["href"] == FORK.colab + notebook
-    instalacao = nbformat.read(fork_site / notebook, as_version=4).cells[0].source
-    assert repr(FORK.packages(recorrente.__version__)[1]) in instalacao
+    install_cell = nbformat.read(fork_site / notebook, as_version=4).cells[0].source
+    assert repr(FORK.packages(recorrente.__version__)[1]) in install_cell

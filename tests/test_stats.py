@@ -11,21 +11,21 @@ from recorrente.stats import diebold_mariano, mcnemar, paired_bootstrap, wilson_
 def test_wilson_matches_hand_computation():
     # p = 0,8, n = 30, z = 1,959964: centro (0,8 + z²/60)/(1 + z²/30), meia-largura à mão
     z = 1.959963984540054
-    centro = (0.8 + z * z / 60) / (1 + z * z / 30)
-    meia = z * ((0.8 * 0.2 / 30 + z * z / 3600) ** 0.5) / (1 + z * z / 30)
-    assert wilson_interval(24, 30) == pytest.approx((centro - meia, centro + meia))
+    center = (0.8 + z * z / 60) / (1 + z * z / 30)
+    half_width = z * ((0.8 * 0.2 / 30 + z * z / 3600) ** 0.5) / (1 + z * z / 30)
+    assert wilson_interval(24, 30) == pytest.approx((center - half_width, center + half_width))
 
 
 def test_wilson_stays_in_unit_interval_and_contains_p():
     for n in (1, 5, 20, 100):
         for k in range(n + 1):
-            baixo, alto = wilson_interval(k, n)
-            assert 0 <= baixo <= k / n <= alto <= 1
+            low, high = wilson_interval(k, n)
+            assert 0 <= low <= k / n <= high <= 1
 
 
 def test_wilson_narrows_with_more_trials():
-    poucos, muitos = wilson_interval(5, 10), wilson_interval(50, 100)
-    assert poucos[1] - poucos[0] > muitos[1] - muitos[0]
+    few, many = wilson_interval(5, 10), wilson_interval(50, 100)
+    assert few[1] - few[0] > many[1] - many[0]
 
 
 @pytest.mark.parametrize("k,n,c", [(3, 2, 0.95), (-1, 5, 0.95), (1, 0, 0.95), (1, 5, 1.0)])
@@ -64,13 +64,13 @@ def test_diebold_mariano_matches_hand_computation():
     # desvios -6,5 -3,5 1,5 8,5; γ0 = 129/4; γ1 = (22,75 − 5,25 + 12,75)/4 = 30,25/4
     a, b = [1, 2, 3, 4], [2, 2, 2, 2]
     h1 = diebold_mariano(a, b)
-    esperado1 = math.sqrt(3 / 4) * 3.5 / math.sqrt((129 / 4) / 4)
+    expected1 = math.sqrt(3 / 4) * 3.5 / math.sqrt((129 / 4) / 4)
     assert h1.mean_difference == pytest.approx(3.5)
-    assert h1.statistic == pytest.approx(esperado1)
-    assert h1.p_value == pytest.approx(2 * scipy_stats.t.sf(esperado1, df=3))
+    assert h1.statistic == pytest.approx(expected1)
+    assert h1.p_value == pytest.approx(2 * scipy_stats.t.sf(expected1, df=3))
     h2 = diebold_mariano(a, b, horizon=2)
-    esperado2 = math.sqrt(1.5 / 4) * 3.5 / math.sqrt((129 / 4 + 2 * 30.25 / 4) / 4)
-    assert h2.statistic == pytest.approx(esperado2)
+    expected2 = math.sqrt(1.5 / 4) * 3.5 / math.sqrt((129 / 4 + 2 * 30.25 / 4) / 4)
+    assert h2.statistic == pytest.approx(expected2)
 
 
 def test_diebold_mariano_absolute_loss_and_equal_forecasters():

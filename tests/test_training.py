@@ -10,45 +10,45 @@ from recorrente.models import WindowRegressor
 from recorrente.training import TrainConfig, fit
 
 
-def _lotes(n: int = 5):
+def _batches(n: int = 5):
     torch.manual_seed(0)
     x = torch.linspace(0, 1, 8 * 5 * n).reshape(8 * n, 5)
     return [(x[i * 8 : (i + 1) * 8], x[i * 8 : (i + 1) * 8, -1]) for i in range(n)]
 
 
-class _Contador:
+class _Counted:
     """Lotes que contam quantos foram entregues ao laço."""
 
-    def __init__(self, lotes):
-        self.lotes, self.entregues = lotes, 0
+    def __init__(self, batches):
+        self.batches, self.delivered = batches, 0
 
     def __iter__(self):
-        for lote in self.lotes:
-            self.entregues += 1
-            yield lote
+        for batch in self.batches:
+            self.delivered += 1
+            yield batch
 
 
 @pytest.mark.parametrize("max_steps", [1, 3, 5, 7, 12])
 def test_max_steps_trains_exactly_that_many_updates(max_steps):
-    lotes = _Contador(_lotes(5))
+    batches = _Counted(_batches(5))
     model = WindowRegressor(hidden_size=4)
     config = TrainConfig(max_epochs=100, max_steps=max_steps, progress=False)
-    history = fit(model, lotes, None, config)
-    assert history.steps == max_steps == lotes.entregues
+    history = fit(model, batches, None, config)
+    assert history.steps == max_steps == batches.delivered
     assert len(history.train_loss) == -(-max_steps // 5)  # a última época pode ser parcial
 
 
 def test_without_validation_the_model_keeps_the_last_update():
-    lotes = _lotes(4)
+    batches = _batches(4)
     torch.manual_seed(1)
     model = WindowRegressor(hidden_size=4)
     # taxa alta: a perda de treino sobe e desce, e a "melhor" época não seria a última
-    history = fit(model, lotes, None, TrainConfig(lr=0.5, max_epochs=6, progress=False))
+    history = fit(model, batches, None, TrainConfig(lr=0.5, max_epochs=6, progress=False))
     torch.manual_seed(1)
     twin = WindowRegressor(hidden_size=4)
     optimizer = torch.optim.AdamW(twin.parameters(), lr=0.5, weight_decay=0.01)
     for _ in range(6):
-        for x, y in lotes:
+        for x, y in batches:
             _, loss = twin(x, y)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -60,12 +60,12 @@ def test_without_validation_the_model_keeps_the_last_update():
 
 
 def test_with_validation_restores_the_best_epoch_and_says_which_update():
-    lotes = _lotes(3)
-    val = _lotes(2)
+    batches = _batches(3)
+    val = _batches(2)
     model = WindowRegressor(hidden_size=4)
     seen = {}
     history = fit(
-        model, lotes, val, TrainConfig(lr=0.3, max_epochs=8, progress=False),
+        model, batches, val, TrainConfig(lr=0.3, max_epochs=8, progress=False),
         on_epoch_end=lambda epoch, m: seen.__setitem__(
             epoch, {k: v.clone() for k, v in m.state_dict().items()}
         ),
@@ -77,13 +77,13 @@ def test_with_validation_restores_the_best_epoch_and_says_which_update():
 
 
 def test_max_seconds_is_checked_between_updates():
-    class Lentos:
+    class Slow:
         def __iter__(self):
-            for lote in _lotes(50):
+            for batch in _batches(50):
                 time.sleep(0.02)
-                yield lote
+                yield batch
 
-    history = fit(WindowRegressor(hidden_size=4), Lentos(), None,
+    history = fit(WindowRegressor(hidden_size=4), Slow(), None,
                   TrainConfig(max_epochs=10, max_seconds=0.1, progress=False))
     assert 1 <= history.steps < 50  # parou no meio da primeira época
     assert history.seconds < 1.0

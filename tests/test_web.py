@@ -125,8 +125,8 @@ def test_site_files_output_becomes_page_files(tmp_path) -> None:
     assert bundle["text/plain"] == "modelo.bin: 3 bytes\nnomes.txt: 4 bytes"
     with pytest.raises(InputError, match="Nome de arquivo inválido"):
         SiteFiles({"../fora.bin": b""})
-    capitulo = tmp_path / "09_teste.py"
-    capitulo.write_text("# %% [markdown]\n# # 9. Teste\n\n# %%\nx\n", encoding="utf-8")
+    chapter = tmp_path / "09_teste.py"
+    chapter.write_text("# %% [markdown]\n# # 9. Teste\n\n# %%\nx\n", encoding="utf-8")
     output = nbformat.v4.new_output("execute_result", json.loads(json.dumps(bundle)))
     nb = nbformat.v4.new_notebook(
         cells=[
@@ -134,7 +134,7 @@ def test_site_files_output_becomes_page_files(tmp_path) -> None:
             nbformat.v4.new_code_cell("x", outputs=[output]),
         ]
     )
-    assert write(capitulo, nb, destination=tmp_path)
+    assert write(chapter, nb, destination=tmp_path)
     assert (tmp_path / "09_teste" / "modelo.bin").read_bytes() == b"\x00\x01\x02"
     assert (tmp_path / "09_teste" / "nomes.txt").read_text() == "0ana"
     md = (tmp_path / "09_teste.md").read_text(encoding="utf-8")
@@ -142,4 +142,4 @@ def test_site_files_output_becomes_page_files(tmp_path) -> None:
     notebook = (tmp_path / "09_teste.ipynb").read_text(encoding="utf-8")
     assert FILES_MIME not in notebook and "modelo.bin: 3 bytes" in notebook
     assert FILES_MIME in nb.cells[1].outputs[0].data  # o notebook guardado fica intacto
-    assert not write(capitulo, nb, destination=tmp_path)  # nada mudou, nada escrito
+    assert not write(chapter, nb, destination=tmp_path)  # nada mudou, nada escrito

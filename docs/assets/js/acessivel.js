@@ -10,15 +10,15 @@
 // cabe; sem tabindex, quem não usa mouse não consegue rolar (axe: scrollable-region-focusable). Só as que rolam de fato
 // viram parada do Tab, e de novo quando a janela muda de largura.
 //
-// Os blocos do conteúdo fora da tela chegam sem estilo nem layout (content-visibility no
-// recorrente.css), e medir um elemento obriga o navegador a fazer o layout do bloco dele: medir
-// a página inteira de uma vez custava meio segundo num capítulo, com a CPU 4× mais lenta, e
-// segundos na versão para imprimir (tests/test_desempenho.py). Então mede primeiro o que chega
-// perto da tela (um IntersectionObserver) e o resto aos poucos, bloco a bloco, em fatias que
-// devolvem a thread ao navegador. No fim, data-regioes="marcadas" no <html> (os testes do site
-// esperam). Desenhar cada bloco medido (tirar o content-visibility) evitaria o tamanho
-// estimado, mas cada quadro depois de uma fatia repintava a página (PrePaint de 70 ms com a CPU
-// 4× mais lenta) e o bloqueio do cap. 4 dobrava.
+// Na versão para imprimir, os blocos fora da tela chegam sem estilo nem layout
+// (content-visibility no recorrente.css), e medir um elemento obriga o navegador a fazer o
+// layout do bloco dele: medir a página inteira de uma vez era uma tarefa de segundos com a CPU
+// 4× mais lenta (tests/test_desempenho.py). Então mede primeiro o que chega perto da tela (um
+// IntersectionObserver) e o resto aos poucos, bloco a bloco, em fatias que devolvem a thread ao
+// navegador (nos capítulos também: nenhuma fatia vira tarefa longa). No fim,
+// data-regioes="marcadas" no <html> (os testes do site esperam). Desenhar cada bloco medido
+// (tirar o content-visibility) foi medido e piorou: cada quadro depois de uma fatia repintava a
+// página.
 (() => {
   // Onde estão os blocos com content-visibility do recorrente.css (os títulos e as seções da
   // versão para imprimir, que não o têm, ficam como estão).
@@ -46,10 +46,14 @@
       return formula.getBoundingClientRect().width > largura;
     });
     for (const formula of largas) formula.classList.add("recorrente-formula-larga");
-    const regioes = elementos
-      .filter((el) => el.matches(SCROLLERS))
-      .map((el) => [el, el.scrollWidth > el.clientWidth + 1]);
-    for (const [el, rola] of regioes) {
+    // Uma região que é ela mesma um bloco fora da tela mede a largura estimada, não a do
+    // conteúdo: ela passa a ser desenhada sempre (são poucas: tabelas, fórmulas e figuras).
+    const regioes = elementos.filter((el) => el.matches(SCROLLERS));
+    for (const el of regioes) {
+      if (getComputedStyle(el).contentVisibility === "auto") el.style.contentVisibility = "visible";
+    }
+    const medidas = regioes.map((el) => [el, el.scrollWidth > el.clientWidth + 1]);
+    for (const [el, rola] of medidas) {
       if (rola && !el.hasAttribute("tabindex")) {
         el.setAttribute("tabindex", "0");
         el.dataset.recorrenteRola = "";
@@ -107,29 +111,25 @@
   // O botão de copiar de cada bloco de código vem num <nav> sem nome: dezenas de marcos
   // "navegação" iguais para o leitor de tela (axe: landmark-unique). Não é navegação. O tema
   // só monta o botão quando o bloco aparece na tela (content.lazy no mkdocs.yml).
+  // Ao montar o bloco, o tema também tira o tabindex do código quando a tela não tem mouse
+  // (celular): a região que rola volta para a ordem do Tab.
   const semPapel = (nav) => nav.setAttribute("role", "none");
   new MutationObserver((registros) => {
     for (const registro of registros) {
       for (const no of registro.addedNodes) {
         if (no instanceof Element && no.matches(".md-code__nav")) semPapel(no);
       }
+      const el = registro.target;
+      if (registro.type === "attributes" && "recorrenteRola" in el.dataset) {
+        if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
+      }
     }
-  }).observe(document.body, { childList: true, subtree: true });
-
-  // Quem chega por um link a uma seção cai no meio de blocos ainda com o tamanho estimado, e o
-  // navegador só os desenha no quadro seguinte: o texto abaixo do título pulava (CLS de 0,4).
-  // Os blocos do título em diante são desenhados já no primeiro quadro.
-  const DEPOIS_DO_ALVO = 12;
-  function desenharAlvo() {
-    const id = decodeURIComponent(location.hash.slice(1));
-    const alvo = id && document.getElementById(id);
-    let el = alvo ? alvo.closest(BLOCOS) ?? alvo : null;
-    for (let i = 0; el && i < DEPOIS_DO_ALVO; i++, el = el.nextElementSibling) {
-      el.style.contentVisibility = "visible";
-    }
-  }
-  desenharAlvo();
-  window.addEventListener("hashchange", desenharAlvo);
+  }).observe(document.body, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ["tabindex"],
+  });
 
   let pendente = 0;
   const depois = () => {

@@ -125,9 +125,15 @@ def test_chapter_headings_landmarks_table_headers_and_formula_tab_stops(
 # docs/assets/recorrente.css); o texto copiado (o botão do tema copia o innerText) continua o
 # código original; o botão de copiar não cobre letra nenhuma; e, a 1280 px, toda tabela cabe.
 _CODE_JS = """
-() => {
+async () => {
   for (const d of document.querySelectorAll('details')) d.open = true;  // as soluções também
   const blocks = Array.from(document.querySelectorAll('.md-content pre > code'));
+  // O tema monta o botão de copiar quando o bloco aparece (content.lazy): passa por todos.
+  for (const c of blocks) {
+    c.scrollIntoView({block: 'center'});
+    await new Promise(r => setTimeout(r, 30));
+  }
+  const copyable = document.querySelectorAll('.md-content .highlight:not(.no-copy) pre > code');
   const sideways = blocks.filter(c => c.scrollWidth > c.clientWidth + 1)
     .map(c => c.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a)));
   const changed = blocks.filter(c => c.innerText.trimEnd() !== c.textContent.trimEnd())
@@ -152,7 +158,9 @@ _CODE_JS = """
   const tables = Array.from(document.querySelectorAll('.md-content table'))
     .filter(t => t.scrollWidth > t.parentElement.clientWidth + 1)
     .map(t => Array.from(t.querySelectorAll('th')).map(h => h.textContent.trim()).join(' | '));
-  return {blocks: blocks.length, sideways, changed, covered: [...new Set(covered)], tables};
+  const buttons = document.querySelectorAll('.md-content .md-code__nav').length;
+  return {blocks: blocks.length, copyable: copyable.length, buttons, sideways, changed,
+          covered: [...new Set(covered)], tables};
 }
 """
 
@@ -172,6 +180,7 @@ def test_code_wraps_instead_of_scrolling_and_tables_fit_on_desktop(
             context.close()
         width = viewport["viewport"]["width"]
         assert found["blocks"] > 0
+        assert found["buttons"] == found["copyable"], "nem todo bloco ganhou o botão de copiar"
         assert not found["sideways"], f"{width} px, código rolando para o lado: {found['sideways']}"
         assert not found["changed"], f"o texto copiado não é o código: {found['changed']}"
         assert not found["covered"], f"{width} px, o botão de copiar cobre: {found['covered']}"

@@ -80,10 +80,13 @@ def wait_for_formulas(page) -> None:
     navegador (o build sem o Node, carregado só nas páginas com fórmula crua).
 
     ``docs/assets/mathjax-config.js`` marca o ``<html>`` com ``data-formulas`` ("prontas" ou
-    "nenhuma") e a largura das fórmulas longas é ajustada no quadro seguinte.
+    "nenhuma"); a largura das fórmulas longas e as regiões que rolam são medidas no quadro
+    seguinte, aos poucos, e ``docs/assets/js/acessivel.js`` marca ``data-regioes`` no fim (de
+    novo a cada mudança de largura da janela).
     """
     page.wait_for_function("() => document.documentElement.dataset.formulas", timeout=120_000)
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.wait_for_function("() => document.documentElement.dataset.regioes", timeout=120_000)
 
 
 # Texto visível da página sem código, saídas de células e fórmulas já tipografadas.

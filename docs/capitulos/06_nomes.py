@@ -21,8 +21,9 @@
 # Vamos fazer tudo com números que se podem conferir: uma divisão fixa dos dados, referências
 # de contagem sem rede neural (das mais ingênuas a uma ajustada na validação), três redes (RNN
 # simples, GRU e LSTM) comparadas com o mesmo número de atualizações em três sementes, um
-# modelo final escolhido numa busca do mesmo tamanho que a da referência mais forte, e uma
-# tabela com a perda de cada um na parte de teste, que nenhum modelo viu.
+# modelo final escolhido numa busca do mesmo tamanho que a da referência mais forte e treinado
+# com três sementes, e uma tabela com a perda de cada um na parte de teste, que nenhum modelo
+# viu.
 
 # %%
 import math
@@ -521,39 +522,50 @@ table(busca.assign(escolhida=busca["escolhida"].map({True: "sim", False: ""})), 
 # No orçamento final, a escolhida treina {{ FASES_FINAIS[0][1] }} atualizações com a taxa alta e
 # mais {{ FASES_FINAIS[1][1] }} com a menor ({{ sum(n for _, n in FASES_FINAIS) * LOTE }} nomes,
 # cerca de {{ num(sum(n for _, n in FASES_FINAIS) * LOTE / len(divisao.train), 1) }} passadas pelo
-# treino). Aqui a validação também escolhe pesos: a cada fatia de 100 atualizações, o `fit`
-# avalia em 4 mil nomes da validação e, no fim de cada fase, fica com os pesos da melhor
-# fatia; a segunda fase parte desses pesos.
+# treino), uma vez com cada uma das {{ len(SEMENTES) }} sementes da tabela das três redes: a
+# semente fixa os pesos iniciais e a ordem dos nomes. Uma semente só não basta para comparar
+# a rede com a referência, porque outra semente dá outra rede, e a diferença entre elas pode
+# ser do tamanho da diferença que se quer medir. Aqui a validação também escolhe pesos: a cada
+# fatia de 100 atualizações, o `fit` avalia em 4 mil nomes da validação e, no fim de cada
+# fase, fica com os pesos da melhor fatia; a segunda fase parte desses pesos.
 
 # %%
 ATUALIZACOES_POR_FATIA = 100
 val_no_treino = NameBatches(divisao.val[:4000], vocab, 2048)
-torch.manual_seed(seed(0))
-modelo_final = SequenceModel(len(vocab), len(vocab), ESTADO_FINAL, "gru", embedding_size=32)
-partes = treinar_em_fases(modelo_final, FASES_FINAIS, seed(0), validacao=val_no_treino,
-                        atualizacoes_por_epoca=ATUALIZACOES_POR_FATIA)
-print(f"{GRU_FINAL}: {num(modelo_final.num_parameters(), 0)} parâmetros")
-feitas = 0
-for (taxa, atualizacoes), parte in zip(FASES_FINAIS, partes, strict=True):
-    print(f"fase com taxa {num(taxa)}: atualizações {num(feitas + 1, 0)} a {num(feitas + atualizacoes, 0)}; "
-          f"a melhor fatia termina na atualização "
-          f"{num(feitas + parte.best_epoch * ATUALIZACOES_POR_FATIA, 0)}, "
-          f"NLL de validação {num(parte.best_val)}")
-    feitas += atualizacoes
+
+
+def treinar_final(semente):
+    """A GRU escolhida, no orçamento final, com uma semente: o modelo e o histórico de cada fase."""
+    torch.manual_seed(semente)
+    modelo = SequenceModel(len(vocab), len(vocab), ESTADO_FINAL, "gru", embedding_size=32)
+    return modelo, treinar_em_fases(modelo, FASES_FINAIS, semente, validacao=val_no_treino,
+                                    atualizacoes_por_epoca=ATUALIZACOES_POR_FATIA)
+
+
+finais = {semente: treinar_final(semente) for semente in SEMENTES}
+modelo_final, partes = finais[SEMENTES[0]]  # o das seções seguintes: o da primeira semente
+print(f"{GRU_FINAL}: {num(modelo_final.num_parameters(), 0)} parâmetros, {len(finais)} sementes")
+for semente, (_, partes_) in finais.items():
+    feitas = 0
+    for (taxa, atualizacoes), parte in zip(FASES_FINAIS, partes_, strict=True):
+        print(f"semente {semente}, taxa {num(taxa)}: atualizações {num(feitas + 1, 0)} a "
+              f"{num(feitas + atualizacoes, 0)}; a melhor fatia termina na atualização "
+              f"{num(feitas + parte.best_epoch * ATUALIZACOES_POR_FATIA, 0)}, "
+              f"NLL de validação {num(parte.best_val)}")
+        feitas += atualizacoes
 historico_final = History(train_loss=[v for parte in partes for v in parte.train_loss],
                         val_loss=[v for parte in partes for v in parte.val_loss])
 
 # %%
-referencias = {f"{rotulo} ({num(modelo_.nll(divisao.val[:4000]), 2)})": modelo_.nll(divisao.val[:4000])
-              for rotulo, modelo_ in [*ngramas.items(), ("Kneser–Ney", kneser_ney)]}
-fig = learning_curves({GRU_FINAL: historico_final}, referencias,
+nll_fatia = {rotulo: modelo_.nll(divisao.val[:4000])  # a fatia da validação que o fit avalia
+             for rotulo, modelo_ in [*ngramas.items(), ("Kneser–Ney", kneser_ney)]}
+referencias = {f"{rotulo} ({num(nll, 2)})": nll for rotulo, nll in nll_fatia.items()}
+fig = learning_curves({f"{GRU_FINAL}, semente {SEMENTES[0]}": historico_final}, referencias,
                       updates_per_epoch=ATUALIZACOES_POR_FATIA)
-nll_4grama_fatia = ngramas["4-grama"].nll(divisao.val[:4000])
-abaixo_4grama = [v < nll_4grama_fatia for v in historico_final.val_loss]
+abaixo_4grama = [v < nll_fatia["4-grama"] for v in historico_final.val_loss]
 assert any(abaixo_4grama)
 passa_4grama = ATUALIZACOES_POR_FATIA * (abaixo_4grama.index(True) + 1)
-val_kn_fatia = kneser_ney.nll(divisao.val[:4000])
-abaixo_kn = [v < val_kn_fatia for v in historico_final.val_loss]
+abaixo_kn = [v < nll_fatia["Kneser–Ney"] for v in historico_final.val_loss]
 passa_kn_frase = (
     f"a linha do Kneser–Ney, na fatia que termina na atualização "
     f"{num(ATUALIZACOES_POR_FATIA * (abaixo_kn.index(True) + 1), 0)}" if any(abaixo_kn)
@@ -567,7 +579,9 @@ fim_da_primeira_fase = (
 fig
 
 # %% [markdown]
-# As linhas horizontais são os n-gramas na mesma fatia da validação; a GRU passa o 4-grama na
+# A figura mostra a rede da primeira semente, a que as seções depois da tabela final usam (as
+# outras entram na tabela). As linhas horizontais são os n-gramas na mesma fatia da
+# validação; a GRU passa o 4-grama na
 # fatia que termina na atualização {{ num(passa_4grama, 0) }}, e
 # {{ passa_kn_frase }}. Com a taxa alta, a validação
 # oscila de uma fatia para a outra, e o `fit` termina a primeira fase com
@@ -578,7 +592,7 @@ fig
 #
 # Agora, e só agora, o teste. A NLL de treino é medida na mesma amostra de 5 mil nomes do
 # treino para todos os modelos; ao lado da NLL de teste estão a perplexidade e os bits por
-# caractere, que são a mesma medida em outras escalas.
+# caractere, que são a mesma medida em outras escalas. A GRU tem uma linha por semente.
 
 # %%
 lotes_teste = NameBatches(divisao.test, vocab, 2048)
@@ -591,60 +605,91 @@ for rotulo, modelo_ in [("uniforme", uniforme), ("unigrama", unigrama), *ngramas
                  "NLL treino": modelo_.nll(divisao.train[:5000]),
                  "NLL validação": modelo_.nll(divisao.val),
                  "NLL teste": modelo_.nll(divisao.test)})
-linhas.append({"modelo": GRU_FINAL, "k": None, "D": None,
-             "parâmetros": modelo_final.num_parameters(),
-             "NLL treino": evaluate(modelo_final, amostra_treino),
-             "NLL validação": evaluate(modelo_final, lotes_val),
-             "NLL teste": evaluate(modelo_final, lotes_teste)})
+LINHAS_GRU = {semente: f"{GRU_FINAL}, semente {semente}" for semente in SEMENTES}
+for semente, (modelo_, _) in finais.items():
+    linhas.append({"modelo": LINHAS_GRU[semente], "k": None, "D": None,
+                 "parâmetros": modelo_.num_parameters(),
+                 "NLL treino": evaluate(modelo_, amostra_treino),
+                 "NLL validação": evaluate(modelo_, lotes_val),
+                 "NLL teste": evaluate(modelo_, lotes_teste)})
 resultados = pd.DataFrame(linhas).set_index("modelo")
 resultados["perplexidade (teste)"] = resultados["NLL teste"].map(math.exp)
 resultados["bits por caractere (teste)"] = resultados["NLL teste"] / math.log(2)
 table(resultados, {"k": 1, "D": 1, "parâmetros": 0, "perplexidade (teste)": 2})
 
 # %%
-nll_final = resultados.loc[GRU_FINAL, "NLL teste"]
 linha_kn = f"Kneser–Ney {kneser_ney.order}-grama"
 nll_teste = resultados["NLL teste"]
-print(f"{GRU_FINAL} no teste: {num(nll_final)} nats por caractere, perplexidade "
-      f"{num(math.exp(nll_final), 2)}, {num(nll_final / math.log(2))} bits por caractere.")
-print(f"Meta do capítulo (NLL de teste ≤ {num(META_NLL, 2)}): atingida, com {num(nll_final)}; "
-      f"o Kneser–Ney fica em {num(nll_teste[linha_kn])}.")
-assert nll_final <= META_NLL
-assert nll_final < nll_teste["4-grama"] - 0.05
-assert list(nll_teste.iloc[:-1]) == sorted(nll_teste.iloc[:-1], reverse=True)
+gru = resultados.loc[list(LINHAS_GRU.values())].set_axis(SEMENTES)  # uma linha por semente
+nll_gru = gru["NLL teste"]
+print(f"{GRU_FINAL} no teste, nas {len(SEMENTES)} sementes: {mean_range(nll_gru)} nats por "
+      f"caractere, perplexidade {mean_range(gru['perplexidade (teste)'], 2)}, "
+      f"{mean_range(gru['bits por caractere (teste)'])} bits por caractere.")
+print(f"Meta do capítulo (NLL de teste ≤ {num(META_NLL, 2)}): atingida em todas as sementes, "
+      f"com no máximo {num(nll_gru.max())}; o Kneser–Ney fica em {num(nll_teste[linha_kn])}.")
+assert (nll_gru <= META_NLL).all()
+assert (nll_gru < nll_teste["4-grama"] - 0.05).all()
+referencias_teste = nll_teste.drop(list(LINHAS_GRU.values()))
+assert list(referencias_teste) == sorted(referencias_teste, reverse=True)
 
-# a diferença no teste, nome a nome: bootstrap pareado da NLL por caractere
+# a diferença no teste, nome a nome e semente a semente: bootstrap pareado da NLL por caractere
 caracteres = np.array([len(nome) + 1 for nome in divisao.test])
-por_nome = {GRU_FINAL: name_nll(modelo_final, vocab, divisao.test) / caracteres,
-            linha_kn: kneser_ney.name_nll(divisao.test) / caracteres,
-            "4-grama": ngramas["4-grama"].name_nll(divisao.test) / caracteres}
-assert abs(np.average(por_nome[GRU_FINAL], weights=caracteres) - nll_final) < 1e-4
-intervalos_teste = {rival: paired_bootstrap(por_nome[GRU_FINAL], por_nome[rival], caracteres,
-                                      seed=seed(0))
-              for rival in (linha_kn, "4-grama")}
-for rival, d in intervalos_teste.items():
-    print(f"{GRU_FINAL} menos {rival}: {num(d.difference)} nat por caractere, intervalo de 95% "
-          f"de {num(d.low)} a {num(d.high)} ({num(len(divisao.test), 0)} nomes reamostrados, "
-          f"{num(d.resamples, 0)} vezes)")
-contra_kn = intervalos_teste[linha_kn]
-assert intervalos_teste["4-grama"].high < 0  # do 4-grama add-k, a GRU se separa em toda rodada
-veredito_kn = ("abaixo do Kneser–Ney, e o intervalo da diferença não contém o zero"
-               if contra_kn.high < 0 else
-               "acima do Kneser–Ney, e o intervalo da diferença não contém o zero"
-               if contra_kn.low > 0 else
-               "num empate com o Kneser–Ney: o intervalo da diferença contém o zero, e este "
-               "teste não separa os dois")
-leitura_kn = ("a de uma vantagem pequena da GRU, e não a de uma separação firme" if contra_kn.high < 0
-              else "a de uma vantagem pequena do Kneser–Ney, e não a de uma separação firme"
-              if contra_kn.low > 0 else "a de um empate")
-faixa_sementes = rodadas.groupby("rede")["NLL validação"].agg(lambda v: v.max() - v.min()).max()
-assert abs(contra_kn.difference) < 2 * faixa_sementes  # do tamanho do que uma semente muda
-assert abs(contra_kn.difference) < abs(intervalos_teste["4-grama"].difference) / 5  # o add-k era o fraco
+rivais = {linha_kn: kneser_ney.name_nll(divisao.test) / caracteres,
+          "4-grama": ngramas["4-grama"].name_nll(divisao.test) / caracteres}
+intervalos_teste = {}  # (semente, rival) -> BootstrapInterval
+for semente, (modelo_, _) in finais.items():
+    nll_gru_por_nome = name_nll(modelo_, vocab, divisao.test) / caracteres
+    assert abs(np.average(nll_gru_por_nome, weights=caracteres) - nll_gru[semente]) < 1e-4
+    for rival, nll_rival in rivais.items():
+        d = paired_bootstrap(nll_gru_por_nome, nll_rival, caracteres, seed=seed(0))
+        intervalos_teste[semente, rival] = d
+        print(f"semente {semente}: {GRU_FINAL} menos {rival}: {num(d.difference)} nat por "
+              f"caractere, intervalo de 95% de {num(d.low)} a {num(d.high)}")
+contra_kn = [intervalos_teste[semente, linha_kn] for semente in SEMENTES]
+contra_4grama = [intervalos_teste[semente, "4-grama"] for semente in SEMENTES]
+diferencas_kn = [d.difference for d in contra_kn]
+print(f"(cada intervalo: {num(len(divisao.test), 0)} nomes reamostrados, "
+      f"{num(contra_kn[0].resamples, 0)} vezes)")
+assert all(d.high < 0 for d in contra_4grama)  # do 4-grama add-k, a GRU se separa em toda semente
+
+# o veredito sobre as sementes: um lado só ganha se o intervalo de toda semente o separa
+LADO = {"abaixo": "abaixo de 0", "contem": "contém o 0", "acima": "acima de 0"}
+lados = ["abaixo" if d.high < 0 else "acima" if d.low > 0 else "contem" for d in contra_kn]
+leitura_kn = ("vantagem da GRU" if lados.count("abaixo") == len(lados) else
+              "vantagem do Kneser–Ney" if lados.count("acima") == len(lados) else
+              "empate" if lados.count("contem") == len(lados) else
+              "depende da semente")
+contagem_lados = " e ".join(
+    f"{LADO[lado]} em {lados.count(lado)}" for lado in LADO if lado in lados) + f" (de {len(lados)} sementes)"
+faixa_kn = f"{num(min(map(abs, diferencas_kn)))} a {num(max(map(abs, diferencas_kn)))}"
+explicacao_kn = {
+    "vantagem da GRU": f"a rede fica à frente em toda semente, por {faixa_kn} nat por caractere",
+    "vantagem do Kneser–Ney": f"a referência fica à frente em toda semente, por {faixa_kn} nat "
+                              "por caractere",
+    "empate": "nenhuma semente separa os dois com este teste",
+    "depende da semente": ("a mesma receita dá, com uma semente, uma rede que o teste separa "
+                           "da referência e, com outra, uma que ele não separa"
+                           if "contem" in lados else
+                           "com uma semente a rede fica à frente e, com outra, atrás")
+                          + "; o teste não dá uma conclusão que valha para a receita",
+}[leitura_kn]
+print(f"o intervalo da diferença para o Kneser–Ney fica {contagem_lados}: {leitura_kn}")
+faixa_final = nll_gru.max() - nll_gru.min()  # o que a semente muda na NLL de teste da GRU
+assert max(map(abs, diferencas_kn)) < min(abs(d.difference) for d in contra_4grama) / 5  # o add-k era o fraco
+assert lados.count("acima") == 0  # o Kneser–Ney não fica à frente em nenhuma semente
+sementes_kn = pd.DataFrame(
+    {"NLL teste": nll_gru, "menos o Kneser–Ney": diferencas_kn,
+     "intervalo de 95%": [f"{num(d.low)} a {num(d.high)}" for d in contra_kn],
+     "o intervalo": [LADO[lado] for lado in lados]},
+    index=pd.Index(SEMENTES, name="semente"))
 distancias = resultados["NLL validação"] - resultados["NLL treino"]
-print(f"validação menos treino: 4-grama {num(distancias['4-grama'])}, {GRU_FINAL} {num(distancias[GRU_FINAL])}")
-assert 0 < distancias[GRU_FINAL] < distancias["4-grama"]
+distancias_gru = gru["NLL validação"] - gru["NLL treino"]
+print(f"validação menos treino: 4-grama {num(distancias['4-grama'])}, {GRU_FINAL} "
+      f"{mean_range(distancias_gru)}")
+assert (distancias_gru > 0).all() and (distancias_gru < distancias["4-grama"]).all()
 degraus = -nll_teste[["bigrama", "trigrama", "4-grama"]].diff().dropna()  # o ganho de cada ordem
 assert (degraus > 0).all() and degraus.is_monotonic_decreasing  # cada degrau, menor que o anterior
+table(sementes_kn, 3)
 
 # %% [markdown]
 # Algumas leituras da tabela. O unigrama já ganha muito do chute uniforme: saber que `a` é bem
@@ -656,32 +701,50 @@ assert (degraus > 0).all() and degraus.is_monotonic_decreasing  # cada degrau, m
 # {{ num(nll_teste[linha_kn]) }}: a suavização, e não a falta de contexto, era o que segurava
 # os n-gramas.
 #
-# A GRU fica em {{ num(nll_final) }}. Contra o 4-grama *add-k*, a diferença é de
-# {{ num(intervalos_teste["4-grama"].difference) }} nat por caractere (intervalo de 95% de
-# {{ num(intervalos_teste["4-grama"].low) }} a {{ num(intervalos_teste["4-grama"].high) }}, um
-# [bootstrap pareado](../referencia/referencias.md#efron1993) que reamostra os nomes do teste,
-# os mesmos para os dois modelos). Contra o Kneser–Ney, a diferença é de
-# {{ num(contra_kn.difference) }} (de {{ num(contra_kn.low) }} a {{ num(contra_kn.high) }}): a
-# GRU fica {{ veredito_kn }}. As duas partes saíram de buscas do mesmo tamanho,
+# A GRU fica em {{ mean_range(nll_gru) }} nat por caractere (a média e, entre parênteses, a
+# faixa das {{ len(SEMENTES) }} sementes). Contra o 4-grama *add-k*, ela fica
+# {{ mean_range([-d.difference for d in contra_4grama]) }} nat por caractere abaixo, e o
+# intervalo de 95% da diferença fica abaixo de 0 em toda semente (o limite de cima mais alto é
+# {{ num(max(d.high for d in contra_4grama)) }}); o intervalo é o de um
+# [bootstrap pareado](../referencia/referencias.md#efron1993), que reamostra os nomes do teste,
+# os mesmos para os dois modelos. Contra o Kneser–Ney, a tabela
+# acima traz a diferença e o intervalo de cada semente: a diferença vai de
+# {{ num(min(diferencas_kn)) }} a {{ num(max(diferencas_kn)) }}, e o intervalo fica
+# {{ contagem_lados }}.
+#
+# O intervalo de uma semente mede só o acaso do teste. O acaso do treino aparece de uma semente
+# para outra: a NLL de teste da GRU muda {{ num(faixa_final) }} nat entre as sementes. Por isso o
+# veredito olha todas elas, com a regra do livro: a GRU tem vantagem se o intervalo de **toda**
+# semente fica abaixo de 0; o Kneser–Ney, se o de toda semente fica acima; é empate se o de toda
+# semente contém o 0; em qualquer outro caso, o resultado depende da semente. Aqui, o veredito
+# é **{{ leitura_kn }}**: {{ explicacao_kn }}. A regra é exigente com três sementes: basta uma
+# semente cujo intervalo contenha o 0 para a vantagem virar "depende da semente". O que vale em
+# toda semente, e também na rodada de robustez do livro, com outras sementes, é a parte de
+# baixo da conclusão: o Kneser–Ney não fica à frente da GRU em nenhuma (o `assert` da célula
+# guarda isso). As duas partes saíram de buscas do mesmo tamanho,
 # {{ len(busca_kn) }} configurações cada na validação: nenhum lado teve mais busca que o outro.
-# Mas o intervalo mede só o acaso do teste, e o modelo final é um só, treinado com uma semente:
-# a diferença não chega ao dobro da maior variação entre sementes da tabela das três redes
-# ({{ num(faixa_sementes) }} nat na validação, de uma semente para outra), e uma diferença desse
-# tamanho pode vir da semente do treino. A leitura segura é {{ leitura_kn }}. A vantagem grande
-# que a rede parecia ter era, em boa parte, a fraqueza do *add-k*. Que o estado da GRU carregue
-# o nome inteiro lido até ali, e não só as últimas letras, é uma hipótese que esta tabela não
-# mede (a seção das amostras mostra um sinal dela). Em perplexidade, a GRU "hesita" entre
-# {{ num(math.exp(nll_final), 2) }} símbolos por passo, contra 27 do chute uniforme; em bits, são
-# {{ num(nll_final / math.log(2)) }} por caractere, contra {{ num(math.log2(len(vocab))) }}.
+# A vantagem grande que a rede parecia ter era, em boa parte, a fraqueza do *add-k*: a maior
+# diferença para o Kneser–Ney, em módulo, não chega a um quinto da menor para o 4-grama. Que o
+# estado da GRU carregue o nome inteiro lido até ali, e não só as últimas letras, é uma
+# hipótese que esta tabela não mede (a seção das amostras mostra um sinal dela). Em
+# perplexidade, a GRU "hesita" entre {{ mean_range(gru["perplexidade (teste)"], 2) }} símbolos
+# por passo, contra 27 do chute uniforme; em bits, são
+# {{ mean_range(gru["bits por caractere (teste)"]) }} por caractere, contra
+# {{ num(math.log2(len(vocab))) }}.
 #
 # Os números de parâmetros são de naturezas diferentes: o 4-grama guarda uma tabela
 # $27 \times 27 \times 27 \times 27$ de probabilidades, a maior parte delas de contextos que
 # nunca apareceram no treino (veja o exercício 1); a GRU tem pesos. A coluna de treino ao lado
 # da de validação mostra outra diferença: o 4-grama se ajusta mais ao treino que a GRU (a
 # distância entre validação e treino é {{ num(distancias["4-grama"]) }} nele e
-# {{ num(distancias[GRU_FINAL]) }} nela).
+# {{ mean_range(distancias_gru) }} nela).
 #
 # ## Sorteando nomes novos
+#
+# Daqui até o fim do capítulo, o modelo é um só: o da primeira semente, o mesmo da figura das
+# curvas. Ele foi fixado antes do treino, e não escolhido depois entre os três (pela validação
+# ou por qualquer outra medida): assim as amostras, as unidades do estado e o gerador da página
+# mostram uma GRU treinada com a receita, e não a melhor de três.
 #
 # Para gerar, começamos com o `.` e, a cada passo, sorteamos a próxima letra da distribuição
 # que a rede dá e a devolvemos como a próxima entrada, até sair outro `.`. (É aqui que a

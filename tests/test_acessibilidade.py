@@ -128,10 +128,15 @@ _CODE_JS = """
 async () => {
   for (const d of document.querySelectorAll('details')) d.open = true;  // as soluções também
   const blocks = Array.from(document.querySelectorAll('.md-content pre > code'));
-  // O tema monta o botão de copiar quando o bloco aparece (content.lazy): passa por todos.
+  // O tema monta o botão de copiar quando o bloco aparece (content.lazy): passa por todos e
+  // espera o botão de cada um (até 3 s; numa máquina cheia, 30 ms não bastavam).
   for (const c of blocks) {
     c.scrollIntoView({block: 'center'});
-    await new Promise(r => setTimeout(r, 30));
+    const copyable = !c.closest('.highlight').classList.contains('no-copy');
+    for (let t = 0; t < 60; t++) {
+      await new Promise(r => setTimeout(r, 50));
+      if (!copyable || c.parentElement.querySelector('.md-code__nav')) break;
+    }
   }
   const copyable = document.querySelectorAll('.md-content .highlight:not(.no-copy) pre > code');
   const sideways = blocks.filter(c => c.scrollWidth > c.clientWidth + 1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_site import PAGES, ROOT, wait_for_formulas
+from test_site import PAGES, ROOT, draw_whole_page, wait_for_formulas
 
 pytestmark = pytest.mark.site
 
@@ -64,7 +64,7 @@ def test_no_serious_axe_violation_light_and_dark_and_no_sideways_scroll_on_phone
     try:
         page = context.new_page()
         page.goto(server + page_path, wait_until="load")
-        wait_for_formulas(page)
+        draw_whole_page(page)
         scroll = page.evaluate(_HORIZONTAL_SCROLL_JS)
         assert scroll["scrollWidth"] <= scroll["width"], (
             f"a página rola para o lado a 390 px ({scroll['scrollWidth']} px): {scroll['culprits']}"
@@ -78,7 +78,7 @@ def test_no_serious_axe_violation_light_and_dark_and_no_sideways_scroll_on_phone
         page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
         page.set_viewport_size(DESKTOP["viewport"])
         page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
-        wait_for_formulas(page)
+        draw_whole_page(page)
         dark = page.evaluate(_AXE_RUN_JS, own)
         assert not dark, "tema escuro, 1280 px:\n" + "\n".join(dark)
     finally:
@@ -110,7 +110,7 @@ def test_chapter_headings_landmarks_table_headers_and_formula_tab_stops(
     try:
         page = context.new_page()
         page.goto(server + page_path, wait_until="load")
-        wait_for_formulas(page)
+        draw_whole_page(page)
         page.add_script_tag(content=axe_source)
         violations = page.evaluate(_AXE_MINOR_JS)
         assert not violations, "\n".join(violations)

@@ -27,7 +27,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_site import CHROMIUM, CHROMIUM_ARGS, PAGES, SITE, _Quiet, browser, server  # noqa: F401
+from test_site import (  # noqa: F401
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PAGES,
+    SITE,
+    _Quiet,
+    browser,
+    server,
+    wait_for_formulas,
+)
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
 
 pytestmark = pytest.mark.site
 
@@ -36,18 +47,16 @@ PRINT_PAGE = "print_page/index.html"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 CPU_SLOWDOWN = 4
-# A meta do issue 24 é ≤ 1 s num capítulo e ≤ 5 s na versão para imprimir, e AINDA NÃO foi
-# alcançada. O que custa é o pacote JS do Material recalcular o estilo da página inteira várias
-# vezes ao carregar (a paleta de cores, o tamanho da janela, cada bloco de código). Na versão
-# para imprimir, os blocos fora da tela não têm estilo nem layout (content-visibility no
-# recorrente.css): numa máquina carregada (2 núcleos, carga 5–9), A/B na mesma janela, 36 e
-# 28 s antes, 14–21 s depois. Nos capítulos, o content-visibility foi medido (metade do
-# bloqueio) e desfeito (axe e CLS por link; CONTRIBUINDO.md, velocidade): lá, antes e depois
-# 2–5,5 s na mesma máquina carregada. Os limites guardam o medido com folga para um CI
-# carregado; baixe-os quando a meta chegar.
+# A meta do issue 24: ≤ 1 s num capítulo e ≤ 5 s na versão para imprimir. O que custava eram os
+# recálculos de estilo e layout da página inteira que o pacote JS do Material faz ao carregar (a
+# paleta de cores, o tamanho da janela, as tabelas): hoje os blocos longe da tela não têm estilo
+# nem layout (content-visibility no recorrente.css, desenhados perto da tela pelo acessivel.js) e
+# a regra da paleta que invalidava tudo saiu (hooks/theme_palette.py). Medido na mesma máquina
+# (2 núcleos, ociosa), antes e depois: capítulos 1,9–3,5 s → 0,36–1,16 s (medianas de 3 por
+# capítulo: 0,5–0,9 s), versão para imprimir 14–21 s → 1,6–2,6 s. Uma medida sozinha varia até
+# 40 % de uma carga para outra; o teste compara a mediana de três com a meta.
 BLOCKING_TARGET_MS = {"capítulo": 1000, "impressão": 5000}
-MAX_BLOCKING_MS = {PRINT_PAGE: 28000}
-MAX_BLOCKING_CHAPTER_MS = 7000
+BLOCKING_RUNS = 3
 # Também chegando por um link ao meio do capítulo: com o MathJax no navegador, o TeX cru virava
 # fórmula depois da primeira pintura e o parágrafo na tela mudava de largura (0,174 no cap. 3,
 # 0,109 no 7); com as fórmulas tipografadas no build (hooks/typeset_math.py), 0 em todos.
@@ -229,14 +238,75 @@ def test_layout_shift_while_loading_and_scrolling(page_path, server, browser):  
     )
 
 
+# Os blocos do capítulo longe da tela: sem estilo nem layout ao carregar, desenhados de vez ao
+# chegar perto e todos na primeira tecla Tab, quando toda região que rola ganha o tabindex.
+_BLOCKS_JS = """
+() => {
+  const blocos = Array.from(document.querySelectorAll('.md-content__inner > *'));
+  const pulados = blocos.filter(b => getComputedStyle(b).contentVisibility === 'auto');
+  const regioes = Array.from(document.querySelectorAll('.md-typeset__scrollwrap'));
+  const rola = r => r.scrollWidth > r.clientWidth + 1;
+  return {
+    adiado: document.documentElement.classList.contains('recorrente-adiado'),
+    regioes: document.documentElement.dataset.regioes,
+    blocos: blocos.length,
+    pulados: pulados.length,
+    desenhados: blocos.filter(b => b.classList.contains('recorrente-perto')).length,
+    rolam: regioes.filter(rola).length,
+    rolamSemTab: regioes.filter(r => rola(r) && !r.hasAttribute('tabindex')).length,
+  };
+}
+"""
+
+
+def test_far_blocks_wait_until_near_or_the_first_tab(server, browser):  # noqa: F811
+    page_path = "capitulos/07_bolsa/index.html"
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(server + page_path, wait_until="load")
+    wait_for_formulas(page)
+    loaded = page.evaluate(_BLOCKS_JS)
+    assert loaded["adiado"] and loaded["regioes"] == "perto", loaded
+    assert 0 < loaded["desenhados"] < loaded["blocos"] and loaded["pulados"] > 0, loaded
+    page.keyboard.press("Tab")
+    page.wait_for_function("() => document.documentElement.dataset.regioes === 'marcadas'")
+    after_tab = page.evaluate(_BLOCKS_JS)
+    assert after_tab["desenhados"] == after_tab["blocos"] and after_tab["pulados"] == 0, after_tab
+    assert after_tab["rolam"] > 0 and after_tab["rolamSemTab"] == 0, after_tab
+    context.close()
+
+    # Chegando por um link a uma seção, nada é adiado (o texto sob o título não pula).
+    context, page = _open(browser, server, page_path + "#" + _first_section(page_path), PHONE)
+    by_link = page.evaluate(_BLOCKS_JS)
+    context.close()
+    assert not by_link["adiado"] and by_link["pulados"] == 0, by_link
+
+
+def _first_section(page_path: str) -> str:
+    html = (SITE / page_path).read_text(encoding="utf-8")
+    return re.search(r'<h2 id="([^"]+)"', html).group(1)
+
+
+def test_theme_palette_rule_that_restyles_the_whole_page_is_gone() -> None:
+    from theme_palette import SWITCHING_RULE
+
+    sheets = list((SITE / "assets" / "stylesheets").glob("palette.*.min.css"))
+    assert sheets, "folha de cores do Material não encontrada no site"
+    for sheet in sheets:
+        assert SWITCHING_RULE not in sheet.read_text(encoding="utf-8"), sheet.name
+        assert "data-md-color-scheme=slate" in sheet.read_text(encoding="utf-8"), sheet.name
+
+
 @pytest.mark.serial  # mede CPU da página: sozinho, sem outro Chromium disputando os núcleos
 @pytest.mark.parametrize("page_path", [*CHAPTERS, PRINT_PAGE])
 def test_main_thread_blocking_with_slow_cpu(page_path, server, browser):  # noqa: F811
-    limit = MAX_BLOCKING_MS.get(page_path, MAX_BLOCKING_CHAPTER_MS)
-    total, longest = blocking_ms(browser, server, page_path)
+    limit = BLOCKING_TARGET_MS["impressão" if page_path == PRINT_PAGE else "capítulo"]
+    runs = sorted(blocking_ms(browser, server, page_path) for _ in range(BLOCKING_RUNS))
+    total, longest = runs[len(runs) // 2]
     assert total <= limit, (
-        f"{page_path}: {total:.0f} ms de bloqueio com a CPU {CPU_SLOWDOWN}× mais lenta "
-        f"(maior tarefa {longest:.0f} ms; limite {limit} ms)"
+        f"{page_path}: mediana de {total:.0f} ms de bloqueio com a CPU {CPU_SLOWDOWN}× mais "
+        f"lenta (maior tarefa {longest:.0f} ms; medidas {[round(r[0]) for r in runs]}; meta "
+        f"{limit} ms)"
     )
 
 

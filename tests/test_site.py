@@ -89,6 +89,22 @@ def wait_for_formulas(page) -> None:
     page.wait_for_function("() => document.documentElement.dataset.regioes", timeout=120_000)
 
 
+def draw_whole_page(page) -> None:
+    """Desenha e mede a página inteira, como a primeira tecla Tab do leitor.
+
+    Os blocos longe da tela chegam sem estilo nem layout (content-visibility); o
+    ``docs/assets/js/acessivel.js`` desenha cada um quando chega perto da janela, e todos na
+    primeira tecla Tab (as regiões que rolam precisam do tabindex antes de o Tab seguir). O axe
+    lê cores e tamanhos do layout: num bloco ainda não desenhado ele inventava contraste (1,48:1
+    num ``<summary>``). Medido assim, ele vê o que o leitor vê quando chega ao bloco.
+    """
+    wait_for_formulas(page)
+    page.keyboard.press("Tab")
+    page.wait_for_function(
+        "() => document.documentElement.dataset.regioes === 'marcadas'", timeout=120_000
+    )
+
+
 # Texto visível da página sem código, saídas de células e fórmulas já tipografadas.
 _VISIBLE_PROSE_JS = """
 () => {

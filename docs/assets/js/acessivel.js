@@ -1,5 +1,6 @@
-// Fórmulas longas no meio do texto, regiões roláveis alcançáveis pelo teclado e os <nav> dos
-// botões de copiar, que não são marcos de navegação.
+// Fórmulas longas no meio do texto, regiões roláveis alcançáveis pelo teclado, os blocos fora da
+// tela desenhados quando chegam perto e os <nav> dos botões de copiar, que não são marcos de
+// navegação.
 //
 // O MathJax 3 não quebra linha numa fórmula em linha: no celular, uma conta de 475 px
 // empurrava a página inteira para o lado. A fórmula em linha mais larga que o parágrafo ganha a
@@ -7,51 +8,47 @@
 //
 // Regiões roláveis alcançáveis pelo teclado (também as figuras largas no celular). O Material
 // embrulha as tabelas num .md-typeset__scrollwrap que rola para o lado quando a tabela não
-// cabe; sem tabindex, quem não usa mouse não consegue rolar (axe: scrollable-region-focusable). Só as que rolam de fato
-// viram parada do Tab, e de novo quando a janela muda de largura.
+// cabe; sem tabindex, quem não usa mouse não consegue rolar (axe: scrollable-region-focusable).
+// Só as que rolam de fato viram parada do Tab, e de novo quando a janela muda de largura.
 //
-// Na versão para imprimir, os blocos fora da tela chegam sem estilo nem layout
-// (content-visibility no recorrente.css), e medir um elemento obriga o navegador a fazer o
-// layout do bloco dele: medir a página inteira de uma vez era uma tarefa de segundos com a CPU
-// 4× mais lenta (tests/test_desempenho.py). Então mede primeiro o que chega perto da tela (um
-// IntersectionObserver) e o resto aos poucos, bloco a bloco, em fatias que devolvem a thread ao
-// navegador (nos capítulos também: nenhuma fatia vira tarefa longa). No fim,
-// data-regioes="marcadas" no <html> (os testes do site esperam). Desenhar cada bloco medido
-// (tirar o content-visibility) foi medido e piorou: cada quadro depois de uma fatia repintava a
-// página.
+// Os blocos do conteúdo longe da tela chegam sem estilo nem layout (content-visibility no
+// recorrente.css; issue 24), e medir um elemento obriga o navegador a desenhar o bloco dele.
+// Então cada bloco é desenhado de vez (classe recorrente-perto) e medido quando chega a três
+// telas da janela (um IntersectionObserver), e todos na primeira tecla Tab: as regiões que rolam
+// precisam do tabindex antes de o Tab procurar a próxima parada. Medir a página inteira ao
+// carregar custava 1 a 2 s de thread principal com a CPU 4× mais lenta; desenhar os blocos aos
+// poucos depois de carregar também (cada quadro repintava a página).
+//
+// No <html>, data-regioes diz o que já foi medido: "perto" (o que está a três telas da janela)
+// ou "marcadas" (a página inteira); os testes do site esperam por ele.
 (() => {
-  // Onde estão os blocos com content-visibility do recorrente.css (os títulos e as seções da
-  // versão para imprimir, que não o têm, ficam como estão).
-  const BLOCOS = ".md-content__inner > *, .md-content__inner section.print-page > *";
+  const raiz = document.documentElement;
+  // Os blocos com content-visibility do recorrente.css e os vizinhos deles (os títulos não o
+  // têm; marcá-los não muda nada). Na versão para imprimir, os filhos de cada página dentro
+  // dela: nunca o livro inteiro (#print-site-page) nem uma seção, que contêm milhares de blocos
+  // (medir dentro deles desenhava tudo: 9,7 s numa tarefa com a CPU 4× mais lenta).
+  const BLOCOS =
+    ".md-content__inner > :not(#print-site-page), " +
+    ".md-content__inner section.print-page > :not(section)";
   const FORMULAS = ".md-typeset span.arithmatex > mjx-container";
   const SCROLLERS =
     ".md-typeset__scrollwrap, .md-typeset pre > code, .md-typeset div.arithmatex, " +
     ".recorrente-formula-larga, .md-typeset p:has(> img:only-child)";
-  // Medidas por tarefa: abaixo dos 50 ms de uma tarefa longa, e de dois em dois blocos, porque
-  // a primeira medida dentro de um bloco fora da tela faz o layout do bloco inteiro.
   const MEDIDOS = `${FORMULAS}, ${SCROLLERS}`;
-  const FATIA_MS = 20;
-  const LOTE = 2;
+  const PERTO = "recorrente-perto";
 
   // Primeiro todas as leituras, depois todas as escritas: ler uma medida logo depois de mudar
   // uma classe obriga o navegador a refazer o layout. As fórmulas de dentro de uma região vêm
   // antes dela: a região rola ou não conforme a fórmula.
   function marcar(elementos) {
-    const formulas = elementos.flatMap((el) =>
-      el.matches(FORMULAS) ? [el] : Array.from(el.querySelectorAll(FORMULAS)),
-    );
+    const formulas = elementos.filter((el) => el.matches(FORMULAS));
     for (const formula of formulas) formula.classList.remove("recorrente-formula-larga");
     const largas = formulas.filter((formula) => {
       const largura = formula.closest("p, li, td, dd, div")?.clientWidth ?? Infinity;
       return formula.getBoundingClientRect().width > largura;
     });
     for (const formula of largas) formula.classList.add("recorrente-formula-larga");
-    // Uma região que é ela mesma um bloco fora da tela mede a largura estimada, não a do
-    // conteúdo: ela passa a ser desenhada sempre (são poucas: tabelas, fórmulas e figuras).
     const regioes = elementos.filter((el) => el.matches(SCROLLERS));
-    for (const el of regioes) {
-      if (getComputedStyle(el).contentVisibility === "auto") el.style.contentVisibility = "visible";
-    }
     const medidas = regioes.map((el) => [el, el.scrollWidth > el.clientWidth + 1]);
     for (const [el, rola] of medidas) {
       if (rola && !el.hasAttribute("tabindex")) {
@@ -64,49 +61,62 @@
     }
   }
 
-  let feitos = new WeakSet();
-  let pendentes = [];
+  let blocos = [];
+  let todos = false;
+
+  // Desenha os blocos (a classe tira o content-visibility) e mede o que há neles.
+  function desenhar(lista) {
+    for (const bloco of lista) bloco.classList.add(PERTO);
+    const medidos = lista.flatMap((bloco) => [
+      ...(bloco.matches(MEDIDOS) ? [bloco] : []),
+      ...bloco.querySelectorAll(MEDIDOS),
+    ]);
+    if (medidos.length) marcar(medidos);
+  }
+
+  function avisar() {
+    const faltam = blocos.some((bloco) => !bloco.classList.contains(PERTO));
+    raiz.dataset.regioes = todos || !faltam ? "marcadas" : "perto";
+  }
+
   const perto = new IntersectionObserver(
     (entradas) => {
-      const visiveis = entradas
-        .filter((e) => e.isIntersecting && !feitos.has(e.target))
-        .map((e) => e.target);
-      for (const el of visiveis) feitos.add(el);
-      if (visiveis.length) marcar(visiveis);
+      const chegaram = entradas.filter((e) => e.isIntersecting).map((e) => e.target);
+      for (const bloco of chegaram) perto.unobserve(bloco);
+      desenhar(chegaram);
+      avisar();
     },
-    { rootMargin: "50% 0px" },
+    { rootMargin: "300% 0px" },
   );
 
-  async function varrer() {
-    while (pendentes.length) {
-      const inicio = performance.now();
-      while (pendentes.length && performance.now() - inicio < FATIA_MS) {
-        const lote = [];
-        for (const el of pendentes.splice(0, LOTE)) {
-          lote.push(el);
-          if (el.matches(BLOCOS)) lote.push(...el.querySelectorAll(MEDIDOS));
-        }
-        const novos = lote.filter((el) => el.matches(MEDIDOS) && !feitos.has(el));
-        for (const el of novos) feitos.add(el);
-        if (novos.length) marcar(novos);
-      }
-      await new Promise((pronto) => setTimeout(pronto));
-    }
+  function desenharTodos() {
+    todos = true;
     perto.disconnect();
-    document.documentElement.dataset.regioes = "marcadas";
+    for (const bloco of blocos) bloco.classList.add(PERTO);
+    marcar(Array.from(document.querySelectorAll(MEDIDOS)));
+    avisar();
   }
 
+  // Na carga e a cada mudança de largura: o que já foi desenhado é medido de novo agora; o
+  // resto, quando chegar perto (ou todos, se o Tab já pediu).
   function recomecar() {
-    const medidos = Array.from(document.querySelectorAll(MEDIDOS));
-    const varrendo = pendentes.length > 0;
-    delete document.documentElement.dataset.regioes;
-    feitos = new WeakSet();
-    // Bloco a bloco, e depois o que estiver fora de algum bloco.
-    pendentes = [...document.querySelectorAll(BLOCOS), ...medidos];
+    delete raiz.dataset.regioes;
+    blocos = Array.from(document.querySelectorAll(BLOCOS));
     perto.disconnect();
-    for (const el of medidos) perto.observe(el);
-    if (!varrendo) varrer();
+    if (todos) return desenharTodos();
+    desenhar(blocos.filter((bloco) => bloco.classList.contains(PERTO)));
+    const longe = blocos.filter((bloco) => !bloco.classList.contains(PERTO));
+    for (const bloco of longe) perto.observe(bloco);
+    if (!longe.length) avisar();
   }
+
+  addEventListener(
+    "keydown",
+    (evento) => {
+      if (evento.key === "Tab" && !todos) desenharTodos();
+    },
+    true,
+  );
 
   // O botão de copiar de cada bloco de código vem num <nav> sem nome: dezenas de marcos
   // "navegação" iguais para o leitor de tela (axe: landmark-unique). Não é navegação. O tema

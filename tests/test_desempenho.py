@@ -34,6 +34,7 @@ from test_site import (  # noqa: F401
     SITE,
     _Quiet,
     browser,
+    draw_whole_page,
     server,
     wait_for_formulas,
 )
@@ -52,8 +53,8 @@ CPU_SLOWDOWN = 4
 # paleta de cores, o tamanho da janela, as tabelas): hoje os blocos longe da tela não têm estilo
 # nem layout (content-visibility no recorrente.css, desenhados perto da tela pelo acessivel.js) e
 # a regra da paleta que invalidava tudo saiu (hooks/theme_palette.py). Medido na mesma máquina
-# (2 núcleos, ociosa), antes e depois: capítulos 1,9–3,5 s → 0,36–1,16 s (medianas de 3 por
-# capítulo: 0,5–0,9 s), versão para imprimir 14–21 s → 1,6–2,6 s. Uma medida sozinha varia até
+# (2 núcleos, ociosa), A/B na mesma janela, medianas de 3 cargas: capítulos 1,36–4,02 s →
+# 0,39–1,06 s, versão para imprimir 19,4 s → 3,2 s. Uma medida sozinha varia até
 # 40 % de uma carga para outra; o teste compara a mediana de três. A meta da versão para
 # imprimir está cumprida com folga e é o limite; a dos capítulos, não em todos: o cap. 4 deu
 # mediana de 1,06 s no CI de um clone novo (medidas 0,96, 1,06 e 1,33 s), e os outros 0,4–0,9 s.
@@ -273,8 +274,7 @@ def test_far_blocks_wait_until_near_or_the_first_tab(server, browser):  # noqa: 
     loaded = page.evaluate(_BLOCKS_JS)
     assert loaded["adiado"] and loaded["regioes"] == "perto", loaded
     assert 0 < loaded["desenhados"] < loaded["blocos"] and loaded["pulados"] > 0, loaded
-    page.keyboard.press("Tab")
-    page.wait_for_function("() => document.documentElement.dataset.regioes === 'marcadas'")
+    draw_whole_page(page)
     after_tab = page.evaluate(_BLOCKS_JS)
     assert after_tab["desenhados"] == after_tab["blocos"] and after_tab["pulados"] == 0, after_tab
     assert after_tab["rolam"] > 0 and after_tab["rolamSemTab"] == 0, after_tab
@@ -298,8 +298,8 @@ def test_theme_palette_rule_that_restyles_the_whole_page_is_gone() -> None:
     sheets = list((SITE / "assets" / "stylesheets").glob("palette.*.min.css"))
     assert sheets, "folha de cores do Material não encontrada no site"
     for sheet in sheets:
-        assert SWITCHING_RULE not in sheet.read_text(encoding="utf-8"), sheet.name
-        assert "data-md-color-scheme=slate" in sheet.read_text(encoding="utf-8"), sheet.name
+        css = sheet.read_text(encoding="utf-8")
+        assert SWITCHING_RULE not in css and "data-md-color-scheme=slate" in css, sheet.name
 
 
 @pytest.mark.serial  # mede CPU da página: sozinho, sem outro Chromium disputando os núcleos

@@ -1,4 +1,9 @@
-"""Tira da folha de cores do Material a regra que recalcula o estilo da página inteira.
+"""Tira do componente de cores do Material o que recalcula o estilo da página inteira ao carregar.
+
+São duas peças, e as duas obrigavam o navegador a recalcular o estilo de todos os elementos da
+página a cada carga (issue 24; ``tests/test_desempenho.py`` mede):
+
+**A regra ``[data-md-color-switching] *``.**
 
 O Material 9 marca o ``<body>`` com ``data-md-color-switching`` sempre que aplica a paleta, ao
 carregar a página inclusive, e tira a marca no quadro seguinte; a folha ``palette.*.min.css``
@@ -9,13 +14,25 @@ elementos, com a CPU 4× mais lenta, eram 0,5 a 1 s de thread principal bloquead
 (``tests/test_desempenho.py``; issue 24). Sem a regra, trocar de tema no botão do cabeçalho
 anima as cores (as transições do tema, de 0,125 a 0,25 s), e nada mais muda.
 
-A regra é procurada pelo texto exato; se uma versão nova do tema mudar o texto, o build avisa
-(e o ``--strict`` para), em vez de deixar a página lenta sem ninguém saber.
+**O ``<meta name="color-scheme">`` do pacote JS.** Ao carregar, o pacote acrescenta ao ``<head>``
+um ``<meta name="color-scheme">`` vazio e depois lhe dá o valor do ``color-scheme`` do
+cabeçalho ("light" ou "dark"). Cada uma das duas mudanças troca o esquema de cores da página, e
+o navegador recalcula o estilo de tudo: no cap. 4, com a CPU 4× mais lenta, dois recálculos de
+50 a 70 ms no meio da tarefa que avalia o pacote. O pedaço sai do pacote (o objeto que recebia
+o valor vira um objeto qualquer, e o arquivo mantém o tamanho, para o mapa de fontes continuar
+certo). O que o ``<meta>`` fazia (a raiz da página, a barra de rolagem dela e o fundo da janela
+no esquema do tema) o ``docs/assets/recorrente.css`` faz com ``color-scheme`` no ``<html>``,
+seguindo o ``data-md-color-scheme`` do ``<body>``.
+
+As duas peças são procuradas pelo texto (a do pacote, com os nomes de variáveis do código
+minificado em aberto); se uma versão nova do tema mudar o texto, o build avisa (e o
+``--strict`` para), em vez de deixar a página lenta sem ninguém saber.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 log = logging.getLogger("mkdocs.hooks.theme_palette")
@@ -39,8 +56,54 @@ def strip_switching_rule(css: str) -> str | None:
     return css.replace(SWITCHING_RULE, "")
 
 
+# `let o=x("meta",{name:"color-scheme"});document.head.appendChild(o);` no pacote 9.x.
+COLOR_SCHEME_META = re.compile(
+    r'let (\w+)=\w+\("meta",\{name:"color-scheme"\}\);document\.head\.appendChild\(\1\);'
+)
+
+
+def drop_color_scheme_meta(js: str) -> str | None:
+    """O pacote JS sem o ``<meta name="color-scheme">``, do mesmo tamanho, ou ``None``.
+
+    >>> js = 'a();let o=x("meta",{name:"color-scheme"});document.head.appendChild(o);b(o)'
+    >>> novo = drop_color_scheme_meta(js)
+    >>> novo.replace(" ", "")
+    'a();leto={};b(o)'
+    >>> len(novo) == len(js)
+    True
+    >>> drop_color_scheme_meta("a();b()") is None
+    True
+    """
+    match = COLOR_SCHEME_META.search(js)
+    if match is None:
+        return None
+    stub = f"let {match.group(1)}={{}};".ljust(len(match.group(0)))
+    return js[: match.start()] + stub + js[match.end() :]
+
+
 def on_post_build(config, **kwargs) -> None:
-    sheets = sorted((Path(config["site_dir"]) / "assets" / "stylesheets").glob("palette.*.css"))
+    _patch_palette_sheets(Path(config["site_dir"]))
+    _patch_bundle(Path(config["site_dir"]))
+
+
+def _patch_bundle(site: Path) -> None:
+    bundles = sorted((site / "assets" / "javascripts").glob("bundle.*.min.js"))
+    if not bundles:
+        log.warning("Pacote JS do Material (bundle.*.min.js) não encontrado no site.")
+    for bundle in bundles:
+        js = drop_color_scheme_meta(bundle.read_text(encoding="utf-8"))
+        if js is None:
+            log.warning(
+                'O <meta name="color-scheme"> não está em %s como esperado: o tema mudou; '
+                "confira o bloqueio da thread principal (tests/test_desempenho.py).",
+                bundle.name,
+            )
+            continue
+        bundle.write_text(js, encoding="utf-8")
+
+
+def _patch_palette_sheets(site: Path) -> None:
+    sheets = sorted((site / "assets" / "stylesheets").glob("palette.*.css"))
     sheets = [s for s in sheets if not s.name.endswith(".map")]
     if not sheets:
         log.warning("Folha de cores do Material (palette.*.min.css) não encontrada no site.")

@@ -293,13 +293,46 @@ def _first_section(page_path: str) -> str:
 
 
 def test_theme_palette_rule_that_restyles_the_whole_page_is_gone() -> None:
-    from theme_palette import SWITCHING_RULE
+    from theme_palette import COLOR_SCHEME_META, SWITCHING_RULE
 
     sheets = list((SITE / "assets" / "stylesheets").glob("palette.*.min.css"))
     assert sheets, "folha de cores do Material não encontrada no site"
     for sheet in sheets:
         css = sheet.read_text(encoding="utf-8")
         assert SWITCHING_RULE not in css and "data-md-color-scheme=slate" in css, sheet.name
+    bundles = list((SITE / "assets" / "javascripts").glob("bundle.*.min.js"))
+    assert bundles, "pacote JS do Material não encontrado no site"
+    for bundle in bundles:
+        js = bundle.read_text(encoding="utf-8")
+        assert not COLOR_SCHEME_META.search(js) and 'name:"theme-color"' in js, bundle.name
+
+
+# Sem o <meta name="color-scheme"> do tema, a raiz da página segue o tema pelo recorrente.css: no
+# modo escuro, a barra de rolagem e o fundo da janela escuros, como antes.
+_ROOT_SCHEME_JS = """
+() => ({
+  metas: document.querySelectorAll('meta[name="color-scheme"]').length,
+  raiz: getComputedStyle(document.documentElement).colorScheme,
+  corpo: document.body.dataset.mdColorScheme,
+})
+"""
+
+
+def test_page_root_follows_the_theme_toggle_without_the_color_scheme_meta(server, browser):  # noqa: F811
+    context = browser.new_context(viewport=DESKTOP, color_scheme="light")
+    page = context.new_page()
+    page.goto(server + CHAPTERS[0], wait_until="load")
+    light = page.evaluate(_ROOT_SCHEME_JS)
+    page.locator('label[title="Mudar para o modo escuro"]').click()
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
+    dark = page.evaluate(_ROOT_SCHEME_JS)
+    page.locator('label[title="Mudar para o modo claro"]').click()
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'default'")
+    back = page.evaluate(_ROOT_SCHEME_JS)
+    context.close()
+    assert light == {"metas": 0, "raiz": "normal", "corpo": "default"}, light
+    assert dark == {"metas": 0, "raiz": "dark", "corpo": "slate"}, dark
+    assert back == light, back
 
 
 @pytest.mark.serial  # mede CPU da página: sozinho, sem outro Chromium disputando os núcleos

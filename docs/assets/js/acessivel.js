@@ -14,10 +14,11 @@
 // Os blocos do conteúdo longe da tela chegam sem estilo nem layout (content-visibility no
 // recorrente.css; issue 24), e medir um elemento obriga o navegador a desenhar o bloco dele.
 // Então cada bloco é desenhado de vez (classe recorrente-perto) e medido quando chega a três
-// telas da janela (um IntersectionObserver), e todos na primeira tecla Tab: as regiões que rolam
-// precisam do tabindex antes de o Tab procurar a próxima parada. Medir a página inteira ao
-// carregar custava 1 a 2 s de thread principal com a CPU 4× mais lenta; desenhar os blocos aos
-// poucos depois de carregar também (cada quadro repintava a página).
+// telas da janela (um IntersectionObserver), em tarefas curtas, e todos na primeira tecla Tab:
+// as regiões que rolam precisam do tabindex antes de o Tab procurar a próxima parada. Medir a
+// página inteira ao carregar custava 1 a 2 s de thread principal com a CPU 4× mais lenta;
+// desenhar todos os blocos aos poucos depois de carregar também (cada quadro repintava a
+// página): só os que chegam perto são desenhados.
 //
 // No <html>, data-regioes diz o que já foi medido: "perto" (o que está a três telas da janela)
 // ou "marcadas" (a página inteira); os testes do site esperam por ele.
@@ -63,6 +64,8 @@
 
   let blocos = [];
   let todos = false;
+  let fila = [];
+  let agendado = 0;
 
   // Desenha os blocos (a classe tira o content-visibility) e mede o que há neles.
   function desenhar(lista) {
@@ -76,22 +79,48 @@
 
   function avisar() {
     const faltam = blocos.some((bloco) => !bloco.classList.contains(PERTO));
-    raiz.dataset.regioes = todos || !faltam ? "marcadas" : "perto";
+    if (todos || !faltam) raiz.dataset.regioes = "marcadas";
+    else if (fila.length) delete raiz.dataset.regioes; // ainda desenhando o que chegou perto
+    else raiz.dataset.regioes = "perto";
+  }
+
+  // Os blocos que chegaram perto são desenhados em várias tarefas curtas, não numa só: desenhar
+  // três telas de uma vez prendia a thread principal por 0,1 a 0,3 s com a CPU 4× mais lenta
+  // (nem rolar nem clicar respondiam). Cada tarefa desenha blocos, na ordem do texto, até
+  // passar de FATIA_MS, e devolve a thread ao navegador; um bloco grande sozinho (um código
+  // longo, uma tabela) ainda passa disso.
+  const FATIA_MS = 20;
+  function drenar() {
+    agendado = 0;
+    const inicio = performance.now();
+    while (fila.length && performance.now() - inicio < FATIA_MS) {
+      const bloco = fila.shift();
+      if (!bloco.classList.contains(PERTO)) desenhar([bloco]);
+    }
+    if (fila.length) agendado = setTimeout(drenar, 0);
+    avisar();
   }
 
   const perto = new IntersectionObserver(
     (entradas) => {
       const chegaram = entradas.filter((e) => e.isIntersecting).map((e) => e.target);
       for (const bloco of chegaram) perto.unobserve(bloco);
-      desenhar(chegaram);
-      avisar();
+      fila.push(...chegaram);
+      if (!agendado) drenar();
     },
     { rootMargin: "300% 0px" },
   );
 
+  function esvaziarFila() {
+    perto.disconnect();
+    clearTimeout(agendado);
+    agendado = 0;
+    fila = [];
+  }
+
   function desenharTodos() {
     todos = true;
-    perto.disconnect();
+    esvaziarFila();
     for (const bloco of blocos) bloco.classList.add(PERTO);
     marcar(Array.from(document.querySelectorAll(MEDIDOS)));
     avisar();
@@ -102,7 +131,7 @@
   function recomecar() {
     delete raiz.dataset.regioes;
     blocos = Array.from(document.querySelectorAll(BLOCOS));
-    perto.disconnect();
+    esvaziarFila();
     if (todos) return desenharTodos();
     desenhar(blocos.filter((bloco) => bloco.classList.contains(PERTO)));
     const longe = blocos.filter((bloco) => !bloco.classList.contains(PERTO));

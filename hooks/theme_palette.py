@@ -82,39 +82,33 @@ def drop_color_scheme_meta(js: str) -> str | None:
 
 
 def on_post_build(config, **kwargs) -> None:
-    _patch_palette_sheets(Path(config["site_dir"]))
-    _patch_bundle(Path(config["site_dir"]))
+    assets = Path(config["site_dir"]) / "assets"
+    _patch(
+        [s for s in (assets / "stylesheets").glob("palette.*.css") if not s.name.endswith(".map")],
+        strip_switching_rule,
+        "a folha de cores do Material (palette.*.min.css)",
+        "a regra [data-md-color-switching]",
+    )
+    _patch(
+        list((assets / "javascripts").glob("bundle.*.min.js")),
+        drop_color_scheme_meta,
+        "o pacote JS do Material (bundle.*.min.js)",
+        'o <meta name="color-scheme">',
+    )
 
 
-def _patch_bundle(site: Path) -> None:
-    bundles = sorted((site / "assets" / "javascripts").glob("bundle.*.min.js"))
-    if not bundles:
-        log.warning("Pacote JS do Material (bundle.*.min.js) não encontrado no site.")
-    for bundle in bundles:
-        js = drop_color_scheme_meta(bundle.read_text(encoding="utf-8"))
-        if js is None:
+def _patch(files: list[Path], patch, what: str, piece: str) -> None:
+    """Aplica ``patch`` a cada arquivo; avisa se não há arquivo ou se a peça não está nele."""
+    if not files:
+        log.warning("Não encontrei %s no site.", what)
+    for path in sorted(files):
+        text = patch(path.read_text(encoding="utf-8"))
+        if text is None:
             log.warning(
-                'O <meta name="color-scheme"> não está em %s como esperado: o tema mudou; '
-                "confira o bloqueio da thread principal (tests/test_desempenho.py).",
-                bundle.name,
+                "%s não está em %s como esperado: o tema mudou; confira o bloqueio da thread "
+                "principal (tests/test_desempenho.py).",
+                piece[0].upper() + piece[1:],
+                path.name,
             )
             continue
-        bundle.write_text(js, encoding="utf-8")
-
-
-def _patch_palette_sheets(site: Path) -> None:
-    sheets = sorted((site / "assets" / "stylesheets").glob("palette.*.css"))
-    sheets = [s for s in sheets if not s.name.endswith(".map")]
-    if not sheets:
-        log.warning("Folha de cores do Material (palette.*.min.css) não encontrada no site.")
-        return
-    for sheet in sheets:
-        css = strip_switching_rule(sheet.read_text(encoding="utf-8"))
-        if css is None:
-            log.warning(
-                "A regra [data-md-color-switching] não está em %s: o tema mudou; confira o "
-                "bloqueio da thread principal (tests/test_desempenho.py).",
-                sheet.name,
-            )
-            continue
-        sheet.write_text(css, encoding="utf-8")
+        path.write_text(text, encoding="utf-8")

@@ -82,14 +82,21 @@ new PerformanceObserver(l => {
 
 # Rola até o fim uma tela de cada vez, um quadro por tela, como quem desce a página com pressa
 # (as figuras preguiçosas carregam e o gerador do capítulo 6 se monta quando chega perto).
+# Devolve quantos quadros não vieram em 5 s: o navegador parou de desenhar a página (aconteceu
+# uma vez num CI, com a CPU ociosa; sem prazo, o page.evaluate esperou 18 minutos).
 _SCROLL_JS = """
 async () => {
-  const quadro = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const quadro = () => new Promise(r => {
+    setTimeout(() => r(false), 5000);
+    requestAnimationFrame(() => requestAnimationFrame(() => r(true)));
+  });
+  let parados = 0;
   for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) {
     scrollTo(0, y);
-    await quadro();
+    if (!(await quadro())) parados++;
   }
   await new Promise(r => setTimeout(r, 1000));
+  return parados;
 }
 """
 
@@ -192,17 +199,25 @@ def layout_shift(browser, server: str, page_path: str) -> tuple[float, float]:  
     """O CLS (soma dos deslocamentos sem interação) no celular, em dois caminhos: abrir a
     página no topo e descer até o fim; chegar por um link a uma seção do meio e descer (0 se a
     página não tem seção)."""
-    context, page = _open(browser, server, page_path, PHONE)
-    section = page.evaluate(_MIDDLE_SECTION_JS)
-    page.evaluate(_SCROLL_JS)
-    shifts = [sum(page.evaluate("window.__deslocamentos")), 0.0]
-    context.close()
-    if section:
-        context, page = _open(browser, server, f"{page_path}#{section}", PHONE)
-        page.evaluate(_SCROLL_JS)
-        shifts[1] = sum(page.evaluate("window.__deslocamentos"))
+    from_top, section = _shift_while_scrolling(browser, server, page_path)
+    if not section:
+        return from_top, 0.0
+    return from_top, _shift_while_scrolling(browser, server, f"{page_path}#{section}")[0]
+
+
+def _shift_while_scrolling(browser, server: str, url: str) -> tuple[float, str]:  # noqa: F811
+    """A soma dos deslocamentos ao abrir ``url`` no celular e descer até o fim, e a seção do meio
+    da página. Se o navegador para de desenhar a página no meio (nenhum quadro em 5 s), a medida
+    não vale: abre de novo, uma vez."""
+    for _ in range(2):
+        context, page = _open(browser, server, url, PHONE)
+        section = page.evaluate(_MIDDLE_SECTION_JS)
+        stalled = page.evaluate(_SCROLL_JS)
+        shifts = sum(page.evaluate("window.__deslocamentos"))
         context.close()
-    return shifts[0], shifts[1]
+        if not stalled:
+            return shifts, section
+    raise AssertionError(f"{url}: o Chromium parou de desenhar a página duas vezes")
 
 
 def figure_text(browser, server: str, page_path: str) -> tuple[float, list[dict]]:  # noqa: F811

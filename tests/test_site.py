@@ -85,8 +85,19 @@ def wait_for_formulas(page) -> None:
     novo a cada mudança de largura da janela).
     """
     page.wait_for_function("() => document.documentElement.dataset.formulas", timeout=120_000)
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.evaluate(NEXT_FRAME_JS)
     page.wait_for_function("() => document.documentElement.dataset.regioes", timeout=120_000)
+
+
+# Espera o navegador desenhar um quadro (dois requestAnimationFrame). O page.evaluate não tem
+# prazo: num CI, o Chromium parou de desenhar uma página (CPU ociosa, nenhum quadro) e a espera
+# durou 18 minutos. Com o prazo, a promessa resolve com false, e quem chama decide.
+NEXT_FRAME_JS = """
+() => new Promise(r => {
+  setTimeout(() => r(false), 5000);
+  requestAnimationFrame(() => requestAnimationFrame(() => r(true)));
+})
+"""
 
 
 def draw_whole_page(page) -> None:

@@ -30,6 +30,7 @@ import pytest
 from test_site import (  # noqa: F401
     CHROMIUM,
     CHROMIUM_ARGS,
+    NEXT_FRAME_JS,
     PAGES,
     SITE,
     _Quiet,
@@ -82,14 +83,12 @@ new PerformanceObserver(l => {
 
 # Rola até o fim uma tela de cada vez, um quadro por tela, como quem desce a página com pressa
 # (as figuras preguiçosas carregam e o gerador do capítulo 6 se monta quando chega perto).
-# Devolve quantos quadros não vieram em 5 s: o navegador parou de desenhar a página (aconteceu
-# uma vez num CI, com a CPU ociosa; sem prazo, o page.evaluate esperou 18 minutos).
+# Cada quadro com o prazo do NEXT_FRAME_JS (test_site); devolve quantos não vieram em 5 s: o
+# navegador parou de desenhar a página (aconteceu uma vez num CI, com a CPU ociosa; sem prazo,
+# o page.evaluate esperou 18 minutos).
 _SCROLL_JS = """
 async () => {
-  const quadro = () => new Promise(r => {
-    setTimeout(() => r(false), 5000);
-    requestAnimationFrame(() => requestAnimationFrame(() => r(true)));
-  });
+  const quadro = PROXIMO_QUADRO;
   let parados = 0;
   for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) {
     scrollTo(0, y);
@@ -98,7 +97,7 @@ async () => {
   await new Promise(r => setTimeout(r, 1000));
   return parados;
 }
-"""
+""".replace("PROXIMO_QUADRO", NEXT_FRAME_JS.strip())
 
 # Uma seção no meio da página: quem chega por um link cai nela, com figuras acima ainda por
 # carregar.

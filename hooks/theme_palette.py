@@ -84,16 +84,16 @@ def drop_color_scheme_meta(js: str) -> str | None:
 def on_post_build(config, **kwargs) -> None:
     assets = Path(config["site_dir"]) / "assets"
     _patch(
-        [s for s in (assets / "stylesheets").glob("palette.*.css") if not s.name.endswith(".map")],
+        list((assets / "stylesheets").glob("palette.*.min.css")),
         strip_switching_rule,
         "a folha de cores do Material (palette.*.min.css)",
-        "a regra [data-md-color-switching]",
+        "A regra [data-md-color-switching]",
     )
     _patch(
         list((assets / "javascripts").glob("bundle.*.min.js")),
         drop_color_scheme_meta,
         "o pacote JS do Material (bundle.*.min.js)",
-        'o <meta name="color-scheme">',
+        'O <meta name="color-scheme">',
     )
 
 
@@ -107,7 +107,7 @@ def _patch(files: list[Path], patch, what: str, piece: str) -> None:
             log.warning(
                 "%s não está em %s como esperado: o tema mudou; confira o bloqueio da thread "
                 "principal (tests/test_desempenho.py).",
-                piece[0].upper() + piece[1:],
+                piece,
                 path.name,
             )
             continue

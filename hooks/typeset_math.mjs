@@ -1,10 +1,17 @@
 // Tipografa no Node, em lote, as fórmulas que hooks/typeset_math.py tirou do site construído.
 //
-// Entrada padrão (JSON): {"formulas": [[tex, exibida], ...], "fontURL": "..."}, o TeX já sem os
-// delimitadores \( \) ou \[ \]. Saída padrão (JSON): {"html": [...], "css": "...", "errors": [...]},
-// um <mjx-container> por fórmula, na mesma ordem, com a MathML escondida para o leitor de tela
-// (AssistiveMmlHandler, como o MathJax do navegador fazia), e a folha de estilo CHTML de todas
-// elas juntas (só os caracteres usados). errors lista as fórmulas que o MathJax não entendeu.
+// Entrada padrão (JSON): {"formulas": [[tex, exibida], ...]}, o TeX já sem os delimitadores
+// \( \) ou \[ \]. Saída padrão (JSON): {"html": [...], "css": "...", "errors": [...]}, um
+// <mjx-container> por fórmula, na mesma ordem, com a MathML escondida para o leitor de tela
+// (AssistiveMmlHandler, como o MathJax do navegador fazia), e a folha de estilo da saída SVG.
+// errors lista as fórmulas que o MathJax não entendeu.
+//
+// A saída é SVG, não CHTML (a do MathJax do navegador). Em CHTML, cada caractere é um elemento
+// com a letra numa fonte do MathJax: as fórmulas perto do topo eram metade do layout dos
+// quadros desenhados enquanto o HTML chega (cap. 4, issue 24). Em SVG, cada fórmula é um
+// desenho: sem fonte para baixar e sem texto para medir. fontCache "none" põe o caminho de cada
+// letra no próprio desenho; com "local" ou "global", cada letra é um <use>, e o navegador
+// monta uma cópia escondida de cada um (medido: mais lento que os caminhos repetidos).
 //
 // A configuração do TeX (delimitadores, digits da vírgula decimal) é a do navegador: lida de
 // docs/assets/mathjax-config.js, para haver um lugar só para ela.
@@ -13,7 +20,7 @@ import vm from "node:vm";
 
 import { mathjax } from "mathjax-full/js/mathjax.js";
 import { TeX } from "mathjax-full/js/input/tex.js";
-import { CHTML } from "mathjax-full/js/output/chtml.js";
+import { SVG } from "mathjax-full/js/output/svg.js";
 import { liteAdaptor } from "mathjax-full/js/adaptors/liteAdaptor.js";
 import { RegisterHTMLHandler } from "mathjax-full/js/handlers/html.js";
 import { AssistiveMmlHandler } from "mathjax-full/js/a11y/assistive-mml.js";
@@ -46,22 +53,19 @@ AssistiveMmlHandler(RegisterHTMLHandler(adaptor));
 const { tex: texOptions } = browserConfig();
 const document = mathjax.document("", {
   InputJax: new TeX({ ...texOptions, packages: PACKAGES }),
-  OutputJax: new CHTML({ fontURL: request.fontURL }),
+  OutputJax: new SVG({ fontCache: "none" }),
 });
 
 const errors = [];
 const html = request.formulas.map(([tex, display]) => {
-  const node = document.convert(tex, { display });
-  const merror = adaptor.tags(node, "mjx-merror")[0];
-  if (merror) errors.push({ tex, error: adaptor.getAttribute(merror, "data-mjx-error") });
-  return adaptor.outerHTML(node);
+  const out = adaptor.outerHTML(document.convert(tex, { display }));
+  // No SVG, o erro de TeX é um <g data-mml-node="merror" data-mjx-error="...">.
+  const merror = out.match(/<g [^>]*data-mml-node="merror"[^>]*>/);
+  if (merror) errors.push({ tex, error: merror[0].match(/data-mjx-error="([^"]*)"/)?.[1] ?? "" });
+  return out;
 });
 
-// No navegador, o MathJax mede o "x" do texto em volta e aumenta a fórmula até o x dela ter a
-// mesma altura (matchFontHeight; 119,5 % com a fonte do sistema no Chromium daqui). No Node não
-// há texto para medir: a regra abaixo faz a mesma conta no CSS, em ex do texto em volta (no
-// font-size, o ex é o da fonte do pai), na fonte de cada leitor.
-const { x_height: xHeight } = document.outputJax.font.params;
-const scale = `\nmjx-container[jax="CHTML"] {\n  font-size: ${(1 / xHeight).toFixed(4)}ex;\n}\n`;
-const css = adaptor.textContent(document.outputJax.styleSheet(document)) + scale;
+// As medidas do desenho vêm em ex, o x do texto em volta: no navegador, o MathJax CHTML aumenta
+// a fórmula até o x dela ter a altura do x do texto (matchFontHeight); em ex, é a mesma conta.
+const css = adaptor.textContent(document.outputJax.styleSheet(document));
 process.stdout.write(JSON.stringify({ html, css, errors }));

@@ -5,12 +5,14 @@ mais lenta, 1 a 2 s de thread principal parada por capítulo e quase 20 s na ver
 imprimir, e o parágrafo na tela mudava de largura quando o TeX cru virava fórmula (issue 24).
 
 No fim do build, depois da versão para imprimir (``printing.py``), cada ``.arithmatex`` de cada
-página do site vira a saída CHTML do MathJax 3.2.2 do npm (``mathjax-full``), a mesma versão
-do site, com a MathML escondida para o leitor de tela. Uma chamada só ao Node por build
-(``typeset_math.mjs``), com as fórmulas únicas em lote; a folha de estilo de todas elas vai
-para ``assets/mathjax/chtml.css``, com as fontes que ``copy_mathjax.py`` copia para lá, e cada
-página com fórmula a recebe num ``<link>``. Uma página sem ``.arithmatex`` por tipografar não
-baixa o ``tex-chtml.js`` (``docs/assets/mathjax-config.js``).
+página do site vira um desenho SVG do MathJax 3.2.2 do npm (``mathjax-full``), a mesma versão
+do site, com a MathML escondida para o leitor de tela. SVG e não CHTML: em CHTML, cada
+caractere é um elemento com a letra numa fonte do MathJax, e as fórmulas perto do topo eram
+boa parte do layout ao carregar (com a CPU 4× mais lenta, o cap. 4 caiu de 0,64 para 0,41 s
+de bloqueio; ``typeset_math.mjs``). Uma chamada só ao Node por build, com as fórmulas únicas
+em lote; a folha de estilo delas vai para ``assets/mathjax/svg.css``, e cada página com
+fórmula a recebe num ``<link>``. Uma página sem ``.arithmatex`` por tipografar não baixa o
+``tex-chtml.js`` (``docs/assets/mathjax-config.js``).
 
 Sem o Node ou sem o ``mathjax-full`` (``npm ci``), o build diz isso numa linha e as fórmulas
 ficam para o MathJax do navegador, como antes; o Zensical, que não roda hooks, também.
@@ -36,9 +38,7 @@ from mkdocs.plugins import event_priority
 log = logging.getLogger("mkdocs.hooks.typeset_math")
 
 SCRIPT = Path(__file__).with_suffix(".mjs")
-STYLESHEET = "assets/mathjax/chtml.css"
-# As fontes, relativas à folha de estilo (site/assets/mathjax, de copy_mathjax.py).
-FONT_URL = "output/chtml/fonts/woff-v2"
+STYLESHEET = "assets/mathjax/svg.css"
 
 # O que a arithmatex (generic: true) escreve: \(...\) num <span>, \[...\] num <div>.
 _FORMULA = re.compile(
@@ -90,7 +90,7 @@ def _node() -> str | None:
 
 def typeset_all(node: str, keys: list[tuple[str, bool]]) -> tuple[list[str], str]:
     """Tipografa todas as fórmulas numa chamada ao Node: o HTML de cada uma e a folha de estilo."""
-    request = json.dumps({"formulas": keys, "fontURL": FONT_URL})
+    request = json.dumps({"formulas": keys})
     done = subprocess.run(
         [node, str(SCRIPT)], input=request, capture_output=True, text=True, check=False
     )

@@ -11,7 +11,6 @@ página de mentira servida com os arquivos do site construído). O site de verda
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,7 +20,6 @@ from test_site import browser, server  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "hooks"))
-import copy_mathjax  # noqa: E402  (hooks/copy_mathjax.py)
 import typeset_math  # noqa: E402  (hooks/typeset_math.py)
 
 CHAPTER = """<html><head><title>c</title></head><body>
@@ -60,24 +58,25 @@ def test_formulas_come_out_typeset_with_the_browser_config(site: Path) -> None:
     assert typeset_math.formulas(chapter) == [], "fórmula crua depois do build"
     assert chapter.count('<span class="arithmatex"><mjx-container') == 2
     assert chapter.count('<div class="arithmatex"><mjx-container') == 1
-    assert '<mjx-container class="MathJax" jax="CHTML" display="true"' in chapter
+    assert '<mjx-container class="MathJax" jax="SVG" display="true"' in chapter
+    # Cada fórmula é um desenho com o caminho de cada letra dentro dele: sem <use> (uma cópia
+    # escondida por letra no navegador) e sem texto numa fonte do MathJax.
+    assert chapter.count("<svg ") == 3 and chapter.count('aria-hidden="true"') == 3
+    assert '<path data-c="1D453"' in chapter  # o f itálico de f_t
+    assert "<use" not in chapter and "<text" not in chapter
     # A MathML escondida para o leitor de tela, com o digits do mathjax-config.js: um número só.
     assert "<mn>0,4472</mn>" in chapter
     assert "<mo>&lt;</mo>" in chapter
     assert chapter.count("<mjx-assistive-mml") == 3
     assert "tabindex" not in chapter, "fórmula como parada do Tab"
     assert '<pre><code>preco = "$10"</code></pre>' in chapter
-    link = '<link rel="stylesheet" href="../../assets/mathjax/chtml.css"></head>'
+    link = '<link rel="stylesheet" href="../../assets/mathjax/svg.css"></head>'
     assert link in chapter
     assert (site / "index.html").read_text(encoding="utf-8") == NO_MATH
 
     css = (site / typeset_math.STYLESHEET).read_text(encoding="utf-8")
-    assert "mjx-assistive-mml" in css
-    fonts = re.findall(r'url\("([^"]+\.woff)"\)', css)
-    assert fonts and all(f.startswith(typeset_math.FONT_URL + "/") for f in fonts)
-    # As fontes existem onde a folha de estilo as procura, no MathJax que copy_mathjax.py copia.
-    source = copy_mathjax._source()
-    assert all((source / f).is_file() for f in fonts), fonts
+    assert "mjx-assistive-mml" in css and 'mjx-container[jax="SVG"]' in css
+    assert "@font-face" not in css, "fonte para baixar na folha de estilo das fórmulas"
 
 
 def test_tex_error_is_a_build_warning(site: Path, caplog) -> None:
@@ -102,28 +101,29 @@ def test_without_node_formulas_stay_for_the_browser(site: Path, monkeypatch, cap
 
 # O caminho do navegador (build sem o Node, Zensical): o mathjax-config.js do site tipografa
 # a fórmula crua e só então baixa o tex-chtml.js. O document$ do Material é um observável que
-# avisa quando a página está pronta; aqui, um que espera o DOMContentLoaded.
+# avisa quando a página está pronta; aqui, um que espera o DOMContentLoaded. Ao lado, a mesma
+# fórmula como o build a entrega (o desenho SVG do typeset_math.mjs, com a folha de estilo dele).
+_TEX = "f_t < 0{,}4472"
 _BROWSER_PAGE = """<!doctype html><html><head>
 <script>window.document$ = {{subscribe: (f) => addEventListener("DOMContentLoaded", f)}};</script>
 <script src="assets/mathjax-config.js"></script>
-<link rel="stylesheet" href="assets/mathjax/chtml.css"></head><body>
-<p>{formula} e <span class="arithmatex"><mjx-container class="MathJax" jax="CHTML" id="build">
-</mjx-container></span></p>
+<style>{css}</style></head><body>
+<p>{formula} e <span class="arithmatex" id="build">{typeset}</span></p>
 </body></html>"""
 
 
 @pytest.mark.site
 @pytest.mark.parametrize("raw", [True, False], ids=["crua", "do-build"])
 def test_browser_typesets_only_raw_formulas(raw: bool, server: str, browser) -> None:  # noqa: F811
+    [typeset], css = typeset_math.typeset_all(typeset_math._node(), [(_TEX, False)])
     formula = '<span class="arithmatex">\\(f_t &lt; 0{,}4472\\)</span>' if raw else ""
+    body = _BROWSER_PAGE.format(formula=formula, typeset=typeset, css=css)
     page = browser.new_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.route(
         server + "formulas.html",
-        lambda route: route.fulfill(
-            body=_BROWSER_PAGE.format(formula=formula), content_type="text/html"
-        ),
+        lambda route: route.fulfill(body=body, content_type="text/html"),
     )
     page.goto(server + "formulas.html")
     page.wait_for_function("() => document.documentElement.dataset.formulas", timeout=120_000)
@@ -131,16 +131,21 @@ def test_browser_typesets_only_raw_formulas(raw: bool, server: str, browser) -> 
     mathml = page.evaluate(
         "Array.from(document.querySelectorAll('mjx-assistive-mml')).map(m => m.textContent)"
     )
-    sizes = page.evaluate(
-        "Array.from(document.querySelectorAll('mjx-container'))"
-        ".map(c => parseFloat(getComputedStyle(c).fontSize))"
+    boxes = page.evaluate(
+        "Array.from(document.querySelectorAll('mjx-container')).map(c => {"
+        "  const r = (c.querySelector(':scope > svg') || c).getBoundingClientRect();"
+        "  return {jax: c.getAttribute('jax'), largura: r.width, altura: r.height}; })"
     )
     page.close()
     assert state == "prontas"
     downloaded = any(url.endswith("/tex-chtml.js") for url in requests)
     assert downloaded == raw
-    assert mathml == (["ft<0,4472"] if raw else [])  # o texto da MathML, um número só
-    # A fórmula do build tem o tamanho que o MathJax do navegador daria (o x da fórmula na altura
-    # do x do texto): a regra de font-size da folha de estilo do build.
-    assert sizes[-1] > 16.5, f"fórmula do build no tamanho do texto: {sizes}"
-    assert max(sizes) - min(sizes) < 0.1, f"tamanhos diferentes nos dois caminhos: {sizes}"
+    # O texto da MathML, um número só; a do build e a do navegador dizem o mesmo.
+    assert mathml == (["ft<0,4472"] * (2 if raw else 1))
+    assert [b["jax"] for b in boxes] == (["CHTML", "SVG"] if raw else ["SVG"])
+    # O desenho do build, medido em ex do texto em volta, tem o tamanho que o MathJax do
+    # navegador dá à fórmula (o x dela na altura do x do texto).
+    assert boxes[-1]["largura"] > 60, f"fórmula do build pequena demais: {boxes}"
+    if raw:
+        chtml, svg = boxes
+        assert abs(svg["largura"] / chtml["largura"] - 1) < 0.05, boxes

@@ -23,6 +23,9 @@ from recorrente_build.addresses import from_environment
 pytestmark = pytest.mark.site
 
 PRINT_PAGE = SITE / "print_page" / "index.html"
+# Segmento de curva no conteúdo de uma página do PDF, e quantos fazem uma página com fórmulas.
+_CURVE = re.compile(rb"(?<=\s)c(?=\s)")
+MATH_PAGE_CURVES = 2000
 # Restos de TeX que só aparecem no texto do PDF quando o MathJax não tipografou a fórmula.
 RAW_TEX = re.compile(r"\$[^$\n]{1,80}\$|\\(?:frac|tanh|sigma|odot|mathbf|begin|sum|left|right)\b")
 
@@ -171,16 +174,12 @@ def test_pdf_formulas_are_typeset_and_figures_present(
 ) -> None:
     raw = [(n, m[0]) for n, t in enumerate(pages_text, 1) for m in RAW_TEX.finditer(t)]
     assert not raw, f"TeX cru no PDF (página, trecho): {raw[:5]}"
-    # O Chromium embute as fontes do MathJax (CHTML) como fontes Type3: uma página com Type3 é
-    # uma página com fórmula tipografada. Os capítulos têm fórmulas do começo ao fim.
-    with_math = sum(
-        any(
-            font.get_object().get("/Subtype") == "/Type3"
-            for font in (page.get("/Resources", {}).get("/Font") or {}).values()
-        )
-        for page in pdf.pages
-    )
-    assert with_math >= 15, f"só {with_math} páginas com fórmulas tipografadas"
+    # As fórmulas são desenhos SVG (hooks/typeset_math.py): no PDF, o contorno de cada letra é
+    # um caminho na própria página, sem fonte. Uma página com fórmulas desenha milhares de
+    # curvas (o operador "c" do PDF); sem elas, as caixas e os ícones de uma página dão algumas
+    # dezenas (com as fórmulas em CHTML, fontes Type3, só 9 das 216 páginas passavam de 2.000).
+    with_math = sum(_curves(page) >= MATH_PAGE_CURVES for page in pdf.pages)
+    assert with_math >= 30, f"só {with_math} páginas com fórmulas desenhadas"
     html = PRINT_PAGE.read_text(encoding="utf-8")
     # As figuras dos capítulos são arquivos SVG à parte (scripts/paginas.py), não data: URIs.
     # No PDF, o Chromium desenha cada SVG como um XObject de formulário (vetorial, sem pixels).
@@ -188,6 +187,12 @@ def test_pdf_formulas_are_typeset_and_figures_present(
     assert figures >= 6
     assert "data:image/" not in html, "figura embutida na página de impressão"
     assert sum(_drawn_objects(page) for page in pdf.pages) >= figures, "figuras faltando no PDF"
+
+
+def _curves(page: pypdf.PageObject) -> int:
+    """Quantos segmentos de curva (operador ``c``) o conteúdo da página desenha."""
+    content = page.get_contents()
+    return 0 if content is None else len(_CURVE.findall(content.get_data()))
 
 
 def _drawn_objects(page: pypdf.PageObject) -> int:

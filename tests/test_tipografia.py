@@ -15,7 +15,7 @@ import re
 import sys
 
 import pytest
-from test_site import PAGES, ROOT, SITE, wait_for_formulas
+from test_site import PAGES, ROOT, SITE, draw_whole_page, wait_for_formulas
 
 sys.path.insert(0, str(ROOT / "hooks"))
 import typeset_math  # noqa: E402  (hooks/typeset_math.py)
@@ -53,7 +53,7 @@ def test_formulas_arrive_typeset_from_the_build() -> None:
         count = html.count('class="arithmatex"><mjx-container')
         assert count == html.count('class="arithmatex"'), f"{page}: fórmula fora do padrão"
         if count:
-            href = re.search(r'<link rel="stylesheet" href="([^"]*chtml\.css)">', html)
+            href = re.search(r'<link rel="stylesheet" href="([^"]*mathjax/svg\.css)">', html)
             assert href and (SITE / page).parent.joinpath(href[1]).resolve().is_file(), page
         typeset += count
     assert typeset > 1000, f"só {typeset} fórmulas tipografadas no site"
@@ -69,8 +69,9 @@ DECIMAL_CHAPTERS = sorted(
 )
 
 # Na MathML que o MathJax gera para o leitor de tela: dois <mn> seguidos numa linha (um número
-# partido). No que ele desenha: cada menos logo depois de um ponto e vírgula, com o espaço dele e
-# o do número que vem depois (um menos de operação separaria o número com espaço).
+# partido). No que ele desenha (SVG): cada menos logo depois de um ponto e vírgula e o espaço,
+# em em, entre ele e o número que vem depois (um menos de operação separaria o número).
+MAX_MINUS_GAP_EM = 0.25
 _NUMBERS_JS = """
 () => [...document.querySelectorAll('mjx-assistive-mml math')].flatMap(math => {
   const problems = [];
@@ -87,12 +88,15 @@ _NUMBERS_JS = """
 _MINUS_JS = """
 () => [...document.querySelectorAll('mjx-container')].flatMap(c => {
   const out = [];
-  for (const mo of c.querySelectorAll('mjx-math mjx-mo')) {
-    if (mo.textContent !== '' || !mo.querySelector('mjx-c.mjx-c2212')) continue;
+  const em = parseFloat(getComputedStyle(c).fontSize);
+  for (const mo of c.querySelectorAll('g[data-mml-node="mo"]')) {
+    if (!mo.querySelector(':scope > path[data-c="2212"]')) continue;
     const prev = mo.previousElementSibling, next = mo.nextElementSibling;
-    if (prev && prev.matches('mjx-mo') && prev.querySelector('mjx-c.mjx-c3B') && next)
-      out.push({minus: mo.getAttribute('space'), number: next.getAttribute('space'),
-                after: c.querySelector('mjx-assistive-mml').textContent});
+    const pontoEVirgula = prev?.matches('g[data-mml-node="mo"]') &&
+      prev.querySelector(':scope > path[data-c="3B"]');
+    if (!pontoEVirgula || !next) continue;
+    const espaco = next.getBoundingClientRect().left - mo.getBoundingClientRect().right;
+    out.push({espaco: espaco / em, formula: c.querySelector('mjx-assistive-mml').textContent});
   }
   return out;
 })
@@ -108,7 +112,46 @@ def test_decimal_comma_numbers_are_one_number(page_path: str, server: str, brows
     minus = page.evaluate(_MINUS_JS)
     page.close()
     assert not problems, problems[:5]
-    # O menos depois de "; " é de um número negativo: o número vem colado nele.
-    assert all(m["number"] is None for m in minus), minus
+    # O menos depois de "; " é de um número negativo: o número vem colado nele. No desenho, o
+    # espaço entre o menos e o número é só o das letras (0,15 em); um menos de operação teria o
+    # espaço médio do TeX (4/18 em) dos dois lados (0,41 em: "1 − z_t" no cap. 4).
+    assert all(m["espaco"] < MAX_MINUS_GAP_EM for m in minus), minus
     if page_path.startswith("capitulos/04_"):
         assert minus, "o cap. 4 tem [0,4472; 0,2182; -0,3425] numa fórmula"
+
+
+# Cada desenho de fórmula na tela, com a largura que o build lhe deu (em ex do texto em volta):
+# a largura na tela menos a de 10 ex medidos dentro da mesma fórmula, em pixels.
+PHONE = {"width": 390, "height": 844}
+_FORMULA_SIZE_JS = """
+() => [...document.querySelectorAll('mjx-container[jax="SVG"] > svg')].flatMap(svg => {
+  const regua = document.createElement('span');
+  regua.style.cssText = 'display:inline-block;width:10ex;position:absolute;visibility:hidden';
+  svg.parentElement.append(regua);
+  const ex = regua.getBoundingClientRect().width / 10;
+  regua.remove();
+  const tela = svg.getBoundingClientRect().width;
+  const pedida = parseFloat(svg.getAttribute('width')) * ex;
+  if (Math.abs(tela - pedida) <= 1) return [];
+  return [{tela, pedida, formula: svg.parentElement.textContent.slice(0, 40)}];
+})
+"""
+FORMULA_CHAPTERS = [
+    p
+    for p in PAGES
+    if p.startswith("capitulos/")
+    and 'class="arithmatex"' in (SITE / p).read_text(encoding="utf-8")
+]
+
+
+@pytest.mark.parametrize("page_path", FORMULA_CHAPTERS)
+def test_every_formula_is_drawn_at_its_size_on_a_phone(page_path: str, server: str, browser):
+    """No celular, o tema limita todo <svg> do texto a 100% de uma caixa de largura min-content
+    nas fórmulas em bloco: as equações da LSTM viravam 1 px e sumiam (``recorrente.css``)."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(server + page_path.removesuffix("index.html"), timeout=120_000)
+    draw_whole_page(page)
+    wrong = page.evaluate(_FORMULA_SIZE_JS)
+    context.close()
+    assert not wrong, wrong[:5]

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.site
 PRINT_PAGE = SITE / "print_page" / "index.html"
 # Segmento de curva no conteúdo de uma página do PDF, e quantos fazem uma página com fórmulas.
 _CURVE = re.compile(rb"(?<=\s)c(?=\s)")
-MATH_PAGE_CURVES = 2000
+MATH_PAGE_CURVES = 1000
 # Restos de TeX que só aparecem no texto do PDF quando o MathJax não tipografou a fórmula.
 RAW_TEX = re.compile(r"\$[^$\n]{1,80}\$|\\(?:frac|tanh|sigma|odot|mathbf|begin|sum|left|right)\b")
 
@@ -177,9 +177,10 @@ def test_pdf_formulas_are_typeset_and_figures_present(
     # As fórmulas são desenhos SVG (hooks/typeset_math.py): no PDF, o contorno de cada letra é
     # um caminho na própria página, sem fonte. Uma página com fórmulas desenha milhares de
     # curvas (o operador "c" do PDF); sem elas, as caixas e os ícones de uma página dão algumas
-    # dezenas (com as fórmulas em CHTML, fontes Type3, só 9 das 216 páginas passavam de 2.000).
+    # dezenas (61 das 216 páginas passam de 1.000; com as fórmulas em CHTML, em fontes Type3,
+    # eram 16).
     with_math = sum(_curves(page) >= MATH_PAGE_CURVES for page in pdf.pages)
-    assert with_math >= 30, f"só {with_math} páginas com fórmulas desenhadas"
+    assert with_math >= 40, f"só {with_math} páginas com fórmulas desenhadas"
     html = PRINT_PAGE.read_text(encoding="utf-8")
     # As figuras dos capítulos são arquivos SVG à parte (scripts/paginas.py), não data: URIs.
     # No PDF, o Chromium desenha cada SVG como um XObject de formulário (vetorial, sem pixels).
@@ -245,8 +246,15 @@ def test_every_table_fits_the_a4_text_block_in_print(server: str, browser) -> No
         page.goto(f"{server}print_page/", wait_until="load")
         wait_for_formulas(page)
         found = page.evaluate(_WIDE_IN_PRINT_JS)
+        # O contorno com que o MathJax engrossa cada letra de fórmula: no PDF, o leitor o
+        # desenha com um pixel da tela, e as fórmulas saíam em negrito (recorrente.css).
+        strokes = page.evaluate(
+            "[...new Set(Array.from(document.querySelectorAll('mjx-container path[data-c]'),"
+            " (p) => getComputedStyle(p).stroke))]"
+        )
     finally:
         context.close()
+    assert strokes == ["none"], f"letras de fórmula com contorno no papel: {strokes}"
     assert found["tables"] >= 40, f"só {found['tables']} tabelas na página de impressão"
     assert not found["wideTables"], f"tabelas mais largas que a folha: {found['wideTables']}"
     assert not found["wideOther"], f"{found['wideOther']} blocos mais largos que a folha"

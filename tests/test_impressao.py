@@ -213,6 +213,30 @@ def test_pdf_ends_with_content_and_has_nothing_only_for_the_screen(pages_text: l
         assert screen_only not in whole, f"'{screen_only}' no papel"
 
 
+def _headings() -> set[str]:
+    """O texto de cada título (h2 a h6) da versão para imprimir."""
+    page = PRINT_PAGE.read_text(encoding="utf-8")
+    found = re.findall(r"<h([2-6])\b[^>]*>(.*?)</h\1>", page, re.DOTALL)
+    texts = (html_text.unescape(re.sub(r"<[^>]+>", "", h)).replace("¶", "") for _, h in found)
+    texts = (_plain(t) for t in texts)
+    return {t for t in texts if t}
+
+
+def test_no_page_ends_with_a_heading_away_from_its_text(pages_text: list[str]) -> None:
+    # Sem break-after: avoid nos títulos (recorrente.css), três páginas terminavam num título de
+    # seção, com o texto dele na página seguinte (a 61, "As células do pacote comparadas com as
+    # do PyTorch"; a 203 e a 215).
+    headings = _headings()
+    assert len(headings) > 50, "os títulos da versão para imprimir não foram encontrados"
+    stranded = []
+    for number, text in enumerate(pages_text, start=1):
+        lines = [_plain(line) for line in text.splitlines()]
+        lines = [line for line in lines if line and line != f"Página {number}"]
+        if lines and lines[-1] in headings:
+            stranded.append(f"página {number}: {lines[-1]}")
+    assert not stranded, stranded
+
+
 # A folha A4 (210 mm a 96 px por polegada) menos as margens laterais de 1,5em (16 px) que o
 # print-site (css/print-site-material.css) dá à @page.
 A4_TEXT_WIDTH = round(210 / 25.4 * 96 - 2 * 1.5 * 16)

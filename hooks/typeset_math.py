@@ -48,6 +48,36 @@ _FORMULA = re.compile(
 )
 
 
+# Uma fórmula em linha com a pontuação encostada nela: "(" antes; vírgula, ponto, ")" depois. O
+# Chromium quebra a linha entre um texto e uma caixa em linha (a fórmula), mesmo onde o texto
+# não deixaria ("(" no fim de uma linha e a fórmula na seguinte; a vírgula sozinha no começo
+# da linha): 14 vezes nos capítulos a 390 px, 2 a 1280 px.
+_PUNCTUATED = re.compile(
+    r'(?P<before>[(\[])?(?P<formula><span class="arithmatex">\\\(.*?\\\)</span>)'
+    r"(?P<after>[,.;:!?)\]]+)?",
+    re.DOTALL,
+)
+GLUED = "recorrente-colada"
+
+
+def glue_punctuation(page: str) -> str:
+    """A página com cada fórmula em linha e a pontuação encostada nela numa caixa sem quebra.
+
+    Exemplo:
+        >>> print(glue_punctuation('de (<span class="arithmatex">\\\\(x\\\\)</span>), e'))
+        de <span class="recorrente-colada">(<span class="arithmatex">\\(x\\)</span>),</span> e
+        >>> glue_punctuation('e <span class="arithmatex">\\\\(y\\\\)</span> e')  # sem pontuação
+        'e <span class="arithmatex">\\\\(y\\\\)</span> e'
+    """
+    return _PUNCTUATED.sub(_glue, page)
+
+
+def _glue(match: re.Match[str]) -> str:
+    if not (match["before"] or match["after"]):
+        return match[0]
+    return f'<span class="{GLUED}">{match[0]}</span>'
+
+
 def formulas(page: str) -> list[tuple[str, bool]]:
     """O TeX e se é exibida (bloco) de cada fórmula da arithmatex numa página HTML.
 
@@ -106,6 +136,10 @@ def typeset_all(node: str, keys: list[tuple[str, bool]]) -> tuple[list[str], str
 def on_post_build(config: MkDocsConfig, **kwargs) -> None:
     site = Path(config.site_dir)
     pages = {path: path.read_text(encoding="utf-8") for path in site.rglob("*.html")}
+    glued = {path: glue_punctuation(page) for path, page in pages.items()}
+    for path in (path for path in pages if glued[path] != pages[path]):
+        path.write_text(glued[path], encoding="utf-8")
+    pages = glued
     keys = sorted({key for page in pages.values() for key in formulas(page)})
     if not keys:
         return

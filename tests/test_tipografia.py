@@ -155,3 +155,48 @@ def test_every_formula_is_drawn_at_its_size_on_a_phone(page_path: str, server: s
     wrong = page.evaluate(_FORMULA_SIZE_JS)
     context.close()
     assert not wrong, wrong[:5]
+
+
+# A pontuação encostada numa fórmula em linha ("(" antes; vírgula, ponto, ")" depois) e a
+# fórmula na mesma linha: o retângulo do caractere cruza o da fórmula na vertical.
+_PUNCTUATION_JS = """
+() => {
+  const found = [];
+  let checked = 0;
+  const sameLine = (a, b) => Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 2;
+  for (const span of document.querySelectorAll('article span.arithmatex')) {
+    const formula = span.querySelector('mjx-container')?.getBoundingClientRect();
+    if (!formula?.width) continue;
+    for (const [node, atEnd, chars] of [[span.previousSibling, true, '(['],
+                                        [span.nextSibling, false, ',.;:!?)]']]) {
+      if (node?.nodeType !== Node.TEXT_NODE || !node.data) continue;
+      const i = atEnd ? node.data.length - 1 : 0;
+      if (!chars.includes(node.data[i])) continue;
+      checked++;
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      if (!sameLine(range.getBoundingClientRect(), formula))
+        found.push(atEnd ? node.data.slice(-20) + '⟨fórmula⟩'
+                         : '⟨fórmula⟩' + node.data.slice(0, 20));
+    }
+  }
+  return {checked, found};
+}
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("page_path", FORMULA_CHAPTERS)
+def test_punctuation_stays_on_the_line_of_its_formula(page_path: str, width: int, server, browser):
+    """O Chromium quebrava a linha entre o texto e a caixa da fórmula: "(" no fim de uma linha
+    e a fórmula na seguinte, ou a vírgula sozinha no começo (14 casos nos capítulos a 390 px, 2 a
+    1280 px). ``hooks/typeset_math.py`` cola a pontuação na fórmula numa caixa sem quebra."""
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.goto(server + page_path.removesuffix("index.html"), timeout=120_000)
+    draw_whole_page(page)
+    result = page.evaluate(_PUNCTUATION_JS)
+    context.close()
+    assert result["checked"], "nenhuma fórmula com pontuação encostada no capítulo?"
+    assert not result["found"], result["found"][:5]

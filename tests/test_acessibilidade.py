@@ -3,7 +3,8 @@
 Cada página do site construído é aberta no Chromium no celular (390 px, tema claro) e depois
 posta a 1280 px no tema escuro. Nos dois, o axe-core (do npm, fixado no
 ``package.json`` e instalado por ``scripts/instalar.sh``; nada de CDN) não pode achar violação
-séria ou crítica; no celular, a página não pode rolar para o lado.
+séria ou crítica; no celular, a página não pode rolar para o lado, nem uma tabela de texto das
+páginas de referência (glossário, API).
 """
 
 from __future__ import annotations
@@ -46,6 +47,19 @@ _HORIZONTAL_SCROLL_JS = """
 }
 """
 
+# Nas páginas de referência (glossário, API, folha de consulta), as tabelas são de texto: no
+# celular, cada linha vira um bloco (recorrente.css) e nenhuma rola para o lado. Antes, a coluna
+# "Onde" do glossário e a "Padrão" dos parâmetros da API ficavam fora da tela (87 tabelas em 31
+# páginas a 390 px). As tabelas de números dos capítulos rolam na própria caixa, que o Tab
+# alcança.
+_TABLES_THAT_SCROLL_JS = """
+() => [...document.querySelectorAll('article table')]
+  .map(t => t.closest('.md-typeset__scrollwrap') ?? t)
+  .filter(box => box.scrollWidth > box.clientWidth + 1)
+  .map(box => box.querySelector('th')?.textContent.trim() + ` (${box.scrollWidth} px)`)
+"""
+TEXT_TABLE_PAGES = [p for p in PAGES if p.startswith("referencia/")]
+
 
 @pytest.fixture(scope="module")
 def axe_source() -> str:
@@ -69,6 +83,9 @@ def test_no_serious_axe_violation_light_and_dark_and_no_sideways_scroll_on_phone
         assert scroll["scrollWidth"] <= scroll["width"], (
             f"a página rola para o lado a 390 px ({scroll['scrollWidth']} px): {scroll['culprits']}"
         )
+        if page_path in TEXT_TABLE_PAGES:
+            scrolling = page.evaluate(_TABLES_THAT_SCROLL_JS)
+            assert not scrolling, f"tabela de texto que rola para o lado a 390 px: {scrolling}"
         page.add_script_tag(content=axe_source)
         own = PRINT_PAGE_OWN if page_path == PRINT_PAGE else None
         light = page.evaluate(_AXE_RUN_JS, own)

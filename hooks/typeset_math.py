@@ -135,25 +135,21 @@ def typeset_all(node: str, keys: list[tuple[str, bool]]) -> tuple[list[str], str
 @event_priority(-200)  # depois da versão para imprimir (printing.py, -100)
 def on_post_build(config: MkDocsConfig, **kwargs) -> None:
     site = Path(config.site_dir)
-    pages = {path: path.read_text(encoding="utf-8") for path in site.rglob("*.html")}
-    glued = {path: glue_punctuation(page) for path, page in pages.items()}
-    for path in (path for path in pages if glued[path] != pages[path]):
-        path.write_text(glued[path], encoding="utf-8")
-    pages = glued
+    built = {path: path.read_text(encoding="utf-8") for path in site.rglob("*.html")}
+    pages = {path: glue_punctuation(page) for path, page in built.items()}
     keys = sorted({key for page in pages.values() for key in formulas(page)})
-    if not keys:
-        return
-    node = _node()
-    if node is None:
+    node = _node() if keys else None
+    if keys and node is None:
         log.info(
             "Sem o Node ou o mathjax-full (npm ci), as fórmulas ficam para o MathJax do navegador."
         )
-        return
-    typeset, css = typeset_all(node, keys)
-    (site / STYLESHEET).write_text(css, encoding="utf-8")
-    by_key = dict(zip(keys, typeset, strict=True))
+    if node is not None:
+        typeset, css = typeset_all(node, keys)
+        (site / STYLESHEET).write_text(css, encoding="utf-8")
+        by_key = dict(zip(keys, typeset, strict=True))
+        for path, page in pages.items():
+            depth = len(path.relative_to(site).parts) - 1
+            pages[path] = replace_formulas(page, by_key, "../" * depth + STYLESHEET)
     for path, page in pages.items():
-        depth = len(path.relative_to(site).parts) - 1
-        new = replace_formulas(page, by_key, "../" * depth + STYLESHEET)
-        if new != page:
-            path.write_text(new, encoding="utf-8")
+        if page != built[path]:
+            path.write_text(page, encoding="utf-8")

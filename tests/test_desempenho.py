@@ -32,6 +32,7 @@ from test_site import (  # noqa: F401
     CHROMIUM_ARGS,
     NEXT_FRAME_JS,
     PAGES,
+    PHONE,
     SITE,
     _Quiet,
     browser,
@@ -46,7 +47,6 @@ pytestmark = pytest.mark.site
 
 CHAPTERS = [p for p in PAGES if p.startswith("capitulos/")]
 PRINT_PAGE = "print_page/index.html"
-PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 CPU_SLOWDOWN = 4
 # A meta do issue 24: ≤ 1 s num capítulo e ≤ 5 s na versão para imprimir, e é o limite. O que

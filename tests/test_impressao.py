@@ -65,6 +65,11 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _html_text(fragment: str) -> str:
+    """O texto de um trecho de HTML, sem as marcas e sem o ¶ do link do título."""
+    return _plain(html_text.unescape(re.sub(r"<[^>]+>", "", fragment))).rstrip("¶ ")
+
+
 def _toc_entries() -> list[tuple[str, str]]:
     """Cada link do sumário com destino no PDF: (o título no sumário, o título da seção).
 
@@ -85,12 +90,7 @@ def _toc_entries() -> list[tuple[str, str]]:
             re.S,
         )
         assert link and heading, f"#{target}: sem link ou sem a seção com título na página"
-        entries.append(
-            tuple(
-                _plain(html_text.unescape(re.sub(r"<[^>]+>", "", m[1]))).rstrip("¶ ")
-                for m in (link, heading)
-            )
-        )
+        entries.append((_html_text(link[1]), _html_text(heading[1])))
     return entries
 
 
@@ -217,9 +217,7 @@ def _headings() -> set[str]:
     """O texto de cada título (h2 a h6) da versão para imprimir."""
     page = PRINT_PAGE.read_text(encoding="utf-8")
     found = re.findall(r"<h([2-6])\b[^>]*>(.*?)</h\1>", page, re.DOTALL)
-    texts = (html_text.unescape(re.sub(r"<[^>]+>", "", h)).replace("¶", "") for _, h in found)
-    texts = (_plain(t) for t in texts)
-    return {t for t in texts if t}
+    return {text for _, heading in found if (text := _html_text(heading))}
 
 
 def test_no_page_ends_with_a_heading_away_from_its_text(pages_text: list[str]) -> None:

@@ -42,6 +42,8 @@ def _pages() -> list[str]:
 
 
 PAGES = _pages()
+# A janela do celular dos testes do site (a largura do issue 24).
+PHONE = {"width": 390, "height": 844}
 
 
 def test_site_was_built() -> None:

@@ -15,7 +15,7 @@ import re
 import sys
 
 import pytest
-from test_site import PAGES, ROOT, SITE, draw_whole_page, wait_for_formulas
+from test_site import PAGES, PHONE, ROOT, SITE, draw_whole_page, wait_for_formulas
 
 sys.path.insert(0, str(ROOT / "hooks"))
 import typeset_math  # noqa: E402  (hooks/typeset_math.py)
@@ -122,7 +122,6 @@ def test_decimal_comma_numbers_are_one_number(page_path: str, server: str, brows
 
 # Cada desenho de fórmula na tela, com a largura que o build lhe deu (em ex do texto em volta):
 # a largura na tela menos a de 10 ex medidos dentro da mesma fórmula, em pixels.
-PHONE = {"width": 390, "height": 844}
 _FORMULA_SIZE_JS = """
 () => [...document.querySelectorAll('mjx-container[jax="SVG"] > svg')].flatMap(svg => {
   const regua = document.createElement('span');
